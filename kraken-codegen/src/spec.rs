@@ -1,0 +1,356 @@
+//! Loading and validating the spec. Every error names the file and the item.
+
+use crate::model::*;
+use crate::types::{Scalar, Type};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A validated spec file.
+#[derive(Debug)]
+pub struct SpecFile {
+    /// File stem: the generated module's name.
+    pub stem: String,
+    pub doc: String,
+    pub enums: Vec<EnumDef>,
+    pub structs: Vec<StructDef>,
+    pub endpoints: Vec<EndpointDef>,
+}
+
+/// The whole validated spec.
+#[derive(Debug)]
+pub struct Spec {
+    pub files: Vec<SpecFile>,
+}
+
+/// What a named type is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Enum,
+    Struct,
+    PositionalStruct,
+}
+
+impl Spec {
+    pub fn kinds(&self) -> BTreeMap<&str, Kind> {
+        let mut out = BTreeMap::new();
+        for f in &self.files {
+            for e in &f.enums {
+                out.insert(e.name.as_str(), Kind::Enum);
+            }
+            for s in &f.structs {
+                out.insert(
+                    s.name.as_str(),
+                    if s.positional {
+                        Kind::PositionalStruct
+                    } else {
+                        Kind::Struct
+                    },
+                );
+            }
+        }
+        out
+    }
+
+    pub fn endpoints(&self) -> impl Iterator<Item = &EndpointDef> {
+        self.files.iter().flat_map(|f| f.endpoints.iter())
+    }
+}
+
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !RUST_KEYWORDS.contains(&s)
+}
+
+/// The Rust name of a param or field: its `rust` override, else its wire name in snake_case.
+pub fn rust_name(wire: &str, rust: Option<&String>) -> String {
+    rust.cloned().unwrap_or_else(|| wire.to_snake_case())
+}
+
+/// The Rust variant name of an enum value.
+pub fn variant_name(v: &EnumValue) -> String {
+    v.rust
+        .clone()
+        .unwrap_or_else(|| v.value.to_upper_camel_case())
+}
+
+/// Parses one spec file's text. `path` is only used in messages.
+pub fn parse_file(path: &str, stem: &str, text: &str) -> Result<SpecFile, String> {
+    let raw: RawFile = serde_yaml::from_str(text).map_err(|e| format!("{path}: {e}"))?;
+    if raw.doc.trim().is_empty() {
+        return Err(format!("{path}: the file's `doc` is empty"));
+    }
+    fn items<T: serde::de::DeserializeOwned>(
+        path: &str,
+        what: &str,
+        values: Vec<serde_yaml::Value>,
+    ) -> Result<Vec<T>, String> {
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let name = v
+                    .get("name")
+                    .and_then(|n| n.as_str())
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("#{}", i + 1));
+                serde_yaml::from_value(v).map_err(|e| format!("{path}: {what} `{name}`: {e}"))
+            })
+            .collect()
+    }
+    Ok(SpecFile {
+        stem: stem.to_owned(),
+        doc: raw.doc,
+        enums: items(path, "enum", raw.enums)?,
+        structs: items(path, "struct", raw.structs)?,
+        endpoints: items(path, "endpoint", raw.endpoints)?,
+    })
+}
+
+/// Checks the spec as a whole: names, docs and types.
+pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
+    let mut errors = Vec::new();
+    let mut types: BTreeMap<String, (String, Kind)> = BTreeMap::new();
+    let mut endpoint_names = BTreeMap::new();
+
+    for f in &files {
+        let path = format!("spec/{}.yaml", f.stem);
+        for e in &f.enums {
+            if let Some((other, _)) = types.insert(e.name.clone(), (path.clone(), Kind::Enum)) {
+                errors.push(format!(
+                    "{path}: enum `{}`: duplicate type name (also in {other})",
+                    e.name
+                ));
+            }
+        }
+        for s in &f.structs {
+            let kind = if s.positional {
+                Kind::PositionalStruct
+            } else {
+                Kind::Struct
+            };
+            if let Some((other, _)) = types.insert(s.name.clone(), (path.clone(), kind)) {
+                errors.push(format!(
+                    "{path}: struct `{}`: duplicate type name (also in {other})",
+                    s.name
+                ));
+            }
+        }
+        for e in &f.endpoints {
+            if let Some(other) = endpoint_names.insert(e.name.clone(), path.clone()) {
+                errors.push(format!(
+                    "{path}: endpoint `{}`: duplicate endpoint name (also in {other})",
+                    e.name
+                ));
+            }
+        }
+    }
+
+    let resolve = |ty: &Type, errors: &mut Vec<String>, at: &str| {
+        for name in ty.names() {
+            if !types.contains_key(name) {
+                errors.push(format!(
+                    "{at}: type `{name}` is not declared in any spec file"
+                ));
+            }
+        }
+    };
+    let kind_of = |name: &str| types.get(name).map(|(_, k)| *k);
+
+    for f in &files {
+        let path = format!("spec/{}.yaml", f.stem);
+        for e in &f.enums {
+            let at = format!("{path}: enum `{}`", e.name);
+            check_type_name(&e.name, &at, &mut errors);
+            check_doc(&e.doc, &at, &mut errors);
+            if e.values.is_empty() {
+                errors.push(format!("{at}: has no values"));
+            }
+            let mut seen = BTreeSet::new();
+            let mut variants = BTreeSet::new();
+            for v in &e.values {
+                let vat = format!("{at}: value `{}`", v.value);
+                check_doc(&v.doc, &vat, &mut errors);
+                if !seen.insert(v.value.clone()) {
+                    errors.push(format!("{vat}: duplicate value"));
+                }
+                let variant = variant_name(v);
+                if variant == "Unknown"
+                    || !is_ident(&variant)
+                    || !variant.starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    errors.push(format!(
+                        "{vat}: `{variant}` is not a usable variant name; set `rust:`"
+                    ));
+                }
+                if !variants.insert(variant.clone()) {
+                    errors.push(format!(
+                        "{vat}: variant `{variant}` is used twice; set `rust:`"
+                    ));
+                }
+            }
+        }
+        for s in &f.structs {
+            let at = format!("{path}: struct `{}`", s.name);
+            check_type_name(&s.name, &at, &mut errors);
+            check_doc(&s.doc, &at, &mut errors);
+            let mut seen = BTreeSet::new();
+            let mut optional_seen = false;
+            for field in &s.fields {
+                let fat = format!("{at}: field `{}`", field.name);
+                check_doc(&field.doc, &fat, &mut errors);
+                let rust = rust_name(&field.name, field.rust.as_ref());
+                if !is_ident(&rust) {
+                    errors.push(format!(
+                        "{fat}: `{rust}` is not a usable Rust name; set `rust:`"
+                    ));
+                }
+                if !seen.insert(field.name.clone()) || !seen.insert(format!("rust:{rust}")) {
+                    errors.push(format!("{fat}: duplicate field"));
+                }
+                if s.positional {
+                    if optional_seen && !field.optional {
+                        errors.push(format!(
+                            "{fat}: a required positional field cannot follow an optional one"
+                        ));
+                    }
+                    optional_seen |= field.optional;
+                }
+                match Type::parse(&field.ty) {
+                    Ok(ty) => {
+                        resolve(&ty, &mut errors, &fat);
+                        if matches!(ty, Type::Amount | Type::Csv(_) | Type::Bytes) {
+                            errors.push(format!(
+                                "{fat}: `{ty}` is only for parameters or whole responses"
+                            ));
+                        }
+                    }
+                    Err(e) => errors.push(format!("{fat}: {e}")),
+                }
+            }
+            for skipped in &s.skipped {
+                check_doc(
+                    &skipped.reason,
+                    &format!("{at}: skipped `{}`", skipped.name),
+                    &mut errors,
+                );
+            }
+        }
+        for e in &f.endpoints {
+            let at = format!("{path}: endpoint `{}`", e.name);
+            check_doc(&e.doc, &at, &mut errors);
+            if !is_ident(&e.name) || e.name != e.name.to_snake_case() {
+                errors.push(format!(
+                    "{at}: the name must be a snake_case Rust identifier"
+                ));
+            }
+            if !e.path.starts_with('/') {
+                errors.push(format!("{at}: path `{}` must start with `/`", e.path));
+            }
+            match (e.http, e.encoding) {
+                (Http::Get, EncodingKind::Query) => {}
+                (Http::Get, _) => errors.push(format!("{at}: GET parameters travel in the query")),
+                _ => {}
+            }
+            if e.auth == AuthKind::ApiKey && e.encoding == EncodingKind::Query {
+                errors.push(format!(
+                    "{at}: api_key calls sign a body; use form or json encoding"
+                ));
+            }
+            match Type::parse(&e.response) {
+                Ok(ty) => {
+                    resolve(&ty, &mut errors, &format!("{at}: response"));
+                    if (ty == Type::Bytes) != (e.envelope == EnvelopeKind::Bytes) {
+                        errors.push(format!(
+                            "{at}: `bytes` responses need `envelope: bytes` and vice versa"
+                        ));
+                    }
+                }
+                Err(err) => errors.push(format!("{at}: response: {err}")),
+            }
+            let mut seen = BTreeSet::new();
+            for p in &e.params {
+                let pat = format!("{at}: param `{}`", p.name);
+                check_doc(&p.doc, &pat, &mut errors);
+                let rust = rust_name(&p.name, p.rust.as_ref());
+                if !is_ident(&rust) {
+                    errors.push(format!(
+                        "{pat}: `{rust}` is not a usable Rust name; set `rust:`"
+                    ));
+                }
+                if ["nonce", "otp"].contains(&p.name.as_str()) {
+                    errors.push(format!(
+                        "{pat}: `{}` is added by the runtime; do not declare it",
+                        p.name
+                    ));
+                }
+                if !seen.insert(p.name.clone()) || !seen.insert(format!("rust:{rust}")) {
+                    errors.push(format!("{pat}: duplicate parameter"));
+                }
+                match Type::parse(&p.ty) {
+                    Ok(ty) => {
+                        resolve(&ty, &mut errors, &pat);
+                        let ok = match &ty {
+                            Type::Scalar(Scalar::String | Scalar::Int | Scalar::Bool)
+                            | Type::Amount => true,
+                            Type::Named(n) => kind_of(n) == Some(Kind::Enum),
+                            Type::Csv(inner) => match &**inner {
+                                Type::Scalar(Scalar::String) => true,
+                                Type::Named(n) => kind_of(n) == Some(Kind::Enum),
+                                _ => false,
+                            },
+                            Type::List(inner) => match &**inner {
+                                Type::Scalar(Scalar::String) => e.encoding == EncodingKind::Json,
+                                Type::Named(n) => {
+                                    kind_of(n) == Some(Kind::Struct)
+                                        && e.encoding == EncodingKind::Json
+                                }
+                                _ => false,
+                            },
+                            _ => false,
+                        };
+                        if !ok {
+                            errors.push(format!(
+                                "{pat}: `{ty}` cannot be a parameter (use string, int, bool, amount, an enum, csv<enum|string>, or list<Struct> with json encoding)"
+                            ));
+                        }
+                        let int = ty == Type::Scalar(Scalar::Int);
+                        if !int && (p.min.is_some() || p.max.is_some() || !p.allowed.is_empty()) {
+                            errors.push(format!(
+                                "{pat}: min, max and allowed are for int parameters"
+                            ));
+                        }
+                    }
+                    Err(err) => errors.push(format!("{pat}: {err}")),
+                }
+            }
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(Spec { files })
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+fn check_doc(doc: &str, at: &str, errors: &mut Vec<String>) {
+    if doc.trim().is_empty() {
+        errors.push(format!("{at}: missing doc"));
+    }
+}
+
+fn check_type_name(name: &str, at: &str, errors: &mut Vec<String>) {
+    if !is_ident(name) || name != name.to_upper_camel_case() {
+        errors.push(format!("{at}: type names are UpperCamelCase identifiers"));
+    }
+}

@@ -1,0 +1,330 @@
+//! Lenient decoding of Kraken's scalars.
+//!
+//! Kraken sends the same field as a string in one response and a number in
+//! another (`count`, `opentm`, `userref`, `BalanceEx` values, …). Every scalar
+//! is read from the raw JSON text, so a decimal keeps every digit Kraken sent
+//! and never passes through `f64`.
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+/// A value decoded from the raw JSON text of one scalar (or container of them).
+pub trait Lenient<'de>: Sized {
+    /// Reads the value.
+    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+/// `#[serde(deserialize_with = "crate::de::lenient")]` for any [`Lenient`] type.
+pub fn lenient<'de, D: Deserializer<'de>, T: Lenient<'de>>(d: D) -> Result<T, D::Error> {
+    T::lenient(d)
+}
+
+/// A [`DeserializeSeed`] for reading a [`Lenient`] value from a sequence or map.
+pub struct LenientSeed<T>(PhantomData<T>);
+
+impl<T> LenientSeed<T> {
+    /// A new seed.
+    pub fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T> Default for LenientSeed<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: Lenient<'de>> DeserializeSeed<'de> for LenientSeed<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        T::lenient(d)
+    }
+}
+
+/// The text of a JSON scalar: a string's contents, or a number/bool literal.
+enum Scalar<'a> {
+    Str(std::borrow::Cow<'a, str>),
+    Literal(&'a str),
+    Null,
+}
+
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
+    let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
+    let text = raw.get();
+    if text.starts_with('"') {
+        // Kraken's numeric strings carry no escapes; fall back to a full parse if one does.
+        let inner = &text[1..text.len() - 1];
+        if !inner.contains('\\') {
+            return Ok(Scalar::Str(inner.into()));
+        }
+        let owned: String = serde_json::from_str(text).map_err(de::Error::custom)?;
+        return Ok(Scalar::Str(owned.into()));
+    }
+    if text == "null" {
+        return Ok(Scalar::Null);
+    }
+    if text.starts_with('{') || text.starts_with('[') {
+        return Err(de::Error::custom(format_args!(
+            "expected a scalar, found {}",
+            excerpt(text)
+        )));
+    }
+    Ok(Scalar::Literal(text))
+}
+
+fn excerpt(text: &str) -> &str {
+    let end = text.char_indices().nth(40).map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let text = text.trim();
+    let plain = text.strip_prefix('+').unwrap_or(text);
+    if plain.contains(['e', 'E']) {
+        Decimal::from_scientific(plain)
+    } else {
+        Decimal::from_str(plain)
+    }
+    .map_err(|e| format!("`{}` is not a decimal: {e}", excerpt(text)))
+}
+
+impl<'de> Lenient<'de> for Decimal {
+    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match scalar(d)? {
+            Scalar::Str(s) => parse_decimal(&s),
+            Scalar::Literal(l) => parse_decimal(l),
+            Scalar::Null => Err("expected a decimal, found null".into()),
+        }
+        .map_err(de::Error::custom)
+    }
+}
+
+macro_rules! lenient_int {
+    ($($t:ty),*) => {$(
+        impl<'de> Lenient<'de> for $t {
+            fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let parsed = match scalar(d)? {
+                    Scalar::Str(s) => s.trim().parse::<$t>().map_err(|e| format!("`{}`: {e}", excerpt(&s))),
+                    Scalar::Literal(l) => l.parse::<$t>().map_err(|e| format!("`{}`: {e}", excerpt(l))),
+                    Scalar::Null => Err("expected an integer, found null".into()),
+                };
+                parsed.map_err(de::Error::custom)
+            }
+        }
+    )*};
+}
+lenient_int!(i32, i64, u32, u64);
+
+impl<'de> Lenient<'de> for String {
+    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match scalar(d)? {
+            Scalar::Str(s) => Ok(s.into_owned()),
+            Scalar::Literal(l) => Ok(l.to_owned()),
+            Scalar::Null => Err(de::Error::custom("expected a string, found null")),
+        }
+    }
+}
+
+impl<'de> Lenient<'de> for bool {
+    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = match scalar(d)? {
+            Scalar::Str(s) => s.into_owned(),
+            Scalar::Literal(l) => l.to_owned(),
+            Scalar::Null => return Err(de::Error::custom("expected a boolean, found null")),
+        };
+        match text.as_str() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            other => Err(de::Error::custom(format_args!(
+                "`{}` is not a boolean",
+                excerpt(other)
+            ))),
+        }
+    }
+}
+
+/// `null`, an absent field and an empty string all read as `None`.
+impl<'de, T: Lenient<'de>> Lenient<'de> for Option<T> {
+    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
+        match raw.get() {
+            "null" | "\"\"" => Ok(None),
+            _ => T::lenient(raw).map(Some).map_err(de::Error::custom),
+        }
+    }
+}
+
+impl<'de, T: Lenient<'de>> Lenient<'de> for Vec<T> {
+    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Lenient<'de>> Visitor<'de> for V<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(v) = seq.next_element_seed(LenientSeed::<T>::new())? {
+                    out.push(v);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(V(PhantomData))
+    }
+}
+
+impl<'de, T: Lenient<'de>> Lenient<'de> for IndexMap<String, T> {
+    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Lenient<'de>> Visitor<'de> for V<T> {
+            type Value = IndexMap<String, T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(k) = map.next_key::<String>()? {
+                    let v = map.next_value_seed(LenientSeed::<T>::new())?;
+                    out.insert(k, v);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
+}
+
+/// Reads a string, borrowed where the input allows.
+pub fn cow_str<'de, D: Deserializer<'de>>(d: D) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = std::borrow::Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(v.into())
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(v.to_owned().into())
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(v.into())
+        }
+    }
+    d.deserialize_str(V)
+}
+
+/// Reads a whole JSON text as a serde type.
+pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> serde_json::Result<T> {
+    serde_json::from_str(text)
+}
+
+/// Reads a whole JSON text as a [`Lenient`] type (a scalar, or lists and maps of them).
+pub fn from_json_lenient<T: for<'de> Lenient<'de>>(text: &str) -> serde_json::Result<T> {
+    let mut d = serde_json::Deserializer::from_str(text);
+    let value = T::lenient(&mut d)?;
+    d.end()?;
+    Ok(value)
+}
+
+/// Reads a required element of a positional row leniently.
+pub fn row_lenient<'de, T: Lenient<'de>, A: SeqAccess<'de>>(
+    seq: &mut A,
+    index: usize,
+) -> Result<T, A::Error> {
+    seq.next_element_seed(LenientSeed::<T>::new())?
+        .ok_or_else(|| de::Error::invalid_length(index, &"more elements in the row"))
+}
+
+/// Reads an optional trailing element of a positional row leniently.
+pub fn row_lenient_opt<'de, T: Lenient<'de>, A: SeqAccess<'de>>(
+    seq: &mut A,
+) -> Result<Option<T>, A::Error> {
+    Ok(seq
+        .next_element_seed(LenientSeed::<Option<T>>::new())?
+        .flatten())
+}
+
+/// Reads a required element of a positional row with its own `Deserialize`.
+pub fn row_serde<'de, T: serde::Deserialize<'de>, A: SeqAccess<'de>>(
+    seq: &mut A,
+    index: usize,
+) -> Result<T, A::Error> {
+    seq.next_element::<T>()?
+        .ok_or_else(|| de::Error::invalid_length(index, &"more elements in the row"))
+}
+
+/// Reads an optional trailing element of a positional row with its own `Deserialize`.
+pub fn row_serde_opt<'de, T: serde::Deserialize<'de>, A: SeqAccess<'de>>(
+    seq: &mut A,
+) -> Result<Option<T>, A::Error> {
+    Ok(seq.next_element::<Option<T>>()?.flatten())
+}
+
+/// Skips elements Kraken added after the ones the spec knows, so new columns never break decoding.
+pub fn row_end<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<(), A::Error> {
+    while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+impl<'de> Lenient<'de> for &'de RawValue {
+    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read<'a, T: Lenient<'a>>(json: &'a str) -> T {
+        let mut d = serde_json::Deserializer::from_str(json);
+        T::lenient(&mut d).unwrap()
+    }
+
+    #[test]
+    fn decimals_keep_every_digit_from_strings_and_numbers() {
+        assert_eq!(
+            read::<Decimal>("1710327959.1733468").to_string(),
+            "1710327959.1733468"
+        );
+        assert_eq!(
+            read::<Decimal>("\"30243.40000\"").to_string(),
+            "30243.40000"
+        );
+        assert_eq!(
+            read::<Decimal>("\"+154186.9728\"").to_string(),
+            "154186.9728"
+        );
+        assert_eq!(read::<Decimal>("\"-24.5000\"").to_string(), "-24.5000");
+        assert_eq!(read::<Decimal>("1e-3").to_string(), "0.001");
+    }
+
+    #[test]
+    fn integers_from_strings_and_numbers() {
+        assert_eq!(read::<u64>("\"1710327959173746878\""), 1710327959173746878);
+        assert_eq!(read::<i64>("\"1\""), 1);
+        assert_eq!(read::<i64>("36493663"), 36493663);
+        assert_eq!(read::<Option<i64>>("null"), None);
+        assert_eq!(
+            read::<Vec<Option<i64>>>("[null, \"0\", 5]"),
+            vec![None, Some(0), Some(5)]
+        );
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_number() {
+        let mut d = serde_json::Deserializer::from_str("\"abc\"");
+        assert!(Decimal::lenient(&mut d).is_err());
+        let mut d = serde_json::Deserializer::from_str("1.5");
+        assert!(i64::lenient(&mut d).is_err());
+    }
+}

@@ -1,0 +1,189 @@
+//! What generated code declares about an endpoint, and the builder that sends it.
+
+use crate::{Error, SpotClient};
+use serde_json::Value;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+/// The HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// DELETE
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// How a call proves who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// No authentication.
+    Public,
+    /// `API-Key` and an `API-Sign` HMAC over a nonce and the exact body.
+    ApiKey,
+    /// OAuth client credentials as HTTP Basic.
+    OAuthBasic,
+    /// An OAuth access token as `Authorization: Bearer`.
+    OAuthBearer,
+}
+
+/// Where parameters travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// In the query string.
+    Query,
+    /// As an `application/x-www-form-urlencoded` body.
+    Form,
+    /// As an `application/json` body.
+    Json,
+}
+
+/// A call's parameters, in the order they go on the wire, already checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Params {
+    entries: Vec<(&'static str, Value)>,
+}
+
+impl Params {
+    /// No parameters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a parameter.
+    pub fn push(&mut self, name: &'static str, value: impl Into<Value>) {
+        self.entries.push((name, value.into()));
+    }
+
+    /// The parameters, in order.
+    pub fn entries(&self) -> &[(&'static str, Value)] {
+        &self.entries
+    }
+
+    /// Form or query encoding: scalars as text, nested values as JSON text.
+    pub(crate) fn form_pairs(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+        self.entries.iter().map(|(k, v)| (*k, value_text(v)))
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One Kraken endpoint: generated from the spec for every endpoint, so that
+/// the runtime can send it without knowing which one it is.
+pub trait Endpoint: Send + Sync {
+    /// The decoded response.
+    type Response: Send;
+    /// The Rust method name, used in errors.
+    const NAME: &'static str;
+    /// The HTTP method.
+    const METHOD: HttpMethod;
+    /// The path below the base URL, starting with `/`.
+    const PATH: &'static str;
+    /// The authentication the endpoint needs.
+    const AUTH: Auth;
+    /// Where the parameters travel.
+    const ENCODING: Encoding;
+    /// Its cost against Kraken's REST call counter.
+    const COST: u32;
+    /// Whether responses carry secrets, so bodies are never quoted in errors.
+    const SENSITIVE_RESPONSE: bool;
+
+    /// Checks the parameters and lists them in wire order.
+    fn params(&self) -> Result<Params, Error>;
+
+    /// Decodes a response body.
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, Error>;
+}
+
+/// A request on its way: set optional parameters with its chainable setters,
+/// then `.await` it.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, E> {
+    pub(crate) client: &'a SpotClient,
+    pub(crate) request: E,
+    pub(crate) otp: Option<String>,
+}
+
+impl<'a, E: Endpoint> Call<'a, E> {
+    pub(crate) fn new(client: &'a SpotClient, request: E) -> Self {
+        Self {
+            client,
+            request,
+            otp: None,
+        }
+    }
+
+    pub(crate) fn map(mut self, f: impl FnOnce(E) -> E) -> Self {
+        self.request = f(self.request);
+        self
+    }
+
+    /// Sends a one-time password (2FA) with this call.
+    pub fn otp(mut self, otp: impl Into<String>) -> Self {
+        self.otp = Some(otp.into());
+        self
+    }
+
+    /// The request as built so far.
+    pub fn request(&self) -> &E {
+        &self.request
+    }
+
+    /// The request, to keep or send later with [`SpotClient::send`].
+    pub fn into_request(self) -> E {
+        self.request
+    }
+}
+
+impl<E> std::fmt::Debug for Call<'_, E>
+where
+    E: std::fmt::Debug,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("request", &self.request)
+            .field("otp", &self.otp.as_ref().map(|_| "[REDACTED]"))
+            .finish()
+    }
+}
+
+impl<'a, E> IntoFuture for Call<'a, E>
+where
+    E: Endpoint + 'a,
+{
+    type Output = Result<E::Response, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            self.client
+                .execute(&self.request, self.otp.as_deref())
+                .await
+        })
+    }
+}

@@ -1,0 +1,241 @@
+//! Turns a response body into a typed result or a typed error.
+
+use crate::{Error, KrakenError};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+const EXCERPT_CHARS: usize = 200;
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(default)]
+    error: Vec<String>,
+    #[serde(borrow, default)]
+    result: Option<&'a RawValue>,
+}
+
+fn excerpt(body: &[u8], sensitive: bool) -> String {
+    if sensitive {
+        return format!(
+            "[{} bytes, not shown: this endpoint's responses carry secrets]",
+            body.len()
+        );
+    }
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+fn success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// Splits Kraken's `error` array into errors (`E…`) and warnings (`W…`).
+/// Warnings are logged and do not fail the call.
+fn check_errors(endpoint: &'static str, codes: Vec<String>) -> Result<(), Error> {
+    let (warnings, errors): (Vec<_>, Vec<_>) = codes.into_iter().partition(|c| c.starts_with('W'));
+    for warning in &warnings {
+        tracing::warn!(endpoint, warning = %warning, "Kraken returned a warning");
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Kraken {
+            endpoint,
+            error: KrakenError::new(errors),
+        })
+    }
+}
+
+/// Decodes Kraken's `{"error": [...], "result": ...}` envelope. A missing
+/// `error` key (OAuth endpoints) counts as no error.
+pub fn kraken<T>(
+    endpoint: &'static str,
+    status: u16,
+    body: &[u8],
+    sensitive: bool,
+    read: fn(&str) -> serde_json::Result<T>,
+) -> Result<T, Error> {
+    let envelope: Envelope<'_> = match serde_json::from_slice(body) {
+        Ok(e) => e,
+        Err(e) if success(status) => {
+            return Err(Error::Decode {
+                endpoint,
+                status,
+                message: format!("not a Kraken response envelope: {e}"),
+                body_start: excerpt(body, sensitive),
+            });
+        }
+        Err(_) => {
+            return Err(Error::Http {
+                endpoint,
+                status,
+                body_start: excerpt(body, sensitive),
+            });
+        }
+    };
+    check_errors(endpoint, envelope.error)?;
+    if !success(status) {
+        return Err(Error::Http {
+            endpoint,
+            status,
+            body_start: excerpt(body, sensitive),
+        });
+    }
+    let result = envelope.result.ok_or_else(|| Error::Decode {
+        endpoint,
+        status,
+        message: "the envelope has no `result`".into(),
+        body_start: excerpt(body, sensitive),
+    })?;
+    read(result.get()).map_err(|e| Error::Decode {
+        endpoint,
+        status,
+        message: e.to_string(),
+        body_start: excerpt(body, sensitive),
+    })
+}
+
+/// Decodes a body that has no envelope (the OAuth token endpoint).
+pub fn bare<T>(
+    endpoint: &'static str,
+    status: u16,
+    body: &[u8],
+    sensitive: bool,
+    read: fn(&str) -> serde_json::Result<T>,
+) -> Result<T, Error> {
+    if !success(status) {
+        return Err(Error::Http {
+            endpoint,
+            status,
+            body_start: excerpt(body, sensitive),
+        });
+    }
+    let text = std::str::from_utf8(body).map_err(|e| Error::Decode {
+        endpoint,
+        status,
+        message: e.to_string(),
+        body_start: excerpt(body, sensitive),
+    })?;
+    read(text).map_err(|e| Error::Decode {
+        endpoint,
+        status,
+        message: e.to_string(),
+        body_start: excerpt(body, sensitive),
+    })
+}
+
+/// Returns a file body unchanged; a JSON body here is Kraken reporting an error.
+pub fn bytes(
+    endpoint: &'static str,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Vec<u8>, Error> {
+    let is_json = content_type.is_some_and(|c| c.trim_start().starts_with("application/json"));
+    if is_json {
+        if let Ok(envelope) = serde_json::from_slice::<Envelope<'_>>(body) {
+            check_errors(endpoint, envelope.error)?;
+        }
+        return Err(Error::Decode {
+            endpoint,
+            status,
+            message: "expected a file but got JSON without an error".into(),
+            body_start: excerpt(body, false),
+        });
+    }
+    if !success(status) {
+        return Err(Error::Http {
+            endpoint,
+            status,
+            body_start: excerpt(body, false),
+        });
+    }
+    Ok(body.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_keep_krakens_code_verbatim() {
+        let err = kraken(
+            "x",
+            200,
+            br#"{"error":["EOrder:Insufficient funds"]}"#,
+            false,
+            crate::de::from_json::<bool>,
+        )
+        .unwrap_err();
+        let k = err.kraken().unwrap();
+        assert_eq!(k.code(), "EOrder:Insufficient funds");
+        assert_eq!(k.category(), "Order");
+    }
+
+    #[test]
+    fn warnings_do_not_fail_a_call() {
+        let ok: bool = kraken(
+            "x",
+            200,
+            br#"{"error":["WGeneral:Deprecated"],"result":true}"#,
+            false,
+            crate::de::from_json,
+        )
+        .unwrap();
+        assert!(ok);
+    }
+
+    #[test]
+    fn http_errors_keep_status_and_body_start() {
+        let err = kraken(
+            "x",
+            502,
+            b"<html>Bad gateway</html>",
+            false,
+            crate::de::from_json::<bool>,
+        )
+        .unwrap_err();
+        match err {
+            Error::Http {
+                status, body_start, ..
+            } => {
+                assert_eq!(status, 502);
+                assert_eq!(body_start, "<html>Bad gateway</html>");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn sensitive_bodies_are_never_quoted() {
+        let err = bare(
+            "t",
+            200,
+            br#"{"access_token":"s3cr3t"}"#,
+            true,
+            crate::de::from_json::<u32>,
+        )
+        .unwrap_err();
+        assert!(!err.to_string().contains("s3cr3t"), "{err}");
+    }
+
+    #[test]
+    fn a_json_body_where_a_file_is_expected_is_an_error() {
+        let err = bytes(
+            "x",
+            200,
+            Some("application/json"),
+            br#"{"error":["EGeneral:Invalid arguments"]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.kraken().unwrap().code(), "EGeneral:Invalid arguments");
+        assert_eq!(
+            bytes("x", 200, Some("application/octet-stream"), b"PK\x03\x04").unwrap(),
+            b"PK\x03\x04"
+        );
+    }
+}

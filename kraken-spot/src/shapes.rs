@@ -1,0 +1,195 @@
+//! Hand-written value types that generated code builds on. Each response shape
+//! that Kraken uses in more than one place is implemented here once; the spec
+//! names it.
+
+use crate::de::LenientSeed;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A result keyed by pair with a sibling `last` cursor, as OHLC, Trades and
+/// Spread return it: `{"XXBTZUSD": [...], "last": 1688672106}`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WithLast<T> {
+    /// The cursor to pass as `since` on the next poll. Kraken sends it as a
+    /// number or a string (a nanosecond id for Trades); it is read either way.
+    pub last: u64,
+    /// The entries, keyed by Kraken's pair name, in the order Kraken sent them.
+    pub pairs: IndexMap<String, T>,
+}
+
+impl<T> WithLast<T> {
+    /// The entries of the one pair in the response, or `None` when there are
+    /// none or several.
+    pub fn single(&self) -> Option<(&str, &T)> {
+        match self.pairs.len() {
+            1 => self.pairs.first().map(|(k, v)| (k.as_str(), v)),
+            _ => None,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for WithLast<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = WithLast<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of pairs with a `last` key")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut last = None;
+                let mut pairs = IndexMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "last" {
+                        last = Some(map.next_value_seed(LenientSeed::<u64>::new())?);
+                    } else {
+                        let value = map.next_value::<T>()?;
+                        pairs.insert(key, value);
+                    }
+                }
+                let last = last.ok_or_else(|| de::Error::missing_field("last"))?;
+                Ok(WithLast { last, pairs })
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
+}
+
+impl<T: Serialize> Serialize for WithLast<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.pairs.len() + 1))?;
+        for (k, v) in &self.pairs {
+            map.serialize_entry(k, v)?;
+        }
+        map.serialize_entry("last", &self.last)?;
+        map.end()
+    }
+}
+
+/// A price or volume parameter. It takes a `&str` unchanged, so Kraken's
+/// relative forms (`+1.5`, `-2%`, `#5`) pass through, or an exact
+/// [`Decimal`]. It is checked before sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount(String);
+
+impl Amount {
+    /// The text sent on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Checks the form Kraken accepts: an optional `+`, `-` or `#` prefix,
+    /// a non-negative decimal, and an optional `%` suffix.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let s = self.0.as_str();
+        let body = s.strip_prefix(['+', '-', '#']).unwrap_or(s);
+        let body = body.strip_suffix('%').unwrap_or(body);
+        let mut parts = body.splitn(2, '.');
+        let int = parts.next().unwrap_or("");
+        let frac = parts.next();
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        let ok = match frac {
+            None => digits(int),
+            Some(f) => (digits(int) || int.is_empty()) && digits(f),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{s}` is not a decimal amount (optionally prefixed with +, - or # and suffixed with %)"
+            ))
+        }
+    }
+}
+
+impl From<&str> for Amount {
+    fn from(s: &str) -> Self {
+        Amount(s.to_owned())
+    }
+}
+
+impl From<String> for Amount {
+    fn from(s: String) -> Self {
+        Amount(s)
+    }
+}
+
+impl From<&String> for Amount {
+    fn from(s: &String) -> Self {
+        Amount(s.clone())
+    }
+}
+
+impl From<Decimal> for Amount {
+    fn from(d: Decimal) -> Self {
+        Amount(d.to_string())
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A secret value in a response (an access token, a new API secret). Its
+/// `Debug` output is redacted; [`Secret::expose`] gives the value.
+#[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([REDACTED])")
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_accept_krakens_relative_forms_and_reject_junk() {
+        for ok in ["1.25", "37500", "+1.5", "-2%", "#5", "+50.0000%", ".5"] {
+            assert_eq!(Amount::from(ok).check(), Ok(()), "{ok}");
+        }
+        for bad in ["", "abc", "1.2.3", "1e5", "--1", "1.", "%", "1,5"] {
+            assert!(Amount::from(bad).check().is_err(), "{bad}");
+        }
+        assert_eq!(Amount::from(Decimal::new(37500_10, 2)).as_str(), "37500.10");
+    }
+
+    #[test]
+    fn with_last_reads_last_as_number_or_string() {
+        let w: WithLast<Vec<u8>> = serde_json::from_str(r#"{"X":[1],"last":"17"}"#).unwrap();
+        assert_eq!(w.last, 17);
+        assert_eq!(w.single(), Some(("X", &vec![1u8])));
+        let w: WithLast<Vec<u8>> = serde_json::from_str(r#"{"last":18,"X":[],"Y":[2]}"#).unwrap();
+        assert_eq!(w.last, 18);
+        assert_eq!(w.pairs.len(), 2);
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        assert_eq!(format!("{:?}", Secret::from("tok")), "Secret([REDACTED])");
+    }
+}

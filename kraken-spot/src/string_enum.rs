@@ -1,0 +1,48 @@
+//! The shared behaviour of every generated string enum: conversions, display
+//! and serde as the wire string. Generated code supplies `as_str` and
+//! `From<&str>` (which keeps unknown values in `Unknown`).
+
+/// Implements the string conversions and serde for a generated enum.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! string_enum {
+    ($name:ident) => {
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+        impl From<&String> for $name {
+            fn from(value: &String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+        impl From<&$name> for $name {
+            fn from(value: &$name) -> Self {
+                value.clone()
+            }
+        }
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(s))
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s: ::std::borrow::Cow<'de, str> = $crate::de::cow_str(d)?;
+                Ok(Self::from(&*s))
+            }
+        }
+    };
+}

@@ -1,0 +1,130 @@
+//! Parameter checks that run before anything is sent. Generated code calls
+//! these; each returns a typed [`Error::InvalidParam`].
+
+use crate::{Amount, Error};
+
+fn invalid(endpoint: &'static str, param: &'static str, reason: String) -> Error {
+    Error::InvalidParam {
+        endpoint,
+        param,
+        reason,
+    }
+}
+
+pub(crate) fn non_empty(
+    endpoint: &'static str,
+    param: &'static str,
+    value: &str,
+) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(invalid(endpoint, param, "must not be empty".into()));
+    }
+    Ok(())
+}
+
+pub(crate) fn int(
+    endpoint: &'static str,
+    param: &'static str,
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+    allowed: &[i64],
+) -> Result<(), Error> {
+    if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) {
+        let range = format!(
+            "{}..={}",
+            min.map_or(String::new(), |m| m.to_string()),
+            max.map_or(String::new(), |m| m.to_string())
+        );
+        return Err(invalid(
+            endpoint,
+            param,
+            format!("{value} is outside {range}"),
+        ));
+    }
+    if !allowed.is_empty() && !allowed.contains(&value) {
+        return Err(invalid(
+            endpoint,
+            param,
+            format!("{value} is not one of {allowed:?}"),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn amount(
+    endpoint: &'static str,
+    param: &'static str,
+    value: &Amount,
+) -> Result<(), Error> {
+    value
+        .check()
+        .map_err(|reason| invalid(endpoint, param, reason))
+}
+
+/// Joins list values with commas, rejecting empty items and items that contain a comma.
+pub(crate) fn csv<'a>(
+    endpoint: &'static str,
+    param: &'static str,
+    values: impl Iterator<Item = &'a str>,
+) -> Result<String, Error> {
+    let mut out = String::new();
+    for v in values {
+        if v.trim().is_empty() || v.contains(',') {
+            return Err(invalid(
+                endpoint,
+                param,
+                format!("`{v}` cannot be an item of a comma-separated list"),
+            ));
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(v);
+    }
+    if out.is_empty() {
+        return Err(invalid(endpoint, param, "the list is empty".into()));
+    }
+    Ok(out)
+}
+
+/// A list sent as a JSON array.
+#[allow(dead_code)] // used once the spec has list parameters (AddOrderBatch, CancelOrderBatch)
+pub(crate) fn json_list<T: serde::Serialize>(
+    endpoint: &'static str,
+    param: &'static str,
+    values: &[T],
+) -> Result<serde_json::Value, Error> {
+    if values.is_empty() {
+        return Err(invalid(endpoint, param, "the list is empty".into()));
+    }
+    serde_json::to_value(values).map_err(|e| invalid(endpoint, param, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ints_are_checked_against_range_and_allowed_values() {
+        assert!(int("e", "count", 500, Some(1), Some(500), &[]).is_ok());
+        assert!(int("e", "count", 0, Some(1), Some(500), &[]).is_err());
+        assert!(int("e", "count", 501, Some(1), Some(500), &[]).is_err());
+        assert!(int("e", "interval", 60, None, None, &[1, 5, 60]).is_ok());
+        let err = int("e", "interval", 2, None, None, &[1, 5, 60]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid parameter `interval` for e: 2 is not one of [1, 5, 60]"
+        );
+    }
+
+    #[test]
+    fn csv_joins_and_rejects_bad_items() {
+        assert_eq!(
+            csv("e", "oflags", ["post", "fciq"].into_iter()).unwrap(),
+            "post,fciq"
+        );
+        assert!(csv("e", "oflags", ["a,b"].into_iter()).is_err());
+        assert!(csv("e", "oflags", std::iter::empty()).is_err());
+    }
+}
