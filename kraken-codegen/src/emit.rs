@@ -571,6 +571,15 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
     } else {
         quote!(Self { #(#inits)* })
     };
+    let call_impl = if opt.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            impl crate::Call<'_, #request> {
+                #(#call_setters)*
+            }
+        }
+    };
     let params_mut = if params.is_empty() {
         quote!(let params = crate::Params::new();)
     } else {
@@ -610,9 +619,7 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
             }
         }
 
-        impl crate::Call<'_, #request> {
-            #(#call_setters)*
-        }
+        #call_impl
 
         impl crate::SpotClient {
             #method_doc

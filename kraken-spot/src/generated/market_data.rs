@@ -1123,7 +1123,6 @@ impl crate::Endpoint for GetServerTimeRequest {
         )
     }
 }
-impl crate::Call<'_, GetServerTimeRequest> {}
 impl crate::SpotClient {
     /// Get the server's time.
     ///
@@ -1170,7 +1169,6 @@ impl crate::Endpoint for GetSystemStatusRequest {
         )
     }
 }
-impl crate::Call<'_, GetSystemStatusRequest> {}
 impl crate::SpotClient {
     /// Get the current system status or trading mode.
     ///
@@ -1217,7 +1215,6 @@ impl crate::Endpoint for GetMaintenanceScheduleRequest {
         )
     }
 }
-impl crate::Call<'_, GetMaintenanceScheduleRequest> {}
 impl crate::SpotClient {
     /// Get announced maintenance windows (2026; not in the api-specs OpenAPI file).
     ///
@@ -2128,7 +2125,6 @@ impl crate::Endpoint for GetPreTradeDataRequest {
         )
     }
 }
-impl crate::Call<'_, GetPreTradeDataRequest> {}
 impl crate::SpotClient {
     /// Get the top 10 aggregated book levels of a symbol, for regulatory transparency.
     ///

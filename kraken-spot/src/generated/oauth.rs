@@ -220,7 +220,6 @@ impl crate::Endpoint for GetOauthUserInfoRequest {
         )
     }
 }
-impl crate::Call<'_, GetOauthUserInfoRequest> {}
 impl crate::SpotClient {
     /// Get the authenticated user's email address and IIBAN (scope `account.info:basic`).
     ///
