@@ -1,0 +1,135 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use kraken_mock::{MockKraken, MockResponse};
+use kraken_spot::SpotClient;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// A mock Kraken and a client with every credential the mock accepts.
+pub async fn setup() -> (MockKraken, SpotClient) {
+    let mock = MockKraken::start().await;
+    let client = SpotClient::builder()
+        .base_url(mock.base_url())
+        .credentials(kraken_mock::API_KEY, kraken_mock::API_SECRET)
+        .oauth_client_credentials(
+            kraken_mock::OAUTH_CLIENT_ID,
+            kraken_mock::OAUTH_CLIENT_SECRET,
+        )
+        .oauth_access_token(kraken_mock::OAUTH_ACCESS_TOKEN)
+        .build()
+        .expect("client");
+    (mock, client)
+}
+
+/// Makes the mock answer `path` with a recorded fixture.
+pub fn serve(mock: &MockKraken, path: &str, fixture: &str) {
+    mock.respond(path, MockResponse::fixture(fixture));
+}
+
+/// A JSON tree with numbers kept as the exact text Kraken sent (a
+/// `serde_json::Value` would round them through `f64`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Exact {
+    Null,
+    Bool(bool),
+    Num(String),
+    Str(String),
+    Arr(Vec<Exact>),
+    Obj(Vec<(String, Exact)>),
+}
+
+pub fn exact(text: &str) -> Exact {
+    use serde_json::value::RawValue;
+    let text = text.trim();
+    match text.as_bytes().first() {
+        Some(b'{') => {
+            let map: indexmap::IndexMap<String, &RawValue> =
+                serde_json::from_str(text).expect("object");
+            Exact::Obj(map.into_iter().map(|(k, v)| (k, exact(v.get()))).collect())
+        }
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(text).expect("array");
+            Exact::Arr(items.into_iter().map(|v| exact(v.get())).collect())
+        }
+        Some(b'"') => Exact::Str(serde_json::from_str(text).expect("string")),
+        _ => match text {
+            "null" => Exact::Null,
+            "true" => Exact::Bool(true),
+            "false" => Exact::Bool(false),
+            number => Exact::Num(number.to_owned()),
+        },
+    }
+}
+
+impl Exact {
+    pub fn get(&self, key: &str) -> Option<&Exact> {
+        match self {
+            Exact::Obj(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// The `result` of a fixture, or the whole body when it has no envelope.
+pub fn fixture_result(name: &str) -> Exact {
+    let body = exact(std::str::from_utf8(&kraken_mock::fixture(name)).expect("UTF-8 fixture"));
+    body.get("result").cloned().unwrap_or(body)
+}
+
+/// Asserts that serializing `decoded` gives back every value the fixture's
+/// `result` holds: no field was ignored and no digit lost. Numbers compare as
+/// exact decimals whether Kraken sent them as strings or numbers, a string
+/// keeps its exact text, and `null` counts as absent.
+pub fn assert_lossless<T: serde::Serialize>(fixture: &str, decoded: &T) {
+    let original = fixture_result(fixture);
+    let round = exact(&serde_json::to_string(decoded).expect("serializes"));
+    let mut problems = Vec::new();
+    compare(&original, &round, "result", &mut problems);
+    assert!(
+        problems.is_empty(),
+        "{fixture}: decoding lost values:\n{}",
+        problems.join("\n")
+    );
+}
+
+fn as_decimal(v: &Exact) -> Option<Decimal> {
+    let text = match v {
+        Exact::Num(n) => n.as_str(),
+        Exact::Str(s) => s.strip_prefix('+').unwrap_or(s),
+        _ => return None,
+    };
+    Decimal::from_str(text)
+        .or_else(|_| Decimal::from_scientific(text))
+        .ok()
+}
+
+fn compare(original: &Exact, round: &Exact, at: &str, problems: &mut Vec<String>) {
+    match (original, round) {
+        (Exact::Obj(a), Exact::Obj(_)) => {
+            for (k, v) in a {
+                match round.get(k) {
+                    Some(w) => compare(v, w, &format!("{at}.{k}"), problems),
+                    None if *v == Exact::Null => {}
+                    None => problems.push(format!("{at}.{k}: dropped (was {v:?})")),
+                }
+            }
+        }
+        (Exact::Arr(a), Exact::Arr(b)) => {
+            if a.len() > b.len() && !a[b.len()..].iter().all(|v| *v == Exact::Null) {
+                problems.push(format!("{at}: {} elements became {}", a.len(), b.len()));
+            }
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                compare(v, w, &format!("{at}[{i}]"), problems);
+            }
+        }
+        (a, b) if a == b => {}
+        // A string Kraken sent keeps its text, except a leading `+` on a number.
+        (Exact::Str(s), Exact::Str(t))
+            if s.strip_prefix('+') == Some(t.as_str()) && as_decimal(round).is_some() => {}
+        // A number, or a numeric string read into a number type: the same exact value.
+        (a @ Exact::Num(_), b) | (a @ Exact::Str(_), b @ Exact::Num(_))
+            if as_decimal(a).is_some() && as_decimal(a) == as_decimal(b) => {}
+        (a, b) => problems.push(format!("{at}: {a:?} became {b:?}")),
+    }
+}
