@@ -526,8 +526,13 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
     let inits = params.iter().map(|p| {
         let f = &p.field;
         if p.required {
-            let c = p.convert.apply(f);
-            quote!(#f: #c,)
+            match p.convert {
+                Convert::Identity => quote!(#f,),
+                other => {
+                    let c = other.apply(f);
+                    quote!(#f: #c,)
+                }
+            }
         } else {
             quote!(#f: None,)
         }

@@ -149,12 +149,14 @@ impl<'de> Lenient<'de> for bool {
     }
 }
 
-/// `null`, an absent field and an empty string all read as `None`.
+/// `null` reads as `None`, and so does an empty string where a number is
+/// expected (Kraken sends `""` for an unset price); a string keeps `""`.
 impl<'de, T: Lenient<'de>> Lenient<'de> for Option<T> {
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
         match raw.get() {
-            "null" | "\"\"" => Ok(None),
+            "null" => Ok(None),
+            "\"\"" => Ok(T::lenient(raw).ok()),
             _ => T::lenient(raw).map(Some).map_err(de::Error::custom),
         }
     }
@@ -314,6 +316,8 @@ mod tests {
         assert_eq!(read::<i64>("\"1\""), 1);
         assert_eq!(read::<i64>("36493663"), 36493663);
         assert_eq!(read::<Option<i64>>("null"), None);
+        assert_eq!(read::<Option<Decimal>>("\"\""), None);
+        assert_eq!(read::<Option<String>>("\"\""), Some(String::new()));
         assert_eq!(
             read::<Vec<Option<i64>>>("[null, \"0\", 5]"),
             vec![None, Some(0), Some(5)]

@@ -175,7 +175,10 @@ mod tests {
         for bad in ["", "abc", "1.2.3", "1e5", "--1", "1.", "%", "1,5"] {
             assert!(Amount::from(bad).check().is_err(), "{bad}");
         }
-        assert_eq!(Amount::from(Decimal::new(37500_10, 2)).as_str(), "37500.10");
+        assert_eq!(
+            Amount::from(Decimal::new(3_750_010, 2)).as_str(),
+            "37500.10"
+        );
     }
 
     #[test]

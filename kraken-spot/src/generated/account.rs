@@ -4,6 +4,948 @@
 //! Account data: balances, orders, trades, positions, ledgers, fees and exports.
 //! Costs follow Kraken's REST call counter: 1 per call, 2 for ledger and trade history.
 
+/// One asset's extended balance. Available for trading = balance + credit - credit_used - hold_trade.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExtendedBalance {
+    /// Total balance.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub balance: ::rust_decimal::Decimal,
+    /// Credit available (VIP credit lines).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub credit: Option<::rust_decimal::Decimal>,
+    /// Credit used.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub credit_used: Option<::rust_decimal::Decimal>,
+    /// Amount held for open orders.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub hold_trade: ::rust_decimal::Decimal,
+}
+/// Credit line details (VIPs with this feature).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CreditLines {
+    /// Per-asset credit, keyed by asset.
+    pub asset_details: ::indexmap::IndexMap<String, super::CreditLineAsset>,
+    /// Account-wide credit limits.
+    pub limits_monitor: super::CreditLimitsMonitor,
+}
+/// One asset's credit line.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CreditLineAsset {
+    /// Balance.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub balance: ::rust_decimal::Decimal,
+    /// Credit limit.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub credit_limit: ::rust_decimal::Decimal,
+    /// Credit used.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub credit_used: ::rust_decimal::Decimal,
+    /// Credit still available.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub available_credit: ::rust_decimal::Decimal,
+}
+/// Account-wide credit limits, in USD.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CreditLimitsMonitor {
+    /// Total credit.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub total_credit_usd: ::rust_decimal::Decimal,
+    /// Total credit used.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub total_credit_used_usd: ::rust_decimal::Decimal,
+    /// Total collateral value.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub total_collateral_value_usd: ::rust_decimal::Decimal,
+    /// Equity.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub equity_usd: ::rust_decimal::Decimal,
+    /// Ongoing balance.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub ongoing_balance: ::rust_decimal::Decimal,
+    /// Debt to equity ratio.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub debt_to_equity: ::rust_decimal::Decimal,
+}
+/// Collateral balances, margin valuations, equity and margin level, in the requested asset.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TradeBalance {
+    /// Equivalent balance (all currencies combined).
+    #[serde(
+        rename = "eb",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub equivalent_balance: Option<::rust_decimal::Decimal>,
+    /// Trade balance (equity currencies combined).
+    #[serde(rename = "tb", deserialize_with = "crate::de::lenient")]
+    pub trade_balance: ::rust_decimal::Decimal,
+    /// Margin amount of open positions.
+    #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
+    pub margin: ::rust_decimal::Decimal,
+    /// Unrealized net profit/loss of open positions.
+    #[serde(rename = "n", deserialize_with = "crate::de::lenient")]
+    pub net: ::rust_decimal::Decimal,
+    /// Cost basis of open positions.
+    #[serde(rename = "c", deserialize_with = "crate::de::lenient")]
+    pub cost: ::rust_decimal::Decimal,
+    /// Current floating valuation of open positions.
+    #[serde(rename = "v", deserialize_with = "crate::de::lenient")]
+    pub valuation: ::rust_decimal::Decimal,
+    /// Equity: trade balance + unrealized net profit/loss.
+    #[serde(rename = "e", deserialize_with = "crate::de::lenient")]
+    pub equity: ::rust_decimal::Decimal,
+    /// Free margin: equity - initial margin.
+    #[serde(rename = "mf", deserialize_with = "crate::de::lenient")]
+    pub free_margin: ::rust_decimal::Decimal,
+    /// Margin level: equity / initial margin * 100 (absent without open positions).
+    #[serde(
+        rename = "ml",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub margin_level: Option<::rust_decimal::Decimal>,
+    /// Unexecuted value of open orders.
+    #[serde(
+        rename = "uv",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub unexecuted_value: Option<::rust_decimal::Decimal>,
+}
+/// An open, closed or queried order. Closed orders add `closetm` and `reason`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrderInfo {
+    /// Referral order txid that created this order (null, or the string `None` in docs).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub refid: Option<String>,
+    /// The user reference id.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub userref: Option<i64>,
+    /// The client order id.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub cl_ord_id: Option<String>,
+    /// Undocumented: a linked order id, seen in recordings.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub link_id: Option<String>,
+    /// Status.
+    pub status: super::OrderStatus,
+    /// When the order was placed (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub opentm: ::rust_decimal::Decimal,
+    /// Scheduled start (unix seconds, 0 if none).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub starttm: ::rust_decimal::Decimal,
+    /// Expiry (unix seconds, 0 if none).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub expiretm: ::rust_decimal::Decimal,
+    /// Closed orders: when the order was closed (unix seconds).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub closetm: Option<::rust_decimal::Decimal>,
+    /// Closed orders: additional info on the status.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub reason: Option<String>,
+    /// Order description.
+    pub descr: super::OrderInfoDescription,
+    /// Volume (base currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub vol: ::rust_decimal::Decimal,
+    /// Volume executed (base currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub vol_exec: ::rust_decimal::Decimal,
+    /// Total cost (quote currency unless `viqc`).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub cost: ::rust_decimal::Decimal,
+    /// Total fee (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub fee: ::rust_decimal::Decimal,
+    /// Average fill price (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub price: ::rust_decimal::Decimal,
+    /// Stop price (quote currency).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub stopprice: Option<::rust_decimal::Decimal>,
+    /// Triggered limit price (quote currency, when the limit-based order type triggered).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub limitprice: Option<::rust_decimal::Decimal>,
+    /// Price signal for triggered orders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<super::TriggerSignal>,
+    /// Whether the order is funded on margin.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub margin: Option<bool>,
+    /// Comma-separated info: stopped, touched, liquidated, partial, amended.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub misc: String,
+    /// Comma-separated order flags: post, fcib, fciq, nompp, viqc.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub oflags: String,
+    /// The subaccount that placed the order, for master accounts.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub sender_sub_id: Option<String>,
+    /// Related trade ids (with `trades=true`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trades: Option<Vec<String>>,
+}
+/// Description of an open, closed or queried order.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrderInfoDescription {
+    /// The pair (altname).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub pair: String,
+    /// The asset class (seen in recordings).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass: Option<String>,
+    /// Order direction.
+    #[serde(rename = "type")]
+    pub side: super::OrderSide,
+    /// Order type.
+    pub ordertype: super::OrderType,
+    /// Primary price; may be relative, for example `+50.0000%`.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub price: String,
+    /// Secondary price; may be relative.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub price2: String,
+    /// Leverage, `none` or for example `5:1`.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub leverage: String,
+    /// The order as text.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub order: String,
+    /// The conditional close order as text, if any.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub close: Option<String>,
+}
+/// Open orders.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OpenOrders {
+    /// Open orders keyed by txid.
+    pub open: ::indexmap::IndexMap<String, super::OrderInfo>,
+}
+/// A page of closed orders (50 at most).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ClosedOrders {
+    /// Closed orders keyed by txid.
+    pub closed: ::indexmap::IndexMap<String, super::OrderInfo>,
+    /// Number of matching orders (absent with `without_count`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub count: Option<i64>,
+}
+/// The amend history of an order, oldest first.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrderAmends {
+    /// Number of amend entries (the original order included).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub count: i64,
+    /// The amend entries.
+    pub amends: Vec<super::OrderAmend>,
+}
+/// One entry of an order's amend history.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrderAmend {
+    /// Kraken's id of the amend.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub amend_id: String,
+    /// original, user or restated.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub amend_type: String,
+    /// Order quantity after the amend (base asset).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub order_qty: ::rust_decimal::Decimal,
+    /// Iceberg orders: the displayed quantity.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub display_qty: Option<::rust_decimal::Decimal>,
+    /// Remaining quantity.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub remaining_qty: ::rust_decimal::Decimal,
+    /// Limit price, for order types with one.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub limit_price: Option<::rust_decimal::Decimal>,
+    /// Trigger price, for triggered order types.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trigger_price: Option<::rust_decimal::Decimal>,
+    /// Why the order was restated.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub reason: Option<String>,
+    /// Whether the amend was post-only.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub post_only: Option<bool>,
+    /// When the amend happened (unix nanoseconds in the docs; milliseconds seen in a recording).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub timestamp: u64,
+}
+/// A page of trades (50 at most).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TradesHistory {
+    /// Trades keyed by trade txid.
+    pub trades: ::indexmap::IndexMap<String, super::TradeInfo>,
+    /// Number of matching trades (absent in the docs example).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub count: Option<i64>,
+}
+/// One of the user's trades (fills).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TradeInfo {
+    /// The order's txid.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub ordertxid: String,
+    /// The position's txid.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub postxid: String,
+    /// The pair.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub pair: String,
+    /// Execution time (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub time: ::rust_decimal::Decimal,
+    /// Trade direction.
+    #[serde(rename = "type")]
+    pub side: super::OrderSide,
+    /// Order type.
+    pub ordertype: super::OrderType,
+    /// Average price (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub price: ::rust_decimal::Decimal,
+    /// Total cost (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub cost: ::rust_decimal::Decimal,
+    /// Total fee (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub fee: ::rust_decimal::Decimal,
+    /// Volume (base currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub vol: ::rust_decimal::Decimal,
+    /// Initial margin (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub margin: ::rust_decimal::Decimal,
+    /// Leverage used.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub leverage: Option<String>,
+    /// Comma-separated info, for example `closing`.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub misc: String,
+    /// Related ledger ids (with `ledgers=true`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub ledgers: Option<Vec<String>>,
+    /// Unique id of the trade within its pair.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub trade_id: i64,
+    /// Whether the trade was a maker fill.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub maker: Option<bool>,
+    /// Opening trades: position status (open or closed).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub posstatus: Option<String>,
+    /// Opening trades: average price of the closed part.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub cprice: Option<::rust_decimal::Decimal>,
+    /// Opening trades: total cost of the closed part.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub ccost: Option<::rust_decimal::Decimal>,
+    /// Opening trades: total fee of the closed part.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub cfee: Option<::rust_decimal::Decimal>,
+    /// Opening trades: total volume of the closed part.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub cvol: Option<::rust_decimal::Decimal>,
+    /// Opening trades: total margin freed by the closed part.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub cmargin: Option<::rust_decimal::Decimal>,
+    /// Opening trades: net profit/loss of the closed part.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub net: Option<::rust_decimal::Decimal>,
+    /// Opening trades: the closing trades.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trades: Option<Vec<String>>,
+}
+/// One open margin position (the map form of OpenPositions; decode from the `json` result).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Position {
+    /// The opening order's txid.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub ordertxid: String,
+    /// Position status (open).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub posstatus: String,
+    /// The pair.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub pair: String,
+    /// When the position was opened (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub time: ::rust_decimal::Decimal,
+    /// Position direction.
+    #[serde(rename = "type")]
+    pub side: super::OrderSide,
+    /// Order type used to open the position.
+    pub ordertype: super::OrderType,
+    /// Opening cost (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub cost: ::rust_decimal::Decimal,
+    /// Opening fee (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub fee: ::rust_decimal::Decimal,
+    /// Position volume (base currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub vol: ::rust_decimal::Decimal,
+    /// Volume closed (base currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub vol_closed: ::rust_decimal::Decimal,
+    /// Initial margin (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub margin: ::rust_decimal::Decimal,
+    /// Current value of the remaining position (with `docalcs`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub value: Option<::rust_decimal::Decimal>,
+    /// Unrealized profit/loss of the remaining position (with `docalcs`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub net: Option<::rust_decimal::Decimal>,
+    /// Funding cost and term, as text.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub terms: String,
+    /// Next funding or rollover time (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub rollovertm: ::rust_decimal::Decimal,
+    /// Comma-separated info.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub misc: String,
+    /// Comma-separated order flags.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub oflags: String,
+}
+/// Open positions of one pair (the list form of OpenPositions with `consolidation=market`).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConsolidatedPosition {
+    /// The pair.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub pair: String,
+    /// Number of positions.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub positions: i64,
+    /// Direction.
+    #[serde(rename = "type")]
+    pub side: super::OrderSide,
+    /// Leverage.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub leverage: ::rust_decimal::Decimal,
+    /// Opening cost (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub cost: ::rust_decimal::Decimal,
+    /// Opening fee (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub fee: ::rust_decimal::Decimal,
+    /// Volume (base currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub vol: ::rust_decimal::Decimal,
+    /// Volume closed (base currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub vol_closed: ::rust_decimal::Decimal,
+    /// Initial margin (quote currency).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub margin: ::rust_decimal::Decimal,
+    /// Current value (with `docalcs`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub value: Option<::rust_decimal::Decimal>,
+    /// Unrealized profit/loss (with `docalcs`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub net: Option<::rust_decimal::Decimal>,
+}
+/// A page of ledger entries (50 at most).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Ledgers {
+    /// Entries keyed by ledger id.
+    pub ledger: ::indexmap::IndexMap<String, super::LedgerEntry>,
+    /// Number of matching entries (absent with `without_count`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub count: Option<i64>,
+}
+/// One ledger entry.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LedgerEntry {
+    /// Reference id of the trade, deposit or other movement.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub refid: String,
+    /// Time (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub time: ::rust_decimal::Decimal,
+    /// Type of entry.
+    #[serde(rename = "type")]
+    pub kind: super::LedgerType,
+    /// Subtype, for example `spotfromfutures`.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub subtype: String,
+    /// Asset class.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub aclass: String,
+    /// Asset.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub asset: String,
+    /// Amount (signed).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub amount: ::rust_decimal::Decimal,
+    /// Fee.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub fee: ::rust_decimal::Decimal,
+    /// Resulting balance.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub balance: ::rust_decimal::Decimal,
+}
+/// 30-day USD trading volume and the resulting fees of the requested pairs.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TradeVolume {
+    /// Fee volume currency (always USD, `ZUSD`).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub currency: String,
+    /// Asset class (seen in a 2026 third-party recording).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub asset_class: Option<String>,
+    /// Current fee discount volume (USD).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub volume: ::rust_decimal::Decimal,
+    /// Volume inputs such as `domain_spot_volume_30d` (seen in a 2026 third-party recording).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub inputs: Option<::indexmap::IndexMap<String, ::rust_decimal::Decimal>>,
+    /// Taker fees keyed by pair (null without `pair`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fees: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
+    /// Maker fees keyed by pair (null without `pair`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fees_maker: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
+    /// Full per-pair fee schedules (with `fee_schedule`, added June 2026).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedules: Option<::serde_json::Value>,
+}
+/// One pair's fee tier.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FeeTierInfo {
+    /// Current fee (percent).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub fee: ::rust_decimal::Decimal,
+    /// Minimum fee for the pair (if not a fixed fee).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub minfee: Option<::rust_decimal::Decimal>,
+    /// Maximum fee for the pair (if not a fixed fee).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub maxfee: Option<::rust_decimal::Decimal>,
+    /// Next tier's fee (null at the lowest fee tier).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub nextfee: Option<::rust_decimal::Decimal>,
+    /// Volume level of the current tier.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub tiervolume: Option<::rust_decimal::Decimal>,
+    /// Volume level of the next tier (null at the top tier).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub nextvolume: Option<::rust_decimal::Decimal>,
+}
+/// A requested export.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExportAdded {
+    /// The report id.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub id: String,
+}
+/// The status of one export.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExportInfo {
+    /// The report id.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub id: String,
+    /// Description.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub descr: String,
+    /// File format.
+    pub format: super::ExportFormat,
+    /// Type of data.
+    pub report: super::ExportReport,
+    /// Subtype.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub subtype: String,
+    /// Status: Queued, Processing or Processed.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub status: String,
+    /// Flags (deprecated).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub flags: String,
+    /// Fields included, comma-separated.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub fields: String,
+    /// When the export was requested (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub createdtm: ::rust_decimal::Decimal,
+    /// When the export expires (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub expiretm: ::rust_decimal::Decimal,
+    /// When processing started (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub starttm: ::rust_decimal::Decimal,
+    /// When processing completed (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub completedtm: ::rust_decimal::Decimal,
+    /// Start of the exported data (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub datastarttm: ::rust_decimal::Decimal,
+    /// End of the exported data (unix seconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub dataendtm: ::rust_decimal::Decimal,
+    /// Undocumented: seen in the docs example.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub endtm: Option<::rust_decimal::Decimal>,
+    /// Asset class.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub aclass: String,
+    /// Asset (`all` for every asset).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub asset: String,
+}
+/// The result of removing an export.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExportRemoved {
+    /// Whether the export was deleted.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub delete: Option<bool>,
+    /// Whether the export was cancelled.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub cancel: Option<bool>,
+}
+/// The API key used for the call. Times are unix seconds, 0 when unset.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ApiKeyInfo {
+    /// The key's name.
+    #[serde(rename = "apiKeyName", deserialize_with = "crate::de::lenient")]
+    pub api_key_name: String,
+    /// The public API key.
+    #[serde(rename = "apiKey", deserialize_with = "crate::de::lenient")]
+    pub api_key: String,
+    /// The highest nonce accepted so far.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub nonce: u64,
+    /// The nonce window (0 when disabled).
+    #[serde(rename = "nonceWindow", deserialize_with = "crate::de::lenient")]
+    pub nonce_window: i64,
+    /// Permissions, for example `query-funds`, `modify-trades`.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub permissions: Vec<String>,
+    /// The account's IIBAN.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub iban: String,
+    /// Expiry of the key.
+    #[serde(rename = "validUntil", deserialize_with = "crate::de::lenient")]
+    pub valid_until: i64,
+    /// Start of the allowed query range.
+    #[serde(rename = "queryFrom", deserialize_with = "crate::de::lenient")]
+    pub query_from: i64,
+    /// End of the allowed query range.
+    #[serde(rename = "queryTo", deserialize_with = "crate::de::lenient")]
+    pub query_to: i64,
+    /// When the key was created.
+    #[serde(rename = "createdTime", deserialize_with = "crate::de::lenient")]
+    pub created_time: i64,
+    /// When the key was last modified.
+    #[serde(rename = "modifiedTime", deserialize_with = "crate::de::lenient")]
+    pub modified_time: i64,
+    /// Allowed IP addresses or CIDR ranges (empty: any).
+    #[serde(rename = "ipAllowlist", deserialize_with = "crate::de::lenient")]
+    pub ip_allowlist: Vec<String>,
+    /// When the key was last used (null if never).
+    #[serde(
+        rename = "lastUsed",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub last_used: Option<i64>,
+}
+/// The user's wallet accounts.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WalletAccounts {
+    /// The accounts.
+    pub accounts: Vec<super::WalletAccount>,
+    /// Pagination cursor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<super::WalletAccountsCursor>,
+}
+/// One wallet account. Shape from a third-party recording (the official page is not in the store).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WalletAccount {
+    /// The account id, for example `WX6V-JUKW-KKPB-QE36`.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub account_id: String,
+    /// Flags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<super::WalletAccountFlags>,
+    /// Status, for example `active`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub status: Option<String>,
+    /// Account type, for example `main`.
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub kind: Option<String>,
+    /// A user-defined name (null for the main account).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub name: Option<String>,
+}
+/// Flags of a wallet account.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WalletAccountFlags {
+    /// Whether the user created the account.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub user_defined: Option<bool>,
+    /// Whether the account is active.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub active: Option<bool>,
+}
+/// Pagination cursor of ListWalletAccounts.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WalletAccountsCursor {
+    /// The next page's cursor (null on the last page).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub next: Option<String>,
+}
 /// Parameters of [`SpotClient::get_account_balance`](crate::SpotClient::get_account_balance): Get all cash balances, net of pending withdrawals, keyed by asset.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -70,5 +1012,1918 @@ impl crate::SpotClient {
     /// `POST /0/private/Balance` (Kraken `Balance`), API-key signed, rate-limit cost 1.
     pub fn get_account_balance(&self) -> crate::Call<'_, GetAccountBalanceRequest> {
         self.call(GetAccountBalanceRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_api_key_info`](crate::SpotClient::get_api_key_info): Get the name, permissions, nonce settings and restrictions of the API key used for the call (added March 2026; no permission needed).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetApiKeyInfoRequest {}
+impl GetApiKeyInfoRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl crate::Endpoint for GetApiKeyInfoRequest {
+    type Response = super::ApiKeyInfo;
+    const NAME: &'static str = "get_api_key_info";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/GetApiKeyInfo";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let params = crate::Params::new();
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::SpotClient {
+    /// Get the name, permissions, nonce settings and restrictions of the API key used for the call (added March 2026; no permission needed).
+    ///
+    /// `POST /0/private/GetApiKeyInfo` (Kraken `GetApiKeyInfo`), API-key signed, rate-limit cost 1.
+    pub fn get_api_key_info(&self) -> crate::Call<'_, GetApiKeyInfoRequest> {
+        self.call(GetApiKeyInfoRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_wallet_accounts`](crate::SpotClient::get_wallet_accounts): List the user's wallet accounts (2026; not in the api-specs OpenAPI file).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetWalletAccountsRequest {}
+impl GetWalletAccountsRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl crate::Endpoint for GetWalletAccountsRequest {
+    type Response = super::WalletAccounts;
+    const NAME: &'static str = "get_wallet_accounts";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/ListWalletAccounts";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let params = crate::Params::new();
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::SpotClient {
+    /// List the user's wallet accounts (2026; not in the api-specs OpenAPI file).
+    ///
+    /// `POST /0/private/ListWalletAccounts` (Kraken `ListWalletAccounts`), API-key signed, rate-limit cost 1.
+    pub fn get_wallet_accounts(&self) -> crate::Call<'_, GetWalletAccountsRequest> {
+        self.call(GetWalletAccountsRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_extended_balance`](crate::SpotClient::get_extended_balance): Get extended balances keyed by asset, including credits and amounts held for open orders.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetExtendedBalanceRequest {
+    /// How xStocks balances are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetExtendedBalanceRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// How xStocks balances are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetExtendedBalanceRequest {
+    type Response = ::indexmap::IndexMap<String, super::ExtendedBalance>;
+    const NAME: &'static str = "get_extended_balance";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/BalanceEx";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetExtendedBalanceRequest> {
+    /// How xStocks balances are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get extended balances keyed by asset, including credits and amounts held for open orders.
+    /// Available for trading = balance + credit - credit_used - hold_trade.
+    ///
+    /// `POST /0/private/BalanceEx` (Kraken `BalanceEx`), API-key signed, rate-limit cost 1.
+    pub fn get_extended_balance(&self) -> crate::Call<'_, GetExtendedBalanceRequest> {
+        self.call(GetExtendedBalanceRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_credit_lines`](crate::SpotClient::get_credit_lines): Get credit line details (VIPs with this feature).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetCreditLinesRequest {
+    /// How xStocks balances are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetCreditLinesRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// How xStocks balances are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetCreditLinesRequest {
+    type Response = super::CreditLines;
+    const NAME: &'static str = "get_credit_lines";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/CreditLines";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetCreditLinesRequest> {
+    /// How xStocks balances are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get credit line details (VIPs with this feature).
+    ///
+    /// `POST /0/private/CreditLines` (Kraken `CreditLines`), API-key signed, rate-limit cost 1.
+    pub fn get_credit_lines(&self) -> crate::Call<'_, GetCreditLinesRequest> {
+        self.call(GetCreditLinesRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_trade_balance`](crate::SpotClient::get_trade_balance): Get a summary of collateral balances, margin position valuations, equity and margin level.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetTradeBalanceRequest {
+    /// Base asset the balances are expressed in (default: ZUSD).
+    pub asset: Option<String>,
+    /// How xStocks balances are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetTradeBalanceRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Base asset the balances are expressed in (default: ZUSD).
+    pub fn asset(mut self, value: impl Into<String>) -> Self {
+        self.asset = Some(value.into());
+        self
+    }
+    /// How xStocks balances are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetTradeBalanceRequest {
+    type Response = super::TradeBalance;
+    const NAME: &'static str = "get_trade_balance";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/TradeBalance";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.asset {
+            crate::validate::non_empty(Self::NAME, "asset", v)?;
+            params.push("asset", v.as_str());
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetTradeBalanceRequest> {
+    /// Base asset the balances are expressed in (default: ZUSD).
+    pub fn asset(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.asset(value))
+    }
+    /// How xStocks balances are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get a summary of collateral balances, margin position valuations, equity and margin level.
+    ///
+    /// `POST /0/private/TradeBalance` (Kraken `TradeBalance`), API-key signed, rate-limit cost 1.
+    pub fn get_trade_balance(&self) -> crate::Call<'_, GetTradeBalanceRequest> {
+        self.call(GetTradeBalanceRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_open_orders`](crate::SpotClient::get_open_orders): Get the currently open orders.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetOpenOrdersRequest {
+    /// Include the trades related to each order (default: false).
+    pub trades: Option<bool>,
+    /// Only orders with this user reference id.
+    pub userref: Option<i64>,
+    /// Only the order with this client order id.
+    pub cl_ord_id: Option<String>,
+    /// How xStocks volumes are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetOpenOrdersRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Include the trades related to each order (default: false).
+    pub fn trades(mut self, value: bool) -> Self {
+        self.trades = Some(value);
+        self
+    }
+    /// Only orders with this user reference id.
+    pub fn userref(mut self, value: i64) -> Self {
+        self.userref = Some(value);
+        self
+    }
+    /// Only the order with this client order id.
+    pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
+        self.cl_ord_id = Some(value.into());
+        self
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetOpenOrdersRequest {
+    type Response = super::OpenOrders;
+    const NAME: &'static str = "get_open_orders";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/OpenOrders";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.trades {
+            params.push("trades", *v);
+        }
+        if let Some(v) = &self.userref {
+            crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            params.push("userref", *v);
+        }
+        if let Some(v) = &self.cl_ord_id {
+            crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            params.push("cl_ord_id", v.as_str());
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetOpenOrdersRequest> {
+    /// Include the trades related to each order (default: false).
+    pub fn trades(self, value: bool) -> Self {
+        self.map(|r| r.trades(value))
+    }
+    /// Only orders with this user reference id.
+    pub fn userref(self, value: i64) -> Self {
+        self.map(|r| r.userref(value))
+    }
+    /// Only the order with this client order id.
+    pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.cl_ord_id(value))
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get the currently open orders.
+    ///
+    /// `POST /0/private/OpenOrders` (Kraken `OpenOrders`), API-key signed, rate-limit cost 1.
+    pub fn get_open_orders(&self) -> crate::Call<'_, GetOpenOrdersRequest> {
+        self.call(GetOpenOrdersRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_closed_orders`](crate::SpotClient::get_closed_orders): Get closed (filled or cancelled) orders, 50 at a time, most recent first.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetClosedOrdersRequest {
+    /// Include the trades related to each order (default: false).
+    pub trades: Option<bool>,
+    /// Only orders with this user reference id.
+    pub userref: Option<i64>,
+    /// Only orders with this client order id.
+    pub cl_ord_id: Option<String>,
+    /// Exclusive start: a unix timestamp or an order txid.
+    pub start: Option<String>,
+    /// Inclusive end: a unix timestamp or an order txid.
+    pub end: Option<String>,
+    /// Result offset for pagination.
+    ///
+    /// Minimum: 0.
+    pub ofs: Option<i64>,
+    /// Which time `start` and `end` apply to (default: both).
+    pub closetime: Option<super::CloseTime>,
+    /// Consolidate trades by individual taker trades (default: true).
+    pub consolidate_taker: Option<bool>,
+    /// Skip counting the matches, much faster for large histories (default: false).
+    pub without_count: Option<bool>,
+    /// How xStocks volumes are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetClosedOrdersRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Include the trades related to each order (default: false).
+    pub fn trades(mut self, value: bool) -> Self {
+        self.trades = Some(value);
+        self
+    }
+    /// Only orders with this user reference id.
+    pub fn userref(mut self, value: i64) -> Self {
+        self.userref = Some(value);
+        self
+    }
+    /// Only orders with this client order id.
+    pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
+        self.cl_ord_id = Some(value.into());
+        self
+    }
+    /// Exclusive start: a unix timestamp or an order txid.
+    pub fn start(mut self, value: impl Into<String>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+    /// Inclusive end: a unix timestamp or an order txid.
+    pub fn end(mut self, value: impl Into<String>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
+    /// Result offset for pagination.
+    ///
+    /// Minimum: 0.
+    pub fn ofs(mut self, value: i64) -> Self {
+        self.ofs = Some(value);
+        self
+    }
+    /// Which time `start` and `end` apply to (default: both).
+    pub fn closetime(mut self, value: impl Into<super::CloseTime>) -> Self {
+        self.closetime = Some(value.into());
+        self
+    }
+    /// Consolidate trades by individual taker trades (default: true).
+    pub fn consolidate_taker(mut self, value: bool) -> Self {
+        self.consolidate_taker = Some(value);
+        self
+    }
+    /// Skip counting the matches, much faster for large histories (default: false).
+    pub fn without_count(mut self, value: bool) -> Self {
+        self.without_count = Some(value);
+        self
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetClosedOrdersRequest {
+    type Response = super::ClosedOrders;
+    const NAME: &'static str = "get_closed_orders";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/ClosedOrders";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.trades {
+            params.push("trades", *v);
+        }
+        if let Some(v) = &self.userref {
+            crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            params.push("userref", *v);
+        }
+        if let Some(v) = &self.cl_ord_id {
+            crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            params.push("cl_ord_id", v.as_str());
+        }
+        if let Some(v) = &self.start {
+            crate::validate::non_empty(Self::NAME, "start", v)?;
+            params.push("start", v.as_str());
+        }
+        if let Some(v) = &self.end {
+            crate::validate::non_empty(Self::NAME, "end", v)?;
+            params.push("end", v.as_str());
+        }
+        if let Some(v) = &self.ofs {
+            crate::validate::int(Self::NAME, "ofs", *v, Some(0), None, &[])?;
+            params.push("ofs", *v);
+        }
+        if let Some(v) = &self.closetime {
+            crate::validate::non_empty(Self::NAME, "closetime", v.as_str())?;
+            params.push("closetime", v.as_str());
+        }
+        if let Some(v) = &self.consolidate_taker {
+            params.push("consolidate_taker", *v);
+        }
+        if let Some(v) = &self.without_count {
+            params.push("without_count", *v);
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetClosedOrdersRequest> {
+    /// Include the trades related to each order (default: false).
+    pub fn trades(self, value: bool) -> Self {
+        self.map(|r| r.trades(value))
+    }
+    /// Only orders with this user reference id.
+    pub fn userref(self, value: i64) -> Self {
+        self.map(|r| r.userref(value))
+    }
+    /// Only orders with this client order id.
+    pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.cl_ord_id(value))
+    }
+    /// Exclusive start: a unix timestamp or an order txid.
+    pub fn start(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.start(value))
+    }
+    /// Inclusive end: a unix timestamp or an order txid.
+    pub fn end(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.end(value))
+    }
+    /// Result offset for pagination.
+    ///
+    /// Minimum: 0.
+    pub fn ofs(self, value: i64) -> Self {
+        self.map(|r| r.ofs(value))
+    }
+    /// Which time `start` and `end` apply to (default: both).
+    pub fn closetime(self, value: impl Into<super::CloseTime>) -> Self {
+        self.map(|r| r.closetime(value))
+    }
+    /// Consolidate trades by individual taker trades (default: true).
+    pub fn consolidate_taker(self, value: bool) -> Self {
+        self.map(|r| r.consolidate_taker(value))
+    }
+    /// Skip counting the matches, much faster for large histories (default: false).
+    pub fn without_count(self, value: bool) -> Self {
+        self.map(|r| r.without_count(value))
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get closed (filled or cancelled) orders, 50 at a time, most recent first.
+    ///
+    /// `POST /0/private/ClosedOrders` (Kraken `ClosedOrders`), API-key signed, rate-limit cost 1.
+    pub fn get_closed_orders(&self) -> crate::Call<'_, GetClosedOrdersRequest> {
+        self.call(GetClosedOrdersRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_orders`](crate::SpotClient::get_orders): Get specific orders, open or closed, keyed by txid.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetOrdersRequest {
+    /// Comma-separated order txids (50 at most).
+    pub txid: String,
+    /// Include the trades related to each order (default: false).
+    pub trades: Option<bool>,
+    /// Only orders with this user reference id.
+    pub userref: Option<i64>,
+    /// Consolidate trades by individual taker trades (default: true).
+    pub consolidate_taker: Option<bool>,
+    /// How xStocks volumes are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetOrdersRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(txid: impl Into<String>) -> Self {
+        Self {
+            txid: txid.into(),
+            trades: None,
+            userref: None,
+            consolidate_taker: None,
+            rebase_multiplier: None,
+        }
+    }
+    /// Include the trades related to each order (default: false).
+    pub fn trades(mut self, value: bool) -> Self {
+        self.trades = Some(value);
+        self
+    }
+    /// Only orders with this user reference id.
+    pub fn userref(mut self, value: i64) -> Self {
+        self.userref = Some(value);
+        self
+    }
+    /// Consolidate trades by individual taker trades (default: true).
+    pub fn consolidate_taker(mut self, value: bool) -> Self {
+        self.consolidate_taker = Some(value);
+        self
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetOrdersRequest {
+    type Response = ::indexmap::IndexMap<String, super::OrderInfo>;
+    const NAME: &'static str = "get_orders";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/QueryOrders";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.txid;
+            crate::validate::non_empty(Self::NAME, "txid", v)?;
+            params.push("txid", v.as_str());
+        }
+        if let Some(v) = &self.trades {
+            params.push("trades", *v);
+        }
+        if let Some(v) = &self.userref {
+            crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            params.push("userref", *v);
+        }
+        if let Some(v) = &self.consolidate_taker {
+            params.push("consolidate_taker", *v);
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetOrdersRequest> {
+    /// Include the trades related to each order (default: false).
+    pub fn trades(self, value: bool) -> Self {
+        self.map(|r| r.trades(value))
+    }
+    /// Only orders with this user reference id.
+    pub fn userref(self, value: i64) -> Self {
+        self.map(|r| r.userref(value))
+    }
+    /// Consolidate trades by individual taker trades (default: true).
+    pub fn consolidate_taker(self, value: bool) -> Self {
+        self.map(|r| r.consolidate_taker(value))
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get specific orders, open or closed, keyed by txid.
+    ///
+    /// `POST /0/private/QueryOrders` (Kraken `QueryOrders`), API-key signed, rate-limit cost 1.
+    pub fn get_orders(
+        &self,
+        txid: impl Into<String>,
+    ) -> crate::Call<'_, GetOrdersRequest> {
+        self.call(GetOrdersRequest::new(txid))
+    }
+}
+/// Parameters of [`SpotClient::get_order_amends`](crate::SpotClient::get_order_amends): Get the audit trail of amends of an order, oldest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetOrderAmendsRequest {
+    /// The Kraken order id of the amended order.
+    pub order_id: Option<String>,
+    /// How xStocks volumes are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetOrderAmendsRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The Kraken order id of the amended order.
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetOrderAmendsRequest {
+    type Response = super::OrderAmends;
+    const NAME: &'static str = "get_order_amends";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/OrderAmends";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.order_id {
+            crate::validate::non_empty(Self::NAME, "order_id", v)?;
+            params.push("order_id", v.as_str());
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetOrderAmendsRequest> {
+    /// The Kraken order id of the amended order.
+    pub fn order_id(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.order_id(value))
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get the audit trail of amends of an order, oldest first.
+    ///
+    /// `POST /0/private/OrderAmends` (Kraken `OrderAmends`), API-key signed, rate-limit cost 1.
+    pub fn get_order_amends(&self) -> crate::Call<'_, GetOrderAmendsRequest> {
+        self.call(GetOrderAmendsRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_trades_history`](crate::SpotClient::get_trades_history): Get the user's trades (fills), 50 at a time, most recent first.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetTradesHistoryRequest {
+    /// Which trades to return (default: all).
+    pub trade_type: Option<super::TradeHistoryType>,
+    /// Include trades related to each position (default: false).
+    pub trades: Option<bool>,
+    /// Exclusive start: a unix timestamp or a trade txid.
+    pub start: Option<String>,
+    /// Inclusive end: a unix timestamp or a trade txid.
+    pub end: Option<String>,
+    /// Result offset for pagination.
+    ///
+    /// Minimum: 0.
+    pub ofs: Option<i64>,
+    /// Consolidate trades by individual taker trades (default: true).
+    pub consolidate_taker: Option<bool>,
+    /// Include related ledger ids (slower; default: false).
+    pub ledgers: Option<bool>,
+    /// How xStocks volumes are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetTradesHistoryRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Which trades to return (default: all).
+    pub fn trade_type(mut self, value: impl Into<super::TradeHistoryType>) -> Self {
+        self.trade_type = Some(value.into());
+        self
+    }
+    /// Include trades related to each position (default: false).
+    pub fn trades(mut self, value: bool) -> Self {
+        self.trades = Some(value);
+        self
+    }
+    /// Exclusive start: a unix timestamp or a trade txid.
+    pub fn start(mut self, value: impl Into<String>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+    /// Inclusive end: a unix timestamp or a trade txid.
+    pub fn end(mut self, value: impl Into<String>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
+    /// Result offset for pagination.
+    ///
+    /// Minimum: 0.
+    pub fn ofs(mut self, value: i64) -> Self {
+        self.ofs = Some(value);
+        self
+    }
+    /// Consolidate trades by individual taker trades (default: true).
+    pub fn consolidate_taker(mut self, value: bool) -> Self {
+        self.consolidate_taker = Some(value);
+        self
+    }
+    /// Include related ledger ids (slower; default: false).
+    pub fn ledgers(mut self, value: bool) -> Self {
+        self.ledgers = Some(value);
+        self
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetTradesHistoryRequest {
+    type Response = super::TradesHistory;
+    const NAME: &'static str = "get_trades_history";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/TradesHistory";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 2;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.trade_type {
+            crate::validate::non_empty(Self::NAME, "type", v.as_str())?;
+            params.push("type", v.as_str());
+        }
+        if let Some(v) = &self.trades {
+            params.push("trades", *v);
+        }
+        if let Some(v) = &self.start {
+            crate::validate::non_empty(Self::NAME, "start", v)?;
+            params.push("start", v.as_str());
+        }
+        if let Some(v) = &self.end {
+            crate::validate::non_empty(Self::NAME, "end", v)?;
+            params.push("end", v.as_str());
+        }
+        if let Some(v) = &self.ofs {
+            crate::validate::int(Self::NAME, "ofs", *v, Some(0), None, &[])?;
+            params.push("ofs", *v);
+        }
+        if let Some(v) = &self.consolidate_taker {
+            params.push("consolidate_taker", *v);
+        }
+        if let Some(v) = &self.ledgers {
+            params.push("ledgers", *v);
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetTradesHistoryRequest> {
+    /// Which trades to return (default: all).
+    pub fn trade_type(self, value: impl Into<super::TradeHistoryType>) -> Self {
+        self.map(|r| r.trade_type(value))
+    }
+    /// Include trades related to each position (default: false).
+    pub fn trades(self, value: bool) -> Self {
+        self.map(|r| r.trades(value))
+    }
+    /// Exclusive start: a unix timestamp or a trade txid.
+    pub fn start(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.start(value))
+    }
+    /// Inclusive end: a unix timestamp or a trade txid.
+    pub fn end(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.end(value))
+    }
+    /// Result offset for pagination.
+    ///
+    /// Minimum: 0.
+    pub fn ofs(self, value: i64) -> Self {
+        self.map(|r| r.ofs(value))
+    }
+    /// Consolidate trades by individual taker trades (default: true).
+    pub fn consolidate_taker(self, value: bool) -> Self {
+        self.map(|r| r.consolidate_taker(value))
+    }
+    /// Include related ledger ids (slower; default: false).
+    pub fn ledgers(self, value: bool) -> Self {
+        self.map(|r| r.ledgers(value))
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get the user's trades (fills), 50 at a time, most recent first.
+    ///
+    /// `POST /0/private/TradesHistory` (Kraken `TradesHistory`), API-key signed, rate-limit cost 2.
+    pub fn get_trades_history(&self) -> crate::Call<'_, GetTradesHistoryRequest> {
+        self.call(GetTradesHistoryRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_trades`](crate::SpotClient::get_trades): Get specific trades, keyed by trade txid.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetTradesRequest {
+    /// Comma-separated trade txids (20 at most).
+    pub txid: String,
+    /// Include trades related to each position (default: false).
+    pub trades: Option<bool>,
+    /// How xStocks volumes are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetTradesRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(txid: impl Into<String>) -> Self {
+        Self {
+            txid: txid.into(),
+            trades: None,
+            rebase_multiplier: None,
+        }
+    }
+    /// Include trades related to each position (default: false).
+    pub fn trades(mut self, value: bool) -> Self {
+        self.trades = Some(value);
+        self
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetTradesRequest {
+    type Response = ::indexmap::IndexMap<String, super::TradeInfo>;
+    const NAME: &'static str = "get_trades";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/QueryTrades";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.txid;
+            crate::validate::non_empty(Self::NAME, "txid", v)?;
+            params.push("txid", v.as_str());
+        }
+        if let Some(v) = &self.trades {
+            params.push("trades", *v);
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetTradesRequest> {
+    /// Include trades related to each position (default: false).
+    pub fn trades(self, value: bool) -> Self {
+        self.map(|r| r.trades(value))
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get specific trades, keyed by trade txid.
+    ///
+    /// `POST /0/private/QueryTrades` (Kraken `QueryTrades`), API-key signed, rate-limit cost 1.
+    pub fn get_trades(
+        &self,
+        txid: impl Into<String>,
+    ) -> crate::Call<'_, GetTradesRequest> {
+        self.call(GetTradesRequest::new(txid))
+    }
+}
+/// Parameters of [`SpotClient::get_open_positions`](crate::SpotClient::get_open_positions): Get open margin positions. The result is a map of `Position` keyed by position txid, or with
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetOpenPositionsRequest {
+    /// Comma-separated position txids to restrict the output to.
+    pub txid: Option<String>,
+    /// Include profit/loss calculations (default: false).
+    pub docalcs: Option<bool>,
+    /// Consolidate positions by pair (the result becomes a list).
+    pub consolidation: Option<super::PositionConsolidation>,
+    /// How xStocks volumes are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetOpenPositionsRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Comma-separated position txids to restrict the output to.
+    pub fn txid(mut self, value: impl Into<String>) -> Self {
+        self.txid = Some(value.into());
+        self
+    }
+    /// Include profit/loss calculations (default: false).
+    pub fn docalcs(mut self, value: bool) -> Self {
+        self.docalcs = Some(value);
+        self
+    }
+    /// Consolidate positions by pair (the result becomes a list).
+    pub fn consolidation(
+        mut self,
+        value: impl Into<super::PositionConsolidation>,
+    ) -> Self {
+        self.consolidation = Some(value.into());
+        self
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetOpenPositionsRequest {
+    type Response = ::serde_json::Value;
+    const NAME: &'static str = "get_open_positions";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/OpenPositions";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.txid {
+            crate::validate::non_empty(Self::NAME, "txid", v)?;
+            params.push("txid", v.as_str());
+        }
+        if let Some(v) = &self.docalcs {
+            params.push("docalcs", *v);
+        }
+        if let Some(v) = &self.consolidation {
+            crate::validate::non_empty(Self::NAME, "consolidation", v.as_str())?;
+            params.push("consolidation", v.as_str());
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetOpenPositionsRequest> {
+    /// Comma-separated position txids to restrict the output to.
+    pub fn txid(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.txid(value))
+    }
+    /// Include profit/loss calculations (default: false).
+    pub fn docalcs(self, value: bool) -> Self {
+        self.map(|r| r.docalcs(value))
+    }
+    /// Consolidate positions by pair (the result becomes a list).
+    pub fn consolidation(self, value: impl Into<super::PositionConsolidation>) -> Self {
+        self.map(|r| r.consolidation(value))
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get open margin positions. The result is a map of `Position` keyed by position txid, or with
+    /// `consolidation=market` a list of `ConsolidatedPosition`; decode its text with `serde_json::from_str`.
+    ///
+    /// `POST /0/private/OpenPositions` (Kraken `OpenPositions`), API-key signed, rate-limit cost 1.
+    pub fn get_open_positions(&self) -> crate::Call<'_, GetOpenPositionsRequest> {
+        self.call(GetOpenPositionsRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_ledgers_info`](crate::SpotClient::get_ledgers_info): Get ledger entries, 50 at a time, most recent first.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetLedgersInfoRequest {
+    /// Comma-separated assets to filter on (default: all).
+    pub asset: Option<String>,
+    /// Asset class to filter on (default: currency).
+    pub aclass: Option<super::AssetClass>,
+    /// Type of entries to return (default: all).
+    pub ledger_type: Option<super::LedgerType>,
+    /// Exclusive start: a unix timestamp or a ledger id.
+    pub start: Option<String>,
+    /// Inclusive end: a unix timestamp or a ledger id.
+    pub end: Option<String>,
+    /// Result offset for pagination.
+    ///
+    /// Minimum: 0.
+    pub ofs: Option<i64>,
+    /// Skip counting the matches, much faster for large histories (default: false).
+    pub without_count: Option<bool>,
+    /// How xStocks amounts are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetLedgersInfoRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Comma-separated assets to filter on (default: all).
+    pub fn asset(mut self, value: impl Into<String>) -> Self {
+        self.asset = Some(value.into());
+        self
+    }
+    /// Asset class to filter on (default: currency).
+    pub fn aclass(mut self, value: impl Into<super::AssetClass>) -> Self {
+        self.aclass = Some(value.into());
+        self
+    }
+    /// Type of entries to return (default: all).
+    pub fn ledger_type(mut self, value: impl Into<super::LedgerType>) -> Self {
+        self.ledger_type = Some(value.into());
+        self
+    }
+    /// Exclusive start: a unix timestamp or a ledger id.
+    pub fn start(mut self, value: impl Into<String>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+    /// Inclusive end: a unix timestamp or a ledger id.
+    pub fn end(mut self, value: impl Into<String>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
+    /// Result offset for pagination.
+    ///
+    /// Minimum: 0.
+    pub fn ofs(mut self, value: i64) -> Self {
+        self.ofs = Some(value);
+        self
+    }
+    /// Skip counting the matches, much faster for large histories (default: false).
+    pub fn without_count(mut self, value: bool) -> Self {
+        self.without_count = Some(value);
+        self
+    }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetLedgersInfoRequest {
+    type Response = super::Ledgers;
+    const NAME: &'static str = "get_ledgers_info";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/Ledgers";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 2;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.asset {
+            crate::validate::non_empty(Self::NAME, "asset", v)?;
+            params.push("asset", v.as_str());
+        }
+        if let Some(v) = &self.aclass {
+            crate::validate::non_empty(Self::NAME, "aclass", v.as_str())?;
+            params.push("aclass", v.as_str());
+        }
+        if let Some(v) = &self.ledger_type {
+            crate::validate::non_empty(Self::NAME, "type", v.as_str())?;
+            params.push("type", v.as_str());
+        }
+        if let Some(v) = &self.start {
+            crate::validate::non_empty(Self::NAME, "start", v)?;
+            params.push("start", v.as_str());
+        }
+        if let Some(v) = &self.end {
+            crate::validate::non_empty(Self::NAME, "end", v)?;
+            params.push("end", v.as_str());
+        }
+        if let Some(v) = &self.ofs {
+            crate::validate::int(Self::NAME, "ofs", *v, Some(0), None, &[])?;
+            params.push("ofs", *v);
+        }
+        if let Some(v) = &self.without_count {
+            params.push("without_count", *v);
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetLedgersInfoRequest> {
+    /// Comma-separated assets to filter on (default: all).
+    pub fn asset(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.asset(value))
+    }
+    /// Asset class to filter on (default: currency).
+    pub fn aclass(self, value: impl Into<super::AssetClass>) -> Self {
+        self.map(|r| r.aclass(value))
+    }
+    /// Type of entries to return (default: all).
+    pub fn ledger_type(self, value: impl Into<super::LedgerType>) -> Self {
+        self.map(|r| r.ledger_type(value))
+    }
+    /// Exclusive start: a unix timestamp or a ledger id.
+    pub fn start(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.start(value))
+    }
+    /// Inclusive end: a unix timestamp or a ledger id.
+    pub fn end(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.end(value))
+    }
+    /// Result offset for pagination.
+    ///
+    /// Minimum: 0.
+    pub fn ofs(self, value: i64) -> Self {
+        self.map(|r| r.ofs(value))
+    }
+    /// Skip counting the matches, much faster for large histories (default: false).
+    pub fn without_count(self, value: bool) -> Self {
+        self.map(|r| r.without_count(value))
+    }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get ledger entries, 50 at a time, most recent first.
+    ///
+    /// `POST /0/private/Ledgers` (Kraken `Ledgers`), API-key signed, rate-limit cost 2.
+    pub fn get_ledgers_info(&self) -> crate::Call<'_, GetLedgersInfoRequest> {
+        self.call(GetLedgersInfoRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::get_ledgers`](crate::SpotClient::get_ledgers): Get specific ledger entries, keyed by ledger id.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetLedgersRequest {
+    /// Comma-separated ledger ids (20 at most).
+    pub id: String,
+    /// Include trades related to each position (default: false).
+    pub trades: Option<bool>,
+    /// How xStocks amounts are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetLedgersRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            trades: None,
+            rebase_multiplier: None,
+        }
+    }
+    /// Include trades related to each position (default: false).
+    pub fn trades(mut self, value: bool) -> Self {
+        self.trades = Some(value);
+        self
+    }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetLedgersRequest {
+    type Response = ::indexmap::IndexMap<String, super::LedgerEntry>;
+    const NAME: &'static str = "get_ledgers";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/QueryLedgers";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 2;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.id;
+            crate::validate::non_empty(Self::NAME, "id", v)?;
+            params.push("id", v.as_str());
+        }
+        if let Some(v) = &self.trades {
+            params.push("trades", *v);
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetLedgersRequest> {
+    /// Include trades related to each position (default: false).
+    pub fn trades(self, value: bool) -> Self {
+        self.map(|r| r.trades(value))
+    }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get specific ledger entries, keyed by ledger id.
+    ///
+    /// `POST /0/private/QueryLedgers` (Kraken `QueryLedgers`), API-key signed, rate-limit cost 2.
+    pub fn get_ledgers(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::Call<'_, GetLedgersRequest> {
+        self.call(GetLedgersRequest::new(id))
+    }
+}
+/// Parameters of [`SpotClient::get_trading_volume`](crate::SpotClient::get_trading_volume): Get the 30-day USD trading volume and the resulting fees of the requested pairs (no fees without `pair`).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetTradingVolumeRequest {
+    /// Comma-separated pairs to get fee info on (needed for any fee info).
+    pub pair: Option<String>,
+    /// Also return each pair's full fee schedule in `schedules` (added June 2026).
+    pub fee_schedule: Option<bool>,
+    /// How xStocks volumes are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
+}
+impl GetTradingVolumeRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Comma-separated pairs to get fee info on (needed for any fee info).
+    pub fn pair(mut self, value: impl Into<String>) -> Self {
+        self.pair = Some(value.into());
+        self
+    }
+    /// Also return each pair's full fee schedule in `schedules` (added June 2026).
+    pub fn fee_schedule(mut self, value: bool) -> Self {
+        self.fee_schedule = Some(value);
+        self
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for GetTradingVolumeRequest {
+    type Response = super::TradeVolume;
+    const NAME: &'static str = "get_trading_volume";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/TradeVolume";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.pair {
+            crate::validate::non_empty(Self::NAME, "pair", v)?;
+            params.push("pair", v.as_str());
+        }
+        if let Some(v) = &self.fee_schedule {
+            params.push("fee_schedule", *v);
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetTradingVolumeRequest> {
+    /// Comma-separated pairs to get fee info on (needed for any fee info).
+    pub fn pair(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.pair(value))
+    }
+    /// Also return each pair's full fee schedule in `schedules` (added June 2026).
+    pub fn fee_schedule(self, value: bool) -> Self {
+        self.map(|r| r.fee_schedule(value))
+    }
+    /// How xStocks volumes are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get the 30-day USD trading volume and the resulting fees of the requested pairs (no fees without `pair`).
+    ///
+    /// `POST /0/private/TradeVolume` (Kraken `TradeVolume`), API-key signed, rate-limit cost 1.
+    pub fn get_trading_volume(&self) -> crate::Call<'_, GetTradingVolumeRequest> {
+        self.call(GetTradingVolumeRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::request_ledgers_export`](crate::SpotClient::request_ledgers_export): Request an export of trades or ledger entries.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RequestLedgersExportRequest {
+    /// Type of data to export.
+    pub report: super::ExportReport,
+    /// A description of the export.
+    pub description: String,
+    /// File format (default: CSV).
+    pub format: Option<super::ExportFormat>,
+    /// Comma-separated fields to include (default: all).
+    pub fields: Option<String>,
+    /// Start of the report (unix seconds; default: the 1st of the current month).
+    ///
+    /// Minimum: 0.
+    pub starttm: Option<i64>,
+    /// End of the report (unix seconds; default: now).
+    ///
+    /// Minimum: 0.
+    pub endtm: Option<i64>,
+}
+impl RequestLedgersExportRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(
+        report: impl Into<super::ExportReport>,
+        description: impl Into<String>,
+    ) -> Self {
+        Self {
+            report: report.into(),
+            description: description.into(),
+            format: None,
+            fields: None,
+            starttm: None,
+            endtm: None,
+        }
+    }
+    /// File format (default: CSV).
+    pub fn format(mut self, value: impl Into<super::ExportFormat>) -> Self {
+        self.format = Some(value.into());
+        self
+    }
+    /// Comma-separated fields to include (default: all).
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+    /// Start of the report (unix seconds; default: the 1st of the current month).
+    ///
+    /// Minimum: 0.
+    pub fn starttm(mut self, value: i64) -> Self {
+        self.starttm = Some(value);
+        self
+    }
+    /// End of the report (unix seconds; default: now).
+    ///
+    /// Minimum: 0.
+    pub fn endtm(mut self, value: i64) -> Self {
+        self.endtm = Some(value);
+        self
+    }
+}
+impl crate::Endpoint for RequestLedgersExportRequest {
+    type Response = super::ExportAdded;
+    const NAME: &'static str = "request_ledgers_export";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/AddExport";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.report;
+            crate::validate::non_empty(Self::NAME, "report", v.as_str())?;
+            params.push("report", v.as_str());
+        }
+        {
+            let v = &self.description;
+            crate::validate::non_empty(Self::NAME, "description", v)?;
+            params.push("description", v.as_str());
+        }
+        if let Some(v) = &self.format {
+            crate::validate::non_empty(Self::NAME, "format", v.as_str())?;
+            params.push("format", v.as_str());
+        }
+        if let Some(v) = &self.fields {
+            crate::validate::non_empty(Self::NAME, "fields", v)?;
+            params.push("fields", v.as_str());
+        }
+        if let Some(v) = &self.starttm {
+            crate::validate::int(Self::NAME, "starttm", *v, Some(0), None, &[])?;
+            params.push("starttm", *v);
+        }
+        if let Some(v) = &self.endtm {
+            crate::validate::int(Self::NAME, "endtm", *v, Some(0), None, &[])?;
+            params.push("endtm", *v);
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, RequestLedgersExportRequest> {
+    /// File format (default: CSV).
+    pub fn format(self, value: impl Into<super::ExportFormat>) -> Self {
+        self.map(|r| r.format(value))
+    }
+    /// Comma-separated fields to include (default: all).
+    pub fn fields(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.fields(value))
+    }
+    /// Start of the report (unix seconds; default: the 1st of the current month).
+    ///
+    /// Minimum: 0.
+    pub fn starttm(self, value: i64) -> Self {
+        self.map(|r| r.starttm(value))
+    }
+    /// End of the report (unix seconds; default: now).
+    ///
+    /// Minimum: 0.
+    pub fn endtm(self, value: i64) -> Self {
+        self.map(|r| r.endtm(value))
+    }
+}
+impl crate::SpotClient {
+    /// Request an export of trades or ledger entries.
+    ///
+    /// `POST /0/private/AddExport` (Kraken `AddExport`), API-key signed, rate-limit cost 1.
+    pub fn request_ledgers_export(
+        &self,
+        report: impl Into<super::ExportReport>,
+        description: impl Into<String>,
+    ) -> crate::Call<'_, RequestLedgersExportRequest> {
+        self.call(RequestLedgersExportRequest::new(report, description))
+    }
+}
+/// Parameters of [`SpotClient::get_ledgers_export_status`](crate::SpotClient::get_ledgers_export_status): Get the status of requested exports.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetLedgersExportStatusRequest {
+    /// Type of exports to list.
+    pub report: super::ExportReport,
+}
+impl GetLedgersExportStatusRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(report: impl Into<super::ExportReport>) -> Self {
+        Self { report: report.into() }
+    }
+}
+impl crate::Endpoint for GetLedgersExportStatusRequest {
+    type Response = Vec<super::ExportInfo>;
+    const NAME: &'static str = "get_ledgers_export_status";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/ExportStatus";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.report;
+            crate::validate::non_empty(Self::NAME, "report", v.as_str())?;
+            params.push("report", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::SpotClient {
+    /// Get the status of requested exports.
+    ///
+    /// `POST /0/private/ExportStatus` (Kraken `ExportStatus`), API-key signed, rate-limit cost 1.
+    pub fn get_ledgers_export_status(
+        &self,
+        report: impl Into<super::ExportReport>,
+    ) -> crate::Call<'_, GetLedgersExportStatusRequest> {
+        self.call(GetLedgersExportStatusRequest::new(report))
+    }
+}
+/// Parameters of [`SpotClient::get_ledgers_export`](crate::SpotClient::get_ledgers_export): Download a processed export as a ZIP file.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetLedgersExportRequest {
+    /// The report id.
+    pub id: String,
+}
+impl GetLedgersExportRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Endpoint for GetLedgersExportRequest {
+    type Response = Vec<u8>;
+    const NAME: &'static str = "get_ledgers_export";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/RetrieveExport";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.id;
+            crate::validate::non_empty(Self::NAME, "id", v)?;
+            params.push("id", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        crate::envelope::bytes(Self::NAME, status, content_type, body)
+    }
+}
+impl crate::SpotClient {
+    /// Download a processed export as a ZIP file.
+    ///
+    /// `POST /0/private/RetrieveExport` (Kraken `RetrieveExport`), API-key signed, rate-limit cost 1.
+    pub fn get_ledgers_export(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::Call<'_, GetLedgersExportRequest> {
+        self.call(GetLedgersExportRequest::new(id))
+    }
+}
+/// Parameters of [`SpotClient::delete_ledgers_export`](crate::SpotClient::delete_ledgers_export): Cancel a queued export or delete a processed one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteLedgersExportRequest {
+    /// The report id.
+    pub id: String,
+    /// `cancel` for queued or processing exports, `delete` for processed ones.
+    pub remove_type: super::RemoveExportType,
+}
+impl DeleteLedgersExportRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(
+        id: impl Into<String>,
+        remove_type: impl Into<super::RemoveExportType>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            remove_type: remove_type.into(),
+        }
+    }
+}
+impl crate::Endpoint for DeleteLedgersExportRequest {
+    type Response = super::ExportRemoved;
+    const NAME: &'static str = "delete_ledgers_export";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/RemoveExport";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.id;
+            crate::validate::non_empty(Self::NAME, "id", v)?;
+            params.push("id", v.as_str());
+        }
+        {
+            let v = &self.remove_type;
+            crate::validate::non_empty(Self::NAME, "type", v.as_str())?;
+            params.push("type", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::SpotClient {
+    /// Cancel a queued export or delete a processed one.
+    ///
+    /// `POST /0/private/RemoveExport` (Kraken `RemoveExport`), API-key signed, rate-limit cost 1.
+    pub fn delete_ledgers_export(
+        &self,
+        id: impl Into<String>,
+        remove_type: impl Into<super::RemoveExportType>,
+    ) -> crate::Call<'_, DeleteLedgersExportRequest> {
+        self.call(DeleteLedgersExportRequest::new(id, remove_type))
     }
 }

@@ -4,6 +4,7 @@
 //! Public market data: server time and status, assets, pairs, tickers, candles, books, trades,
 //! spreads and the regulatory pre- and post-trade data.
 //! Costs are 0: public calls are limited per IP, not by the private call counter.
+//! Level3 is the exception: a private call (API key), cost 1.
 
 /// The trading mode of the exchange.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1085,6 +1086,35 @@ pub struct PostTrade {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub publication_ts: String,
 }
+/// One pair's L3 book, order by order.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Level3Book {
+    /// The pair, for example `YFI/EUR`.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub pair: String,
+    /// Bid orders, best first.
+    pub bids: Vec<super::Level3Order>,
+    /// Ask orders, best first.
+    pub asks: Vec<super::Level3Order>,
+}
+/// One resting order of the L3 book.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Level3Order {
+    /// Limit price.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub price: ::rust_decimal::Decimal,
+    /// Remaining quantity.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub qty: ::rust_decimal::Decimal,
+    /// The order id.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub order_id: String,
+    /// When the order entered the book (unix nanoseconds).
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub timestamp: u64,
+}
 /// Parameters of [`SpotClient::get_server_time`](crate::SpotClient::get_server_time): Get the server's time.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1863,6 +1893,96 @@ impl crate::SpotClient {
         pair: impl Into<String>,
     ) -> crate::Call<'_, GetGroupedBookRequest> {
         self.call(GetGroupedBookRequest::new(pair))
+    }
+}
+/// Parameters of [`SpotClient::get_level3_order_book`](crate::SpotClient::get_level3_order_book): Get the L3 order book, every resting order with its id (permission Query open orders & trades).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetLevel3OrderBookRequest {
+    /// The pair, for example `BTC/USD`.
+    pub pair: String,
+    /// Orders per side, 0 for the full book (default: 100).
+    ///
+    /// One of: 0, 10, 25, 100, 250, 1000.
+    pub depth: Option<i64>,
+}
+impl GetLevel3OrderBookRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(pair: impl Into<String>) -> Self {
+        Self {
+            pair: pair.into(),
+            depth: None,
+        }
+    }
+    /// Orders per side, 0 for the full book (default: 100).
+    ///
+    /// One of: 0, 10, 25, 100, 250, 1000.
+    pub fn depth(mut self, value: i64) -> Self {
+        self.depth = Some(value);
+        self
+    }
+}
+impl crate::Endpoint for GetLevel3OrderBookRequest {
+    type Response = super::Level3Book;
+    const NAME: &'static str = "get_level3_order_book";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/Level3";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Json;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.pair;
+            crate::validate::non_empty(Self::NAME, "pair", v)?;
+            params.push("pair", v.as_str());
+        }
+        if let Some(v) = &self.depth {
+            crate::validate::int(
+                Self::NAME,
+                "depth",
+                *v,
+                None,
+                None,
+                &[0, 10, 25, 100, 250, 1000],
+            )?;
+            params.push("depth", *v);
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, GetLevel3OrderBookRequest> {
+    /// Orders per side, 0 for the full book (default: 100).
+    ///
+    /// One of: 0, 10, 25, 100, 250, 1000.
+    pub fn depth(self, value: i64) -> Self {
+        self.map(|r| r.depth(value))
+    }
+}
+impl crate::SpotClient {
+    /// Get the L3 order book, every resting order with its id (permission Query open orders & trades).
+    ///
+    /// `POST /0/private/Level3` (Kraken `Level3`), API-key signed, rate-limit cost 1.
+    pub fn get_level3_order_book(
+        &self,
+        pair: impl Into<String>,
+    ) -> crate::Call<'_, GetLevel3OrderBookRequest> {
+        self.call(GetLevel3OrderBookRequest::new(pair))
     }
 }
 /// Parameters of [`SpotClient::get_recent_trades`](crate::SpotClient::get_recent_trades): Get recent trades (the last 1000 by default).

@@ -5,16 +5,25 @@
 
 /// Account data: balances, orders, trades, positions, ledgers, fees and exports.
 pub mod account;
+/// Earn: strategies, allocations and (de)allocation requests. Allocation and deallocation are
+pub mod earn;
+/// Funding: deposit and withdrawal methods, addresses and status, withdrawals, and transfers
+pub mod funding;
 /// Public market data: server time and status, assets, pairs, tickers, candles, books, trades,
 pub mod market_data;
 /// OAuth: access tokens (HTTP Basic with the client's credentials), user info and
 pub mod oauth;
+/// Subaccounts (institutional accounts): creating subaccounts and moving funds between the
+pub mod subaccounts;
 /// Placing, amending and cancelling orders.
 pub mod trading;
 /// Enums shared by several endpoints, declared once.
 pub mod types;
 pub use account::*;
+pub use earn::*;
+pub use funding::*;
 pub use market_data::*;
 pub use oauth::*;
+pub use subaccounts::*;
 pub use trading::*;
 pub use types::*;

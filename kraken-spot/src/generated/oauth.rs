@@ -73,6 +73,295 @@ pub struct OAuthUserInfo {
     )]
     pub iban: Option<String>,
 }
+/// A Fast API key (as listed; the secret is never returned again).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FastApiKey {
+    /// The public API key.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub api_key: Option<String>,
+    /// The key's name (1 to 32 characters).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub api_key_name: Option<String>,
+    /// When the key was created.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub created_time: Option<String>,
+    /// The key's id (modified base64: `_` and `,` for `+` and `/`, `-` padding).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub id: Option<String>,
+    /// Allowed IP addresses or CIDR ranges.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub ip_allowlist: Option<Vec<String>>,
+    /// When the key was last used (unix seconds).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub last_used: Option<::rust_decimal::Decimal>,
+    /// When the key was last modified.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub modified_time: Option<String>,
+    /// The highest nonce accepted so far.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub nonce: Option<u64>,
+    /// Nonce amount accepted below the highest nonce.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub nonce_window: Option<i64>,
+    /// The OAuth client that created the key.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub oauth_client: Option<String>,
+    /// What the key can do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<super::FastApiKeyPermissions>,
+    /// The key's purpose (default `standard`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub purpose: Option<String>,
+    /// Start of the allowed query range (unix seconds, 0: none).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub query_from: Option<::rust_decimal::Decimal>,
+    /// End of the allowed query range (unix seconds, 0: none).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub query_to: Option<::rust_decimal::Decimal>,
+    /// Expiry (unix seconds, 0: never).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub valid_until: Option<::rust_decimal::Decimal>,
+}
+/// A newly created Fast API key, with its secret (returned only this once).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FastApiKeyCreated {
+    /// The API secret.
+    pub secret: crate::Secret,
+    /// The public API key.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub api_key: Option<String>,
+    /// The key's name.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub api_key_name: Option<String>,
+    /// When the key was created.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub created_time: Option<String>,
+    /// The key's id.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub id: Option<String>,
+    /// Allowed IP addresses or CIDR ranges.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub ip_allowlist: Option<Vec<String>>,
+    /// When the key was last used (unix seconds).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub last_used: Option<::rust_decimal::Decimal>,
+    /// When the key was last modified.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub modified_time: Option<String>,
+    /// The highest nonce accepted so far.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub nonce: Option<u64>,
+    /// Nonce amount accepted below the highest nonce.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub nonce_window: Option<i64>,
+    /// The OAuth client that created the key.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub oauth_client: Option<String>,
+    /// What the key can do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<super::FastApiKeyPermissions>,
+    /// The key's purpose (default `standard`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub purpose: Option<String>,
+    /// Start of the allowed query range (unix seconds, 0: none).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub query_from: Option<::rust_decimal::Decimal>,
+    /// End of the allowed query range (unix seconds, 0: none).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub query_to: Option<::rust_decimal::Decimal>,
+    /// Expiry (unix seconds, 0: never).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub valid_until: Option<::rust_decimal::Decimal>,
+}
+/// What a Fast API key can do.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FastApiKeyPermissions {
+    /// Export data.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub export_data: Option<bool>,
+    /// Deposit funds.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub funds_add: Option<bool>,
+    /// Allocate to and deallocate from earn.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub funds_earn: Option<bool>,
+    /// Query funds.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub funds_query: Option<bool>,
+    /// Withdraw funds.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub funds_withdraw: Option<bool>,
+    /// Query the ledger.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub ledger_query: Option<bool>,
+    /// Cancel orders and close positions.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trades_close: Option<bool>,
+    /// Create and modify orders.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trades_modify: Option<bool>,
+    /// Query closed orders and trades.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trades_query_closed: Option<bool>,
+    /// Query open orders and trades.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trades_query_open: Option<bool>,
+}
 /// Parameters of [`SpotClient::get_oauth_access_token`](crate::SpotClient::get_oauth_access_token): Exchange an authorization code or a refresh token for an access token.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -226,5 +515,476 @@ impl crate::SpotClient {
     /// `GET /oauth/userinfo` (Kraken `oauth/userinfo`), OAuth Bearer, rate-limit cost 0.
     pub fn get_oauth_user_info(&self) -> crate::Call<'_, GetOauthUserInfoRequest> {
         self.call(GetOauthUserInfoRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::create_oauth_fast_api_key`](crate::SpotClient::create_oauth_fast_api_key): Create a Fast API key for the user (scope `account.fast-api-key:write`). The secret is returned only once.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateOauthFastApiKeyRequest {
+    /// The key's name, 1 to 32 characters.
+    pub api_key_name: String,
+    /// Allowed IPv4/IPv6 addresses or CIDR ranges.
+    pub ip_allowlist: Option<Vec<String>>,
+    /// Nonce amount accepted below the highest nonce.
+    ///
+    /// Minimum: 0.
+    pub nonce_window: Option<i64>,
+    /// Unix time from which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub query_from: Option<i64>,
+    /// Unix time until which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub query_to: Option<i64>,
+    /// Unix time when the key expires (0: never).
+    ///
+    /// Minimum: 0.
+    pub valid_until: Option<i64>,
+}
+impl CreateOauthFastApiKeyRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(api_key_name: impl Into<String>) -> Self {
+        Self {
+            api_key_name: api_key_name.into(),
+            ip_allowlist: None,
+            nonce_window: None,
+            query_from: None,
+            query_to: None,
+            valid_until: None,
+        }
+    }
+    /// Allowed IPv4/IPv6 addresses or CIDR ranges.
+    pub fn ip_allowlist(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ip_allowlist = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Nonce amount accepted below the highest nonce.
+    ///
+    /// Minimum: 0.
+    pub fn nonce_window(mut self, value: i64) -> Self {
+        self.nonce_window = Some(value);
+        self
+    }
+    /// Unix time from which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub fn query_from(mut self, value: i64) -> Self {
+        self.query_from = Some(value);
+        self
+    }
+    /// Unix time until which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub fn query_to(mut self, value: i64) -> Self {
+        self.query_to = Some(value);
+        self
+    }
+    /// Unix time when the key expires (0: never).
+    ///
+    /// Minimum: 0.
+    pub fn valid_until(mut self, value: i64) -> Self {
+        self.valid_until = Some(value);
+        self
+    }
+}
+impl crate::Endpoint for CreateOauthFastApiKeyRequest {
+    type Response = super::FastApiKeyCreated;
+    const NAME: &'static str = "create_oauth_fast_api_key";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/oauth/fast-api-key";
+    const AUTH: crate::Auth = crate::Auth::OAuthBearer;
+    const ENCODING: crate::Encoding = crate::Encoding::Json;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = true;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.api_key_name;
+            crate::validate::non_empty(Self::NAME, "api_key_name", v)?;
+            params.push("api_key_name", v.as_str());
+        }
+        if let Some(v) = &self.ip_allowlist {
+            params
+                .push(
+                    "ip_allowlist",
+                    crate::validate::json_list(Self::NAME, "ip_allowlist", v)?,
+                );
+        }
+        if let Some(v) = &self.nonce_window {
+            crate::validate::int(Self::NAME, "nonce_window", *v, Some(0), None, &[])?;
+            params.push("nonce_window", *v);
+        }
+        if let Some(v) = &self.query_from {
+            crate::validate::int(Self::NAME, "query_from", *v, Some(0), None, &[])?;
+            params.push("query_from", *v);
+        }
+        if let Some(v) = &self.query_to {
+            crate::validate::int(Self::NAME, "query_to", *v, Some(0), None, &[])?;
+            params.push("query_to", *v);
+        }
+        if let Some(v) = &self.valid_until {
+            crate::validate::int(Self::NAME, "valid_until", *v, Some(0), None, &[])?;
+            params.push("valid_until", *v);
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, CreateOauthFastApiKeyRequest> {
+    /// Allowed IPv4/IPv6 addresses or CIDR ranges.
+    pub fn ip_allowlist(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.map(|r| r.ip_allowlist(value))
+    }
+    /// Nonce amount accepted below the highest nonce.
+    ///
+    /// Minimum: 0.
+    pub fn nonce_window(self, value: i64) -> Self {
+        self.map(|r| r.nonce_window(value))
+    }
+    /// Unix time from which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub fn query_from(self, value: i64) -> Self {
+        self.map(|r| r.query_from(value))
+    }
+    /// Unix time until which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub fn query_to(self, value: i64) -> Self {
+        self.map(|r| r.query_to(value))
+    }
+    /// Unix time when the key expires (0: never).
+    ///
+    /// Minimum: 0.
+    pub fn valid_until(self, value: i64) -> Self {
+        self.map(|r| r.valid_until(value))
+    }
+}
+impl crate::SpotClient {
+    /// Create a Fast API key for the user (scope `account.fast-api-key:write`). The secret is returned only once.
+    ///
+    /// `POST /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    pub fn create_oauth_fast_api_key(
+        &self,
+        api_key_name: impl Into<String>,
+    ) -> crate::Call<'_, CreateOauthFastApiKeyRequest> {
+        self.call(CreateOauthFastApiKeyRequest::new(api_key_name))
+    }
+}
+/// Parameters of [`SpotClient::delete_oauth_fast_api_key`](crate::SpotClient::delete_oauth_fast_api_key): Delete a Fast API key (scope `account.fast-api-key:write`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteOauthFastApiKeyRequest {
+    /// The name of the key to delete.
+    pub api_key_name: String,
+}
+impl DeleteOauthFastApiKeyRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(api_key_name: impl Into<String>) -> Self {
+        Self {
+            api_key_name: api_key_name.into(),
+        }
+    }
+}
+impl crate::Endpoint for DeleteOauthFastApiKeyRequest {
+    type Response = bool;
+    const NAME: &'static str = "delete_oauth_fast_api_key";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Delete;
+    const PATH: &'static str = "/oauth/fast-api-key";
+    const AUTH: crate::Auth = crate::Auth::OAuthBearer;
+    const ENCODING: crate::Encoding = crate::Encoding::Json;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.api_key_name;
+            crate::validate::non_empty(Self::NAME, "api_key_name", v)?;
+            params.push("api_key_name", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json_lenient,
+        )
+    }
+}
+impl crate::SpotClient {
+    /// Delete a Fast API key (scope `account.fast-api-key:write`).
+    ///
+    /// `DELETE /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    pub fn delete_oauth_fast_api_key(
+        &self,
+        api_key_name: impl Into<String>,
+    ) -> crate::Call<'_, DeleteOauthFastApiKeyRequest> {
+        self.call(DeleteOauthFastApiKeyRequest::new(api_key_name))
+    }
+}
+/// Parameters of [`SpotClient::update_oauth_fast_api_key`](crate::SpotClient::update_oauth_fast_api_key): Update a Fast API key (scope `account.fast-api-key:write`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UpdateOauthFastApiKeyRequest {
+    /// The name of the key to update.
+    pub api_key_name: String,
+    /// A new name, 1 to 32 characters.
+    pub new_api_key_name: Option<String>,
+    /// Allowed IPv4/IPv6 addresses or CIDR ranges.
+    pub ip_allowlist: Option<Vec<String>>,
+    /// Nonce amount accepted below the highest nonce.
+    ///
+    /// Minimum: 0.
+    pub nonce_window: Option<i64>,
+    /// Unix time from which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub query_from: Option<i64>,
+    /// Unix time until which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub query_to: Option<i64>,
+    /// Unix time when the key expires (0: never).
+    ///
+    /// Minimum: 0.
+    pub valid_until: Option<i64>,
+}
+impl UpdateOauthFastApiKeyRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(api_key_name: impl Into<String>) -> Self {
+        Self {
+            api_key_name: api_key_name.into(),
+            new_api_key_name: None,
+            ip_allowlist: None,
+            nonce_window: None,
+            query_from: None,
+            query_to: None,
+            valid_until: None,
+        }
+    }
+    /// A new name, 1 to 32 characters.
+    pub fn new_api_key_name(mut self, value: impl Into<String>) -> Self {
+        self.new_api_key_name = Some(value.into());
+        self
+    }
+    /// Allowed IPv4/IPv6 addresses or CIDR ranges.
+    pub fn ip_allowlist(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ip_allowlist = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Nonce amount accepted below the highest nonce.
+    ///
+    /// Minimum: 0.
+    pub fn nonce_window(mut self, value: i64) -> Self {
+        self.nonce_window = Some(value);
+        self
+    }
+    /// Unix time from which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub fn query_from(mut self, value: i64) -> Self {
+        self.query_from = Some(value);
+        self
+    }
+    /// Unix time until which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub fn query_to(mut self, value: i64) -> Self {
+        self.query_to = Some(value);
+        self
+    }
+    /// Unix time when the key expires (0: never).
+    ///
+    /// Minimum: 0.
+    pub fn valid_until(mut self, value: i64) -> Self {
+        self.valid_until = Some(value);
+        self
+    }
+}
+impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
+    type Response = bool;
+    const NAME: &'static str = "update_oauth_fast_api_key";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Put;
+    const PATH: &'static str = "/oauth/fast-api-key";
+    const AUTH: crate::Auth = crate::Auth::OAuthBearer;
+    const ENCODING: crate::Encoding = crate::Encoding::Json;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.api_key_name;
+            crate::validate::non_empty(Self::NAME, "api_key_name", v)?;
+            params.push("api_key_name", v.as_str());
+        }
+        if let Some(v) = &self.new_api_key_name {
+            crate::validate::non_empty(Self::NAME, "new_api_key_name", v)?;
+            params.push("new_api_key_name", v.as_str());
+        }
+        if let Some(v) = &self.ip_allowlist {
+            params
+                .push(
+                    "ip_allowlist",
+                    crate::validate::json_list(Self::NAME, "ip_allowlist", v)?,
+                );
+        }
+        if let Some(v) = &self.nonce_window {
+            crate::validate::int(Self::NAME, "nonce_window", *v, Some(0), None, &[])?;
+            params.push("nonce_window", *v);
+        }
+        if let Some(v) = &self.query_from {
+            crate::validate::int(Self::NAME, "query_from", *v, Some(0), None, &[])?;
+            params.push("query_from", *v);
+        }
+        if let Some(v) = &self.query_to {
+            crate::validate::int(Self::NAME, "query_to", *v, Some(0), None, &[])?;
+            params.push("query_to", *v);
+        }
+        if let Some(v) = &self.valid_until {
+            crate::validate::int(Self::NAME, "valid_until", *v, Some(0), None, &[])?;
+            params.push("valid_until", *v);
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json_lenient,
+        )
+    }
+}
+impl crate::Call<'_, UpdateOauthFastApiKeyRequest> {
+    /// A new name, 1 to 32 characters.
+    pub fn new_api_key_name(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.new_api_key_name(value))
+    }
+    /// Allowed IPv4/IPv6 addresses or CIDR ranges.
+    pub fn ip_allowlist(
+        self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.map(|r| r.ip_allowlist(value))
+    }
+    /// Nonce amount accepted below the highest nonce.
+    ///
+    /// Minimum: 0.
+    pub fn nonce_window(self, value: i64) -> Self {
+        self.map(|r| r.nonce_window(value))
+    }
+    /// Unix time from which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub fn query_from(self, value: i64) -> Self {
+        self.map(|r| r.query_from(value))
+    }
+    /// Unix time until which queries are allowed (0: no restriction).
+    ///
+    /// Minimum: 0.
+    pub fn query_to(self, value: i64) -> Self {
+        self.map(|r| r.query_to(value))
+    }
+    /// Unix time when the key expires (0: never).
+    ///
+    /// Minimum: 0.
+    pub fn valid_until(self, value: i64) -> Self {
+        self.map(|r| r.valid_until(value))
+    }
+}
+impl crate::SpotClient {
+    /// Update a Fast API key (scope `account.fast-api-key:write`).
+    ///
+    /// `PUT /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    pub fn update_oauth_fast_api_key(
+        &self,
+        api_key_name: impl Into<String>,
+    ) -> crate::Call<'_, UpdateOauthFastApiKeyRequest> {
+        self.call(UpdateOauthFastApiKeyRequest::new(api_key_name))
+    }
+}
+/// Parameters of [`SpotClient::list_oauth_fast_api_keys`](crate::SpotClient::list_oauth_fast_api_keys): List the user's Fast API keys (scope `account.fast-api-key:read`), without secrets.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ListOauthFastApiKeysRequest {}
+impl ListOauthFastApiKeysRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl crate::Endpoint for ListOauthFastApiKeysRequest {
+    type Response = Vec<super::FastApiKey>;
+    const NAME: &'static str = "list_oauth_fast_api_keys";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Get;
+    const PATH: &'static str = "/oauth/fast-api-keys";
+    const AUTH: crate::Auth = crate::Auth::OAuthBearer;
+    const ENCODING: crate::Encoding = crate::Encoding::Query;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let params = crate::Params::new();
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::SpotClient {
+    /// List the user's Fast API keys (scope `account.fast-api-key:read`), without secrets.
+    ///
+    /// `GET /oauth/fast-api-keys` (Kraken `oauth/fast-api-keys`), OAuth Bearer, rate-limit cost 0.
+    pub fn list_oauth_fast_api_keys(
+        &self,
+    ) -> crate::Call<'_, ListOauthFastApiKeysRequest> {
+        self.call(ListOauthFastApiKeysRequest::new())
     }
 }

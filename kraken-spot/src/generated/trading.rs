@@ -34,6 +34,128 @@ pub struct OrderDescription {
     )]
     pub close: Option<String>,
 }
+/// The result of amending an order in place.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrderAmended {
+    /// Kraken's id of the amend.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub amend_id: String,
+}
+/// The result of editing an order (the original is cancelled and a new order placed).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrderEdited {
+    /// Description of the new order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descr: Option<super::OrderDescription>,
+    /// The new order's txid.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub txid: Option<String>,
+    /// The new order's user reference id.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub newuserref: Option<i64>,
+    /// The original order's user reference id.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub olduserref: Option<i64>,
+    /// Number of orders cancelled (0 or 1).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub orders_cancelled: Option<i64>,
+    /// The original order's txid.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub originaltxid: Option<String>,
+    /// `ok` or `err`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub status: Option<String>,
+    /// The new order's volume.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub volume: Option<::rust_decimal::Decimal>,
+    /// The new order's price.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub price: Option<::rust_decimal::Decimal>,
+    /// The new order's secondary price.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub price2: Option<::rust_decimal::Decimal>,
+    /// Why the edit failed, when `status` is `err`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub error_message: Option<String>,
+}
+/// The result of cancelling orders.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OrdersCancelled {
+    /// Number of orders cancelled.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub count: i64,
+    /// Whether the cancellation is pending.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub pending: Option<bool>,
+}
+/// The state of the cancel-all-orders-after (dead man's switch) timer.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CancelAllAfterTimer {
+    /// The server's time (RFC 3339).
+    #[serde(rename = "currentTime", deserialize_with = "crate::de::lenient")]
+    pub current_time: String,
+    /// When all orders will be cancelled (RFC 3339; `0` when disabled).
+    #[serde(rename = "triggerTime", deserialize_with = "crate::de::lenient")]
+    pub trigger_time: String,
+}
+/// A token for the authenticated WebSocket API.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct WebSocketsToken {
+    /// The token: use it within 15 minutes; it stays valid while a connection uses it.
+    pub token: crate::Secret,
+    /// Seconds until the token expires if unused.
+    #[serde(deserialize_with = "crate::de::lenient")]
+    pub expires: i64,
+}
 /// Parameters of [`SpotClient::submit_order`](crate::SpotClient::submit_order): Place a new order. With `validate(true)` Kraken only checks it: nothing trades, no txid is assigned.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -453,5 +575,661 @@ impl crate::SpotClient {
         pair: impl Into<String>,
     ) -> crate::Call<'_, SubmitOrderRequest> {
         self.call(SubmitOrderRequest::new(ordertype, side, volume, pair))
+    }
+}
+/// Parameters of [`SpotClient::amend_order`](crate::SpotClient::amend_order): Amend an open order in place: its ids and (unless the price changes) its queue priority are kept.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AmendOrderRequest {
+    /// The Kraken id of the order (this or `cl_ord_id` is required).
+    pub txid: Option<String>,
+    /// The client order id of the order (this or `txid` is required).
+    pub cl_ord_id: Option<String>,
+    /// The new quantity (base asset).
+    pub order_qty: Option<crate::Amount>,
+    /// Iceberg orders only: the new displayed quantity (at least 1/15 of the remaining quantity).
+    pub display_qty: Option<crate::Amount>,
+    /// The new limit price; relative forms `+`, `-` and `%` accepted.
+    pub limit_price: Option<crate::Amount>,
+    /// The new trigger price; relative forms `+`, `-` and `%` accepted.
+    pub trigger_price: Option<crate::Amount>,
+    /// The pair; required for non-crypto (xStocks) pairs.
+    pub pair: Option<String>,
+    /// Reject a `limit_price` change that could not post passively (default: false).
+    pub post_only: Option<bool>,
+    /// RFC 3339 time after which the matching engine rejects the amend.
+    pub deadline: Option<String>,
+}
+impl AmendOrderRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The Kraken id of the order (this or `cl_ord_id` is required).
+    pub fn txid(mut self, value: impl Into<String>) -> Self {
+        self.txid = Some(value.into());
+        self
+    }
+    /// The client order id of the order (this or `txid` is required).
+    pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
+        self.cl_ord_id = Some(value.into());
+        self
+    }
+    /// The new quantity (base asset).
+    pub fn order_qty(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.order_qty = Some(value.into());
+        self
+    }
+    /// Iceberg orders only: the new displayed quantity (at least 1/15 of the remaining quantity).
+    pub fn display_qty(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.display_qty = Some(value.into());
+        self
+    }
+    /// The new limit price; relative forms `+`, `-` and `%` accepted.
+    pub fn limit_price(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.limit_price = Some(value.into());
+        self
+    }
+    /// The new trigger price; relative forms `+`, `-` and `%` accepted.
+    pub fn trigger_price(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.trigger_price = Some(value.into());
+        self
+    }
+    /// The pair; required for non-crypto (xStocks) pairs.
+    pub fn pair(mut self, value: impl Into<String>) -> Self {
+        self.pair = Some(value.into());
+        self
+    }
+    /// Reject a `limit_price` change that could not post passively (default: false).
+    pub fn post_only(mut self, value: bool) -> Self {
+        self.post_only = Some(value);
+        self
+    }
+    /// RFC 3339 time after which the matching engine rejects the amend.
+    pub fn deadline(mut self, value: impl Into<String>) -> Self {
+        self.deadline = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for AmendOrderRequest {
+    type Response = super::OrderAmended;
+    const NAME: &'static str = "amend_order";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/AmendOrder";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.txid {
+            crate::validate::non_empty(Self::NAME, "txid", v)?;
+            params.push("txid", v.as_str());
+        }
+        if let Some(v) = &self.cl_ord_id {
+            crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            params.push("cl_ord_id", v.as_str());
+        }
+        if let Some(v) = &self.order_qty {
+            crate::validate::amount(Self::NAME, "order_qty", v)?;
+            params.push("order_qty", v.as_str());
+        }
+        if let Some(v) = &self.display_qty {
+            crate::validate::amount(Self::NAME, "display_qty", v)?;
+            params.push("display_qty", v.as_str());
+        }
+        if let Some(v) = &self.limit_price {
+            crate::validate::amount(Self::NAME, "limit_price", v)?;
+            params.push("limit_price", v.as_str());
+        }
+        if let Some(v) = &self.trigger_price {
+            crate::validate::amount(Self::NAME, "trigger_price", v)?;
+            params.push("trigger_price", v.as_str());
+        }
+        if let Some(v) = &self.pair {
+            crate::validate::non_empty(Self::NAME, "pair", v)?;
+            params.push("pair", v.as_str());
+        }
+        if let Some(v) = &self.post_only {
+            params.push("post_only", *v);
+        }
+        if let Some(v) = &self.deadline {
+            crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            params.push("deadline", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, AmendOrderRequest> {
+    /// The Kraken id of the order (this or `cl_ord_id` is required).
+    pub fn txid(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.txid(value))
+    }
+    /// The client order id of the order (this or `txid` is required).
+    pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.cl_ord_id(value))
+    }
+    /// The new quantity (base asset).
+    pub fn order_qty(self, value: impl Into<crate::Amount>) -> Self {
+        self.map(|r| r.order_qty(value))
+    }
+    /// Iceberg orders only: the new displayed quantity (at least 1/15 of the remaining quantity).
+    pub fn display_qty(self, value: impl Into<crate::Amount>) -> Self {
+        self.map(|r| r.display_qty(value))
+    }
+    /// The new limit price; relative forms `+`, `-` and `%` accepted.
+    pub fn limit_price(self, value: impl Into<crate::Amount>) -> Self {
+        self.map(|r| r.limit_price(value))
+    }
+    /// The new trigger price; relative forms `+`, `-` and `%` accepted.
+    pub fn trigger_price(self, value: impl Into<crate::Amount>) -> Self {
+        self.map(|r| r.trigger_price(value))
+    }
+    /// The pair; required for non-crypto (xStocks) pairs.
+    pub fn pair(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.pair(value))
+    }
+    /// Reject a `limit_price` change that could not post passively (default: false).
+    pub fn post_only(self, value: bool) -> Self {
+        self.map(|r| r.post_only(value))
+    }
+    /// RFC 3339 time after which the matching engine rejects the amend.
+    pub fn deadline(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.deadline(value))
+    }
+}
+impl crate::SpotClient {
+    /// Amend an open order in place: its ids and (unless the price changes) its queue priority are kept.
+    /// Identify it by `txid` or `cl_ord_id`.
+    ///
+    /// `POST /0/private/AmendOrder` (Kraken `AmendOrder`), API-key signed, rate-limit cost 0.
+    pub fn amend_order(&self) -> crate::Call<'_, AmendOrderRequest> {
+        self.call(AmendOrderRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::edit_order`](crate::SpotClient::edit_order): Edit a live order: the original is cancelled and a new order with a new txid is placed
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct EditOrderRequest {
+    /// The original order's txid, or its userref as text.
+    pub txid: String,
+    /// Asset pair id or altname.
+    pub pair: String,
+    /// A user reference id for the new order (the original's is not kept).
+    pub userref: Option<i64>,
+    /// The new quantity (base asset).
+    pub volume: Option<crate::Amount>,
+    /// Iceberg orders only: the new displayed quantity (at least 1/15 of `volume`).
+    pub displayvol: Option<crate::Amount>,
+    /// Required for xStocks pairs (`tokenized_asset`).
+    pub asset_class: Option<super::AssetClass>,
+    /// The new primary price; relative forms accepted.
+    pub price: Option<crate::Amount>,
+    /// The new secondary price; relative forms accepted.
+    pub price2: Option<crate::Amount>,
+    /// Order flags, sent as one comma-separated value; only `post` can be changed.
+    pub oflags: Option<Vec<super::OrderFlag>>,
+    /// RFC 3339 time after which the matching engine rejects the edit.
+    pub deadline: Option<String>,
+    /// Answer with the pending replace before the order is completely replaced.
+    pub cancel_response: Option<bool>,
+    /// Only validate the edit; do not submit it.
+    pub validate: Option<bool>,
+}
+impl EditOrderRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(txid: impl Into<String>, pair: impl Into<String>) -> Self {
+        Self {
+            txid: txid.into(),
+            pair: pair.into(),
+            userref: None,
+            volume: None,
+            displayvol: None,
+            asset_class: None,
+            price: None,
+            price2: None,
+            oflags: None,
+            deadline: None,
+            cancel_response: None,
+            validate: None,
+        }
+    }
+    /// A user reference id for the new order (the original's is not kept).
+    pub fn userref(mut self, value: i64) -> Self {
+        self.userref = Some(value);
+        self
+    }
+    /// The new quantity (base asset).
+    pub fn volume(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.volume = Some(value.into());
+        self
+    }
+    /// Iceberg orders only: the new displayed quantity (at least 1/15 of `volume`).
+    pub fn displayvol(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.displayvol = Some(value.into());
+        self
+    }
+    /// Required for xStocks pairs (`tokenized_asset`).
+    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+        self.asset_class = Some(value.into());
+        self
+    }
+    /// The new primary price; relative forms accepted.
+    pub fn price(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.price = Some(value.into());
+        self
+    }
+    /// The new secondary price; relative forms accepted.
+    pub fn price2(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.price2 = Some(value.into());
+        self
+    }
+    /// Order flags, sent as one comma-separated value; only `post` can be changed.
+    pub fn oflags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::OrderFlag>>,
+    ) -> Self {
+        self.oflags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// RFC 3339 time after which the matching engine rejects the edit.
+    pub fn deadline(mut self, value: impl Into<String>) -> Self {
+        self.deadline = Some(value.into());
+        self
+    }
+    /// Answer with the pending replace before the order is completely replaced.
+    pub fn cancel_response(mut self, value: bool) -> Self {
+        self.cancel_response = Some(value);
+        self
+    }
+    /// Only validate the edit; do not submit it.
+    pub fn validate(mut self, value: bool) -> Self {
+        self.validate = Some(value);
+        self
+    }
+}
+impl crate::Endpoint for EditOrderRequest {
+    type Response = super::OrderEdited;
+    const NAME: &'static str = "edit_order";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/EditOrder";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.txid;
+            crate::validate::non_empty(Self::NAME, "txid", v)?;
+            params.push("txid", v.as_str());
+        }
+        {
+            let v = &self.pair;
+            crate::validate::non_empty(Self::NAME, "pair", v)?;
+            params.push("pair", v.as_str());
+        }
+        if let Some(v) = &self.userref {
+            crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            params.push("userref", *v);
+        }
+        if let Some(v) = &self.volume {
+            crate::validate::amount(Self::NAME, "volume", v)?;
+            params.push("volume", v.as_str());
+        }
+        if let Some(v) = &self.displayvol {
+            crate::validate::amount(Self::NAME, "displayvol", v)?;
+            params.push("displayvol", v.as_str());
+        }
+        if let Some(v) = &self.asset_class {
+            crate::validate::non_empty(Self::NAME, "asset_class", v.as_str())?;
+            params.push("asset_class", v.as_str());
+        }
+        if let Some(v) = &self.price {
+            crate::validate::amount(Self::NAME, "price", v)?;
+            params.push("price", v.as_str());
+        }
+        if let Some(v) = &self.price2 {
+            crate::validate::amount(Self::NAME, "price2", v)?;
+            params.push("price2", v.as_str());
+        }
+        if let Some(v) = &self.oflags {
+            let joined = crate::validate::csv(
+                Self::NAME,
+                "oflags",
+                v.iter().map(|x| x.as_str()),
+            )?;
+            params.push("oflags", joined);
+        }
+        if let Some(v) = &self.deadline {
+            crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            params.push("deadline", v.as_str());
+        }
+        if let Some(v) = &self.cancel_response {
+            params.push("cancel_response", *v);
+        }
+        if let Some(v) = &self.validate {
+            params.push("validate", *v);
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, EditOrderRequest> {
+    /// A user reference id for the new order (the original's is not kept).
+    pub fn userref(self, value: i64) -> Self {
+        self.map(|r| r.userref(value))
+    }
+    /// The new quantity (base asset).
+    pub fn volume(self, value: impl Into<crate::Amount>) -> Self {
+        self.map(|r| r.volume(value))
+    }
+    /// Iceberg orders only: the new displayed quantity (at least 1/15 of `volume`).
+    pub fn displayvol(self, value: impl Into<crate::Amount>) -> Self {
+        self.map(|r| r.displayvol(value))
+    }
+    /// Required for xStocks pairs (`tokenized_asset`).
+    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+        self.map(|r| r.asset_class(value))
+    }
+    /// The new primary price; relative forms accepted.
+    pub fn price(self, value: impl Into<crate::Amount>) -> Self {
+        self.map(|r| r.price(value))
+    }
+    /// The new secondary price; relative forms accepted.
+    pub fn price2(self, value: impl Into<crate::Amount>) -> Self {
+        self.map(|r| r.price2(value))
+    }
+    /// Order flags, sent as one comma-separated value; only `post` can be changed.
+    pub fn oflags(
+        self,
+        value: impl IntoIterator<Item = impl Into<super::OrderFlag>>,
+    ) -> Self {
+        self.map(|r| r.oflags(value))
+    }
+    /// RFC 3339 time after which the matching engine rejects the edit.
+    pub fn deadline(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.deadline(value))
+    }
+    /// Answer with the pending replace before the order is completely replaced.
+    pub fn cancel_response(self, value: bool) -> Self {
+        self.map(|r| r.cancel_response(value))
+    }
+    /// Only validate the edit; do not submit it.
+    pub fn validate(self, value: bool) -> Self {
+        self.map(|r| r.validate(value))
+    }
+}
+impl crate::SpotClient {
+    /// Edit a live order: the original is cancelled and a new order with a new txid is placed
+    /// (queue priority is lost; prefer `amend_order`).
+    ///
+    /// `POST /0/private/EditOrder` (Kraken `EditOrder`), API-key signed, rate-limit cost 0.
+    pub fn edit_order(
+        &self,
+        txid: impl Into<String>,
+        pair: impl Into<String>,
+    ) -> crate::Call<'_, EditOrderRequest> {
+        self.call(EditOrderRequest::new(txid, pair))
+    }
+}
+/// Parameters of [`SpotClient::cancel_order`](crate::SpotClient::cancel_order): Cancel an open order by txid or client order id, or every open order with a given userref.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CancelOrderRequest {
+    /// The order's txid, or a userref as text (cancels every order with it).
+    pub txid: Option<String>,
+    /// The order's client order id.
+    pub cl_ord_id: Option<String>,
+}
+impl CancelOrderRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The order's txid, or a userref as text (cancels every order with it).
+    pub fn txid(mut self, value: impl Into<String>) -> Self {
+        self.txid = Some(value.into());
+        self
+    }
+    /// The order's client order id.
+    pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
+        self.cl_ord_id = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for CancelOrderRequest {
+    type Response = super::OrdersCancelled;
+    const NAME: &'static str = "cancel_order";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/CancelOrder";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.txid {
+            crate::validate::non_empty(Self::NAME, "txid", v)?;
+            params.push("txid", v.as_str());
+        }
+        if let Some(v) = &self.cl_ord_id {
+            crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            params.push("cl_ord_id", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, CancelOrderRequest> {
+    /// The order's txid, or a userref as text (cancels every order with it).
+    pub fn txid(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.txid(value))
+    }
+    /// The order's client order id.
+    pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.cl_ord_id(value))
+    }
+}
+impl crate::SpotClient {
+    /// Cancel an open order by txid or client order id, or every open order with a given userref.
+    ///
+    /// `POST /0/private/CancelOrder` (Kraken `CancelOrder`), API-key signed, rate-limit cost 0.
+    pub fn cancel_order(&self) -> crate::Call<'_, CancelOrderRequest> {
+        self.call(CancelOrderRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::cancel_all_orders`](crate::SpotClient::cancel_all_orders): Cancel all open orders.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CancelAllOrdersRequest {}
+impl CancelAllOrdersRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl crate::Endpoint for CancelAllOrdersRequest {
+    type Response = super::OrdersCancelled;
+    const NAME: &'static str = "cancel_all_orders";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/CancelAll";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let params = crate::Params::new();
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::SpotClient {
+    /// Cancel all open orders.
+    ///
+    /// `POST /0/private/CancelAll` (Kraken `CancelAll`), API-key signed, rate-limit cost 0.
+    pub fn cancel_all_orders(&self) -> crate::Call<'_, CancelAllOrdersRequest> {
+        self.call(CancelAllOrdersRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::cancel_all_orders_after`](crate::SpotClient::cancel_all_orders_after): Dead man's switch: cancel all orders after `timeout` seconds unless called again.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CancelAllOrdersAfterRequest {
+    /// Seconds until all orders are cancelled (less than 86400; 0 disables).
+    ///
+    /// Minimum: 0.
+    ///
+    /// Maximum: 86399.
+    pub timeout: i64,
+}
+impl CancelAllOrdersAfterRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(timeout: i64) -> Self {
+        Self { timeout }
+    }
+}
+impl crate::Endpoint for CancelAllOrdersAfterRequest {
+    type Response = super::CancelAllAfterTimer;
+    const NAME: &'static str = "cancel_all_orders_after";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/CancelAllOrdersAfter";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.timeout;
+            crate::validate::int(Self::NAME, "timeout", *v, Some(0), Some(86399), &[])?;
+            params.push("timeout", *v);
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::SpotClient {
+    /// Dead man's switch: cancel all orders after `timeout` seconds unless called again.
+    /// Call it every 15 to 30 seconds with a timeout of about 60; `0` disables the timer.
+    ///
+    /// `POST /0/private/CancelAllOrdersAfter` (Kraken `CancelAllOrdersAfter`), API-key signed, rate-limit cost 0.
+    pub fn cancel_all_orders_after(
+        &self,
+        timeout: i64,
+    ) -> crate::Call<'_, CancelAllOrdersAfterRequest> {
+        self.call(CancelAllOrdersAfterRequest::new(timeout))
+    }
+}
+/// Parameters of [`SpotClient::get_websockets_token`](crate::SpotClient::get_websockets_token): Get a token for the authenticated WebSocket API (permission WebSocket interface On).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct GetWebsocketsTokenRequest {}
+impl GetWebsocketsTokenRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl crate::Endpoint for GetWebsocketsTokenRequest {
+    type Response = super::WebSocketsToken;
+    const NAME: &'static str = "get_websockets_token";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/GetWebSocketsToken";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const COST: u32 = 1;
+    const SENSITIVE_RESPONSE: bool = true;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let params = crate::Params::new();
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::SpotClient {
+    /// Get a token for the authenticated WebSocket API (permission WebSocket interface On).
+    ///
+    /// `POST /0/private/GetWebSocketsToken` (Kraken `GetWebSocketsToken`), API-key signed, rate-limit cost 1.
+    pub fn get_websockets_token(&self) -> crate::Call<'_, GetWebsocketsTokenRequest> {
+        self.call(GetWebsocketsTokenRequest::new())
     }
 }

@@ -308,3 +308,359 @@ impl From<&str> for RebaseMultiplier {
     }
 }
 crate::string_enum!(RebaseMultiplier);
+/// The status of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderStatus {
+    /// `pending`: Pending book entry.
+    Pending,
+    /// `open`: Open in the book.
+    Open,
+    /// `closed`: Closed (filled).
+    Closed,
+    /// `canceled`: Cancelled.
+    Canceled,
+    /// `expired`: Expired.
+    Expired,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl OrderStatus {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Canceled => "canceled",
+            Self::Expired => "expired",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for OrderStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "canceled" => Self::Canceled,
+            "expired" => Self::Expired,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(OrderStatus);
+/// Which time of a closed order a time filter applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CloseTime {
+    /// `open`: The order's open time.
+    Open,
+    /// `close`: The order's close time.
+    Close,
+    /// `both`: Either time (the default).
+    Both,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl CloseTime {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Close => "close",
+            Self::Both => "both",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for CloseTime {
+    fn from(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "close" => Self::Close,
+            "both" => Self::Both,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(CloseTime);
+/// Which trades TradesHistory returns.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TradeHistoryType {
+    /// `all`: All trades (the default).
+    All,
+    /// `any position`: Trades that opened or closed a position.
+    AnyPosition,
+    /// `closed position`: Trades of positions that have been closed.
+    ClosedPosition,
+    /// `closing position`: Trades that closed all or part of a position.
+    ClosingPosition,
+    /// `no position`: Non-margin trades.
+    NoPosition,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl TradeHistoryType {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::AnyPosition => "any position",
+            Self::ClosedPosition => "closed position",
+            Self::ClosingPosition => "closing position",
+            Self::NoPosition => "no position",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for TradeHistoryType {
+    fn from(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "any position" => Self::AnyPosition,
+            "closed position" => Self::ClosedPosition,
+            "closing position" => Self::ClosingPosition,
+            "no position" => Self::NoPosition,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(TradeHistoryType);
+/// The type of a ledger entry, also used as the Ledgers filter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LedgerType {
+    /// `all`: Filter only: every type (the default).
+    All,
+    /// `none`: No type.
+    None,
+    /// `trade`: A trade.
+    Trade,
+    /// `deposit`: A deposit.
+    Deposit,
+    /// `withdrawal`: A withdrawal.
+    Withdrawal,
+    /// `transfer`: A transfer between wallets or accounts.
+    Transfer,
+    /// `margin`: A margin fee or settlement.
+    Margin,
+    /// `adjustment`: An adjustment.
+    Adjustment,
+    /// `rollover`: A margin rollover fee.
+    Rollover,
+    /// `spend`: A spend (buy with the Kraken app).
+    Spend,
+    /// `receive`: A receive (buy with the Kraken app).
+    Receive,
+    /// `settled`: A settled position.
+    Settled,
+    /// `credit`: A credit.
+    Credit,
+    /// `staking`: A staking or earn movement.
+    Staking,
+    /// `reward`: A reward.
+    Reward,
+    /// `dividend`: A dividend.
+    Dividend,
+    /// `sale`: A sale.
+    Sale,
+    /// `conversion`: A conversion.
+    Conversion,
+    /// `nfttrade`: An NFT trade.
+    Nfttrade,
+    /// `nftcreatorfee`: An NFT creator fee.
+    Nftcreatorfee,
+    /// `nftrebate`: An NFT rebate (entry spelling).
+    Nftrebate,
+    /// `nft_rebate`: An NFT rebate (filter spelling).
+    NftRebateFilter,
+    /// `custodytransfer`: A custody transfer.
+    Custodytransfer,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl LedgerType {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "all",
+            Self::None => "none",
+            Self::Trade => "trade",
+            Self::Deposit => "deposit",
+            Self::Withdrawal => "withdrawal",
+            Self::Transfer => "transfer",
+            Self::Margin => "margin",
+            Self::Adjustment => "adjustment",
+            Self::Rollover => "rollover",
+            Self::Spend => "spend",
+            Self::Receive => "receive",
+            Self::Settled => "settled",
+            Self::Credit => "credit",
+            Self::Staking => "staking",
+            Self::Reward => "reward",
+            Self::Dividend => "dividend",
+            Self::Sale => "sale",
+            Self::Conversion => "conversion",
+            Self::Nfttrade => "nfttrade",
+            Self::Nftcreatorfee => "nftcreatorfee",
+            Self::Nftrebate => "nftrebate",
+            Self::NftRebateFilter => "nft_rebate",
+            Self::Custodytransfer => "custodytransfer",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for LedgerType {
+    fn from(value: &str) -> Self {
+        match value {
+            "all" => Self::All,
+            "none" => Self::None,
+            "trade" => Self::Trade,
+            "deposit" => Self::Deposit,
+            "withdrawal" => Self::Withdrawal,
+            "transfer" => Self::Transfer,
+            "margin" => Self::Margin,
+            "adjustment" => Self::Adjustment,
+            "rollover" => Self::Rollover,
+            "spend" => Self::Spend,
+            "receive" => Self::Receive,
+            "settled" => Self::Settled,
+            "credit" => Self::Credit,
+            "staking" => Self::Staking,
+            "reward" => Self::Reward,
+            "dividend" => Self::Dividend,
+            "sale" => Self::Sale,
+            "conversion" => Self::Conversion,
+            "nfttrade" => Self::Nfttrade,
+            "nftcreatorfee" => Self::Nftcreatorfee,
+            "nftrebate" => Self::Nftrebate,
+            "nft_rebate" => Self::NftRebateFilter,
+            "custodytransfer" => Self::Custodytransfer,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(LedgerType);
+/// The kind of data an export holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExportReport {
+    /// `trades`: Trades.
+    Trades,
+    /// `ledgers`: Ledger entries.
+    Ledgers,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl ExportReport {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Trades => "trades",
+            Self::Ledgers => "ledgers",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ExportReport {
+    fn from(value: &str) -> Self {
+        match value {
+            "trades" => Self::Trades,
+            "ledgers" => Self::Ledgers,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(ExportReport);
+/// The file format of an export.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExportFormat {
+    /// `CSV`: Comma-separated values (the default).
+    Csv,
+    /// `TSV`: Tab-separated values.
+    Tsv,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl ExportFormat {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "CSV",
+            Self::Tsv => "TSV",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for ExportFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "CSV" => Self::Csv,
+            "TSV" => Self::Tsv,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(ExportFormat);
+/// How to remove an export.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RemoveExportType {
+    /// `cancel`: Cancel a queued or processing export.
+    Cancel,
+    /// `delete`: Delete a processed export.
+    Delete,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl RemoveExportType {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cancel => "cancel",
+            Self::Delete => "delete",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for RemoveExportType {
+    fn from(value: &str) -> Self {
+        match value {
+            "cancel" => Self::Cancel,
+            "delete" => Self::Delete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(RemoveExportType);
+/// How open positions are consolidated.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PositionConsolidation {
+    /// `market`: One entry per pair (the result becomes a list).
+    Market,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl PositionConsolidation {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Market => "market",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PositionConsolidation {
+    fn from(value: &str) -> Self {
+        match value {
+            "market" => Self::Market,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(PositionConsolidation);
