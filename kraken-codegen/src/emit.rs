@@ -45,6 +45,10 @@ fn rust_type(ty: &Type) -> TokenStream {
             let t = rust_type(t);
             quote!(crate::WithLast<#t>)
         }
+        Type::Either(a, b) => {
+            let (a, b) = (rust_type(a), rust_type(b));
+            quote!(crate::Either<#a, #b>)
+        }
         Type::Named(n) => {
             let n = ident(n);
             quote!(super::#n)
@@ -113,7 +117,13 @@ fn render(stem: &str, module_doc: &str, tokens: TokenStream) -> String {
 
 fn emit_file(f: &SpecFile, kinds: &Kinds) -> TokenStream {
     let enums = f.enums.iter().map(emit_enum);
-    let structs = f.structs.iter().map(emit_struct);
+    let structs = f.structs.iter().map(|s| {
+        if s.input {
+            emit_input_struct(s, kinds)
+        } else {
+            emit_struct(s)
+        }
+    });
     let endpoints = f.endpoints.iter().map(|e| emit_endpoint(e, kinds));
     quote! { #(#enums)* #(#structs)* #(#endpoints)* }
 }
@@ -154,6 +164,7 @@ fn emit_enum(e: &EnumDef) -> TokenStream {
             }
         }
         crate::string_enum!(#name);
+        crate::lenient_via_serde!(#name);
     }
 }
 
@@ -210,6 +221,7 @@ fn emit_struct(s: &StructDef) -> TokenStream {
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[non_exhaustive]
             pub struct #name { #(#fields)* }
+            crate::lenient_via_serde!(#name);
         };
     }
 
@@ -278,6 +290,8 @@ fn emit_struct(s: &StructDef) -> TokenStream {
             }
         }
 
+        crate::lenient_via_serde!(#name);
+
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeSeq;
@@ -291,7 +305,105 @@ fn emit_struct(s: &StructDef) -> TokenStream {
     }
 }
 
-/// How one parameter is stored, set and put on the wire.
+/// A request-side object, sent as JSON inside a parameter: `new(required…)`,
+/// setters, serde serialization and the same checks as parameters.
+fn emit_input_struct(s: &StructDef, kinds: &Kinds) -> TokenStream {
+    let name = ident(&s.name);
+    let docs = doc(&s.doc);
+    let codes: Vec<ParamCode> = s
+        .fields
+        .iter()
+        .map(|f| param_code(&ParamSpec::from(f), kinds, &quote!(endpoint)))
+        .collect();
+    let fields = codes.iter().zip(&s.fields).map(|(p, def)| {
+        let (f, d, t) = (&p.field, &p.doc, &p.stored);
+        let mut attrs = Vec::new();
+        if *f != def.name {
+            let wire = &def.name;
+            attrs.push(quote!(rename = #wire));
+        }
+        if !p.required {
+            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        if let Some(with) = p.serialize_with {
+            attrs.push(quote!(serialize_with = #with));
+        }
+        let attrs = if attrs.is_empty() {
+            quote!()
+        } else {
+            quote!(#[serde(#(#attrs),*)])
+        };
+        if p.required {
+            quote!(#d #attrs pub #f: #t,)
+        } else {
+            quote!(#d #attrs pub #f: Option<#t>,)
+        }
+    });
+    let req: Vec<&ParamCode> = codes.iter().filter(|p| p.required).collect();
+    let req_args = req.iter().map(|p| {
+        let (f, a) = (&p.field, &p.arg);
+        quote!(#f: #a)
+    });
+    let inits = codes.iter().map(|p| {
+        let f = &p.field;
+        match (p.required, p.convert) {
+            (false, _) => quote!(#f: None,),
+            (true, Convert::Identity) => quote!(#f,),
+            (true, other) => {
+                let c = other.apply(f);
+                quote!(#f: #c,)
+            }
+        }
+    });
+    let setters = codes.iter().filter(|p| !p.required).map(|p| {
+        let (f, d, a) = (&p.field, &p.doc, &p.arg);
+        let c = p.convert.apply(&ident("value"));
+        quote! {
+            #d
+            pub fn #f(mut self, value: #a) -> Self {
+                self.#f = Some(#c);
+                self
+            }
+        }
+    });
+    let unused = if codes.iter().all(|p| p.check.is_empty()) {
+        quote!(let _ = endpoint;)
+    } else {
+        quote!()
+    };
+    let checks = codes.iter().map(|p| {
+        let (f, check) = (&p.field, &p.check);
+        if check.is_empty() {
+            quote!()
+        } else if p.required {
+            quote! { { let v = &self.#f; #check } }
+        } else {
+            quote! { if let Some(v) = &self.#f { #check } }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            /// A value with its required fields; set the rest with the chainable setters.
+            pub fn new(#(#req_args),*) -> Self { Self { #(#inits)* } }
+            #(#setters)*
+        }
+
+        impl crate::validate::Check for #name {
+            fn check(&self, endpoint: &'static str) -> Result<(), crate::Error> {
+                #unused
+                #(#checks)*
+                Ok(())
+            }
+        }
+    }
+}
+
+/// How one parameter (or input-struct field) is stored, set, checked and put on the wire.
 struct ParamCode {
     field: Ident,
     doc: TokenStream,
@@ -302,15 +414,61 @@ struct ParamCode {
     arg: TokenStream,
     /// How the setter's argument becomes the stored type.
     convert: Convert,
-    /// Checks `v: &stored` and pushes it onto `params`.
-    push: TokenStream,
+    /// Checks `v: &stored`; `endpoint` names the endpoint in errors.
+    check: TokenStream,
+    /// The wire value of `v`, anything `Into<serde_json::Value>`.
+    value: TokenStream,
+    /// serde attribute for input-struct serialization, if the default is not right.
+    serialize_with: Option<&'static str>,
 }
 
-fn param_code(p: &ParamDef, kinds: &Kinds) -> ParamCode {
-    let ty = Type::parse(&p.ty).unwrap_or(Type::Json);
-    let wire = p.name.as_str();
-    let field = ident(&rust_name(&p.name, p.rust.as_ref()));
-    let mut doc_text = p.doc.clone();
+/// A parameter as the emitter sees it; input-struct fields are parameters too.
+struct ParamSpec<'a> {
+    wire: &'a str,
+    rust: Option<&'a String>,
+    ty: &'a str,
+    required: bool,
+    doc: &'a str,
+    min: Option<i64>,
+    max: Option<i64>,
+    allowed: &'a [i64],
+}
+
+impl<'a> From<&'a ParamDef> for ParamSpec<'a> {
+    fn from(p: &'a ParamDef) -> Self {
+        ParamSpec {
+            wire: &p.name,
+            rust: p.rust.as_ref(),
+            ty: &p.ty,
+            required: p.required,
+            doc: &p.doc,
+            min: p.min,
+            max: p.max,
+            allowed: &p.allowed,
+        }
+    }
+}
+
+impl<'a> From<&'a FieldDef> for ParamSpec<'a> {
+    fn from(f: &'a FieldDef) -> Self {
+        ParamSpec {
+            wire: &f.name,
+            rust: f.rust.as_ref(),
+            ty: &f.ty,
+            required: !f.optional,
+            doc: &f.doc,
+            min: None,
+            max: None,
+            allowed: &[],
+        }
+    }
+}
+
+fn param_code(p: &ParamSpec, kinds: &Kinds, endpoint: &TokenStream) -> ParamCode {
+    let ty = Type::parse(p.ty).unwrap_or(Type::Json);
+    let wire = p.wire;
+    let field = ident(&rust_name(p.wire, p.rust));
+    let mut doc_text = p.doc.to_owned();
     if let Some(min) = p.min {
         doc_text.push_str(&format!("\n\nMinimum: {min}."));
     }
@@ -322,15 +480,15 @@ fn param_code(p: &ParamDef, kinds: &Kinds) -> ParamCode {
         doc_text.push_str(&format!("\n\nOne of: {}.", list.join(", ")));
     }
     let doc = doc(&doc_text);
-    let (stored, arg, convert, push) = match &ty {
+    let kind_is = |n: &String, kind: Kind| kinds.get(n.as_str()) == Some(&kind);
+    let mut serialize_with = None;
+    let (stored, arg, convert, check, value) = match &ty {
         Type::Scalar(Scalar::String) => (
             quote!(String),
             quote!(impl Into<String>),
             Convert::Into,
-            quote! {
-                crate::validate::non_empty(Self::NAME, #wire, v)?;
-                params.push(#wire, v.as_str());
-            },
+            quote!(crate::validate::non_empty(#endpoint, #wire, v)?;),
+            quote!(v.as_str()),
         ),
         Type::Scalar(Scalar::Int) => {
             let min = opt_i64(p.min);
@@ -343,60 +501,75 @@ fn param_code(p: &ParamDef, kinds: &Kinds) -> ParamCode {
                 quote!(i64),
                 quote!(i64),
                 Convert::Identity,
-                quote! {
-                    crate::validate::int(Self::NAME, #wire, *v, #min, #max, &[#(#allowed),*])?;
-                    params.push(#wire, *v);
-                },
+                quote!(crate::validate::int(#endpoint, #wire, *v, #min, #max, &[#(#allowed),*])?;),
+                quote!(*v),
             )
         }
         Type::Scalar(Scalar::Bool) => (
             quote!(bool),
             quote!(bool),
             Convert::Identity,
-            quote!(params.push(#wire, *v);),
+            quote!(),
+            quote!(*v),
         ),
         Type::Amount => (
             quote!(crate::Amount),
             quote!(impl Into<crate::Amount>),
             Convert::Into,
-            quote! {
-                crate::validate::amount(Self::NAME, #wire, v)?;
-                params.push(#wire, v.as_str());
-            },
+            quote!(crate::validate::amount(#endpoint, #wire, v)?;),
+            quote!(v.as_str()),
         ),
-        Type::Named(n) if kinds.get(n.as_str()) == Some(&Kind::Enum) => {
+        Type::Named(n) if kind_is(n, Kind::Enum) => {
             let t = rust_type(&ty);
             (
                 t.clone(),
                 quote!(impl Into<#t>),
                 Convert::Into,
-                quote! {
-                    crate::validate::non_empty(Self::NAME, #wire, v.as_str())?;
-                    params.push(#wire, v.as_str());
-                },
+                quote!(crate::validate::non_empty(#endpoint, #wire, v.as_str())?;),
+                quote!(v.as_str()),
+            )
+        }
+        Type::Named(n) if kind_is(n, Kind::InputStruct) => {
+            let t = rust_type(&ty);
+            (
+                t.clone(),
+                quote!(#t),
+                Convert::Identity,
+                quote!(crate::validate::Check::check(v, #endpoint)?;),
+                quote!(crate::validate::json(#endpoint, #wire, v)?),
             )
         }
         Type::Csv(inner) => {
             let t = rust_type(inner);
+            serialize_with = Some(if p.required {
+                "crate::validate::ser_csv"
+            } else {
+                "crate::validate::ser_opt_csv"
+            });
             (
                 quote!(Vec<#t>),
                 quote!(impl IntoIterator<Item = impl Into<#t>>),
                 Convert::CollectInto,
-                quote! {
-                    let joined = crate::validate::csv(Self::NAME, #wire, v.iter().map(|x| x.as_str()))?;
-                    params.push(#wire, joined);
-                },
+                // Checking builds the joined text; input structs only check (serde joins).
+                quote!(let _joined = crate::validate::csv(#endpoint, #wire, v.iter().map(|x| x.as_str()))?;),
+                quote!(_joined),
             )
         }
         Type::List(inner) => {
             let t = rust_type(inner);
+            let each = match &**inner {
+                Type::Named(_) => quote!(crate::validate::Check::check(x, #endpoint)?;),
+                _ => quote!(crate::validate::non_empty(#endpoint, #wire, x)?;),
+            };
             (
                 quote!(Vec<#t>),
                 quote!(impl IntoIterator<Item = impl Into<#t>>),
                 Convert::CollectInto,
                 quote! {
-                    params.push(#wire, crate::validate::json_list(Self::NAME, #wire, v)?);
+                    crate::validate::not_empty_list(#endpoint, #wire, v)?;
+                    for x in v { #each }
                 },
+                quote!(crate::validate::json(#endpoint, #wire, v)?),
             )
         }
         other => unreachable_param(other),
@@ -408,7 +581,9 @@ fn param_code(p: &ParamDef, kinds: &Kinds) -> ParamCode {
         stored,
         arg,
         convert,
-        push,
+        check,
+        value,
+        serialize_with,
     }
 }
 
@@ -429,7 +604,7 @@ impl Convert {
     }
 }
 
-fn unreachable_param(ty: &Type) -> (TokenStream, TokenStream, Convert, TokenStream) {
+fn unreachable_param(ty: &Type) -> (TokenStream, TokenStream, Convert, TokenStream, TokenStream) {
     // Validation rejects these before emission; emit a compile error if one slips through.
     let msg = format!("kraken-codegen: `{ty}` cannot be a parameter");
     (
@@ -437,6 +612,7 @@ fn unreachable_param(ty: &Type) -> (TokenStream, TokenStream, Convert, TokenStre
         quote!(()),
         Convert::Identity,
         quote!(compile_error!(#msg);),
+        quote!(()),
     )
 }
 
@@ -450,7 +626,11 @@ fn opt_i64(v: Option<i64>) -> TokenStream {
 fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
     let method = ident(&e.name);
     let request = format_ident!("{}Request", e.name.to_upper_camel_case());
-    let params: Vec<ParamCode> = e.params.iter().map(|p| param_code(p, kinds)).collect();
+    let params: Vec<ParamCode> = e
+        .params
+        .iter()
+        .map(|p| param_code(&ParamSpec::from(p), kinds, &quote!(Self::NAME)))
+        .collect();
     let response_ty = Type::parse(&e.response).unwrap_or(Type::Json);
     let response = rust_type(&response_ty);
 
@@ -558,12 +738,34 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
             }
         }
     });
-    let pushes = params.iter().map(|p| {
-        let (f, push) = (&p.field, &p.push);
+    let pushes = params.iter().zip(&e.params).map(|(p, def)| {
+        let (f, check, value) = (&p.field, &p.check, &p.value);
+        let wire = def.name.as_str();
         if p.required {
-            quote! { { let v = &self.#f; #push } }
+            quote! { { let v = &self.#f; #check params.push(#wire, #value); } }
         } else {
-            quote! { if let Some(v) = &self.#f { #push } }
+            quote! { if let Some(v) = &self.#f { #check params.push(#wire, #value); } }
+        }
+    });
+    // Alternatives: at most one param of each group may be set.
+    let mut groups: BTreeMap<&str, Vec<(&Ident, &str)>> = BTreeMap::new();
+    for (p, def) in params.iter().zip(&e.params) {
+        if let Some(g) = &def.group {
+            groups
+                .entry(g.as_str())
+                .or_default()
+                .push((&p.field, def.name.as_str()));
+        }
+    }
+    let group_checks = groups.values().map(|members| {
+        let fields = members.iter().map(|(f, _)| f);
+        let names: Vec<String> = members.iter().map(|(f, _)| format!("`{f}`")).collect();
+        let wire = members[0].1;
+        let reason = format!("set only one of {}", names.join(", "));
+        quote! {
+            if [#(self.#fields.is_some()),*].iter().filter(|set| **set).count() > 1 {
+                return Err(crate::validate::invalid(Self::NAME, #wire, #reason.into()));
+            }
         }
     });
     let derive_default = if req.is_empty() {
@@ -614,6 +816,7 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
             const SENSITIVE_RESPONSE: bool = #sensitive;
 
             fn params(&self) -> Result<crate::Params, crate::Error> {
+                #(#group_checks)*
                 #params_mut
                 #(#pushes)*
                 Ok(params)

@@ -42,6 +42,11 @@ pub struct StructDef {
     /// Decoded from a JSON array, fields in order (OHLC, Depth, Trades rows).
     #[serde(default)]
     pub positional: bool,
+    /// A request-side object sent as JSON inside a parameter (AddOrderBatch
+    /// orders): built with `new(required…)` and setters, checked before sending.
+    /// Its fields take parameter types; `optional: false` means required.
+    #[serde(default)]
+    pub input: bool,
     pub fields: Vec<FieldDef>,
     /// Keys Kraken sends that are deliberately not modelled, with the reason.
     #[serde(default)]
@@ -148,4 +153,8 @@ pub struct ParamDef {
     /// For integer params that take only some values.
     #[serde(default)]
     pub allowed: Vec<i64>,
+    /// Params in the same group are alternatives: at most one may be set, and
+    /// they may share a wire name (TradeVolume `pair` as text or as objects).
+    #[serde(default)]
+    pub group: Option<String>,
 }

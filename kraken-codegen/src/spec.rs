@@ -28,6 +28,20 @@ pub enum Kind {
     Enum,
     Struct,
     PositionalStruct,
+    /// A request-side object (`input: true`).
+    InputStruct,
+}
+
+impl Kind {
+    fn of(s: &StructDef) -> Kind {
+        if s.input {
+            Kind::InputStruct
+        } else if s.positional {
+            Kind::PositionalStruct
+        } else {
+            Kind::Struct
+        }
+    }
 }
 
 impl Spec {
@@ -38,14 +52,7 @@ impl Spec {
                 out.insert(e.name.as_str(), Kind::Enum);
             }
             for s in &f.structs {
-                out.insert(
-                    s.name.as_str(),
-                    if s.positional {
-                        Kind::PositionalStruct
-                    } else {
-                        Kind::Struct
-                    },
-                );
+                out.insert(s.name.as_str(), Kind::of(s));
             }
         }
         out
@@ -133,11 +140,7 @@ pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
             }
         }
         for s in &f.structs {
-            let kind = if s.positional {
-                Kind::PositionalStruct
-            } else {
-                Kind::Struct
-            };
+            let kind = Kind::of(s);
             if let Some((other, _)) = types.insert(s.name.clone(), (path.clone(), kind)) {
                 errors.push(format!(
                     "{path}: struct `{}`: duplicate type name (also in {other})",
@@ -228,7 +231,13 @@ pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
                 match Type::parse(&field.ty) {
                     Ok(ty) => {
                         resolve(&ty, &mut errors, &fat);
-                        if matches!(ty, Type::Amount | Type::Csv(_) | Type::Bytes) {
+                        if s.input {
+                            if !is_param_type(&ty, &kind_of, false) {
+                                errors.push(format!(
+                                    "{fat}: `{ty}` cannot be a field of an input struct (use a parameter type)"
+                                ));
+                            }
+                        } else if output_misuse(&ty, &kind_of) {
                             errors.push(format!(
                                 "{fat}: `{ty}` is only for parameters or whole responses"
                             ));
@@ -236,6 +245,9 @@ pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
                     }
                     Err(e) => errors.push(format!("{fat}: {e}")),
                 }
+            }
+            if s.input && s.positional {
+                errors.push(format!("{at}: an input struct cannot be positional"));
             }
             for skipped in &s.skipped {
                 check_doc(
@@ -269,6 +281,9 @@ pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
             match Type::parse(&e.response) {
                 Ok(ty) => {
                     resolve(&ty, &mut errors, &format!("{at}: response"));
+                    if ty != Type::Bytes && output_misuse(&ty, &kind_of) {
+                        errors.push(format!("{at}: response: `{ty}` cannot be a response type"));
+                    }
                     if (ty == Type::Bytes) != (e.envelope == EnvelopeKind::Bytes) {
                         errors.push(format!(
                             "{at}: `bytes` responses need `envelope: bytes` and vice versa"
@@ -293,34 +308,33 @@ pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
                         p.name
                     ));
                 }
-                if !seen.insert(p.name.clone()) || !seen.insert(format!("rust:{rust}")) {
-                    errors.push(format!("{pat}: duplicate parameter"));
+                let wire_key = match &p.group {
+                    Some(g) => format!("{}@{g}", p.name),
+                    None => p.name.clone(),
+                };
+                let shares_wire_name_outside_group = e
+                    .params
+                    .iter()
+                    .any(|q| q.name == p.name && q.group != p.group);
+                if !seen.insert(format!("rust:{rust}"))
+                    || (!seen.insert(wire_key) && p.group.is_none())
+                    || shares_wire_name_outside_group
+                {
+                    errors.push(format!(
+                        "{pat}: duplicate parameter (alternatives sharing a wire name need the same `group`)"
+                    ));
+                }
+                if p.group.is_some() && p.required {
+                    errors.push(format!(
+                        "{pat}: a grouped (alternative) parameter cannot be required"
+                    ));
                 }
                 match Type::parse(&p.ty) {
                     Ok(ty) => {
                         resolve(&ty, &mut errors, &pat);
-                        let ok = match &ty {
-                            Type::Scalar(Scalar::String | Scalar::Int | Scalar::Bool)
-                            | Type::Amount => true,
-                            Type::Named(n) => kind_of(n) == Some(Kind::Enum),
-                            Type::Csv(inner) => match &**inner {
-                                Type::Scalar(Scalar::String) => true,
-                                Type::Named(n) => kind_of(n) == Some(Kind::Enum),
-                                _ => false,
-                            },
-                            Type::List(inner) => match &**inner {
-                                Type::Scalar(Scalar::String) => e.encoding == EncodingKind::Json,
-                                Type::Named(n) => {
-                                    kind_of(n) == Some(Kind::Struct)
-                                        && e.encoding == EncodingKind::Json
-                                }
-                                _ => false,
-                            },
-                            _ => false,
-                        };
-                        if !ok {
+                        if !is_param_type(&ty, &kind_of, e.encoding == EncodingKind::Json) {
                             errors.push(format!(
-                                "{pat}: `{ty}` cannot be a parameter (use string, int, bool, amount, an enum, csv<enum|string>, or list<Struct> with json encoding)"
+                                "{pat}: `{ty}` cannot be a parameter (use string, int, bool, amount, an enum, csv<enum|string>, or with json encoding an input struct, list<string> or list<InputStruct>)"
                             ));
                         }
                         let int = ty == Type::Scalar(Scalar::Int);
@@ -340,6 +354,43 @@ pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
         Ok(Spec { files })
     } else {
         Err(errors.join("\n"))
+    }
+}
+
+/// Types a parameter (or an input struct's field) can have. Objects and
+/// lists need a JSON body.
+fn is_param_type(ty: &Type, kind_of: &dyn Fn(&str) -> Option<Kind>, json: bool) -> bool {
+    match ty {
+        Type::Scalar(Scalar::String | Scalar::Int | Scalar::Bool) | Type::Amount => true,
+        Type::Named(n) => {
+            kind_of(n) == Some(Kind::Enum) || (json && kind_of(n) == Some(Kind::InputStruct))
+        }
+        Type::Csv(inner) => match &**inner {
+            Type::Scalar(Scalar::String) => true,
+            Type::Named(n) => kind_of(n) == Some(Kind::Enum),
+            _ => false,
+        },
+        Type::List(inner) => {
+            json && match &**inner {
+                Type::Scalar(Scalar::String) => true,
+                Type::Named(n) => kind_of(n) == Some(Kind::InputStruct),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Whether a response-side type uses something only requests can.
+fn output_misuse(ty: &Type, kind_of: &dyn Fn(&str) -> Option<Kind>) -> bool {
+    match ty {
+        Type::Amount | Type::Csv(_) | Type::Bytes => true,
+        Type::Named(n) => kind_of(n) == Some(Kind::InputStruct),
+        Type::List(t) | Type::Map(t) | Type::WithLast(t) => output_misuse(t, kind_of),
+        Type::Either(a, b) => [a, b]
+            .iter()
+            .any(|t| output_misuse(t, kind_of) || matches!(***t, Type::WithLast(_))),
+        _ => false,
     }
 }
 

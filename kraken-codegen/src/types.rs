@@ -37,6 +37,8 @@ pub enum Type {
     WithLast(Box<Type>),
     /// A comma-joined list sent as one parameter value.
     Csv(Box<Type>),
+    /// One of two shapes, tried in order (OpenPositions: a map or a list).
+    Either(Box<Type>, Box<Type>),
     Named(String),
 }
 
@@ -48,6 +50,14 @@ impl Type {
                 .strip_suffix('>')
                 .map(|t| &t[open + 1..])
                 .ok_or_else(|| format!("`{text}`: missing `>`"))?;
+            if &text[..open] == "either" {
+                let (a, b) = split_top_level(inner)
+                    .ok_or_else(|| format!("`{text}`: either<A, B> takes two types"))?;
+                return Ok(Type::Either(
+                    Box::new(Type::parse(a)?),
+                    Box::new(Type::parse(b)?),
+                ));
+            }
             let inner = Box::new(Type::parse(inner)?);
             return match &text[..open] {
                 "list" => Ok(Type::List(inner)),
@@ -80,11 +90,11 @@ impl Type {
         })
     }
 
-    /// Whether decoding goes through the runtime's lenient reader: scalars
-    /// and lists/maps of them. Named types decode themselves.
+    /// Whether decoding goes through the runtime's lenient reader: scalars,
+    /// `either`, and lists/maps of them. Named types decode themselves.
     pub fn is_lenient(&self) -> bool {
         match self {
-            Type::Scalar(_) => true,
+            Type::Scalar(_) | Type::Either(..) => true,
             Type::List(t) | Type::Map(t) => t.is_lenient(),
             _ => false,
         }
@@ -95,6 +105,11 @@ impl Type {
         match self {
             Type::Named(n) => vec![n.as_str()],
             Type::List(t) | Type::Map(t) | Type::WithLast(t) | Type::Csv(t) => t.names(),
+            Type::Either(a, b) => {
+                let mut names = a.names();
+                names.extend(b.names());
+                names
+            }
             _ => vec![],
         }
     }
@@ -112,9 +127,30 @@ impl fmt::Display for Type {
             Type::Map(t) => write!(f, "map<{t}>"),
             Type::WithLast(t) => write!(f, "with_last<{t}>"),
             Type::Csv(t) => write!(f, "csv<{t}>"),
+            Type::Either(a, b) => write!(f, "either<{a}, {b}>"),
             Type::Named(n) => f.write_str(n),
         }
     }
+}
+
+/// Splits `A, B` at the one comma outside angle brackets.
+fn split_top_level(text: &str) -> Option<(&str, &str)> {
+    let mut depth = 0i32;
+    let mut split = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth -= 1,
+            ',' if depth == 0 => {
+                if split.is_some() {
+                    return None;
+                }
+                split = Some(i);
+            }
+            _ => {}
+        }
+    }
+    split.map(|i| (text[..i].trim(), text[i + 1..].trim()))
 }
 
 #[cfg(test)]
@@ -134,5 +170,12 @@ mod tests {
         assert!(Type::parse("float").is_err());
         assert!(Type::parse("list<decimal").is_err());
         assert!(Type::parse("set<int>").is_err());
+        assert_eq!(
+            Type::parse("either<map<Position>, list<decimal>>")
+                .unwrap()
+                .to_string(),
+            "either<map<Position>, list<decimal>>"
+        );
+        assert!(Type::parse("either<int>").is_err());
     }
 }

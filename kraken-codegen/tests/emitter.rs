@@ -85,6 +85,51 @@ endpoints:
     insta::assert_snapshot!(generate(yaml).unwrap());
 }
 
+#[test]
+fn emits_input_structs_groups_and_either() {
+    let yaml = r#"
+doc: Nested parameters and alternative shapes.
+structs:
+  - name: Leg
+    doc: One order of a batch.
+    input: true
+    fields:
+      - {name: volume, type: amount, doc: Volume.}
+      - {name: userref, type: int, optional: true, doc: A reference.}
+  - name: Position
+    doc: A position.
+    fields:
+      - {name: vol, type: decimal, doc: Volume.}
+endpoints:
+  - name: place_batch
+    kraken: AddOrderBatch
+    http: POST
+    path: /0/private/AddOrderBatch
+    auth: api_key
+    encoding: json
+    cost: 0
+    doc: Place several orders.
+    params:
+      - {name: orders, type: list<Leg>, required: true, doc: The orders.}
+      - {name: pair, type: string, group: pair, doc: Pairs as text.}
+      - {name: pair, rust: pair_objects, type: list<Leg>, group: pair, doc: Pairs as objects.}
+    response: "either<map<Position>, list<Position>>"
+"#;
+    insta::assert_snapshot!(generate(yaml).unwrap());
+}
+
+#[test]
+fn rejects_request_types_in_responses_and_objects_in_forms() {
+    let err = error_of(&ENDPOINT.replace(
+        "structs:\n",
+        "structs:\n  - name: In\n    doc: In.\n    input: true\n    fields:\n      - {name: a, type: string, doc: A.}\n",
+    ).replace("response: Placed", "response: In"));
+    assert_eq!(
+        err,
+        "spec/demo.yaml: endpoint `place_thing`: response: `In` cannot be a response type"
+    );
+}
+
 fn error_of(yaml: &str) -> String {
     generate(yaml).unwrap_err()
 }

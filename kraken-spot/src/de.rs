@@ -277,6 +277,23 @@ pub fn row_end<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<(), A::Error> {
     Ok(())
 }
 
+/// Implements [`Lenient`] through a type's own `Deserialize`, so named types
+/// can sit inside lenient containers such as `Either`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! lenient_via_serde {
+    ($t:ty) => {
+        impl<'de> $crate::de::Lenient<'de> for $t {
+            fn lenient<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$t as ::serde::Deserialize<'de>>::deserialize(d)
+            }
+        }
+    };
+}
+
+lenient_via_serde!(serde_json::Value);
+lenient_via_serde!(crate::Secret);
+
 impl<'de> Lenient<'de> for &'de RawValue {
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         serde::Deserialize::deserialize(d)

@@ -38,4 +38,4 @@ pub use endpoint::{Auth, Call, Encoding, Endpoint, HttpMethod, Params};
 pub use error::{Error, KrakenError};
 pub use generated::*;
 pub use rust_decimal::Decimal;
-pub use shapes::{Amount, Secret, WithLast};
+pub use shapes::{Amount, Either, Secret, WithLast};

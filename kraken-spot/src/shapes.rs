@@ -2,12 +2,13 @@
 //! that Kraken uses in more than one place is implemented here once; the spec
 //! names it.
 
-use crate::de::LenientSeed;
+use crate::de::{Lenient, LenientSeed};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -72,6 +73,30 @@ impl<T: Serialize> Serialize for WithLast<T> {
     }
 }
 
+/// One of two shapes, as Kraken sends for a few results (OpenPositions is a
+/// map, or a list with `consolidation=market`). Decoding tries `First`, then
+/// `Second`; serializing writes the inner value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Either<A, B> {
+    /// The first shape in the spec.
+    First(A),
+    /// The second shape in the spec.
+    Second(B),
+}
+
+impl<'de, A: Lenient<'de>, B: Lenient<'de>> Lenient<'de> for Either<A, B> {
+    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: &'de RawValue = Deserialize::deserialize(d)?;
+        match A::lenient(raw) {
+            Ok(a) => Ok(Either::First(a)),
+            Err(first) => B::lenient(raw).map(Either::Second).map_err(|second| {
+                de::Error::custom(format_args!("matches neither shape: {first}; {second}"))
+            }),
+        }
+    }
+}
+
 /// A price or volume parameter. It takes a `&str` unchanged, so Kraken's
 /// relative forms (`+1.5`, `-2%`, `#5`) pass through, or an exact
 /// [`Decimal`]. It is checked before sending.
@@ -105,6 +130,12 @@ impl Amount {
                 "`{s}` is not a decimal amount (optionally prefixed with +, - or # and suffixed with %)"
             ))
         }
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
     }
 }
 
@@ -189,6 +220,21 @@ mod tests {
         let w: WithLast<Vec<u8>> = serde_json::from_str(r#"{"last":18,"X":[],"Y":[2]}"#).unwrap();
         assert_eq!(w.last, 18);
         assert_eq!(w.pairs.len(), 2);
+    }
+
+    #[test]
+    fn either_tries_each_shape_in_order() {
+        type MapOrList = Either<IndexMap<String, Decimal>, Vec<Decimal>>;
+        let read = |json: &str| -> MapOrList { crate::de::from_json_lenient(json).unwrap() };
+        assert_eq!(
+            read(r#"{"a":"1.50"}"#),
+            Either::First(IndexMap::from([("a".to_owned(), Decimal::new(150, 2))]))
+        );
+        assert_eq!(read(r#"["2"]"#), Either::Second(vec![Decimal::from(2)]));
+        assert!(crate::de::from_json_lenient::<MapOrList>("true").is_err());
+        let limit: Either<Decimal, bool> = crate::de::from_json_lenient("false").unwrap();
+        assert_eq!(limit, Either::Second(false));
+        assert_eq!(serde_json::to_string(&limit).unwrap(), "false");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::{Amount, Error};
 
-fn invalid(endpoint: &'static str, param: &'static str, reason: String) -> Error {
+pub(crate) fn invalid(endpoint: &'static str, param: &'static str, reason: String) -> Error {
     Error::InvalidParam {
         endpoint,
         param,
@@ -88,17 +88,47 @@ pub(crate) fn csv<'a>(
     Ok(out)
 }
 
-/// A list sent as a JSON array.
-#[allow(dead_code)] // used once the spec has list parameters (AddOrderBatch, CancelOrderBatch)
-pub(crate) fn json_list<T: serde::Serialize>(
+/// Checks a request-side object (an input struct) before it is sent.
+pub trait Check {
+    /// Checks every field; `endpoint` names the call in errors.
+    fn check(&self, endpoint: &'static str) -> Result<(), Error>;
+}
+
+pub(crate) fn not_empty_list<T>(
     endpoint: &'static str,
     param: &'static str,
     values: &[T],
-) -> Result<serde_json::Value, Error> {
+) -> Result<(), Error> {
     if values.is_empty() {
         return Err(invalid(endpoint, param, "the list is empty".into()));
     }
-    serde_json::to_value(values).map_err(|e| invalid(endpoint, param, e.to_string()))
+    Ok(())
+}
+
+/// A nested value sent as JSON.
+pub(crate) fn json<T: serde::Serialize + ?Sized>(
+    endpoint: &'static str,
+    param: &'static str,
+    value: &T,
+) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(value).map_err(|e| invalid(endpoint, param, e.to_string()))
+}
+
+/// Serializes a list as one comma-separated string (order flags inside a batch order).
+pub(crate) fn ser_csv<T: AsRef<str>, S: serde::Serializer>(
+    values: &[T],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let joined: Vec<&str> = values.iter().map(AsRef::as_ref).collect();
+    s.serialize_str(&joined.join(","))
+}
+
+/// [`ser_csv`] for an optional list (only called when it is set).
+pub(crate) fn ser_opt_csv<T: AsRef<str>, S: serde::Serializer>(
+    values: &Option<Vec<T>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    ser_csv(values.as_deref().unwrap_or_default(), s)
 }
 
 #[cfg(test)]

@@ -4,6 +4,37 @@
 //! Account data: balances, orders, trades, positions, ledgers, fees and exports.
 //! Costs follow Kraken's REST call counter: 1 per call, 2 for ledger and trade history.
 
+/// A pair in TradeVolume's object form of `pair`, for example `{asset: "TSLAx/USD", aclass: "equity_pair"}`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FeeAsset {
+    /// The pair symbol.
+    pub asset: String,
+    /// Its asset class, for example `equity_pair` or `derivatives`.
+    pub aclass: String,
+}
+impl FeeAsset {
+    /// A value with its required fields; set the rest with the chainable setters.
+    pub fn new(asset: impl Into<String>, aclass: impl Into<String>) -> Self {
+        Self {
+            asset: asset.into(),
+            aclass: aclass.into(),
+        }
+    }
+}
+impl crate::validate::Check for FeeAsset {
+    fn check(&self, endpoint: &'static str) -> Result<(), crate::Error> {
+        {
+            let v = &self.asset;
+            crate::validate::non_empty(endpoint, "asset", v)?;
+        }
+        {
+            let v = &self.aclass;
+            crate::validate::non_empty(endpoint, "aclass", v)?;
+        }
+        Ok(())
+    }
+}
 /// One asset's extended balance. Available for trading = balance + credit - credit_used - hold_trade.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -29,6 +60,7 @@ pub struct ExtendedBalance {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub hold_trade: ::rust_decimal::Decimal,
 }
+crate::lenient_via_serde!(ExtendedBalance);
 /// Credit line details (VIPs with this feature).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -38,6 +70,7 @@ pub struct CreditLines {
     /// Account-wide credit limits.
     pub limits_monitor: super::CreditLimitsMonitor,
 }
+crate::lenient_via_serde!(CreditLines);
 /// One asset's credit line.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -55,6 +88,7 @@ pub struct CreditLineAsset {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub available_credit: ::rust_decimal::Decimal,
 }
+crate::lenient_via_serde!(CreditLineAsset);
 /// Account-wide credit limits, in USD.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -78,6 +112,7 @@ pub struct CreditLimitsMonitor {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub debt_to_equity: ::rust_decimal::Decimal,
 }
+crate::lenient_via_serde!(CreditLimitsMonitor);
 /// Collateral balances, margin valuations, equity and margin level, in the requested asset.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -128,6 +163,7 @@ pub struct TradeBalance {
     )]
     pub unexecuted_value: Option<::rust_decimal::Decimal>,
 }
+crate::lenient_via_serde!(TradeBalance);
 /// An open, closed or queried order. Closed orders add `closetm` and `reason`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -247,6 +283,7 @@ pub struct OrderInfo {
     )]
     pub trades: Option<Vec<String>>,
 }
+crate::lenient_via_serde!(OrderInfo);
 /// Description of an open, closed or queried order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -286,6 +323,7 @@ pub struct OrderInfoDescription {
     )]
     pub close: Option<String>,
 }
+crate::lenient_via_serde!(OrderInfoDescription);
 /// Open orders.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -293,6 +331,7 @@ pub struct OpenOrders {
     /// Open orders keyed by txid.
     pub open: ::indexmap::IndexMap<String, super::OrderInfo>,
 }
+crate::lenient_via_serde!(OpenOrders);
 /// A page of closed orders (50 at most).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -307,6 +346,7 @@ pub struct ClosedOrders {
     )]
     pub count: Option<i64>,
 }
+crate::lenient_via_serde!(ClosedOrders);
 /// The amend history of an order, oldest first.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -317,6 +357,7 @@ pub struct OrderAmends {
     /// The amend entries.
     pub amends: Vec<super::OrderAmend>,
 }
+crate::lenient_via_serde!(OrderAmends);
 /// One entry of an order's amend history.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -372,6 +413,7 @@ pub struct OrderAmend {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub timestamp: u64,
 }
+crate::lenient_via_serde!(OrderAmend);
 /// A page of trades (50 at most).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -386,6 +428,7 @@ pub struct TradesHistory {
     )]
     pub count: Option<i64>,
 }
+crate::lenient_via_serde!(TradesHistory);
 /// One of the user's trades (fills).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -506,7 +549,8 @@ pub struct TradeInfo {
     )]
     pub trades: Option<Vec<String>>,
 }
-/// One open margin position (the map form of OpenPositions; decode from the `json` result).
+crate::lenient_via_serde!(TradeInfo);
+/// One open margin position (the map form of OpenPositions).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Position {
@@ -569,6 +613,7 @@ pub struct Position {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub oflags: String,
 }
+crate::lenient_via_serde!(Position);
 /// Open positions of one pair (the list form of OpenPositions with `consolidation=market`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -615,6 +660,7 @@ pub struct ConsolidatedPosition {
     )]
     pub net: Option<::rust_decimal::Decimal>,
 }
+crate::lenient_via_serde!(ConsolidatedPosition);
 /// A page of ledger entries (50 at most).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -629,6 +675,7 @@ pub struct Ledgers {
     )]
     pub count: Option<i64>,
 }
+crate::lenient_via_serde!(Ledgers);
 /// One ledger entry.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -661,6 +708,7 @@ pub struct LedgerEntry {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub balance: ::rust_decimal::Decimal,
 }
+crate::lenient_via_serde!(LedgerEntry);
 /// 30-day USD trading volume and the resulting fees of the requested pairs.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -695,6 +743,7 @@ pub struct TradeVolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedules: Option<::serde_json::Value>,
 }
+crate::lenient_via_serde!(TradeVolume);
 /// One pair's fee tier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -738,6 +787,7 @@ pub struct FeeTierInfo {
     )]
     pub nextvolume: Option<::rust_decimal::Decimal>,
 }
+crate::lenient_via_serde!(FeeTierInfo);
 /// A requested export.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -746,6 +796,7 @@ pub struct ExportAdded {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub id: String,
 }
+crate::lenient_via_serde!(ExportAdded);
 /// The status of one export.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -804,6 +855,7 @@ pub struct ExportInfo {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub asset: String,
 }
+crate::lenient_via_serde!(ExportInfo);
 /// The result of removing an export.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -823,6 +875,7 @@ pub struct ExportRemoved {
     )]
     pub cancel: Option<bool>,
 }
+crate::lenient_via_serde!(ExportRemoved);
 /// The API key used for the call. Times are unix seconds, 0 when unset.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -872,6 +925,7 @@ pub struct ApiKeyInfo {
     )]
     pub last_used: Option<i64>,
 }
+crate::lenient_via_serde!(ApiKeyInfo);
 /// The user's wallet accounts.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -882,6 +936,7 @@ pub struct WalletAccounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<super::WalletAccountsCursor>,
 }
+crate::lenient_via_serde!(WalletAccounts);
 /// One wallet account. Shape from a third-party recording (the official page is not in the store).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -915,6 +970,7 @@ pub struct WalletAccount {
     )]
     pub name: Option<String>,
 }
+crate::lenient_via_serde!(WalletAccount);
 /// Flags of a wallet account.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -934,6 +990,7 @@ pub struct WalletAccountFlags {
     )]
     pub active: Option<bool>,
 }
+crate::lenient_via_serde!(WalletAccountFlags);
 /// Pagination cursor of ListWalletAccounts.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -946,6 +1003,7 @@ pub struct WalletAccountsCursor {
     )]
     pub next: Option<String>,
 }
+crate::lenient_via_serde!(WalletAccountsCursor);
 /// Parameters of [`SpotClient::get_account_balance`](crate::SpotClient::get_account_balance): Get all cash balances, net of pending withdrawals, keyed by asset.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2117,7 +2175,7 @@ impl crate::SpotClient {
         self.call(GetTradesRequest::new(txid))
     }
 }
-/// Parameters of [`SpotClient::get_open_positions`](crate::SpotClient::get_open_positions): Get open margin positions. The result is a map of `Position` keyed by position txid, or with
+/// Parameters of [`SpotClient::get_open_positions`](crate::SpotClient::get_open_positions): Get open margin positions: `Either::First`, a map of `Position` keyed by position txid, or with
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOpenPositionsRequest {
@@ -2163,7 +2221,10 @@ impl GetOpenPositionsRequest {
     }
 }
 impl crate::Endpoint for GetOpenPositionsRequest {
-    type Response = ::serde_json::Value;
+    type Response = crate::Either<
+        ::indexmap::IndexMap<String, super::Position>,
+        Vec<super::ConsolidatedPosition>,
+    >;
     const NAME: &'static str = "get_open_positions";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/OpenPositions";
@@ -2201,7 +2262,7 @@ impl crate::Endpoint for GetOpenPositionsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::from_json_lenient,
         )
     }
 }
@@ -2224,8 +2285,8 @@ impl crate::Call<'_, GetOpenPositionsRequest> {
     }
 }
 impl crate::SpotClient {
-    /// Get open margin positions. The result is a map of `Position` keyed by position txid, or with
-    /// `consolidation=market` a list of `ConsolidatedPosition`; decode its text with `serde_json::from_str`.
+    /// Get open margin positions: `Either::First`, a map of `Position` keyed by position txid, or with
+    /// `consolidation=market` `Either::Second`, a list of `ConsolidatedPosition`.
     ///
     /// `POST /0/private/OpenPositions` (Kraken `OpenPositions`), API-key signed, rate-limit cost 1.
     pub fn get_open_positions(&self) -> crate::Call<'_, GetOpenPositionsRequest> {
@@ -2510,6 +2571,8 @@ impl crate::SpotClient {
 pub struct GetTradingVolumeRequest {
     /// Comma-separated pairs to get fee info on (needed for any fee info).
     pub pair: Option<String>,
+    /// The pairs as `{asset, aclass}` objects, for non-crypto classes such as `equity_pair` (added June 2026). Exclusive with `pair`.
+    pub pair_assets: Option<Vec<super::FeeAsset>>,
     /// Also return each pair's full fee schedule in `schedules` (added June 2026).
     pub fee_schedule: Option<bool>,
     /// How xStocks volumes are expressed (default: rebased).
@@ -2523,6 +2586,14 @@ impl GetTradingVolumeRequest {
     /// Comma-separated pairs to get fee info on (needed for any fee info).
     pub fn pair(mut self, value: impl Into<String>) -> Self {
         self.pair = Some(value.into());
+        self
+    }
+    /// The pairs as `{asset, aclass}` objects, for non-crypto classes such as `equity_pair` (added June 2026). Exclusive with `pair`.
+    pub fn pair_assets(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::FeeAsset>>,
+    ) -> Self {
+        self.pair_assets = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Also return each pair's full fee schedule in `schedules` (added June 2026).
@@ -2545,14 +2616,34 @@ impl crate::Endpoint for GetTradingVolumeRequest {
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/TradeVolume";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
-    const ENCODING: crate::Encoding = crate::Encoding::Form;
+    const ENCODING: crate::Encoding = crate::Encoding::Json;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
+        if [self.pair.is_some(), self.pair_assets.is_some()]
+            .iter()
+            .filter(|set| **set)
+            .count() > 1
+        {
+            return Err(
+                crate::validate::invalid(
+                    Self::NAME,
+                    "pair",
+                    "set only one of `pair`, `pair_assets`".into(),
+                ),
+            );
+        }
         let mut params = crate::Params::new();
         if let Some(v) = &self.pair {
             crate::validate::non_empty(Self::NAME, "pair", v)?;
             params.push("pair", v.as_str());
+        }
+        if let Some(v) = &self.pair_assets {
+            crate::validate::not_empty_list(Self::NAME, "pair", v)?;
+            for x in v {
+                crate::validate::Check::check(x, Self::NAME)?;
+            }
+            params.push("pair", crate::validate::json(Self::NAME, "pair", v)?);
         }
         if let Some(v) = &self.fee_schedule {
             params.push("fee_schedule", *v);
@@ -2582,6 +2673,13 @@ impl crate::Call<'_, GetTradingVolumeRequest> {
     /// Comma-separated pairs to get fee info on (needed for any fee info).
     pub fn pair(self, value: impl Into<String>) -> Self {
         self.map(|r| r.pair(value))
+    }
+    /// The pairs as `{asset, aclass}` objects, for non-crypto classes such as `equity_pair` (added June 2026). Exclusive with `pair`.
+    pub fn pair_assets(
+        self,
+        value: impl IntoIterator<Item = impl Into<super::FeeAsset>>,
+    ) -> Self {
+        self.map(|r| r.pair_assets(value))
     }
     /// Also return each pair's full fee schedule in `schedules` (added June 2026).
     pub fn fee_schedule(self, value: bool) -> Self {

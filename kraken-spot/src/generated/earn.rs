@@ -43,6 +43,7 @@ impl From<&str> for EarnLockType {
     }
 }
 crate::string_enum!(EarnLockType);
+crate::lenient_via_serde!(EarnLockType);
 /// Whether rewards of an earn strategy are compounded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -78,6 +79,7 @@ impl From<&str> for EarnAutoCompound {
     }
 }
 crate::string_enum!(EarnAutoCompound);
+crate::lenient_via_serde!(EarnAutoCompound);
 /// Where the yield of an earn strategy comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -109,6 +111,7 @@ impl From<&str> for EarnYieldSource {
     }
 }
 crate::string_enum!(EarnYieldSource);
+crate::lenient_via_serde!(EarnYieldSource);
 /// The status of the last allocation or deallocation request for a strategy.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -117,6 +120,7 @@ pub struct EarnOperationStatus {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub pending: bool,
 }
+crate::lenient_via_serde!(EarnOperationStatus);
 /// A page of earn strategies.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -131,6 +135,7 @@ pub struct EarnStrategies {
     )]
     pub next_cursor: Option<String>,
 }
+crate::lenient_via_serde!(EarnStrategies);
 /// One earn strategy and its parameters.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -180,6 +185,7 @@ pub struct EarnStrategy {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub allocation_restriction_info: Vec<String>,
 }
+crate::lenient_via_serde!(EarnStrategy);
 /// How funds of a strategy are locked: `flex`, `instant` or `bonded` (bonded adds the period fields).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -244,6 +250,7 @@ pub struct EarnLockTypeInfo {
     )]
     pub exit_queue_period: Option<i64>,
 }
+crate::lenient_via_serde!(EarnLockTypeInfo);
 /// Whether rewards of a strategy are compounded.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -259,6 +266,7 @@ pub struct EarnAutoCompoundInfo {
     )]
     pub default: Option<bool>,
 }
+crate::lenient_via_serde!(EarnAutoCompoundInfo);
 /// Where the yield of a strategy comes from.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -267,6 +275,7 @@ pub struct EarnYieldSourceInfo {
     #[serde(rename = "type")]
     pub kind: super::EarnYieldSource,
 }
+crate::lenient_via_serde!(EarnYieldSourceInfo);
 /// Estimated yearly yield, in percent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -278,6 +287,7 @@ pub struct EarnAprEstimate {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub high: ::rust_decimal::Decimal,
 }
+crate::lenient_via_serde!(EarnAprEstimate);
 /// The user's allocations, with amounts also in `converted_asset`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -301,6 +311,7 @@ pub struct EarnAllocations {
     /// One entry per strategy.
     pub items: Vec<super::EarnAllocation>,
 }
+crate::lenient_via_serde!(EarnAllocations);
 /// The user's allocation to one strategy.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -319,6 +330,7 @@ pub struct EarnAllocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payout: Option<super::EarnPayout>,
 }
+crate::lenient_via_serde!(EarnAllocation);
 /// Allocated amounts by state. Funds in `total` not bonding or unbonding are allocated and earning.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -338,6 +350,7 @@ pub struct EarnAllocatedAmounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_queue: Option<super::EarnAllocationState>,
 }
+crate::lenient_via_serde!(EarnAllocatedAmounts);
 /// Funds in one state (bonding, unbonding or exit queue).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -354,6 +367,7 @@ pub struct EarnAllocationState {
     /// The allocations.
     pub allocations: Vec<super::EarnAllocationEntry>,
 }
+crate::lenient_via_serde!(EarnAllocationState);
 /// One allocation in a bonding, unbonding or exit-queue state.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -371,6 +385,7 @@ pub struct EarnAllocationEntry {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub expires: String,
 }
+crate::lenient_via_serde!(EarnAllocationEntry);
 /// An amount in the native asset and in `converted_asset`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -382,6 +397,7 @@ pub struct EarnAmount {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub converted: ::rust_decimal::Decimal,
 }
+crate::lenient_via_serde!(EarnAmount);
 /// The current reward payout period.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -397,6 +413,7 @@ pub struct EarnPayout {
     /// Estimated reward for the whole period.
     pub estimated_reward: super::EarnAmount,
 }
+crate::lenient_via_serde!(EarnPayout);
 /// Parameters of [`SpotClient::allocate_earn_funds`](crate::SpotClient::allocate_earn_funds): Allocate funds to an earn strategy (permission Earn Funds). Asynchronous: `true` means the request
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -743,11 +760,11 @@ impl crate::Endpoint for GetEarnStrategiesRequest {
             params.push("limit", *v);
         }
         if let Some(v) = &self.lock_type {
-            params
-                .push(
-                    "lock_type",
-                    crate::validate::json_list(Self::NAME, "lock_type", v)?,
-                );
+            crate::validate::not_empty_list(Self::NAME, "lock_type", v)?;
+            for x in v {
+                crate::validate::non_empty(Self::NAME, "lock_type", x)?;
+            }
+            params.push("lock_type", crate::validate::json(Self::NAME, "lock_type", v)?);
         }
         Ok(params)
     }

@@ -35,6 +35,7 @@ impl From<&str> for TransferWallet {
     }
 }
 crate::string_enum!(TransferWallet);
+crate::lenient_via_serde!(TransferWallet);
 /// One way to deposit an asset.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -42,9 +43,13 @@ pub struct DepositMethod {
     /// The method's name.
     #[serde(deserialize_with = "crate::de::lenient")]
     pub method: String,
-    /// Maximum net amount that can be deposited now: `false` for no limit, else an amount string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<::serde_json::Value>,
+    /// Maximum net amount that can be deposited now: an amount, or `false` for no limit.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub limit: Option<crate::Either<::rust_decimal::Decimal, bool>>,
     /// Fee paid on each deposit.
     #[serde(
         default,
@@ -76,6 +81,7 @@ pub struct DepositMethod {
     )]
     pub minimum: Option<::rust_decimal::Decimal>,
 }
+crate::lenient_via_serde!(DepositMethod);
 /// One deposit address.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -108,7 +114,8 @@ pub struct DepositAddress {
     )]
     pub memo: Option<String>,
 }
-/// One recent deposit (decode from the `json` result of get_deposits_status).
+crate::lenient_via_serde!(DepositAddress);
+/// One recent deposit.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Deposit {
@@ -162,6 +169,7 @@ pub struct Deposit {
     )]
     pub originators: Option<Vec<String>>,
 }
+crate::lenient_via_serde!(Deposit);
 /// One page of recent deposits (the result of get_deposits_status with `cursor`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -176,6 +184,7 @@ pub struct DepositsPage {
     )]
     pub next_cursor: Option<String>,
 }
+crate::lenient_via_serde!(DepositsPage);
 /// One way to withdraw an asset.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -197,6 +206,7 @@ pub struct WithdrawalMethod {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub minimum: ::rust_decimal::Decimal,
 }
+crate::lenient_via_serde!(WithdrawalMethod);
 /// One withdrawal address set up on the account.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -231,6 +241,7 @@ pub struct WithdrawalAddress {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub verified: bool,
 }
+crate::lenient_via_serde!(WithdrawalAddress);
 /// Fee information about a potential withdrawal.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -248,6 +259,7 @@ pub struct WithdrawalInfo {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub fee: ::rust_decimal::Decimal,
 }
+crate::lenient_via_serde!(WithdrawalInfo);
 /// The reference id of a withdrawal or wallet transfer.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -256,7 +268,8 @@ pub struct FundingReference {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub refid: String,
 }
-/// One recent withdrawal (decode from the `json` result of get_withdrawals_status).
+crate::lenient_via_serde!(FundingReference);
+/// One recent withdrawal.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Withdrawal {
@@ -313,6 +326,7 @@ pub struct Withdrawal {
     )]
     pub key: Option<String>,
 }
+crate::lenient_via_serde!(Withdrawal);
 /// Parameters of [`SpotClient::get_deposit_methods`](crate::SpotClient::get_deposit_methods): Get the methods available for depositing an asset.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -491,7 +505,7 @@ impl crate::SpotClient {
         self.call(GetDepositAddressesRequest::new(asset, method))
     }
 }
-/// Parameters of [`SpotClient::get_deposits_status`](crate::SpotClient::get_deposits_status): Get recent deposits, newest first. Without `cursor` the result is a list of `Deposit`;
+/// Parameters of [`SpotClient::get_deposits_status`](crate::SpotClient::get_deposits_status): Get recent deposits, newest first. Without `cursor` the result is `Either::First`, a list of
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetDepositsStatusRequest {
@@ -556,7 +570,7 @@ impl GetDepositsStatusRequest {
     }
 }
 impl crate::Endpoint for GetDepositsStatusRequest {
-    type Response = ::serde_json::Value;
+    type Response = crate::Either<Vec<super::Deposit>, super::DepositsPage>;
     const NAME: &'static str = "get_deposits_status";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/DepositStatus";
@@ -607,7 +621,7 @@ impl crate::Endpoint for GetDepositsStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::from_json_lenient,
         )
     }
 }
@@ -644,8 +658,8 @@ impl crate::Call<'_, GetDepositsStatusRequest> {
     }
 }
 impl crate::SpotClient {
-    /// Get recent deposits, newest first. Without `cursor` the result is a list of `Deposit`;
-    /// with `cursor` it is a `DepositsPage`. Decode its text with `serde_json::from_str`.
+    /// Get recent deposits, newest first. Without `cursor` the result is `Either::First`, a list of
+    /// `Deposit`; with `cursor` it is `Either::Second`, a `DepositsPage`.
     ///
     /// `POST /0/private/DepositStatus` (Kraken `DepositStatus`), API-key signed, rate-limit cost 1.
     pub fn get_deposits_status(&self) -> crate::Call<'_, GetDepositsStatusRequest> {
@@ -1104,7 +1118,7 @@ impl crate::SpotClient {
         self.call(SubmitWithdrawalRequest::new(asset, key, amount))
     }
 }
-/// Parameters of [`SpotClient::get_withdrawals_status`](crate::SpotClient::get_withdrawals_status): Get recent withdrawals, newest first. Without `cursor` the result is a list of `Withdrawal`;
+/// Parameters of [`SpotClient::get_withdrawals_status`](crate::SpotClient::get_withdrawals_status): Get recent withdrawals, newest first. Without `cursor` the result is `Either::First`, a list of
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWithdrawalsStatusRequest {
@@ -1169,7 +1183,7 @@ impl GetWithdrawalsStatusRequest {
     }
 }
 impl crate::Endpoint for GetWithdrawalsStatusRequest {
-    type Response = ::serde_json::Value;
+    type Response = crate::Either<Vec<super::Withdrawal>, ::serde_json::Value>;
     const NAME: &'static str = "get_withdrawals_status";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/WithdrawStatus";
@@ -1220,7 +1234,7 @@ impl crate::Endpoint for GetWithdrawalsStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::from_json_lenient,
         )
     }
 }
@@ -1257,8 +1271,9 @@ impl crate::Call<'_, GetWithdrawalsStatusRequest> {
     }
 }
 impl crate::SpotClient {
-    /// Get recent withdrawals, newest first. Without `cursor` the result is a list of `Withdrawal`;
-    /// with `cursor` it is a page with `next_cursor` (its shape is undocumented). Decode its text with `serde_json::from_str`.
+    /// Get recent withdrawals, newest first. Without `cursor` the result is `Either::First`, a list of
+    /// `Withdrawal`; with `cursor` it is `Either::Second`, a page with `next_cursor` whose shape Kraken
+    /// does not document, kept as JSON.
     ///
     /// `POST /0/private/WithdrawStatus` (Kraken `WithdrawStatus`), API-key signed, rate-limit cost 1.
     pub fn get_withdrawals_status(

@@ -49,6 +49,7 @@ impl From<&str> for SystemState {
     }
 }
 crate::string_enum!(SystemState);
+crate::lenient_via_serde!(SystemState);
 /// Which part of the pair information to return.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -88,6 +89,7 @@ impl From<&str> for AssetPairInfo {
     }
 }
 crate::string_enum!(AssetPairInfo);
+crate::lenient_via_serde!(AssetPairInfo);
 /// Where a pair is executed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -119,6 +121,7 @@ impl From<&str> for ExecutionVenue {
     }
 }
 crate::string_enum!(ExecutionVenue);
+crate::lenient_via_serde!(ExecutionVenue);
 /// The taker side of a public trade.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -150,6 +153,7 @@ impl From<&str> for TradeSide {
     }
 }
 crate::string_enum!(TradeSide);
+crate::lenient_via_serde!(TradeSide);
 /// The kind of the taker order of a public trade.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -181,6 +185,7 @@ impl From<&str> for TradeOrderKind {
     }
 }
 crate::string_enum!(TradeOrderKind);
+crate::lenient_via_serde!(TradeOrderKind);
 /// The server's time.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -192,6 +197,7 @@ pub struct ServerTime {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub rfc1123: String,
 }
+crate::lenient_via_serde!(ServerTime);
 /// The exchange's current status.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -202,6 +208,7 @@ pub struct SystemStatus {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub timestamp: String,
 }
+crate::lenient_via_serde!(SystemStatus);
 /// Announced maintenance windows.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -209,6 +216,7 @@ pub struct MaintenanceSchedule {
     /// The scheduled events.
     pub events: Vec<super::MaintenanceEvent>,
 }
+crate::lenient_via_serde!(MaintenanceSchedule);
 /// One scheduled maintenance window. Its shape comes from a third-party recording, so every field but the id is optional.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -287,6 +295,7 @@ pub struct MaintenanceEvent {
     )]
     pub source_url: Option<String>,
 }
+crate::lenient_via_serde!(MaintenanceEvent);
 /// One asset.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -325,6 +334,7 @@ pub struct AssetInfo {
     )]
     pub margin_rate: Option<::rust_decimal::Decimal>,
 }
+crate::lenient_via_serde!(AssetInfo);
 /// One tradable pair. Fields newer than 2019 are optional, since older recordings lack them.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -453,6 +463,7 @@ pub struct AssetPair {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_venue: Option<super::ExecutionVenue>,
 }
+crate::lenient_via_serde!(AssetPair);
 /// One pair's ticker. "Today" starts at midnight UTC.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -485,6 +496,7 @@ pub struct Ticker {
     #[serde(rename = "o", deserialize_with = "crate::de::lenient")]
     pub open: ::rust_decimal::Decimal,
 }
+crate::lenient_via_serde!(Ticker);
 /// Best ask or bid, sent as `[price, whole lot volume, lot volume]`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -527,6 +539,7 @@ impl<'de> ::serde::Deserialize<'de> for TickerLevel {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
+crate::lenient_via_serde!(TickerLevel);
 impl ::serde::Serialize for TickerLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -575,6 +588,7 @@ impl<'de> ::serde::Deserialize<'de> for TickerTrade {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
+crate::lenient_via_serde!(TickerTrade);
 impl ::serde::Serialize for TickerTrade {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -622,6 +636,7 @@ impl<'de> ::serde::Deserialize<'de> for TodayAnd24h {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
+crate::lenient_via_serde!(TodayAnd24h);
 impl ::serde::Serialize for TodayAnd24h {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -696,6 +711,7 @@ impl<'de> ::serde::Deserialize<'de> for OhlcRow {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
+crate::lenient_via_serde!(OhlcRow);
 impl ::serde::Serialize for OhlcRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -723,6 +739,7 @@ pub struct OrderBook {
     /// Bid levels, best first.
     pub bids: Vec<super::BookLevel>,
 }
+crate::lenient_via_serde!(OrderBook);
 /// One L2 level, sent as `[price, volume, timestamp]`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -765,6 +782,7 @@ impl<'de> ::serde::Deserialize<'de> for BookLevel {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
+crate::lenient_via_serde!(BookLevel);
 impl ::serde::Serialize for BookLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -793,6 +811,7 @@ pub struct GroupedBook {
     /// Ask levels, best first.
     pub asks: Vec<super::GroupedLevel>,
 }
+crate::lenient_via_serde!(GroupedBook);
 /// One grouped level.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -804,6 +823,7 @@ pub struct GroupedLevel {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub qty: ::rust_decimal::Decimal,
 }
+crate::lenient_via_serde!(GroupedLevel);
 /// One public trade, sent as `[price, volume, time, side, order kind, misc, trade_id]`; older rows lack `trade_id`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -866,6 +886,7 @@ impl<'de> ::serde::Deserialize<'de> for TradeRow {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
+crate::lenient_via_serde!(TradeRow);
 impl ::serde::Serialize for TradeRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -928,6 +949,7 @@ impl<'de> ::serde::Deserialize<'de> for SpreadRow {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
+crate::lenient_via_serde!(SpreadRow);
 impl ::serde::Serialize for SpreadRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1002,6 +1024,7 @@ pub struct PreTradeData {
     /// Top ask levels.
     pub asks: Vec<super::PreTradeLevel>,
 }
+crate::lenient_via_serde!(PreTradeData);
 /// One aggregated pre-trade level.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1029,6 +1052,7 @@ pub struct PreTradeLevel {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub publication_ts: String,
 }
+crate::lenient_via_serde!(PreTradeLevel);
 /// Regulatory post-trade transparency data.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1042,6 +1066,7 @@ pub struct PostTradeData {
     /// Trades, oldest first.
     pub trades: Vec<super::PostTrade>,
 }
+crate::lenient_via_serde!(PostTradeData);
 /// One published trade.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1086,6 +1111,7 @@ pub struct PostTrade {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub publication_ts: String,
 }
+crate::lenient_via_serde!(PostTrade);
 /// One pair's L3 book, order by order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1098,6 +1124,7 @@ pub struct Level3Book {
     /// Ask orders, best first.
     pub asks: Vec<super::Level3Order>,
 }
+crate::lenient_via_serde!(Level3Book);
 /// One resting order of the L3 book.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1115,6 +1142,7 @@ pub struct Level3Order {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub timestamp: u64,
 }
+crate::lenient_via_serde!(Level3Order);
 /// Parameters of [`SpotClient::get_server_time`](crate::SpotClient::get_server_time): Get the server's time.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1411,12 +1439,12 @@ impl crate::Endpoint for GetAssetPairsRequest {
             params.push("country_code", v.as_str());
         }
         if let Some(v) = &self.execution_venue {
-            let joined = crate::validate::csv(
+            let _joined = crate::validate::csv(
                 Self::NAME,
                 "execution_venue",
                 v.iter().map(|x| x.as_str()),
             )?;
-            params.push("execution_venue", joined);
+            params.push("execution_venue", _joined);
         }
         Ok(params)
     }

@@ -35,6 +35,7 @@ impl From<&str> for GrantType {
     }
 }
 crate::string_enum!(GrantType);
+crate::lenient_via_serde!(GrantType);
 /// An OAuth access token (RFC 6749; no Kraken envelope).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -58,6 +59,7 @@ pub struct OAuthToken {
     )]
     pub scope: Option<String>,
 }
+crate::lenient_via_serde!(OAuthToken);
 /// The authenticated user.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -73,6 +75,7 @@ pub struct OAuthUserInfo {
     )]
     pub iban: Option<String>,
 }
+crate::lenient_via_serde!(OAuthUserInfo);
 /// A Fast API key (as listed; the secret is never returned again).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -179,6 +182,7 @@ pub struct FastApiKey {
     )]
     pub valid_until: Option<::rust_decimal::Decimal>,
 }
+crate::lenient_via_serde!(FastApiKey);
 /// A newly created Fast API key, with its secret (returned only this once).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -287,6 +291,7 @@ pub struct FastApiKeyCreated {
     )]
     pub valid_until: Option<::rust_decimal::Decimal>,
 }
+crate::lenient_via_serde!(FastApiKeyCreated);
 /// What a Fast API key can do.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -361,6 +366,115 @@ pub struct FastApiKeyPermissions {
         deserialize_with = "crate::de::lenient"
     )]
     pub trades_query_open: Option<bool>,
+}
+crate::lenient_via_serde!(FastApiKeyPermissions);
+/// What a Fast API key may do; unset permissions are not sent.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct FastApiKeyPermissionsInput {
+    /// Export data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export_data: Option<bool>,
+    /// Deposit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funds_add: Option<bool>,
+    /// Allocate to and deallocate from Earn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funds_earn: Option<bool>,
+    /// Query funds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funds_query: Option<bool>,
+    /// Withdraw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funds_withdraw: Option<bool>,
+    /// Query ledger entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger_query: Option<bool>,
+    /// Cancel and close orders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trades_close: Option<bool>,
+    /// Create and modify orders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trades_modify: Option<bool>,
+    /// Query closed orders and trades.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trades_query_closed: Option<bool>,
+    /// Query open orders and trades.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trades_query_open: Option<bool>,
+}
+impl FastApiKeyPermissionsInput {
+    /// A value with its required fields; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self {
+            export_data: None,
+            funds_add: None,
+            funds_earn: None,
+            funds_query: None,
+            funds_withdraw: None,
+            ledger_query: None,
+            trades_close: None,
+            trades_modify: None,
+            trades_query_closed: None,
+            trades_query_open: None,
+        }
+    }
+    /// Export data.
+    pub fn export_data(mut self, value: bool) -> Self {
+        self.export_data = Some(value);
+        self
+    }
+    /// Deposit.
+    pub fn funds_add(mut self, value: bool) -> Self {
+        self.funds_add = Some(value);
+        self
+    }
+    /// Allocate to and deallocate from Earn.
+    pub fn funds_earn(mut self, value: bool) -> Self {
+        self.funds_earn = Some(value);
+        self
+    }
+    /// Query funds.
+    pub fn funds_query(mut self, value: bool) -> Self {
+        self.funds_query = Some(value);
+        self
+    }
+    /// Withdraw.
+    pub fn funds_withdraw(mut self, value: bool) -> Self {
+        self.funds_withdraw = Some(value);
+        self
+    }
+    /// Query ledger entries.
+    pub fn ledger_query(mut self, value: bool) -> Self {
+        self.ledger_query = Some(value);
+        self
+    }
+    /// Cancel and close orders.
+    pub fn trades_close(mut self, value: bool) -> Self {
+        self.trades_close = Some(value);
+        self
+    }
+    /// Create and modify orders.
+    pub fn trades_modify(mut self, value: bool) -> Self {
+        self.trades_modify = Some(value);
+        self
+    }
+    /// Query closed orders and trades.
+    pub fn trades_query_closed(mut self, value: bool) -> Self {
+        self.trades_query_closed = Some(value);
+        self
+    }
+    /// Query open orders and trades.
+    pub fn trades_query_open(mut self, value: bool) -> Self {
+        self.trades_query_open = Some(value);
+        self
+    }
+}
+impl crate::validate::Check for FastApiKeyPermissionsInput {
+    fn check(&self, endpoint: &'static str) -> Result<(), crate::Error> {
+        let _ = endpoint;
+        Ok(())
+    }
 }
 /// Parameters of [`SpotClient::get_oauth_access_token`](crate::SpotClient::get_oauth_access_token): Exchange an authorization code or a refresh token for an access token.
 #[derive(Debug, Clone, PartialEq)]
@@ -529,6 +643,8 @@ pub struct CreateOauthFastApiKeyRequest {
     ///
     /// Minimum: 0.
     pub nonce_window: Option<i64>,
+    /// What the key may do.
+    pub permissions: Option<super::FastApiKeyPermissionsInput>,
     /// Unix time from which queries are allowed (0: no restriction).
     ///
     /// Minimum: 0.
@@ -549,6 +665,7 @@ impl CreateOauthFastApiKeyRequest {
             api_key_name: api_key_name.into(),
             ip_allowlist: None,
             nonce_window: None,
+            permissions: None,
             query_from: None,
             query_to: None,
             valid_until: None,
@@ -567,6 +684,11 @@ impl CreateOauthFastApiKeyRequest {
     /// Minimum: 0.
     pub fn nonce_window(mut self, value: i64) -> Self {
         self.nonce_window = Some(value);
+        self
+    }
+    /// What the key may do.
+    pub fn permissions(mut self, value: super::FastApiKeyPermissionsInput) -> Self {
+        self.permissions = Some(value);
         self
     }
     /// Unix time from which queries are allowed (0: no restriction).
@@ -608,15 +730,27 @@ impl crate::Endpoint for CreateOauthFastApiKeyRequest {
             params.push("api_key_name", v.as_str());
         }
         if let Some(v) = &self.ip_allowlist {
+            crate::validate::not_empty_list(Self::NAME, "ip_allowlist", v)?;
+            for x in v {
+                crate::validate::non_empty(Self::NAME, "ip_allowlist", x)?;
+            }
             params
                 .push(
                     "ip_allowlist",
-                    crate::validate::json_list(Self::NAME, "ip_allowlist", v)?,
+                    crate::validate::json(Self::NAME, "ip_allowlist", v)?,
                 );
         }
         if let Some(v) = &self.nonce_window {
             crate::validate::int(Self::NAME, "nonce_window", *v, Some(0), None, &[])?;
             params.push("nonce_window", *v);
+        }
+        if let Some(v) = &self.permissions {
+            crate::validate::Check::check(v, Self::NAME)?;
+            params
+                .push(
+                    "permissions",
+                    crate::validate::json(Self::NAME, "permissions", v)?,
+                );
         }
         if let Some(v) = &self.query_from {
             crate::validate::int(Self::NAME, "query_from", *v, Some(0), None, &[])?;
@@ -660,6 +794,10 @@ impl crate::Call<'_, CreateOauthFastApiKeyRequest> {
     /// Minimum: 0.
     pub fn nonce_window(self, value: i64) -> Self {
         self.map(|r| r.nonce_window(value))
+    }
+    /// What the key may do.
+    pub fn permissions(self, value: super::FastApiKeyPermissionsInput) -> Self {
+        self.map(|r| r.permissions(value))
     }
     /// Unix time from which queries are allowed (0: no restriction).
     ///
@@ -764,6 +902,8 @@ pub struct UpdateOauthFastApiKeyRequest {
     ///
     /// Minimum: 0.
     pub nonce_window: Option<i64>,
+    /// What the key may do.
+    pub permissions: Option<super::FastApiKeyPermissionsInput>,
     /// Unix time from which queries are allowed (0: no restriction).
     ///
     /// Minimum: 0.
@@ -785,6 +925,7 @@ impl UpdateOauthFastApiKeyRequest {
             new_api_key_name: None,
             ip_allowlist: None,
             nonce_window: None,
+            permissions: None,
             query_from: None,
             query_to: None,
             valid_until: None,
@@ -808,6 +949,11 @@ impl UpdateOauthFastApiKeyRequest {
     /// Minimum: 0.
     pub fn nonce_window(mut self, value: i64) -> Self {
         self.nonce_window = Some(value);
+        self
+    }
+    /// What the key may do.
+    pub fn permissions(mut self, value: super::FastApiKeyPermissionsInput) -> Self {
+        self.permissions = Some(value);
         self
     }
     /// Unix time from which queries are allowed (0: no restriction).
@@ -853,15 +999,27 @@ impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
             params.push("new_api_key_name", v.as_str());
         }
         if let Some(v) = &self.ip_allowlist {
+            crate::validate::not_empty_list(Self::NAME, "ip_allowlist", v)?;
+            for x in v {
+                crate::validate::non_empty(Self::NAME, "ip_allowlist", x)?;
+            }
             params
                 .push(
                     "ip_allowlist",
-                    crate::validate::json_list(Self::NAME, "ip_allowlist", v)?,
+                    crate::validate::json(Self::NAME, "ip_allowlist", v)?,
                 );
         }
         if let Some(v) = &self.nonce_window {
             crate::validate::int(Self::NAME, "nonce_window", *v, Some(0), None, &[])?;
             params.push("nonce_window", *v);
+        }
+        if let Some(v) = &self.permissions {
+            crate::validate::Check::check(v, Self::NAME)?;
+            params
+                .push(
+                    "permissions",
+                    crate::validate::json(Self::NAME, "permissions", v)?,
+                );
         }
         if let Some(v) = &self.query_from {
             crate::validate::int(Self::NAME, "query_from", *v, Some(0), None, &[])?;
@@ -909,6 +1067,10 @@ impl crate::Call<'_, UpdateOauthFastApiKeyRequest> {
     /// Minimum: 0.
     pub fn nonce_window(self, value: i64) -> Self {
         self.map(|r| r.nonce_window(value))
+    }
+    /// What the key may do.
+    pub fn permissions(self, value: super::FastApiKeyPermissionsInput) -> Self {
+        self.map(|r| r.permissions(value))
     }
     /// Unix time from which queries are allowed (0: no restriction).
     ///

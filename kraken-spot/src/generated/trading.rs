@@ -19,6 +19,7 @@ pub struct OrderAdded {
     )]
     pub txid: Option<Vec<String>>,
 }
+crate::lenient_via_serde!(OrderAdded);
 /// Human-readable description of a placed order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -34,6 +35,7 @@ pub struct OrderDescription {
     )]
     pub close: Option<String>,
 }
+crate::lenient_via_serde!(OrderDescription);
 /// The result of amending an order in place.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -42,6 +44,7 @@ pub struct OrderAmended {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub amend_id: String,
 }
+crate::lenient_via_serde!(OrderAmended);
 /// The result of editing an order (the original is cancelled and a new order placed).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -120,6 +123,7 @@ pub struct OrderEdited {
     )]
     pub error_message: Option<String>,
 }
+crate::lenient_via_serde!(OrderEdited);
 /// The result of cancelling orders.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -135,6 +139,7 @@ pub struct OrdersCancelled {
     )]
     pub pending: Option<bool>,
 }
+crate::lenient_via_serde!(OrdersCancelled);
 /// The state of the cancel-all-orders-after (dead man's switch) timer.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -146,6 +151,7 @@ pub struct CancelAllAfterTimer {
     #[serde(rename = "triggerTime", deserialize_with = "crate::de::lenient")]
     pub trigger_time: String,
 }
+crate::lenient_via_serde!(CancelAllAfterTimer);
 /// A token for the authenticated WebSocket API.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -156,6 +162,244 @@ pub struct WebSocketsToken {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub expires: i64,
 }
+crate::lenient_via_serde!(WebSocketsToken);
+/// One order of a batch (AddOrderBatch); every order of a batch is for the batch's pair.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct BatchOrder {
+    /// The execution model of the order.
+    pub ordertype: super::OrderType,
+    /// Order direction (buy or sell).
+    #[serde(rename = "type")]
+    pub side: super::OrderSide,
+    /// Order quantity in the base asset.
+    pub volume: crate::Amount,
+    /// An optional, non-unique numeric id for the order (int32).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub userref: Option<i64>,
+    /// A client order id, unique among open orders. Exclusive with `userref`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cl_ord_id: Option<String>,
+    /// Iceberg orders only: the quantity shown in the book.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub displayvol: Option<crate::Amount>,
+    /// Limit price, or trigger price for triggered orders; relative forms accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<crate::Amount>,
+    /// Limit price of stop-loss-limit, take-profit-limit and trailing-stop-limit orders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price2: Option<crate::Amount>,
+    /// The price signal for triggered orders (default: last).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<super::TriggerSignal>,
+    /// Leverage (default: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leverage: Option<String>,
+    /// Only reduce an open margin position.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reduce_only: Option<bool>,
+    /// Self-trade prevention (default: cancel-newest).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stptype: Option<super::SelfTradePrevention>,
+    /// Order flags, sent as one comma-separated value.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::validate::ser_opt_csv"
+    )]
+    pub oflags: Option<Vec<super::OrderFlag>>,
+    /// Time in force (default: GTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeinforce: Option<super::TimeInForce>,
+    /// Scheduled start: `0` now, `<n>` unix time, `+<n>` seconds from now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starttm: Option<String>,
+    /// Expiry for GTD orders: `<n>` unix time or `+<n>` seconds from now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiretm: Option<String>,
+}
+impl BatchOrder {
+    /// A value with its required fields; set the rest with the chainable setters.
+    pub fn new(
+        ordertype: impl Into<super::OrderType>,
+        side: impl Into<super::OrderSide>,
+        volume: impl Into<crate::Amount>,
+    ) -> Self {
+        Self {
+            ordertype: ordertype.into(),
+            side: side.into(),
+            volume: volume.into(),
+            userref: None,
+            cl_ord_id: None,
+            displayvol: None,
+            price: None,
+            price2: None,
+            trigger: None,
+            leverage: None,
+            reduce_only: None,
+            stptype: None,
+            oflags: None,
+            timeinforce: None,
+            starttm: None,
+            expiretm: None,
+        }
+    }
+    /// An optional, non-unique numeric id for the order (int32).
+    pub fn userref(mut self, value: i64) -> Self {
+        self.userref = Some(value);
+        self
+    }
+    /// A client order id, unique among open orders. Exclusive with `userref`.
+    pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
+        self.cl_ord_id = Some(value.into());
+        self
+    }
+    /// Iceberg orders only: the quantity shown in the book.
+    pub fn displayvol(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.displayvol = Some(value.into());
+        self
+    }
+    /// Limit price, or trigger price for triggered orders; relative forms accepted.
+    pub fn price(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.price = Some(value.into());
+        self
+    }
+    /// Limit price of stop-loss-limit, take-profit-limit and trailing-stop-limit orders.
+    pub fn price2(mut self, value: impl Into<crate::Amount>) -> Self {
+        self.price2 = Some(value.into());
+        self
+    }
+    /// The price signal for triggered orders (default: last).
+    pub fn trigger(mut self, value: impl Into<super::TriggerSignal>) -> Self {
+        self.trigger = Some(value.into());
+        self
+    }
+    /// Leverage (default: none).
+    pub fn leverage(mut self, value: impl Into<String>) -> Self {
+        self.leverage = Some(value.into());
+        self
+    }
+    /// Only reduce an open margin position.
+    pub fn reduce_only(mut self, value: bool) -> Self {
+        self.reduce_only = Some(value);
+        self
+    }
+    /// Self-trade prevention (default: cancel-newest).
+    pub fn stptype(mut self, value: impl Into<super::SelfTradePrevention>) -> Self {
+        self.stptype = Some(value.into());
+        self
+    }
+    /// Order flags, sent as one comma-separated value.
+    pub fn oflags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<super::OrderFlag>>,
+    ) -> Self {
+        self.oflags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Time in force (default: GTC).
+    pub fn timeinforce(mut self, value: impl Into<super::TimeInForce>) -> Self {
+        self.timeinforce = Some(value.into());
+        self
+    }
+    /// Scheduled start: `0` now, `<n>` unix time, `+<n>` seconds from now.
+    pub fn starttm(mut self, value: impl Into<String>) -> Self {
+        self.starttm = Some(value.into());
+        self
+    }
+    /// Expiry for GTD orders: `<n>` unix time or `+<n>` seconds from now.
+    pub fn expiretm(mut self, value: impl Into<String>) -> Self {
+        self.expiretm = Some(value.into());
+        self
+    }
+}
+impl crate::validate::Check for BatchOrder {
+    fn check(&self, endpoint: &'static str) -> Result<(), crate::Error> {
+        {
+            let v = &self.ordertype;
+            crate::validate::non_empty(endpoint, "ordertype", v.as_str())?;
+        }
+        {
+            let v = &self.side;
+            crate::validate::non_empty(endpoint, "type", v.as_str())?;
+        }
+        {
+            let v = &self.volume;
+            crate::validate::amount(endpoint, "volume", v)?;
+        }
+        if let Some(v) = &self.userref {
+            crate::validate::int(endpoint, "userref", *v, None, None, &[])?;
+        }
+        if let Some(v) = &self.cl_ord_id {
+            crate::validate::non_empty(endpoint, "cl_ord_id", v)?;
+        }
+        if let Some(v) = &self.displayvol {
+            crate::validate::amount(endpoint, "displayvol", v)?;
+        }
+        if let Some(v) = &self.price {
+            crate::validate::amount(endpoint, "price", v)?;
+        }
+        if let Some(v) = &self.price2 {
+            crate::validate::amount(endpoint, "price2", v)?;
+        }
+        if let Some(v) = &self.trigger {
+            crate::validate::non_empty(endpoint, "trigger", v.as_str())?;
+        }
+        if let Some(v) = &self.leverage {
+            crate::validate::non_empty(endpoint, "leverage", v)?;
+        }
+        if let Some(v) = &self.stptype {
+            crate::validate::non_empty(endpoint, "stptype", v.as_str())?;
+        }
+        if let Some(v) = &self.oflags {
+            let _joined = crate::validate::csv(
+                endpoint,
+                "oflags",
+                v.iter().map(|x| x.as_str()),
+            )?;
+        }
+        if let Some(v) = &self.timeinforce {
+            crate::validate::non_empty(endpoint, "timeinforce", v.as_str())?;
+        }
+        if let Some(v) = &self.starttm {
+            crate::validate::non_empty(endpoint, "starttm", v)?;
+        }
+        if let Some(v) = &self.expiretm {
+            crate::validate::non_empty(endpoint, "expiretm", v)?;
+        }
+        Ok(())
+    }
+}
+/// The result of a batch of orders.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct BatchOrdersAdded {
+    /// One entry per order, in the order sent.
+    pub orders: Vec<super::BatchOrderResult>,
+}
+crate::lenient_via_serde!(BatchOrdersAdded);
+/// One order of a batch. A batch's `txid` is a string per order (AddOrder's is a list).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct BatchOrderResult {
+    /// Order description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descr: Option<super::OrderDescription>,
+    /// The new order's txid (absent when validating or when the order failed).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub txid: Option<String>,
+    /// Why this order failed.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub error: Option<String>,
+}
+crate::lenient_via_serde!(BatchOrderResult);
 /// Parameters of [`SpotClient::submit_order`](crate::SpotClient::submit_order): Place a new order. With `validate(true)` Kraken only checks it: nothing trades, no txid is assigned.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -419,12 +663,12 @@ impl crate::Endpoint for SubmitOrderRequest {
             params.push("stptype", v.as_str());
         }
         if let Some(v) = &self.oflags {
-            let joined = crate::validate::csv(
+            let _joined = crate::validate::csv(
                 Self::NAME,
                 "oflags",
                 v.iter().map(|x| x.as_str()),
             )?;
-            params.push("oflags", joined);
+            params.push("oflags", _joined);
         }
         if let Some(v) = &self.timeinforce {
             crate::validate::non_empty(Self::NAME, "timeinforce", v.as_str())?;
@@ -908,12 +1152,12 @@ impl crate::Endpoint for EditOrderRequest {
             params.push("price2", v.as_str());
         }
         if let Some(v) = &self.oflags {
-            let joined = crate::validate::csv(
+            let _joined = crate::validate::csv(
                 Self::NAME,
                 "oflags",
                 v.iter().map(|x| x.as_str()),
             )?;
-            params.push("oflags", joined);
+            params.push("oflags", _joined);
         }
         if let Some(v) = &self.deadline {
             crate::validate::non_empty(Self::NAME, "deadline", v)?;
@@ -1077,6 +1321,235 @@ impl crate::SpotClient {
     /// `POST /0/private/CancelOrder` (Kraken `CancelOrder`), API-key signed, rate-limit cost 0.
     pub fn cancel_order(&self) -> crate::Call<'_, CancelOrderRequest> {
         self.call(CancelOrderRequest::new())
+    }
+}
+/// Parameters of [`SpotClient::submit_batch_orders`](crate::SpotClient::submit_batch_orders): Place 2 to 15 orders for one pair at once. The whole batch is validated first: if one order
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SubmitBatchOrdersRequest {
+    /// The orders, 2 to 15.
+    pub orders: Vec<super::BatchOrder>,
+    /// Asset pair id or altname, for every order.
+    pub pair: String,
+    /// Required for xStocks pairs (`tokenized_asset`).
+    pub asset_class: Option<super::AssetClass>,
+    /// RFC 3339 time after which the matching engine rejects the batch.
+    pub deadline: Option<String>,
+    /// Only validate the batch; do not submit it.
+    pub validate: Option<bool>,
+    /// The broker's IIBAN (partner program, added May 2026).
+    pub broker: Option<String>,
+}
+impl SubmitBatchOrdersRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new(
+        orders: impl IntoIterator<Item = impl Into<super::BatchOrder>>,
+        pair: impl Into<String>,
+    ) -> Self {
+        Self {
+            orders: orders.into_iter().map(Into::into).collect(),
+            pair: pair.into(),
+            asset_class: None,
+            deadline: None,
+            validate: None,
+            broker: None,
+        }
+    }
+    /// Required for xStocks pairs (`tokenized_asset`).
+    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+        self.asset_class = Some(value.into());
+        self
+    }
+    /// RFC 3339 time after which the matching engine rejects the batch.
+    pub fn deadline(mut self, value: impl Into<String>) -> Self {
+        self.deadline = Some(value.into());
+        self
+    }
+    /// Only validate the batch; do not submit it.
+    pub fn validate(mut self, value: bool) -> Self {
+        self.validate = Some(value);
+        self
+    }
+    /// The broker's IIBAN (partner program, added May 2026).
+    pub fn broker(mut self, value: impl Into<String>) -> Self {
+        self.broker = Some(value.into());
+        self
+    }
+}
+impl crate::Endpoint for SubmitBatchOrdersRequest {
+    type Response = super::BatchOrdersAdded;
+    const NAME: &'static str = "submit_batch_orders";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/AddOrderBatch";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Json;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        {
+            let v = &self.orders;
+            crate::validate::not_empty_list(Self::NAME, "orders", v)?;
+            for x in v {
+                crate::validate::Check::check(x, Self::NAME)?;
+            }
+            params.push("orders", crate::validate::json(Self::NAME, "orders", v)?);
+        }
+        {
+            let v = &self.pair;
+            crate::validate::non_empty(Self::NAME, "pair", v)?;
+            params.push("pair", v.as_str());
+        }
+        if let Some(v) = &self.asset_class {
+            crate::validate::non_empty(Self::NAME, "asset_class", v.as_str())?;
+            params.push("asset_class", v.as_str());
+        }
+        if let Some(v) = &self.deadline {
+            crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            params.push("deadline", v.as_str());
+        }
+        if let Some(v) = &self.validate {
+            params.push("validate", *v);
+        }
+        if let Some(v) = &self.broker {
+            crate::validate::non_empty(Self::NAME, "broker", v)?;
+            params.push("broker", v.as_str());
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, SubmitBatchOrdersRequest> {
+    /// Required for xStocks pairs (`tokenized_asset`).
+    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+        self.map(|r| r.asset_class(value))
+    }
+    /// RFC 3339 time after which the matching engine rejects the batch.
+    pub fn deadline(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.deadline(value))
+    }
+    /// Only validate the batch; do not submit it.
+    pub fn validate(self, value: bool) -> Self {
+        self.map(|r| r.validate(value))
+    }
+    /// The broker's IIBAN (partner program, added May 2026).
+    pub fn broker(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.broker(value))
+    }
+}
+impl crate::SpotClient {
+    /// Place 2 to 15 orders for one pair at once. The whole batch is validated first: if one order
+    /// fails validation, none is placed. With `validate(true)` Kraken only checks the batch.
+    ///
+    /// `POST /0/private/AddOrderBatch` (Kraken `AddOrderBatch`), API-key signed, rate-limit cost 0.
+    pub fn submit_batch_orders(
+        &self,
+        orders: impl IntoIterator<Item = impl Into<super::BatchOrder>>,
+        pair: impl Into<String>,
+    ) -> crate::Call<'_, SubmitBatchOrdersRequest> {
+        self.call(SubmitBatchOrdersRequest::new(orders, pair))
+    }
+}
+/// Parameters of [`SpotClient::cancel_batch_orders`](crate::SpotClient::cancel_batch_orders): Cancel up to 50 open orders at once, by txid, userref or client order id.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CancelBatchOrdersRequest {
+    /// Txids, or userrefs as text (cancels every order with it).
+    pub orders: Option<Vec<String>>,
+    /// Client order ids.
+    pub cl_ord_ids: Option<Vec<String>>,
+}
+impl CancelBatchOrdersRequest {
+    /// A request with its required parameters; set the rest with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Txids, or userrefs as text (cancels every order with it).
+    pub fn orders(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.orders = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Client order ids.
+    pub fn cl_ord_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.cl_ord_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+impl crate::Endpoint for CancelBatchOrdersRequest {
+    type Response = super::OrdersCancelled;
+    const NAME: &'static str = "cancel_batch_orders";
+    const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
+    const PATH: &'static str = "/0/private/CancelOrderBatch";
+    const AUTH: crate::Auth = crate::Auth::ApiKey;
+    const ENCODING: crate::Encoding = crate::Encoding::Json;
+    const COST: u32 = 0;
+    const SENSITIVE_RESPONSE: bool = false;
+    fn params(&self) -> Result<crate::Params, crate::Error> {
+        let mut params = crate::Params::new();
+        if let Some(v) = &self.orders {
+            crate::validate::not_empty_list(Self::NAME, "orders", v)?;
+            for x in v {
+                crate::validate::non_empty(Self::NAME, "orders", x)?;
+            }
+            params.push("orders", crate::validate::json(Self::NAME, "orders", v)?);
+        }
+        if let Some(v) = &self.cl_ord_ids {
+            crate::validate::not_empty_list(Self::NAME, "cl_ord_ids", v)?;
+            for x in v {
+                crate::validate::non_empty(Self::NAME, "cl_ord_ids", x)?;
+            }
+            params
+                .push("cl_ord_ids", crate::validate::json(Self::NAME, "cl_ord_ids", v)?);
+        }
+        Ok(params)
+    }
+    fn decode(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self::Response, crate::Error> {
+        let _ = content_type;
+        crate::envelope::kraken(
+            Self::NAME,
+            status,
+            body,
+            Self::SENSITIVE_RESPONSE,
+            crate::de::from_json,
+        )
+    }
+}
+impl crate::Call<'_, CancelBatchOrdersRequest> {
+    /// Txids, or userrefs as text (cancels every order with it).
+    pub fn orders(self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.map(|r| r.orders(value))
+    }
+    /// Client order ids.
+    pub fn cl_ord_ids(self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.map(|r| r.cl_ord_ids(value))
+    }
+}
+impl crate::SpotClient {
+    /// Cancel up to 50 open orders at once, by txid, userref or client order id.
+    ///
+    /// `POST /0/private/CancelOrderBatch` (Kraken `CancelOrderBatch`), API-key signed, rate-limit cost 0.
+    pub fn cancel_batch_orders(&self) -> crate::Call<'_, CancelBatchOrdersRequest> {
+        self.call(CancelBatchOrdersRequest::new())
     }
 }
 /// Parameters of [`SpotClient::cancel_all_orders`](crate::SpotClient::cancel_all_orders): Cancel all open orders.

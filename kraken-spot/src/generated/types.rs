@@ -67,6 +67,7 @@ impl From<&str> for OrderType {
     }
 }
 crate::string_enum!(OrderType);
+crate::lenient_via_serde!(OrderType);
 /// Order direction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -98,6 +99,7 @@ impl From<&str> for OrderSide {
     }
 }
 crate::string_enum!(OrderSide);
+crate::lenient_via_serde!(OrderSide);
 /// How long an order stays in the book.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -137,6 +139,7 @@ impl From<&str> for TimeInForce {
     }
 }
 crate::string_enum!(TimeInForce);
+crate::lenient_via_serde!(TimeInForce);
 /// An order flag; several are sent as one comma-separated value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -180,6 +183,7 @@ impl From<&str> for OrderFlag {
     }
 }
 crate::string_enum!(OrderFlag);
+crate::lenient_via_serde!(OrderFlag);
 /// The price signal that triggers stop, take-profit and trailing orders.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -211,6 +215,7 @@ impl From<&str> for TriggerSignal {
     }
 }
 crate::string_enum!(TriggerSignal);
+crate::lenient_via_serde!(TriggerSignal);
 /// What happens when an order would trade against another order of the same user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -246,6 +251,7 @@ impl From<&str> for SelfTradePrevention {
     }
 }
 crate::string_enum!(SelfTradePrevention);
+crate::lenient_via_serde!(SelfTradePrevention);
 /// An asset class filter or qualifier.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -277,6 +283,7 @@ impl From<&str> for AssetClass {
     }
 }
 crate::string_enum!(AssetClass);
+crate::lenient_via_serde!(AssetClass);
 /// How balances of rebasing tokenized assets (xStocks) are expressed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -308,6 +315,7 @@ impl From<&str> for RebaseMultiplier {
     }
 }
 crate::string_enum!(RebaseMultiplier);
+crate::lenient_via_serde!(RebaseMultiplier);
 /// The status of an order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -351,6 +359,7 @@ impl From<&str> for OrderStatus {
     }
 }
 crate::string_enum!(OrderStatus);
+crate::lenient_via_serde!(OrderStatus);
 /// Which time of a closed order a time filter applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -386,6 +395,7 @@ impl From<&str> for CloseTime {
     }
 }
 crate::string_enum!(CloseTime);
+crate::lenient_via_serde!(CloseTime);
 /// Which trades TradesHistory returns.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -429,6 +439,7 @@ impl From<&str> for TradeHistoryType {
     }
 }
 crate::string_enum!(TradeHistoryType);
+crate::lenient_via_serde!(TradeHistoryType);
 /// The type of a ledger entry, also used as the Ledgers filter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -544,6 +555,7 @@ impl From<&str> for LedgerType {
     }
 }
 crate::string_enum!(LedgerType);
+crate::lenient_via_serde!(LedgerType);
 /// The kind of data an export holds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -575,6 +587,7 @@ impl From<&str> for ExportReport {
     }
 }
 crate::string_enum!(ExportReport);
+crate::lenient_via_serde!(ExportReport);
 /// The file format of an export.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -606,6 +619,7 @@ impl From<&str> for ExportFormat {
     }
 }
 crate::string_enum!(ExportFormat);
+crate::lenient_via_serde!(ExportFormat);
 /// How to remove an export.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -637,6 +651,7 @@ impl From<&str> for RemoveExportType {
     }
 }
 crate::string_enum!(RemoveExportType);
+crate::lenient_via_serde!(RemoveExportType);
 /// How open positions are consolidated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -664,3 +679,4 @@ impl From<&str> for PositionConsolidation {
     }
 }
 crate::string_enum!(PositionConsolidation);
+crate::lenient_via_serde!(PositionConsolidation);
