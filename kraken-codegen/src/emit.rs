@@ -381,15 +381,17 @@ fn emit_input_struct(s: &StructDef, kinds: &Kinds) -> TokenStream {
             quote! { if let Some(v) = &self.#f { #check } }
         }
     });
+    let derive_default = if req.is_empty() { quote!(Default,) } else { quote!() };
+    let new_body = if req.is_empty() { quote!(Self::default()) } else { quote!(Self { #(#inits)* }) };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
 
         impl #name {
             /// A value with its required fields; set the rest with the chainable setters.
-            pub fn new(#(#req_args),*) -> Self { Self { #(#inits)* } }
+            pub fn new(#(#req_args),*) -> Self { #new_body }
             #(#setters)*
         }
 

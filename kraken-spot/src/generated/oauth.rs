@@ -369,7 +369,7 @@ pub struct FastApiKeyPermissions {
 }
 crate::lenient_via_serde!(FastApiKeyPermissions);
 /// What a Fast API key may do; unset permissions are not sent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FastApiKeyPermissionsInput {
     /// Export data.
@@ -406,18 +406,7 @@ pub struct FastApiKeyPermissionsInput {
 impl FastApiKeyPermissionsInput {
     /// A value with its required fields; set the rest with the chainable setters.
     pub fn new() -> Self {
-        Self {
-            export_data: None,
-            funds_add: None,
-            funds_earn: None,
-            funds_query: None,
-            funds_withdraw: None,
-            ledger_query: None,
-            trades_close: None,
-            trades_modify: None,
-            trades_query_closed: None,
-            trades_query_open: None,
-        }
+        Self::default()
     }
     /// Export data.
     pub fn export_data(mut self, value: bool) -> Self {
