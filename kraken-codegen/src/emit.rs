@@ -75,9 +75,20 @@ pub fn emit(spec: &Spec) -> Vec<(String, String)> {
         .files
         .iter()
         .map(|f| doc(f.doc.lines().next().unwrap_or("")));
+    let rows = spec.files.iter().flat_map(|f| {
+        let module = ident(&f.stem);
+        f.endpoints.iter().map(move |e| {
+            let request = format_ident!("{}Request", e.name.to_upper_camel_case());
+            let kraken = &e.kraken;
+            quote!(crate::EndpointInfo::of::<#module::#request>(#kraken))
+        })
+    });
     let tokens = quote! {
         #( #docs pub mod #mods; )*
         #( pub use #mods2::*; )*
+
+        /// Every endpoint in the spec, in spec order.
+        pub const ENDPOINTS: &[crate::EndpointInfo] = &[ #(#rows),* ];
     };
     out.push((
         "mod.rs".into(),

@@ -120,6 +120,67 @@ pub trait Endpoint: Send + Sync {
     ) -> Result<Self::Response, Error>;
 }
 
+/// One row of the endpoint registry ([`crate::ENDPOINTS`]): what the spec
+/// says about an endpoint, for tooling and tests that walk every endpoint.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub struct EndpointInfo {
+    /// The Rust method name.
+    pub name: &'static str,
+    /// Kraken's name for the call.
+    pub kraken: &'static str,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path below the base URL.
+    pub path: &'static str,
+    /// The authentication it needs.
+    pub auth: Auth,
+    /// Where its parameters travel.
+    pub encoding: Encoding,
+    /// Its cost against the REST call counter.
+    pub cost: u32,
+    /// Decodes a response body and serializes the typed result back to JSON text.
+    pub decode_to_json: fn(u16, Option<&str>, &[u8]) -> Result<String, Error>,
+}
+
+impl EndpointInfo {
+    /// The registry row of endpoint `E`.
+    pub const fn of<E: Endpoint>(kraken: &'static str) -> Self
+    where
+        E::Response: serde::Serialize,
+    {
+        EndpointInfo {
+            name: E::NAME,
+            kraken,
+            method: E::METHOD,
+            path: E::PATH,
+            auth: E::AUTH,
+            encoding: E::ENCODING,
+            cost: E::COST,
+            decode_to_json: decode_to_json::<E>,
+        }
+    }
+}
+
+impl std::fmt::Debug for EndpointInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} ({})", self.method.as_str(), self.path, self.name)
+    }
+}
+
+fn decode_to_json<E: Endpoint>(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<String, Error>
+where
+    E::Response: serde::Serialize,
+{
+    let decoded = E::decode(status, content_type, body)?;
+    serde_json::to_string(&decoded).map_err(|e| Error::Decode {
+        endpoint: E::NAME,
+        status,
+        message: format!("cannot serialize the decoded response: {e}"),
+        body_start: String::new(),
+    })
+}
+
 /// A request on its way: set optional parameters with its chainable setters,
 /// then `.await` it.
 #[must_use = "a call does nothing until it is awaited"]

@@ -34,7 +34,7 @@ mod string_enum;
 mod validate;
 
 pub use client::{DEFAULT_BASE_URL, SpotClient, SpotClientBuilder};
-pub use endpoint::{Auth, Call, Encoding, Endpoint, HttpMethod, Params};
+pub use endpoint::{Auth, Call, Encoding, Endpoint, EndpointInfo, HttpMethod, Params};
 pub use error::{Error, KrakenError};
 pub use generated::*;
 pub use rust_decimal::Decimal;

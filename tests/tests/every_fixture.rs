@@ -1,0 +1,139 @@
+//! Strict mode over every recorded fixture: each file is decoded by the
+//! endpoint it records, through the endpoint registry, and the typed result is
+//! serialized again. A JSON field the types ignored, or a digit they lost,
+//! fails the test. Nothing is skipped silently: every file is accounted for.
+
+mod common;
+
+use kraken_spot::{ENDPOINTS, EndpointInfo, HttpMethod};
+
+/// Files that are not a successful response of one endpoint, and why.
+const NOT_A_RESULT: &[(&str, &str)] = &[
+    (
+        "PreTrade.docs-schema-example.json",
+        "schema placeholder carrying an error beside the result (see PreTrade.schema-derived.json)",
+    ),
+    (
+        "PostTrade.docs-schema-example.json",
+        "schema placeholder carrying an error beside the result (see PostTrade.schema-derived.json)",
+    ),
+    (
+        "OAuth_FastApiKey.create.docs-schema-example.json",
+        "schema placeholder with `<string>` in numeric fields",
+    ),
+];
+
+/// The endpoint a fixture records: `<Kraken name>[.variant].json`, where
+/// `Earn_X` is `Earn/X` and `OAuth_…` names the OAuth call.
+fn endpoint_of(file: &str) -> Option<&'static EndpointInfo> {
+    let stem = file.split('.').next()?;
+    let variant = file.split('.').nth(1).unwrap_or("");
+    let (kraken, method) = match stem {
+        "OAuth_Token" => ("oauth/token".to_owned(), None),
+        "OAuth_UserInfo" => ("oauth/userinfo".to_owned(), None),
+        "OAuth_FastApiKeys" => ("oauth/fast-api-keys".to_owned(), None),
+        "OAuth_FastApiKey" => (
+            "oauth/fast-api-key".to_owned(),
+            Some(match variant {
+                "create" => HttpMethod::Post,
+                "update" => HttpMethod::Put,
+                "delete" => HttpMethod::Delete,
+                _ => return None,
+            }),
+        ),
+        other => (other.replacen("Earn_", "Earn/", 1), None),
+    };
+    ENDPOINTS
+        .iter()
+        .find(|e| e.kraken == kraken && method.is_none_or(|m| e.method == m))
+}
+
+#[test]
+fn every_fixture_decodes_without_losing_a_field() {
+    let mut files: Vec<String> = std::fs::read_dir(kraken_mock::fixtures_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 120, "fixtures missing: {}", files.len());
+
+    let mut failures = Vec::new();
+    let mut decoded = 0;
+    for file in &files {
+        let body = kraken_mock::fixture(file);
+        if file.starts_with("Error.") {
+            // Error bodies must come back as typed Kraken errors, code verbatim.
+            let code = common::fixture_result(file);
+            let err =
+                (ENDPOINTS[0].decode_to_json)(200, Some("application/json"), &body).unwrap_err();
+            let kraken = err.kraken().map(|k| k.code().to_owned());
+            if kraken.is_none() || !format!("{code:?}").contains(kraken.as_deref().unwrap_or("?")) {
+                failures.push(format!("{file}: not a typed Kraken error: {err}"));
+            }
+            continue;
+        }
+        if NOT_A_RESULT.iter().any(|(f, _)| f == file) {
+            continue;
+        }
+        let Some(endpoint) = endpoint_of(file) else {
+            failures.push(format!("{file}: no endpoint in the spec records this file"));
+            continue;
+        };
+        match (endpoint.decode_to_json)(200, Some("application/json"), &body) {
+            Ok(json) => {
+                decoded += 1;
+                for problem in common::lossless_problems(file, &json) {
+                    failures.push(format!("{file} ({}): {problem}", endpoint.name));
+                }
+            }
+            Err(e) => failures.push(format!("{file} ({}): does not decode: {e}", endpoint.name)),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(decoded >= 100, "only {decoded} fixtures decoded");
+}
+
+#[test]
+fn every_endpoint_has_a_fixture() {
+    let files: Vec<String> = std::fs::read_dir(kraken_mock::fixtures_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let missing: Vec<&str> = ENDPOINTS
+        .iter()
+        .filter(|e| {
+            !files
+                .iter()
+                .any(|f| endpoint_of(f).is_some_and(|x| x.name == e.name))
+        })
+        .filter(|e| e.name != "get_ledgers_export") // a zip, tested on its own
+        .map(|e| e.name)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "endpoints without any fixture: {missing:?}"
+    );
+}
+
+#[test]
+fn the_strict_check_reports_a_dropped_or_changed_field() {
+    let problems = common::lossless_problems("Time.json", r#"{"unixtime":1688669448}"#);
+    assert_eq!(
+        problems,
+        ["result.rfc1123: dropped (was Str(\"Thu, 06 Jul 23 18:50:48 +0000\"))"]
+    );
+    let problems = common::lossless_problems(
+        "Time.json",
+        r#"{"unixtime":1688669449,"rfc1123":"Thu, 06 Jul 23 18:50:48 +0000"}"#,
+    );
+    assert_eq!(
+        problems,
+        ["result.unixtime: Num(\"1688669448\") became Num(\"1688669449\")"]
+    );
+}
