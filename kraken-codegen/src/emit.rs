@@ -392,8 +392,16 @@ fn emit_input_struct(s: &StructDef, kinds: &Kinds) -> TokenStream {
             quote! { if let Some(v) = &self.#f { #check } }
         }
     });
-    let derive_default = if req.is_empty() { quote!(Default,) } else { quote!() };
-    let new_body = if req.is_empty() { quote!(Self::default()) } else { quote!(Self { #(#inits)* }) };
+    let derive_default = if req.is_empty() {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let new_body = if req.is_empty() {
+        quote!(Self::default())
+    } else {
+        quote!(Self { #(#inits)* })
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize)]

@@ -2,6 +2,7 @@
 
 use crate::endpoint::{Auth, Call, Encoding, Endpoint, HttpMethod, Params};
 use crate::nonce::NonceGenerator;
+use crate::ratelimit::{CallCounter, RateLimitTier, RetryPolicy};
 use crate::{Error, signing};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -30,6 +31,9 @@ struct Inner {
     oauth_token: Option<SecretString>,
     otp: Option<SecretString>,
     nonce: Arc<NonceGenerator>,
+    /// The local copy of Kraken's call counter, when pacing is on.
+    counter: Option<Arc<CallCounter>>,
+    retry: RetryPolicy,
 }
 
 struct ApiCredentials {
@@ -94,6 +98,8 @@ impl SpotClient {
                 oauth_token: Some(SecretString::from(token.into())),
                 otp: inner.otp.clone(),
                 nonce: Arc::clone(&inner.nonce),
+                counter: inner.counter.clone(),
+                retry: inner.retry,
             }),
         }
     }
@@ -127,12 +133,42 @@ impl SpotClient {
         Call::new(self, request)
     }
 
+    /// Sends a call: checks its parameters, paces it against the call
+    /// counter, and retries what the retry policy allows, re-signing each
+    /// attempt with a fresh nonce.
     pub(crate) async fn execute<E: Endpoint>(
         &self,
         request: &E,
         otp: Option<&str>,
     ) -> Result<E::Response, Error> {
         let params = request.params()?;
+        let retry = self.inner.retry;
+        let mut attempt = 0;
+        loop {
+            if let (Auth::ApiKey, Some(counter)) = (E::AUTH, &self.inner.counter) {
+                counter.acquire(E::COST).await;
+            }
+            let result = self.attempt::<E>(params.clone(), otp).await;
+            match result {
+                Err(e)
+                    if attempt < retry.max_retries
+                        && RetryPolicy::retryable(E::AUTH, E::METHOD, &e) =>
+                {
+                    let wait = retry.backoff(attempt);
+                    tracing::debug!(endpoint = E::NAME, attempt, ?wait, error = %e, "retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn attempt<E: Endpoint>(
+        &self,
+        params: Params,
+        otp: Option<&str>,
+    ) -> Result<E::Response, Error> {
         let http = self.prepare::<E>(params, otp)?;
         let response = http.send().await.map_err(|source| Error::Transport {
             endpoint: E::NAME,
@@ -273,7 +309,7 @@ fn json_body(nonce: Option<u64>, params: &Params) -> Vec<u8> {
         first = false;
         out.push_str(&serde_json::Value::from(*name).to_string());
         out.push(':');
-        out.push_str(&value.to_string());
+        out.push_str(&value.json_text());
     }
     out.push('}');
     out.into_bytes()
@@ -290,6 +326,8 @@ pub struct SpotClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
+    rate_limit: Option<RateLimitTier>,
+    retry: Option<RetryPolicy>,
 }
 
 impl fmt::Debug for SpotClientBuilder {
@@ -306,6 +344,8 @@ impl fmt::Debug for SpotClientBuilder {
             .field("otp", &set(self.otp.is_some()))
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
+            .field("rate_limit", &self.rate_limit)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -367,6 +407,22 @@ impl SpotClientBuilder {
     /// The User-Agent header (default `kraken-spot/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Paces API-key calls to stay under Kraken's REST call counter for this
+    /// tier: a call waits until its cost fits rather than being refused with
+    /// `EAPI:Rate limit exceeded`. Off by default. The counter is per API key
+    /// and shared by every clone of the client (not by other processes).
+    pub fn rate_limit(mut self, tier: RateLimitTier) -> Self {
+        self.rate_limit = Some(tier);
+        self
+    }
+
+    /// Which failures are retried (default [`RetryPolicy::DEFAULT`]; use
+    /// [`RetryPolicy::NONE`] to turn retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -436,6 +492,8 @@ impl SpotClientBuilder {
                 oauth_token: self.oauth_token,
                 otp: self.otp,
                 nonce: Arc::new(NonceGenerator::default()),
+                counter: self.rate_limit.map(|tier| Arc::new(CallCounter::new(tier))),
+                retry: self.retry.unwrap_or_default(),
             }),
         })
     }

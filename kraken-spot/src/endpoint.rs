@@ -1,7 +1,7 @@
 //! What generated code declares about an endpoint, and the builder that sends it.
 
 use crate::{Error, SpotClient};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
@@ -54,10 +54,82 @@ pub enum Encoding {
     Json,
 }
 
+/// One parameter value as it goes on the wire.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ParamValue {
+    /// Text, sent as is (form, query) or as a JSON string.
+    Text(String),
+    /// An integer.
+    Int(i64),
+    /// A boolean, sent as `true`/`false`.
+    Bool(bool),
+    /// A nested value (a list of orders, an object), kept as the exact JSON
+    /// text serde wrote, so struct field order survives into the signed body.
+    Json(Box<RawValue>),
+}
+
+impl ParamValue {
+    /// The value in a form body or query string.
+    fn form_text(&self) -> String {
+        match self {
+            ParamValue::Text(s) => s.clone(),
+            ParamValue::Int(i) => i.to_string(),
+            ParamValue::Bool(b) => b.to_string(),
+            ParamValue::Json(raw) => raw.get().to_owned(),
+        }
+    }
+
+    /// The value in a JSON body.
+    pub(crate) fn json_text(&self) -> String {
+        match self {
+            ParamValue::Text(s) => serde_json::Value::from(s.as_str()).to_string(),
+            ParamValue::Json(raw) => raw.get().to_owned(),
+            other => other.form_text(),
+        }
+    }
+}
+
+impl PartialEq for ParamValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.json_text() == other.json_text()
+    }
+}
+
+impl From<&str> for ParamValue {
+    fn from(s: &str) -> Self {
+        ParamValue::Text(s.to_owned())
+    }
+}
+
+impl From<String> for ParamValue {
+    fn from(s: String) -> Self {
+        ParamValue::Text(s)
+    }
+}
+
+impl From<i64> for ParamValue {
+    fn from(i: i64) -> Self {
+        ParamValue::Int(i)
+    }
+}
+
+impl From<bool> for ParamValue {
+    fn from(b: bool) -> Self {
+        ParamValue::Bool(b)
+    }
+}
+
+impl From<Box<RawValue>> for ParamValue {
+    fn from(raw: Box<RawValue>) -> Self {
+        ParamValue::Json(raw)
+    }
+}
+
 /// A call's parameters, in the order they go on the wire, already checked.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Params {
-    entries: Vec<(&'static str, Value)>,
+    entries: Vec<(&'static str, ParamValue)>,
 }
 
 impl Params {
@@ -67,25 +139,18 @@ impl Params {
     }
 
     /// Adds a parameter.
-    pub fn push(&mut self, name: &'static str, value: impl Into<Value>) {
+    pub fn push(&mut self, name: &'static str, value: impl Into<ParamValue>) {
         self.entries.push((name, value.into()));
     }
 
     /// The parameters, in order.
-    pub fn entries(&self) -> &[(&'static str, Value)] {
+    pub fn entries(&self) -> &[(&'static str, ParamValue)] {
         &self.entries
     }
 
     /// Form or query encoding: scalars as text, nested values as JSON text.
     pub(crate) fn form_pairs(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
-        self.entries.iter().map(|(k, v)| (*k, value_text(v)))
-    }
-}
-
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        self.entries.iter().map(|(k, v)| (*k, v.form_text()))
     }
 }
 
@@ -140,8 +205,12 @@ pub struct EndpointInfo {
     /// Its cost against the REST call counter.
     pub cost: u32,
     /// Decodes a response body and serializes the typed result back to JSON text.
-    pub decode_to_json: fn(u16, Option<&str>, &[u8]) -> Result<String, Error>,
+    pub decode_to_json: DecodeToJson,
 }
+
+/// Decodes a body (status, content type, bytes) and serializes the typed
+/// result back to JSON text: how tooling checks that decoding loses nothing.
+pub type DecodeToJson = fn(u16, Option<&str>, &[u8]) -> Result<String, Error>;
 
 impl EndpointInfo {
     /// The registry row of endpoint `E`.
@@ -168,7 +237,11 @@ impl std::fmt::Debug for EndpointInfo {
     }
 }
 
-fn decode_to_json<E: Endpoint>(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<String, Error>
+fn decode_to_json<E: Endpoint>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<String, Error>
 where
     E::Response: serde::Serialize,
 {

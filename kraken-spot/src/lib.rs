@@ -28,14 +28,18 @@ mod error;
 #[rustfmt::skip]
 pub mod generated;
 mod nonce;
+mod ratelimit;
 mod shapes;
 pub mod signing;
 mod string_enum;
 mod validate;
 
 pub use client::{DEFAULT_BASE_URL, SpotClient, SpotClientBuilder};
-pub use endpoint::{Auth, Call, Encoding, Endpoint, EndpointInfo, HttpMethod, Params};
+pub use endpoint::{
+    Auth, Call, DecodeToJson, Encoding, Endpoint, EndpointInfo, HttpMethod, ParamValue, Params,
+};
 pub use error::{Error, KrakenError};
 pub use generated::*;
+pub use ratelimit::{RateLimitTier, RetryPolicy};
 pub use rust_decimal::Decimal;
 pub use shapes::{Amount, Either, Secret, WithLast};

@@ -105,13 +105,14 @@ pub(crate) fn not_empty_list<T>(
     Ok(())
 }
 
-/// A nested value sent as JSON.
+/// A nested value sent as JSON, as the exact text serde writes (struct field
+/// order kept; a `serde_json::Value` would sort the keys).
 pub(crate) fn json<T: serde::Serialize + ?Sized>(
     endpoint: &'static str,
     param: &'static str,
     value: &T,
-) -> Result<serde_json::Value, Error> {
-    serde_json::to_value(value).map_err(|e| invalid(endpoint, param, e.to_string()))
+) -> Result<Box<serde_json::value::RawValue>, Error> {
+    serde_json::value::to_raw_value(value).map_err(|e| invalid(endpoint, param, e.to_string()))
 }
 
 /// Serializes a list as one comma-separated string (order flags inside a batch order).

@@ -225,6 +225,8 @@ struct Shared {
     config: MockConfig,
     requests: Mutex<Vec<RecordedRequest>>,
     overrides: Mutex<HashMap<String, MockResponse>>,
+    /// One-shot responses per path, served first, in order.
+    queued: Mutex<HashMap<String, std::collections::VecDeque<MockResponse>>>,
     /// Last accepted nonce per API key.
     nonces: Mutex<HashMap<String, u64>>,
 }
@@ -265,6 +267,7 @@ impl MockKraken {
             config,
             requests: Mutex::new(Vec::new()),
             overrides: Mutex::new(HashMap::new()),
+            queued: Mutex::new(HashMap::new()),
             nonces: Mutex::new(HashMap::new()),
         });
         let app = Router::new().fallback(handle).with_state(shared.clone());
@@ -311,6 +314,16 @@ impl MockKraken {
     /// usual error response.
     pub fn respond(&self, path: &str, response: MockResponse) {
         lock(&self.shared.overrides).insert(path.to_owned(), response);
+    }
+
+    /// Serves `response` once, for the next request to `path` (any method),
+    /// before any [`respond`](Self::respond) override or default fixture.
+    /// Queued responses are served in the order they were queued.
+    pub fn respond_once(&self, path: &str, response: MockResponse) {
+        lock(&self.shared.queued)
+            .entry(path.to_owned())
+            .or_default()
+            .push_back(response);
     }
 
     /// Serves until Ctrl-C is pressed, then shuts down.
@@ -373,6 +386,12 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 
 /// The response for a request that passed authentication.
 fn serve(shared: &Shared, method: &str, path: &str) -> MockResponse {
+    if let Some(response) = lock(&shared.queued)
+        .get_mut(path)
+        .and_then(|q| q.pop_front())
+    {
+        return response;
+    }
     if let Some(response) = lock(&shared.overrides).get(path) {
         return response.clone();
     }
@@ -382,7 +401,9 @@ fn serve(shared: &Shared, method: &str, path: &str) -> MockResponse {
         .and_then(|name| {
             let dir = &shared.config.fixtures_dir;
             let derived = name.replace(".json", ".schema-derived.json");
-            std::fs::read(dir.join(&name)).or_else(|_| std::fs::read(dir.join(derived))).ok()
+            std::fs::read(dir.join(&name))
+                .or_else(|_| std::fs::read(dir.join(derived)))
+                .ok()
         })
         .map(MockResponse::json)
         .unwrap_or_else(|| {

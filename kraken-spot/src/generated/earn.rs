@@ -88,6 +88,8 @@ pub enum EarnYieldSource {
     Staking,
     /// `off_chain`: An off-chain yield mechanism.
     OffChain,
+    /// `opt_in_rewards`: Opt-in rewards.
+    OptInRewards,
     /// A value this version of the crate does not know, kept verbatim.
     Unknown(String),
 }
@@ -97,6 +99,7 @@ impl EarnYieldSource {
         match self {
             Self::Staking => "staking",
             Self::OffChain => "off_chain",
+            Self::OptInRewards => "opt_in_rewards",
             Self::Unknown(other) => other.as_str(),
         }
     }
@@ -106,6 +109,7 @@ impl From<&str> for EarnYieldSource {
         match value {
             "staking" => Self::Staking,
             "off_chain" => Self::OffChain,
+            "opt_in_rewards" => Self::OptInRewards,
             other => Self::Unknown(other.to_owned()),
         }
     }
