@@ -4,55 +4,10 @@
 
 mod common;
 
-use common::{assert_lossless, serve, setup};
-use kraken_mock::{Auth, MockKraken, MockResponse};
-use kraken_spot::{Decimal, Either, Error, FeeAsset};
+use common::{assert_lossless, assert_signed_form, assert_signed_json, dec, serve, setup};
+use kraken_mock::MockResponse;
+use kraken_spot::{Either, Error, FeeAsset};
 use std::io::Read;
-use std::str::FromStr;
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-/// The verified nonce of the last request, after checking its method, path,
-/// headers and that the mock accepted its signature.
-fn signed_nonce(mock: &MockKraken, path: &str, content_type: &str) -> u64 {
-    let req = mock.last_request().expect("a request reached the mock");
-    assert_eq!(req.method, "POST");
-    assert_eq!(req.path, path);
-    assert_eq!(req.query, None);
-    assert_eq!(req.header("api-key"), Some(kraken_mock::API_KEY));
-    assert!(req.header("api-sign").is_some());
-    assert_eq!(req.header("content-type"), Some(content_type));
-    match req.auth {
-        Ok(Auth::ApiKey { nonce }) => nonce,
-        other => panic!("the mock did not accept the signature: {other:?}"),
-    }
-}
-
-/// Asserts the last request was a signed form POST to `path` whose body is
-/// exactly `nonce=<n>` followed by `params` (already url-encoded, `&`-led).
-fn assert_form(mock: &MockKraken, path: &str, params: &str) {
-    let nonce = signed_nonce(
-        mock,
-        path,
-        "application/x-www-form-urlencoded; charset=utf-8",
-    );
-    assert_eq!(
-        mock.last_request().unwrap().body_str(),
-        format!("nonce={nonce}{params}")
-    );
-}
-
-/// Asserts the last request was a signed JSON POST to `path` whose body is
-/// exactly `{"nonce":"<n>"` followed by `fields` (`,`-led) and `}`.
-fn assert_json(mock: &MockKraken, path: &str, fields: &str) {
-    let nonce = signed_nonce(mock, path, "application/json");
-    assert_eq!(
-        mock.last_request().unwrap().body_str(),
-        format!("{{\"nonce\":\"{nonce}\"{fields}}}")
-    );
-}
 
 #[tokio::test]
 async fn api_key_info_schema_derived() {
@@ -60,7 +15,7 @@ async fn api_key_info_schema_derived() {
     let fixture = "GetApiKeyInfo.schema-derived.json";
     serve(&mock, "/0/private/GetApiKeyInfo", fixture);
     let info = client.get_api_key_info().await.unwrap();
-    assert_form(&mock, "/0/private/GetApiKeyInfo", "");
+    assert_signed_form(&mock, "/0/private/GetApiKeyInfo", "");
     assert_eq!(info.api_key_name, "portfolio-reader");
     assert_eq!(info.api_key, "mock-api-key");
     assert_eq!(
@@ -86,7 +41,7 @@ async fn wallet_accounts_schema_derived() {
     let fixture = "ListWalletAccounts.schema-derived.json";
     serve(&mock, "/0/private/ListWalletAccounts", fixture);
     let wallets = client.get_wallet_accounts().await.unwrap();
-    assert_form(&mock, "/0/private/ListWalletAccounts", "");
+    assert_signed_form(&mock, "/0/private/ListWalletAccounts", "");
     let [main, bot] = &wallets.accounts[..] else {
         panic!("two accounts expected: {wallets:?}")
     };
@@ -113,7 +68,7 @@ async fn extended_balance_wire_and_every_fixture() {
         .rebase_multiplier("base")
         .await
         .unwrap();
-    assert_form(&mock, "/0/private/BalanceEx", "&rebase_multiplier=base");
+    assert_signed_form(&mock, "/0/private/BalanceEx", "rebase_multiplier=base");
     assert_eq!(
         balances.keys().collect::<Vec<_>>(),
         ["ZUSD", "XXBT"],
@@ -134,7 +89,7 @@ async fn extended_balance_wire_and_every_fixture() {
         "BalanceEx.kraken-async-rs.json",
     );
     let balances = client.get_extended_balance().await.unwrap();
-    assert_form(&mock, "/0/private/BalanceEx", "");
+    assert_signed_form(&mock, "/0/private/BalanceEx", "");
     assert_eq!(balances.len(), 28);
     assert_eq!(balances["ARB"].balance.to_string(), "12.00000");
     assert_eq!(balances["ATOM"].hold_trade, dec("3.92433600"));
@@ -153,11 +108,7 @@ async fn credit_lines_wire_and_fixture() {
         .rebase_multiplier("rebased")
         .await
         .unwrap();
-    assert_form(
-        &mock,
-        "/0/private/CreditLines",
-        "&rebase_multiplier=rebased",
-    );
+    assert_signed_form(&mock, "/0/private/CreditLines", "rebase_multiplier=rebased");
     let usd = &credit.asset_details["USD"];
     assert_eq!(usd.balance.to_string(), "1000.5000");
     assert_eq!(usd.credit_limit, dec("50000"));
@@ -179,10 +130,10 @@ async fn trade_balance_wire_and_every_fixture() {
         .rebase_multiplier("base")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/TradeBalance",
-        "&asset=ZEUR&rebase_multiplier=base",
+        "asset=ZEUR&rebase_multiplier=base",
     );
     assert_eq!(tb.equivalent_balance, Some(dec("1101.3425")));
     assert_eq!(tb.trade_balance, dec("392.2264"));
@@ -219,10 +170,10 @@ async fn open_orders_wire_and_every_fixture() {
         .rebase_multiplier("rebased")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/OpenOrders",
-        "&trades=true&userref=45326&cl_ord_id=6d1b345e-2821-40e2-ad83-4ecb18a06876&rebase_multiplier=rebased",
+        "trades=true&userref=45326&cl_ord_id=6d1b345e-2821-40e2-ad83-4ecb18a06876&rebase_multiplier=rebased",
     );
     let order = &open.open["OXCZ7B-EMVZQ-MTJTQJ"];
     assert_eq!(order.refid, None);
@@ -239,7 +190,7 @@ async fn open_orders_wire_and_every_fixture() {
 
     serve(&mock, "/0/private/OpenOrders", "OpenOrders.cl_ord_id.json");
     let open = client.get_open_orders().await.unwrap();
-    assert_form(&mock, "/0/private/OpenOrders", "");
+    assert_signed_form(&mock, "/0/private/OpenOrders", "");
     let order = &open.open["O2F2HY-QIPHF-4UCMSW"];
     assert_eq!(order.userref, None, "null userref");
     assert_eq!(order.cl_ord_id.as_deref(), Some("123"));
@@ -305,10 +256,10 @@ async fn closed_orders_wire_and_every_fixture() {
         .rebase_multiplier("base")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/ClosedOrders",
-        "&trades=true&userref=36493663&cl_ord_id=123&start=1688148493&end=O6YDQ5-LOMWU-37YKEE\
+        "trades=true&userref=36493663&cl_ord_id=123&start=1688148493&end=O6YDQ5-LOMWU-37YKEE\
          &ofs=50&closetime=close&consolidate_taker=false&without_count=true&rebase_multiplier=base",
     );
     assert_eq!(closed.count, Some(1), "\"1\" as a string");
@@ -324,7 +275,7 @@ async fn closed_orders_wire_and_every_fixture() {
 
     serve(&mock, "/0/private/ClosedOrders", "ClosedOrders.docs.json");
     let closed = client.get_closed_orders().await.unwrap();
-    assert_form(&mock, "/0/private/ClosedOrders", "");
+    assert_signed_form(&mock, "/0/private/ClosedOrders", "");
     assert_eq!(closed.count, Some(2));
     let gbp = &closed.closed["O37652-RJWRT-IMO74O"];
     assert_eq!(gbp.descr.ordertype, kraken_spot::OrderType::StopLossLimit);
@@ -369,10 +320,10 @@ async fn query_orders_wire_and_every_fixture() {
         .rebase_multiplier("rebased")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/QueryOrders",
-        "&txid=OR6EGN-KQSEG-AMI6CL%2COBCMZD-JIEE7-77TH3F&trades=true&userref=0\
+        "txid=OR6EGN-KQSEG-AMI6CL%2COBCMZD-JIEE7-77TH3F&trades=true&userref=0\
          &consolidate_taker=true&rebase_multiplier=rebased",
     );
     let order = &orders["OR6EGN-KQSEG-AMI6CL"];
@@ -384,7 +335,7 @@ async fn query_orders_wire_and_every_fixture() {
 
     serve(&mock, "/0/private/QueryOrders", "QueryOrders.docs.json");
     let orders = client.get_orders("OBCMZD-JIEE7-77TH3F").await.unwrap();
-    assert_form(&mock, "/0/private/QueryOrders", "&txid=OBCMZD-JIEE7-77TH3F");
+    assert_signed_form(&mock, "/0/private/QueryOrders", "txid=OBCMZD-JIEE7-77TH3F");
     assert_eq!(orders.len(), 2);
     let stop = &orders["OBCMZD-JIEE7-77TH3F"];
     assert_eq!(stop.status, kraken_spot::OrderStatus::Closed);
@@ -422,10 +373,10 @@ async fn order_amends_wire_and_every_fixture() {
         .rebase_multiplier("base")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/OrderAmends",
-        "&order_id=OVM3PT-56ACO-53SM2T&rebase_multiplier=base",
+        "order_id=OVM3PT-56ACO-53SM2T&rebase_multiplier=base",
     );
     assert_eq!(amends.count, 3);
     assert_eq!(amends.amends[0].amend_type, "original");
@@ -444,7 +395,7 @@ async fn order_amends_wire_and_every_fixture() {
         "OrderAmends.kraken-async-rs.json",
     );
     let amends = client.get_order_amends().await.unwrap();
-    assert_form(&mock, "/0/private/OrderAmends", "");
+    assert_signed_form(&mock, "/0/private/OrderAmends", "");
     assert_eq!(amends.count, 2);
     let user = &amends.amends[1];
     assert_eq!(user.amend_id, "TXH3X2-E4ADJ-CH53N2");
@@ -471,10 +422,10 @@ async fn trades_history_wire_and_fixture() {
         .rebase_multiplier("rebased")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/TradesHistory",
-        "&type=closed+position&trades=true&start=1699457638&end=THVRQM-33VKH-UCI7BS&ofs=100\
+        "type=closed+position&trades=true&start=1699457638&end=THVRQM-33VKH-UCI7BS&ofs=100\
          &consolidate_taker=true&ledgers=true&rebase_multiplier=rebased",
     );
     assert_eq!(history.count, None, "absent in the docs example");
@@ -498,7 +449,7 @@ async fn trades_history_wire_and_fixture() {
         .trade_type(kraken_spot::TradeHistoryType::NoPosition)
         .await
         .unwrap();
-    assert_form(&mock, "/0/private/TradesHistory", "&type=no+position");
+    assert_signed_form(&mock, "/0/private/TradesHistory", "type=no+position");
 }
 
 #[tokio::test]
@@ -511,10 +462,10 @@ async fn query_trades_wire_and_every_fixture() {
         .rebase_multiplier("base")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/QueryTrades",
-        "&txid=THVRQM-33VKH-UCI7BS%2CTTEUX3-HDAAA-RC2RUO&trades=true&rebase_multiplier=base",
+        "txid=THVRQM-33VKH-UCI7BS%2CTTEUX3-HDAAA-RC2RUO&trades=true&rebase_multiplier=base",
     );
     assert_eq!(trades["THVRQM-33VKH-UCI7BS"].trade_id, 93748276);
     let eur = &trades["TTEUX3-HDAAA-RC2RUO"];
@@ -530,7 +481,7 @@ async fn query_trades_wire_and_every_fixture() {
         "QueryTrades.kraken-async-rs.json",
     );
     let trades = client.get_trades("X2Q49U-F3M8J-7HK49O").await.unwrap();
-    assert_form(&mock, "/0/private/QueryTrades", "&txid=X2Q49U-F3M8J-7HK49O");
+    assert_signed_form(&mock, "/0/private/QueryTrades", "txid=X2Q49U-F3M8J-7HK49O");
     let rndr = &trades["X2Q49U-F3M8J-7HK49O"];
     assert_eq!(rndr.time.to_string(), "1685055903.487446");
     assert_eq!(rndr.fee, dec("0.046423"));
@@ -560,10 +511,10 @@ async fn open_positions_wire_and_every_fixture() {
         .rebase_multiplier("rebased")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/OpenPositions",
-        "&txid=TF5GVO-T7ZZ2-6NBKBI%2CT24DOR-TAFLM-ID3NYP&docalcs=true&consolidation=market\
+        "txid=TF5GVO-T7ZZ2-6NBKBI%2CT24DOR-TAFLM-ID3NYP&docalcs=true&consolidation=market\
          &rebase_multiplier=rebased",
     );
     let Either::Second(list) = &positions else {
@@ -583,7 +534,7 @@ async fn open_positions_wire_and_every_fixture() {
 
     serve(&mock, "/0/private/OpenPositions", "OpenPositions.docs.json");
     let positions = client.get_open_positions().docalcs(true).await.unwrap();
-    assert_form(&mock, "/0/private/OpenPositions", "&docalcs=true");
+    assert_signed_form(&mock, "/0/private/OpenPositions", "docalcs=true");
     let Either::First(map) = &positions else {
         panic!("a map without consolidation: {positions:?}")
     };
@@ -602,7 +553,7 @@ async fn open_positions_wire_and_every_fixture() {
     let fixture = "OpenPositions.no-docalcs.kraken-async-rs.json";
     serve(&mock, "/0/private/OpenPositions", fixture);
     let positions = client.get_open_positions().await.unwrap();
-    assert_form(&mock, "/0/private/OpenPositions", "");
+    assert_signed_form(&mock, "/0/private/OpenPositions", "");
     let Either::First(map) = &positions else {
         panic!("a map: {positions:?}")
     };
@@ -629,10 +580,10 @@ async fn ledgers_info_wire_and_every_fixture() {
         .rebase_multiplier("base")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/Ledgers",
-        "&asset=ZGBP%2CZUSD&aclass=currency&type=trade&start=1688444262&end=L4UESK-KG3EQ-UFO4T5\
+        "asset=ZGBP%2CZUSD&aclass=currency&type=trade&start=1688444262&end=L4UESK-KG3EQ-UFO4T5\
          &ofs=0&without_count=false&rebase_multiplier=base",
     );
     assert_eq!(ledgers.count, Some(2));
@@ -648,7 +599,7 @@ async fn ledgers_info_wire_and_every_fixture() {
 
     serve(&mock, "/0/private/Ledgers", "Ledgers.kraken-async-rs.json");
     let ledgers = client.get_ledgers_info().await.unwrap();
-    assert_form(&mock, "/0/private/Ledgers", "");
+    assert_signed_form(&mock, "/0/private/Ledgers", "");
     assert_eq!(ledgers.count, Some(324));
     assert_eq!(ledgers.ledger.len(), 11);
     let luna = &ledgers.ledger["ZKFTQO-BR8G7-08P80H"];
@@ -681,10 +632,10 @@ async fn query_ledgers_wire_and_every_fixture() {
         .rebase_multiplier("rebased")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/QueryLedgers",
-        "&id=L4UESK-KG3EQ-UFO4T5%2CLMKZCZ-Z3GVL-CXKK4H&trades=true&rebase_multiplier=rebased",
+        "id=L4UESK-KG3EQ-UFO4T5%2CLMKZCZ-Z3GVL-CXKK4H&trades=true&rebase_multiplier=rebased",
     );
     let gbp = &entries["L4UESK-KG3EQ-UFO4T5"];
     assert_eq!(gbp.asset, "ZGBP");
@@ -698,7 +649,7 @@ async fn query_ledgers_wire_and_every_fixture() {
         "QueryLedgers.kraken-async-rs.json",
     );
     let entries = client.get_ledgers("LMWW7L-EWV66-ZXPC3L").await.unwrap();
-    assert_form(&mock, "/0/private/QueryLedgers", "&id=LMWW7L-EWV66-ZXPC3L");
+    assert_signed_form(&mock, "/0/private/QueryLedgers", "id=LMWW7L-EWV66-ZXPC3L");
     let usd = &entries["LMWW7L-EWV66-ZXPC3L"];
     assert_eq!(usd.asset, "USD", "not ZUSD");
     assert_eq!(usd.amount.to_string(), "-90.0000");
@@ -719,10 +670,10 @@ async fn trading_volume_text_pair_is_json_and_every_fixture_decodes() {
         .rebase_multiplier("rebased")
         .await
         .unwrap();
-    assert_json(
+    assert_signed_json(
         &mock,
         "/0/private/TradeVolume",
-        r#","pair":"XXBTZUSD,XETHZUSD","fee_schedule":true,"rebase_multiplier":"rebased""#,
+        r#""pair":"XXBTZUSD,XETHZUSD","fee_schedule":true,"rebase_multiplier":"rebased""#,
     );
     assert_eq!(volume.currency, "ZUSD");
     assert_eq!(volume.volume, dec("200709587.4223"));
@@ -740,7 +691,7 @@ async fn trading_volume_text_pair_is_json_and_every_fixture_decodes() {
     let fixture = "TradeVolume.no-pair.kraken-async-rs.json";
     serve(&mock, "/0/private/TradeVolume", fixture);
     let volume = client.get_trading_volume().await.unwrap();
-    assert_json(&mock, "/0/private/TradeVolume", "");
+    assert_signed_json(&mock, "/0/private/TradeVolume", "");
     assert_eq!(volume.volume.to_string(), "296.0268");
     assert!(volume.fees.is_none() && volume.fees_maker.is_none());
     assert_lossless(fixture, &volume);
@@ -760,11 +711,11 @@ async fn trading_volume_pair_objects_are_a_json_list() {
         .rebase_multiplier("base")
         .await
         .unwrap();
-    assert_json(
+    assert_signed_json(
         &mock,
         "/0/private/TradeVolume",
         // Nested objects keep FeeAsset's field order: the signed bytes are what serde wrote.
-        r#","pair":[{"asset":"TSLAx/USD","aclass":"equity_pair"},{"asset":"XBT/USD","aclass":"forex"}],"fee_schedule":false,"rebase_multiplier":"base""#,
+        r#""pair":[{"asset":"TSLAx/USD","aclass":"equity_pair"},{"asset":"XBT/USD","aclass":"forex"}],"fee_schedule":false,"rebase_multiplier":"base""#,
     );
     assert_eq!(volume.volume, dec("200709587.4223"));
 }
@@ -820,10 +771,10 @@ async fn request_export_wire_and_every_fixture() {
         .endtm(1688774400)
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/AddExport",
-        "&report=trades&description=my+trades+2023&format=TSV&fields=ordertxid%2Ctime%2Cprice\
+        "report=trades&description=my+trades+2023&format=TSV&fields=ordertxid%2Ctime%2Cprice\
          &starttm=1688169600&endtm=1688774400",
     );
     assert_eq!(added.id, "TCJA");
@@ -838,10 +789,10 @@ async fn request_export_wire_and_every_fixture() {
         .request_ledgers_export(kraken_spot::ExportReport::Ledgers, "Test Export")
         .await
         .unwrap();
-    assert_form(
+    assert_signed_form(
         &mock,
         "/0/private/AddExport",
-        "&report=ledgers&description=Test+Export",
+        "report=ledgers&description=Test+Export",
     );
     assert_eq!(added.id, "KQMO");
     assert_lossless("AddExport.kraken-async-rs.json", &added);
@@ -852,7 +803,7 @@ async fn export_status_wire_and_every_fixture() {
     let (mock, client) = setup().await;
     serve(&mock, "/0/private/ExportStatus", "ExportStatus.json");
     let exports = client.get_ledgers_export_status("trades").await.unwrap();
-    assert_form(&mock, "/0/private/ExportStatus", "&report=trades");
+    assert_signed_form(&mock, "/0/private/ExportStatus", "report=trades");
     assert_eq!(exports.len(), 2);
     let first = &exports[0];
     assert_eq!(first.id, "VSKC");
@@ -873,7 +824,7 @@ async fn export_status_wire_and_every_fixture() {
         "ExportStatus.kraken-async-rs.json",
     );
     let exports = client.get_ledgers_export_status("ledgers").await.unwrap();
-    assert_form(&mock, "/0/private/ExportStatus", "&report=ledgers");
+    assert_signed_form(&mock, "/0/private/ExportStatus", "report=ledgers");
     let [only] = &exports[..] else {
         panic!("one export: {exports:?}")
     };
@@ -893,7 +844,7 @@ async fn retrieve_export_returns_the_zip_byte_for_byte() {
         MockResponse::bytes("application/octet-stream", zip_file.clone()),
     );
     let bytes = client.get_ledgers_export("TCJA").await.unwrap();
-    assert_form(&mock, "/0/private/RetrieveExport", "&id=TCJA");
+    assert_signed_form(&mock, "/0/private/RetrieveExport", "id=TCJA");
     assert_eq!(bytes, zip_file, "the file exactly as served");
 
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP file");
@@ -924,7 +875,7 @@ async fn retrieve_export_json_error_is_a_typed_kraken_error() {
         "Error.EGeneral_InvalidArguments.json",
     );
     let err = client.get_ledgers_export("NOPE").await.unwrap_err();
-    assert_form(&mock, "/0/private/RetrieveExport", "&id=NOPE");
+    assert_signed_form(&mock, "/0/private/RetrieveExport", "id=NOPE");
     let kraken = err.kraken().expect("a Kraken error");
     assert_eq!(kraken.code(), "EGeneral:Invalid arguments");
     assert_eq!(kraken.category(), "General");
@@ -954,7 +905,7 @@ async fn remove_export_wire_and_fixture() {
         .delete_ledgers_export("TCJA", "delete")
         .await
         .unwrap();
-    assert_form(&mock, "/0/private/RemoveExport", "&id=TCJA&type=delete");
+    assert_signed_form(&mock, "/0/private/RemoveExport", "id=TCJA&type=delete");
     assert_eq!(removed.delete, Some(true));
     assert_eq!(removed.cancel, None);
     assert_lossless("RemoveExport.json", &removed);
@@ -963,7 +914,7 @@ async fn remove_export_wire_and_fixture() {
         .delete_ledgers_export("KQMO", kraken_spot::RemoveExportType::Cancel)
         .await
         .unwrap();
-    assert_form(&mock, "/0/private/RemoveExport", "&id=KQMO&type=cancel");
+    assert_signed_form(&mock, "/0/private/RemoveExport", "id=KQMO&type=cancel");
 }
 
 #[tokio::test]
@@ -976,11 +927,7 @@ async fn level3_book_is_signed_json_and_schema_derived() {
         .depth(10)
         .await
         .unwrap();
-    assert_json(
-        &mock,
-        "/0/private/Level3",
-        r#","pair":"BTC/USD","depth":10"#,
-    );
+    assert_signed_json(&mock, "/0/private/Level3", r#""pair":"BTC/USD","depth":10"#);
     assert_eq!(book.pair, "BTC/USD");
     assert_eq!((book.bids.len(), book.asks.len()), (2, 1));
     let bid = &book.bids[0];
@@ -999,9 +946,9 @@ async fn level3_book_is_signed_json_and_schema_derived() {
         .depth(0)
         .await
         .unwrap();
-    assert_json(&mock, "/0/private/Level3", r#","pair":"XBTUSD","depth":0"#);
+    assert_signed_json(&mock, "/0/private/Level3", r#""pair":"XBTUSD","depth":0"#);
     client.get_level3_order_book("XBTUSD").await.unwrap();
-    assert_json(&mock, "/0/private/Level3", r#","pair":"XBTUSD""#);
+    assert_signed_json(&mock, "/0/private/Level3", r#""pair":"XBTUSD""#);
 }
 
 #[tokio::test]

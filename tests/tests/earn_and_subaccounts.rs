@@ -4,55 +4,9 @@
 
 mod common;
 
-use common::{assert_lossless, serve, setup};
-use kraken_mock::{Auth, MockKraken, MockResponse};
-use kraken_spot::{Decimal, EarnAutoCompound, EarnLockType, EarnYieldSource};
-use std::str::FromStr;
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-/// The verified nonce of the last request, after checking it was a signed
-/// POST to `path` with `content_type`.
-fn signed_nonce(mock: &MockKraken, path: &str, content_type: &str) -> u64 {
-    let req = mock.last_request().expect("a request reached the mock");
-    assert_eq!(req.method, "POST");
-    assert_eq!(req.path, path);
-    assert_eq!(req.query, None);
-    assert_eq!(req.header("api-key"), Some(kraken_mock::API_KEY));
-    assert_eq!(req.header("content-type"), Some(content_type));
-    match req.auth {
-        Ok(Auth::ApiKey { nonce }) => nonce,
-        other => panic!("the mock did not accept the signature: {other:?}"),
-    }
-}
-
-/// Asserts a signed form body `nonce=<n>&<params>`.
-fn assert_signed_form(mock: &MockKraken, path: &str, params: &str) {
-    let nonce = signed_nonce(
-        mock,
-        path,
-        "application/x-www-form-urlencoded; charset=utf-8",
-    );
-    let expected = if params.is_empty() {
-        format!("nonce={nonce}")
-    } else {
-        format!("nonce={nonce}&{params}")
-    };
-    assert_eq!(mock.last_request().unwrap().body_str(), expected);
-}
-
-/// Asserts a signed JSON body `{"nonce":"<n>",<fields>}`.
-fn assert_signed_json(mock: &MockKraken, path: &str, fields: &str) {
-    let nonce = signed_nonce(mock, path, "application/json");
-    let expected = if fields.is_empty() {
-        format!(r#"{{"nonce":"{nonce}"}}"#)
-    } else {
-        format!(r#"{{"nonce":"{nonce}",{fields}}}"#)
-    };
-    assert_eq!(mock.last_request().unwrap().body_str(), expected);
-}
+use common::{assert_lossless, assert_signed_form, assert_signed_json, dec, serve, setup};
+use kraken_mock::MockResponse;
+use kraken_spot::{EarnAutoCompound, EarnLockType, EarnYieldSource};
 
 #[tokio::test]
 async fn allocate_and_deallocate_return_bare_booleans() {

@@ -4,38 +4,9 @@
 
 mod common;
 
-use common::{assert_lossless, serve, setup};
-use kraken_mock::{Auth, MockKraken, MockResponse};
-use kraken_spot::{Decimal, Either};
-use std::str::FromStr;
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-/// Asserts the last request was a signed form POST to `path` whose body is
-/// `nonce=<verified nonce>` followed by `params` (empty: no parameters).
-fn assert_signed_form(mock: &MockKraken, path: &str, params: &str) {
-    let req = mock.last_request().expect("a request reached the mock");
-    assert_eq!(req.method, "POST");
-    assert_eq!(req.path, path);
-    assert_eq!(req.query, None);
-    assert_eq!(req.header("api-key"), Some(kraken_mock::API_KEY));
-    assert_eq!(
-        req.header("content-type"),
-        Some("application/x-www-form-urlencoded; charset=utf-8")
-    );
-    let nonce = match req.auth {
-        Ok(Auth::ApiKey { nonce }) => nonce,
-        other => panic!("the mock did not accept the signature: {other:?}"),
-    };
-    let expected = if params.is_empty() {
-        format!("nonce={nonce}")
-    } else {
-        format!("nonce={nonce}&{params}")
-    };
-    assert_eq!(req.body_str(), expected);
-}
+use common::{assert_lossless, assert_signed_form, dec, serve, setup};
+use kraken_mock::MockResponse;
+use kraken_spot::Either;
 
 #[tokio::test]
 async fn deposit_methods_wire_and_every_fixture() {

@@ -3,14 +3,9 @@
 
 mod common;
 
-use common::{assert_lossless, serve, setup};
+use common::{assert_lossless, dec, serve, setup};
 use kraken_mock::Auth;
-use kraken_spot::{Decimal, SpotClient};
-use std::str::FromStr;
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
+use kraken_spot::SpotClient;
 
 /// Asserts the last request: a GET to `path` with exactly `query`, no body, no credentials.
 fn assert_public_get(mock: &kraken_mock::MockKraken, path: &str, query: Option<&str>) {

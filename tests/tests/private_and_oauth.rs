@@ -4,31 +4,17 @@
 
 mod common;
 
-use common::{assert_lossless, serve, setup};
+use common::{assert_lossless, dec, serve, setup};
 use kraken_mock::{Auth, MockKraken};
-use kraken_spot::{Decimal, Error, SpotClient};
-use std::str::FromStr;
+use kraken_spot::{Error, SpotClient};
 
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-/// The verified nonce of the last request, after checking it was signed and form-encoded.
+/// The verified nonce of the last request: a signed form POST to `path`.
 fn signed_form_nonce(mock: &MockKraken, path: &str) -> u64 {
-    let req = mock.last_request().expect("a request reached the mock");
-    assert_eq!(req.method, "POST");
-    assert_eq!(req.path, path);
-    assert_eq!(req.query, None);
-    assert_eq!(req.header("api-key"), Some(kraken_mock::API_KEY));
-    assert!(req.header("api-sign").is_some());
-    assert_eq!(
-        req.header("content-type"),
-        Some("application/x-www-form-urlencoded; charset=utf-8")
-    );
-    match req.auth {
-        Ok(Auth::ApiKey { nonce }) => nonce,
-        other => panic!("the mock did not accept the signature: {other:?}"),
-    }
+    common::signed_nonce(
+        mock,
+        path,
+        "application/x-www-form-urlencoded; charset=utf-8",
+    )
 }
 
 #[tokio::test]

@@ -146,3 +146,52 @@ fn compare(original: &Exact, round: &Exact, at: &str, problems: &mut Vec<String>
         (a, b) => problems.push(format!("{at}: {a:?} became {b:?}")),
     }
 }
+
+/// An exact decimal from text.
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// The nonce of the last request, after checking it was a signed POST to
+/// `path` with this content type and that the mock accepted its signature.
+pub fn signed_nonce(mock: &MockKraken, path: &str, content_type: &str) -> u64 {
+    let req = mock.last_request().expect("a request reached the mock");
+    assert_eq!(req.method, "POST");
+    assert_eq!(req.path, path);
+    assert_eq!(req.query, None);
+    assert_eq!(req.header("api-key"), Some(kraken_mock::API_KEY));
+    assert!(req.header("api-sign").is_some());
+    assert_eq!(req.header("content-type"), Some(content_type));
+    match req.auth {
+        Ok(kraken_mock::Auth::ApiKey { nonce }) => nonce,
+        other => panic!("the mock did not accept the signature: {other:?}"),
+    }
+}
+
+/// Asserts the last request was a signed form POST whose body is exactly
+/// `nonce=<n>&<params>` (`params` already url-encoded; may be empty).
+pub fn assert_signed_form(mock: &MockKraken, path: &str, params: &str) {
+    let nonce = signed_nonce(
+        mock,
+        path,
+        "application/x-www-form-urlencoded; charset=utf-8",
+    );
+    let expected = if params.is_empty() {
+        format!("nonce={nonce}")
+    } else {
+        format!("nonce={nonce}&{params}")
+    };
+    assert_eq!(mock.last_request().unwrap().body_str(), expected);
+}
+
+/// Asserts the last request was a signed JSON POST whose body is exactly
+/// `{"nonce":"<n>",<fields>}` (`fields` may be empty).
+pub fn assert_signed_json(mock: &MockKraken, path: &str, fields: &str) {
+    let nonce = signed_nonce(mock, path, "application/json");
+    let expected = if fields.is_empty() {
+        format!(r#"{{"nonce":"{nonce}"}}"#)
+    } else {
+        format!(r#"{{"nonce":"{nonce}",{fields}}}"#)
+    };
+    assert_eq!(mock.last_request().unwrap().body_str(), expected);
+}
