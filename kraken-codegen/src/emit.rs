@@ -316,6 +316,62 @@ fn emit_struct(s: &StructDef) -> TokenStream {
     }
 }
 
+/// The builder half shared by request types and input structs: the derives
+/// that depend on it, `new(required…)` and one chainable setter per optional
+/// field.
+struct Builder {
+    derive_default: TokenStream,
+    new_fn: TokenStream,
+    setters: Vec<TokenStream>,
+}
+
+fn builder(codes: &[ParamCode], new_doc: &str) -> Builder {
+    let req: Vec<&ParamCode> = codes.iter().filter(|p| p.required).collect();
+    let req_args = req.iter().map(|p| {
+        let (f, a) = (&p.field, &p.arg);
+        quote!(#f: #a)
+    });
+    let inits = codes.iter().map(|p| {
+        let f = &p.field;
+        match (p.required, p.convert) {
+            (false, _) => quote!(#f: None,),
+            (true, Convert::Identity) => quote!(#f,),
+            (true, other) => {
+                let c = other.apply(f);
+                quote!(#f: #c,)
+            }
+        }
+    });
+    let (derive_default, body) = if req.is_empty() {
+        (quote!(Default,), quote!(Self::default()))
+    } else {
+        (quote!(), quote!(Self { #(#inits)* }))
+    };
+    let setters = codes
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| {
+            let (f, d, a) = (&p.field, &p.doc, &p.arg);
+            let c = p.convert.apply(&ident("value"));
+            quote! {
+                #d
+                pub fn #f(mut self, value: #a) -> Self {
+                    self.#f = Some(#c);
+                    self
+                }
+            }
+        })
+        .collect();
+    Builder {
+        derive_default,
+        new_fn: quote! {
+            #[doc = #new_doc]
+            pub fn new(#(#req_args),*) -> Self { #body }
+        },
+        setters,
+    }
+}
+
 /// A request-side object, sent as JSON inside a parameter: `new(required…)`,
 /// setters, serde serialization and the same checks as parameters.
 fn emit_input_struct(s: &StructDef, kinds: &Kinds) -> TokenStream {
@@ -350,33 +406,14 @@ fn emit_input_struct(s: &StructDef, kinds: &Kinds) -> TokenStream {
             quote!(#d #attrs pub #f: Option<#t>,)
         }
     });
-    let req: Vec<&ParamCode> = codes.iter().filter(|p| p.required).collect();
-    let req_args = req.iter().map(|p| {
-        let (f, a) = (&p.field, &p.arg);
-        quote!(#f: #a)
-    });
-    let inits = codes.iter().map(|p| {
-        let f = &p.field;
-        match (p.required, p.convert) {
-            (false, _) => quote!(#f: None,),
-            (true, Convert::Identity) => quote!(#f,),
-            (true, other) => {
-                let c = other.apply(f);
-                quote!(#f: #c,)
-            }
-        }
-    });
-    let setters = codes.iter().filter(|p| !p.required).map(|p| {
-        let (f, d, a) = (&p.field, &p.doc, &p.arg);
-        let c = p.convert.apply(&ident("value"));
-        quote! {
-            #d
-            pub fn #f(mut self, value: #a) -> Self {
-                self.#f = Some(#c);
-                self
-            }
-        }
-    });
+    let Builder {
+        derive_default,
+        new_fn,
+        setters,
+    } = builder(
+        &codes,
+        " A value with its required fields; set the rest with the chainable setters.",
+    );
     let unused = if codes.iter().all(|p| p.check.is_empty()) {
         quote!(let _ = endpoint;)
     } else {
@@ -392,16 +429,6 @@ fn emit_input_struct(s: &StructDef, kinds: &Kinds) -> TokenStream {
             quote! { if let Some(v) = &self.#f { #check } }
         }
     });
-    let derive_default = if req.is_empty() {
-        quote!(Default,)
-    } else {
-        quote!()
-    };
-    let new_body = if req.is_empty() {
-        quote!(Self::default())
-    } else {
-        quote!(Self { #(#inits)* })
-    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize)]
@@ -409,8 +436,7 @@ fn emit_input_struct(s: &StructDef, kinds: &Kinds) -> TokenStream {
         pub struct #name { #(#fields)* }
 
         impl #name {
-            /// A value with its required fields; set the rest with the chainable setters.
-            pub fn new(#(#req_args),*) -> Self { #new_body }
+            #new_fn
             #(#setters)*
         }
 
@@ -717,39 +743,24 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
             quote!(#d pub #f: Option<#t>,)
         }
     });
-    let req: Vec<&ParamCode> = params.iter().filter(|p| p.required).collect();
-    let req_args = req.iter().map(|p| {
+    let req_names: Vec<&Ident> = params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| &p.field)
+        .collect();
+    let req_args = params.iter().filter(|p| p.required).map(|p| {
         let (f, a) = (&p.field, &p.arg);
         quote!(#f: #a)
     });
-    let req_args2 = req_args.clone();
-    let req_names: Vec<&Ident> = req.iter().map(|p| &p.field).collect();
-    let inits = params.iter().map(|p| {
-        let f = &p.field;
-        if p.required {
-            match p.convert {
-                Convert::Identity => quote!(#f,),
-                other => {
-                    let c = other.apply(f);
-                    quote!(#f: #c,)
-                }
-            }
-        } else {
-            quote!(#f: None,)
-        }
-    });
+    let Builder {
+        derive_default,
+        new_fn,
+        setters,
+    } = builder(
+        &params,
+        " A request with its required parameters; set the rest with the chainable setters.",
+    );
     let opt: Vec<&ParamCode> = params.iter().filter(|p| !p.required).collect();
-    let setters = opt.iter().map(|p| {
-        let (f, d, a) = (&p.field, &p.doc, &p.arg);
-        let c = p.convert.apply(&ident("value"));
-        quote! {
-            #d
-            pub fn #f(mut self, value: #a) -> Self {
-                self.#f = Some(#c);
-                self
-            }
-        }
-    });
     let call_setters = opt.iter().map(|p| {
         let (f, d, a) = (&p.field, &p.doc, &p.arg);
         quote! {
@@ -789,16 +800,6 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
             }
         }
     });
-    let derive_default = if req.is_empty() {
-        quote!(Default,)
-    } else {
-        quote!()
-    };
-    let new_body = if req.is_empty() {
-        quote!(Self::default())
-    } else {
-        quote!(Self { #(#inits)* })
-    };
     let call_impl = if opt.is_empty() {
         quote!()
     } else {
@@ -821,8 +822,7 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
         pub struct #request { #(#fields)* }
 
         impl #request {
-            /// A request with its required parameters; set the rest with the chainable setters.
-            pub fn new(#(#req_args),*) -> Self { #new_body }
+            #new_fn
             #(#setters)*
         }
 
@@ -852,7 +852,7 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
 
         impl crate::SpotClient {
             #method_doc
-            pub fn #method(&self, #(#req_args2),*) -> crate::Call<'_, #request> {
+            pub fn #method(&self, #(#req_args),*) -> crate::Call<'_, #request> {
                 self.call(#request::new(#(#req_names),*))
             }
         }
