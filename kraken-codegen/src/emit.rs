@@ -83,12 +83,22 @@ pub fn emit(spec: &Spec) -> Vec<(String, String)> {
             quote!(crate::EndpointInfo::of::<#module::#request>(#kraken))
         })
     });
+    let skipped = spec.files.iter().flat_map(|f| &f.structs).flat_map(|s| {
+        s.skipped.iter().map(move |k| {
+            let (name, key) = (&s.name, &k.name);
+            quote!((#name, #key))
+        })
+    });
     let tokens = quote! {
         #( #docs pub mod #mods; )*
         #( pub use #mods2::*; )*
 
         /// Every endpoint in the spec, in spec order.
         pub const ENDPOINTS: &[crate::EndpointInfo] = &[ #(#rows),* ];
+
+        /// Response keys the spec deliberately leaves unmodelled, as (struct, key); each
+        /// struct's docs give the reason. Decoding ignores them; the strict fixture test allows them.
+        pub const SKIPPED_RESPONSE_KEYS: &[(&str, &str)] = &[ #(#skipped),* ];
     };
     out.push((
         "mod.rs".into(),
