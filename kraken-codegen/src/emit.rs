@@ -562,6 +562,14 @@ fn param_code(p: &ParamSpec, kinds: &Kinds, endpoint: &TokenStream) -> ParamCode
                 quote!(*v),
             )
         }
+        // A credential (an OAuth code or refresh token): redacted in Debug output.
+        Type::Secret => (
+            quote!(crate::Secret),
+            quote!(impl Into<String>),
+            Convert::SecretFrom,
+            quote!(crate::validate::non_empty(#endpoint, #wire, v.expose())?;),
+            quote!(v.expose()),
+        ),
         Type::Scalar(Scalar::Bool) => (
             quote!(bool),
             quote!(bool),
@@ -649,6 +657,7 @@ enum Convert {
     Identity,
     Into,
     CollectInto,
+    SecretFrom,
 }
 
 impl Convert {
@@ -657,6 +666,7 @@ impl Convert {
             Convert::Identity => quote!(#value),
             Convert::Into => quote!(#value.into()),
             Convert::CollectInto => quote!(#value.into_iter().map(Into::into).collect()),
+            Convert::SecretFrom => quote!(crate::Secret::from(#value.into())),
         }
     }
 }

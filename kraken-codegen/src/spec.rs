@@ -361,7 +361,9 @@ pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
 /// lists need a JSON body.
 fn is_param_type(ty: &Type, kind_of: &dyn Fn(&str) -> Option<Kind>, json: bool) -> bool {
     match ty {
-        Type::Scalar(Scalar::String | Scalar::Int | Scalar::Bool) | Type::Amount => true,
+        Type::Scalar(Scalar::String | Scalar::Int | Scalar::Bool) | Type::Amount | Type::Secret => {
+            true
+        }
         Type::Named(n) => {
             kind_of(n) == Some(Kind::Enum) || (json && kind_of(n) == Some(Kind::InputStruct))
         }

@@ -194,6 +194,12 @@ impl From<&str> for Secret {
     }
 }
 
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

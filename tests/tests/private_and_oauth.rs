@@ -423,3 +423,20 @@ async fn oauth_user_info_uses_the_bearer_token() {
     assert_eq!(user.iban.as_deref(), Some("AA12 N84G 3KLP XH2Q"));
     assert_lossless("OAuth_UserInfo.schema-derived.json", &user);
 }
+
+#[tokio::test]
+async fn oauth_credentials_in_requests_are_redacted_in_debug() {
+    let (mock, client) = setup().await;
+    serve(&mock, "/oauth/token", "OAuth_Token.json");
+    let call = client
+        .get_oauth_access_token("refresh_token")
+        .refresh_token("tGzv3JOkF0XG5Qx2TlKWIA");
+    let shown = format!("{call:?}");
+    assert!(!shown.contains("tGzv3JOkF0XG5Qx2TlKWIA"), "{shown}");
+    call.await.unwrap();
+    // The value itself still goes on the wire.
+    assert_eq!(
+        mock.last_request().unwrap().body_str(),
+        "grant_type=refresh_token&refresh_token=tGzv3JOkF0XG5Qx2TlKWIA"
+    );
+}

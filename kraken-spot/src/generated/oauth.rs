@@ -472,11 +472,11 @@ pub struct GetOauthAccessTokenRequest {
     /// The grant being exchanged.
     pub grant_type: super::GrantType,
     /// The authorization code (with `authorization_code`).
-    pub code: Option<String>,
+    pub code: Option<crate::Secret>,
     /// The redirect URI used to get the code (with `authorization_code`).
     pub redirect_uri: Option<String>,
     /// The refresh token (with `refresh_token`).
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<crate::Secret>,
 }
 impl GetOauthAccessTokenRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -490,7 +490,7 @@ impl GetOauthAccessTokenRequest {
     }
     /// The authorization code (with `authorization_code`).
     pub fn code(mut self, value: impl Into<String>) -> Self {
-        self.code = Some(value.into());
+        self.code = Some(crate::Secret::from(value.into()));
         self
     }
     /// The redirect URI used to get the code (with `authorization_code`).
@@ -500,7 +500,7 @@ impl GetOauthAccessTokenRequest {
     }
     /// The refresh token (with `refresh_token`).
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
-        self.refresh_token = Some(value.into());
+        self.refresh_token = Some(crate::Secret::from(value.into()));
         self
     }
 }
@@ -521,16 +521,16 @@ impl crate::Endpoint for GetOauthAccessTokenRequest {
             params.push("grant_type", v.as_str());
         }
         if let Some(v) = &self.code {
-            crate::validate::non_empty(Self::NAME, "code", v)?;
-            params.push("code", v.as_str());
+            crate::validate::non_empty(Self::NAME, "code", v.expose())?;
+            params.push("code", v.expose());
         }
         if let Some(v) = &self.redirect_uri {
             crate::validate::non_empty(Self::NAME, "redirect_uri", v)?;
             params.push("redirect_uri", v.as_str());
         }
         if let Some(v) = &self.refresh_token {
-            crate::validate::non_empty(Self::NAME, "refresh_token", v)?;
-            params.push("refresh_token", v.as_str());
+            crate::validate::non_empty(Self::NAME, "refresh_token", v.expose())?;
+            params.push("refresh_token", v.expose());
         }
         Ok(params)
     }
