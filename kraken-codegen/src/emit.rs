@@ -835,6 +835,26 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
         quote!(let mut params = crate::Params::new();)
     };
 
+    let require_one = if e.require_one_of.is_empty() {
+        quote!()
+    } else {
+        let set = params
+            .iter()
+            .zip(&e.params)
+            .filter(|(_, d)| e.require_one_of.contains(&d.name))
+            .map(|(p, _)| {
+                let f = &p.field;
+                quote!(self.#f.is_some())
+            });
+        let names: Vec<String> = e.require_one_of.iter().map(|n| format!("`{n}`")).collect();
+        let reason = format!("set one of {}", names.join(", "));
+        let first = &e.require_one_of[0];
+        quote! {
+            if !(#(#set)||*) {
+                return Err(crate::validate::invalid(Self::NAME, #first, #reason.into()));
+            }
+        }
+    };
     quote! {
         #request_doc
         #[derive(Debug, Clone, PartialEq, #derive_default)]
@@ -858,6 +878,7 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
 
             fn params(&self) -> Result<crate::Params, crate::Error> {
                 #(#group_checks)*
+                #require_one
                 #params_mut
                 #(#pushes)*
                 Ok(params)

@@ -132,6 +132,10 @@ pub struct EndpointDef {
     pub doc: String,
     #[serde(default)]
     pub params: Vec<ParamDef>,
+    /// Optional params (wire names) of which at least one must be set
+    /// (AmendOrder: `txid` or `cl_ord_id`).
+    #[serde(default)]
+    pub require_one_of: Vec<String>,
     pub response: String,
 }
 

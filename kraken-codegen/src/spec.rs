@@ -292,6 +292,18 @@ pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
                 }
                 Err(err) => errors.push(format!("{at}: response: {err}")),
             }
+            for name in &e.require_one_of {
+                if !e.params.iter().any(|p| &p.name == name && !p.required) {
+                    errors.push(format!(
+                        "{at}: require_one_of names `{name}`, which is not an optional param"
+                    ));
+                }
+            }
+            if e.require_one_of.len() == 1 {
+                errors.push(format!(
+                    "{at}: require_one_of needs two or more params (or make the one required)"
+                ));
+            }
             let mut seen = BTreeSet::new();
             for p in &e.params {
                 let pat = format!("{at}: param `{}`", p.name);

@@ -86,7 +86,7 @@ endpoints:
 }
 
 #[test]
-fn emits_input_structs_groups_and_either() {
+fn emits_input_structs_groups_require_one_of_and_either() {
     let yaml = r#"
 doc: Nested parameters and alternative shapes.
 structs:
@@ -113,6 +113,8 @@ endpoints:
       - {name: orders, type: list<Leg>, required: true, doc: The orders.}
       - {name: pair, type: string, group: pair, doc: Pairs as text.}
       - {name: pair, rust: pair_objects, type: list<Leg>, group: pair, doc: Pairs as objects.}
+      - {name: txid, type: string, doc: An order id.}
+    require_one_of: [pair, txid]
     response: "either<map<Position>, list<Position>>"
 "#;
     insta::assert_snapshot!(generate(yaml).unwrap());
@@ -184,6 +186,18 @@ fn rejects_a_type_it_cannot_resolve() {
     assert_eq!(
         err,
         "spec/demo.yaml: endpoint `place_thing`: param `volume`: `float` is not a type"
+    );
+}
+
+#[test]
+fn rejects_require_one_of_naming_a_missing_or_required_param() {
+    let err = error_of(&ENDPOINT.replace(
+        "    response: Placed",
+        "    require_one_of: [count, nope]\n    response: Placed",
+    ));
+    assert_eq!(
+        err,
+        "spec/demo.yaml: endpoint `place_thing`: require_one_of names `nope`, which is not an optional param"
     );
 }
 

@@ -390,3 +390,36 @@ async fn cancel_batch_orders_every_parameter_and_every_fixture() {
     assert_eq!(cancelled.count, 2);
     assert_lossless("CancelOrderBatch.kraken-async-rs.json", &cancelled);
 }
+
+#[tokio::test]
+async fn calls_that_need_an_order_id_refuse_to_go_without_one() {
+    let (mock, client) = setup().await;
+    let err = client.amend_order().limit_price("100").await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid parameter `txid` for amend_order: set one of `txid`, `cl_ord_id`"
+    );
+    let err = client.cancel_order().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidParam {
+                endpoint: "cancel_order",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = client.cancel_batch_orders().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidParam {
+                endpoint: "cancel_batch_orders",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(mock.requests().is_empty(), "nothing was sent");
+}

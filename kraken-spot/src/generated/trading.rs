@@ -905,6 +905,15 @@ impl crate::Endpoint for AmendOrderRequest {
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
+        if !(self.txid.is_some() || self.cl_ord_id.is_some()) {
+            return Err(
+                crate::validate::invalid(
+                    Self::NAME,
+                    "txid",
+                    "set one of `txid`, `cl_ord_id`".into(),
+                ),
+            );
+        }
         let mut params = crate::Params::new();
         if let Some(v) = &self.txid {
             crate::validate::non_empty(Self::NAME, "txid", v)?;
@@ -1279,6 +1288,15 @@ impl crate::Endpoint for CancelOrderRequest {
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
+        if !(self.txid.is_some() || self.cl_ord_id.is_some()) {
+            return Err(
+                crate::validate::invalid(
+                    Self::NAME,
+                    "txid",
+                    "set one of `txid`, `cl_ord_id`".into(),
+                ),
+            );
+        }
         let mut params = crate::Params::new();
         if let Some(v) = &self.txid {
             crate::validate::non_empty(Self::NAME, "txid", v)?;
@@ -1501,6 +1519,15 @@ impl crate::Endpoint for CancelBatchOrdersRequest {
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
+        if !(self.orders.is_some() || self.cl_ord_ids.is_some()) {
+            return Err(
+                crate::validate::invalid(
+                    Self::NAME,
+                    "orders",
+                    "set one of `orders`, `cl_ord_ids`".into(),
+                ),
+            );
+        }
         let mut params = crate::Params::new();
         if let Some(v) = &self.orders {
             crate::validate::not_empty_list(Self::NAME, "orders", v)?;
