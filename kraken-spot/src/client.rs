@@ -282,6 +282,12 @@ impl SpotClient {
 
         let mut builder = inner.http.request(method, url);
         for (name, value) in headers {
+            // Every header added here carries a credential: marked sensitive so
+            // HTTP-layer logging never prints it, and never quoted in errors.
+            let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
+                Error::InvalidConfig(format!("the credential for the `{name}` header contains characters a header cannot carry"))
+            })?;
+            value.set_sensitive(true);
             builder = builder.header(name, value);
         }
         if let Some((bytes, content_type)) = body {

@@ -440,3 +440,17 @@ async fn oauth_credentials_in_requests_are_redacted_in_debug() {
         "grant_type=refresh_token&refresh_token=tGzv3JOkF0XG5Qx2TlKWIA"
     );
 }
+
+#[tokio::test]
+async fn a_credential_that_cannot_be_a_header_is_a_typed_error_that_does_not_echo_it() {
+    let mock = MockKraken::start().await;
+    let client = SpotClient::builder()
+        .base_url(mock.base_url())
+        .oauth_access_token("tok\nen-s3cret")
+        .build()
+        .unwrap();
+    let err = client.get_oauth_user_info().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidConfig(_)), "{err}");
+    assert!(!format!("{err} {err:?}").contains("s3cret"));
+    assert!(mock.requests().is_empty());
+}
