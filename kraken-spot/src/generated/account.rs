@@ -1587,7 +1587,7 @@ impl crate::Endpoint for GetClosedOrdersRequest {
     const PATH: &'static str = "/0/private/ClosedOrders";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 1;
+    const COST: u32 = 2;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
@@ -1692,7 +1692,7 @@ impl crate::Call<'_, GetClosedOrdersRequest> {
 impl crate::SpotClient {
     /// Get closed (filled or cancelled) orders, 50 at a time, most recent first.
     ///
-    /// `POST /0/private/ClosedOrders` (Kraken `ClosedOrders`), API-key signed, rate-limit cost 1.
+    /// `POST /0/private/ClosedOrders` (Kraken `ClosedOrders`), API-key signed, rate-limit cost 2.
     pub fn get_closed_orders(&self) -> crate::Call<'_, GetClosedOrdersRequest> {
         self.call(GetClosedOrdersRequest::new())
     }
@@ -2121,7 +2121,7 @@ impl crate::Endpoint for GetTradesRequest {
     const PATH: &'static str = "/0/private/QueryTrades";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 1;
+    const COST: u32 = 2;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
@@ -2167,7 +2167,7 @@ impl crate::Call<'_, GetTradesRequest> {
 impl crate::SpotClient {
     /// Get specific trades, keyed by trade txid.
     ///
-    /// `POST /0/private/QueryTrades` (Kraken `QueryTrades`), API-key signed, rate-limit cost 1.
+    /// `POST /0/private/QueryTrades` (Kraken `QueryTrades`), API-key signed, rate-limit cost 2.
     pub fn get_trades(
         &self,
         txid: impl Into<String>,

@@ -2,8 +2,8 @@
 // generator, then run `cargo xtask codegen`.
 
 //! Placing, amending and cancelling orders.
-//! AddOrder, AmendOrder, EditOrder and the cancels count against the per-pair trading limiter,
-//! not the REST call counter, so their cost here is 0.
+//! Every order call also counts against Kraken's per-pair trading limiter. Of the REST call
+//! counter, Kraken exempts only AddOrder and CancelOrder (cost 0 here); the others cost 1.
 
 /// The result of placing (or validating) an order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -902,7 +902,7 @@ impl crate::Endpoint for AmendOrderRequest {
     const PATH: &'static str = "/0/private/AmendOrder";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 0;
+    const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         if !(self.txid.is_some() || self.cl_ord_id.is_some()) {
@@ -1009,7 +1009,7 @@ impl crate::SpotClient {
     /// Amend an open order in place: its ids and (unless the price changes) its queue priority are kept.
     /// Identify it by `txid` or `cl_ord_id`.
     ///
-    /// `POST /0/private/AmendOrder` (Kraken `AmendOrder`), API-key signed, rate-limit cost 0.
+    /// `POST /0/private/AmendOrder` (Kraken `AmendOrder`), API-key signed, rate-limit cost 1.
     pub fn amend_order(&self) -> crate::Call<'_, AmendOrderRequest> {
         self.call(AmendOrderRequest::new())
     }
@@ -1122,7 +1122,7 @@ impl crate::Endpoint for EditOrderRequest {
     const PATH: &'static str = "/0/private/EditOrder";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 0;
+    const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
@@ -1244,7 +1244,7 @@ impl crate::SpotClient {
     /// Edit a live order: the original is cancelled and a new order with a new txid is placed
     /// (queue priority is lost; prefer `amend_order`).
     ///
-    /// `POST /0/private/EditOrder` (Kraken `EditOrder`), API-key signed, rate-limit cost 0.
+    /// `POST /0/private/EditOrder` (Kraken `EditOrder`), API-key signed, rate-limit cost 1.
     pub fn edit_order(
         &self,
         txid: impl Into<String>,
@@ -1401,7 +1401,7 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
     const PATH: &'static str = "/0/private/AddOrderBatch";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Json;
-    const COST: u32 = 0;
+    const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
@@ -1472,7 +1472,7 @@ impl crate::SpotClient {
     /// Place 2 to 15 orders for one pair at once. The whole batch is validated first: if one order
     /// fails validation, none is placed. With `validate(true)` Kraken only checks the batch.
     ///
-    /// `POST /0/private/AddOrderBatch` (Kraken `AddOrderBatch`), API-key signed, rate-limit cost 0.
+    /// `POST /0/private/AddOrderBatch` (Kraken `AddOrderBatch`), API-key signed, rate-limit cost 1.
     pub fn submit_batch_orders(
         &self,
         orders: impl IntoIterator<Item = impl Into<super::BatchOrder>>,
@@ -1516,7 +1516,7 @@ impl crate::Endpoint for CancelBatchOrdersRequest {
     const PATH: &'static str = "/0/private/CancelOrderBatch";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Json;
-    const COST: u32 = 0;
+    const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         if !(self.orders.is_some() || self.cl_ord_ids.is_some()) {
@@ -1574,7 +1574,7 @@ impl crate::Call<'_, CancelBatchOrdersRequest> {
 impl crate::SpotClient {
     /// Cancel up to 50 open orders at once, by txid, userref or client order id.
     ///
-    /// `POST /0/private/CancelOrderBatch` (Kraken `CancelOrderBatch`), API-key signed, rate-limit cost 0.
+    /// `POST /0/private/CancelOrderBatch` (Kraken `CancelOrderBatch`), API-key signed, rate-limit cost 1.
     pub fn cancel_batch_orders(&self) -> crate::Call<'_, CancelBatchOrdersRequest> {
         self.call(CancelBatchOrdersRequest::new())
     }
@@ -1596,7 +1596,7 @@ impl crate::Endpoint for CancelAllOrdersRequest {
     const PATH: &'static str = "/0/private/CancelAll";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 0;
+    const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let params = crate::Params::new();
@@ -1620,7 +1620,7 @@ impl crate::Endpoint for CancelAllOrdersRequest {
 impl crate::SpotClient {
     /// Cancel all open orders.
     ///
-    /// `POST /0/private/CancelAll` (Kraken `CancelAll`), API-key signed, rate-limit cost 0.
+    /// `POST /0/private/CancelAll` (Kraken `CancelAll`), API-key signed, rate-limit cost 1.
     pub fn cancel_all_orders(&self) -> crate::Call<'_, CancelAllOrdersRequest> {
         self.call(CancelAllOrdersRequest::new())
     }
@@ -1649,7 +1649,7 @@ impl crate::Endpoint for CancelAllOrdersAfterRequest {
     const PATH: &'static str = "/0/private/CancelAllOrdersAfter";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 0;
+    const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
@@ -1679,7 +1679,7 @@ impl crate::SpotClient {
     /// Dead man's switch: cancel all orders after `timeout` seconds unless called again.
     /// Call it every 15 to 30 seconds with a timeout of about 60; `0` disables the timer.
     ///
-    /// `POST /0/private/CancelAllOrdersAfter` (Kraken `CancelAllOrdersAfter`), API-key signed, rate-limit cost 0.
+    /// `POST /0/private/CancelAllOrdersAfter` (Kraken `CancelAllOrdersAfter`), API-key signed, rate-limit cost 1.
     pub fn cancel_all_orders_after(
         &self,
         timeout: i64,
