@@ -213,10 +213,12 @@ pub struct EndpointInfo {
 pub type DecodeToJson = fn(u16, Option<&str>, &[u8]) -> Result<String, Error>;
 
 impl EndpointInfo {
-    /// The registry row of endpoint `E`.
+    /// The registry row of endpoint `E`. Its bounds make every listed
+    /// endpoint's response `Debug`, `Clone`, `Serialize` and `Deserialize`,
+    /// checked at compile time.
     pub const fn of<E: Endpoint>(kraken: &'static str) -> Self
     where
-        E::Response: serde::Serialize,
+        E::Response: serde::Serialize + serde::de::DeserializeOwned + Clone + std::fmt::Debug,
     {
         EndpointInfo {
             name: E::NAME,

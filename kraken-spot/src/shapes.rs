@@ -97,6 +97,12 @@ impl<'de, A: Lenient<'de>, B: Lenient<'de>> Lenient<'de> for Either<A, B> {
     }
 }
 
+impl<'de, A: Lenient<'de>, B: Lenient<'de>> Deserialize<'de> for Either<A, B> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::lenient(d)
+    }
+}
+
 /// A price or volume parameter. It takes a `&str` unchanged, so Kraken's
 /// relative forms (`+1.5`, `-2%`, `#5`) pass through, or an exact
 /// [`Decimal`]. It is checked before sending.
@@ -241,6 +247,9 @@ mod tests {
         let limit: Either<Decimal, bool> = crate::de::from_json_lenient("false").unwrap();
         assert_eq!(limit, Either::Second(false));
         assert_eq!(serde_json::to_string(&limit).unwrap(), "false");
+        // Also an ordinary serde type, so a decoded response can be read back.
+        let back: MapOrList = serde_json::from_str(r#"["2"]"#).unwrap();
+        assert_eq!(back, Either::Second(vec![Decimal::from(2)]));
     }
 
     #[test]
