@@ -31,7 +31,7 @@ fn rust_type(ty: &Type) -> TokenStream {
         Type::Scalar(Scalar::Decimal | Scalar::Time) => quote!(::rust_decimal::Decimal),
         Type::Amount => quote!(crate::Amount),
         Type::Secret => quote!(crate::Secret),
-        Type::Json => quote!(::serde_json::Value),
+        Type::Json => quote!(crate::RawJson),
         Type::Bytes => quote!(Vec<u8>),
         Type::List(t) | Type::Csv(t) => {
             let t = rust_type(t);

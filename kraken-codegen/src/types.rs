@@ -27,7 +27,7 @@ pub enum Type {
     Amount,
     /// A secret string in a response, redacted in `Debug`.
     Secret,
-    /// Untyped JSON, for values Kraken documents as "any".
+    /// Untyped JSON kept as its exact text, for values Kraken documents only loosely.
     Json,
     /// A raw body (a zip file).
     Bytes,

@@ -291,7 +291,7 @@ macro_rules! lenient_via_serde {
     };
 }
 
-lenient_via_serde!(serde_json::Value);
+lenient_via_serde!(crate::RawJson);
 lenient_via_serde!(crate::Secret);
 
 impl<'de> Lenient<'de> for &'de RawValue {

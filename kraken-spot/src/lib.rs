@@ -42,4 +42,4 @@ pub use error::{Error, KrakenError};
 pub use generated::*;
 pub use ratelimit::{RateLimitTier, RetryPolicy};
 pub use rust_decimal::Decimal;
-pub use shapes::{Amount, Either, Secret, WithLast};
+pub use shapes::{Amount, Either, RawJson, Secret, WithLast};

@@ -103,6 +103,32 @@ impl<'de, A: Lenient<'de>, B: Lenient<'de>> Deserialize<'de> for Either<A, B> {
     }
 }
 
+/// JSON that Kraken documents only loosely (an undocumented page shape, a
+/// new field), kept as the exact text it sent: numbers keep every digit,
+/// which a `serde_json::Value` would round through `f64`. Read it with
+/// [`RawJson::parse`] once its shape is known.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawJson(Box<RawValue>);
+
+impl RawJson {
+    /// The JSON text, exactly as received.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Decodes the text as `T`.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
 /// A price or volume parameter. It takes a `&str` unchanged, so Kraken's
 /// relative forms (`+1.5`, `-2%`, `#5`) pass through, or an exact
 /// [`Decimal`]. It is checked before sending.
@@ -250,6 +276,16 @@ mod tests {
         // Also an ordinary serde type, so a decoded response can be read back.
         let back: MapOrList = serde_json::from_str(r#"["2"]"#).unwrap();
         assert_eq!(back, Either::Second(vec![Decimal::from(2)]));
+    }
+
+    #[test]
+    fn raw_json_keeps_every_digit_and_parses_later() {
+        let text = r#"{"fee":0.12345678901234567890,"next_cursor":"abc"}"#;
+        let raw: RawJson = crate::de::from_json_lenient(text).unwrap();
+        assert_eq!(raw.get(), text);
+        assert_eq!(serde_json::to_string(&raw).unwrap(), text);
+        let cursor: IndexMap<String, serde_json::Value> = raw.parse().unwrap();
+        assert_eq!(cursor["next_cursor"], "abc");
     }
 
     #[test]

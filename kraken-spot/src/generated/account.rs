@@ -741,7 +741,7 @@ pub struct TradeVolume {
     pub fees_maker: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
     /// Full per-pair fee schedules (with `fee_schedule`, added June 2026).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schedules: Option<::serde_json::Value>,
+    pub schedules: Option<crate::RawJson>,
 }
 crate::lenient_via_serde!(TradeVolume);
 /// One pair's fee tier.

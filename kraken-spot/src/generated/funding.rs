@@ -1183,7 +1183,7 @@ impl GetWithdrawalsStatusRequest {
     }
 }
 impl crate::Endpoint for GetWithdrawalsStatusRequest {
-    type Response = crate::Either<Vec<super::Withdrawal>, ::serde_json::Value>;
+    type Response = crate::Either<Vec<super::Withdrawal>, crate::RawJson>;
     const NAME: &'static str = "get_withdrawals_status";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/WithdrawStatus";
