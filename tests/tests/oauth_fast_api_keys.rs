@@ -4,32 +4,8 @@
 
 mod common;
 
-use common::{assert_lossless, dec, serve, setup};
-use kraken_mock::{Auth, MockKraken};
+use common::{assert_bearer, assert_lossless, dec, serve, setup};
 use kraken_spot::{Decimal, Error, FastApiKeyPermissionsInput};
-
-/// Asserts the last request: `method` to `path` with the mock's Bearer token,
-/// no API-key headers, no query, and exactly `json` as its body (`None`: no body).
-fn assert_bearer(mock: &MockKraken, method: &str, path: &str, json: Option<&str>) {
-    let req = mock.last_request().expect("a request reached the mock");
-    assert_eq!(
-        (req.method.as_str(), req.path.as_str(), req.query.as_deref()),
-        (method, path, None)
-    );
-    assert_eq!(req.auth, Ok(Auth::Bearer));
-    assert_eq!(
-        req.header("authorization"),
-        Some("Bearer mock-access-token")
-    );
-    assert!(req.header("api-key").is_none() && req.header("api-sign").is_none());
-    match json {
-        Some(json) => {
-            assert_eq!(req.header("content-type"), Some("application/json"));
-            assert_eq!(req.body_str(), json);
-        }
-        None => assert!(req.body.is_empty(), "{:?}", req.body_str()),
-    }
-}
 
 fn every_permission() -> FastApiKeyPermissionsInput {
     FastApiKeyPermissionsInput::new()

@@ -408,17 +408,7 @@ async fn oauth_user_info_uses_the_bearer_token() {
         "OAuth_UserInfo.schema-derived.json",
     );
     let user = client.get_oauth_user_info().await.unwrap();
-    let req = mock.last_request().unwrap();
-    assert_eq!(
-        (req.method.as_str(), req.path.as_str(), req.query.as_deref()),
-        ("GET", "/oauth/userinfo", None)
-    );
-    assert_eq!(req.auth, Ok(Auth::Bearer));
-    assert_eq!(
-        req.header("authorization"),
-        Some("Bearer mock-access-token")
-    );
-    assert!(req.body.is_empty());
+    common::assert_bearer(&mock, "GET", "/oauth/userinfo", None);
     assert_eq!(user.email, "user@example.com");
     assert_eq!(user.iban.as_deref(), Some("AA12 N84G 3KLP XH2Q"));
     assert_lossless("OAuth_UserInfo.schema-derived.json", &user);
