@@ -26,8 +26,9 @@ pub struct SpotClient {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    api: Option<ApiCredentials>,
-    oauth_client: Option<OAuthClient>,
+    /// Shared, not copied, by clients made with `with_oauth_access_token`.
+    api: Option<Arc<ApiCredentials>>,
+    oauth_client: Option<Arc<OAuthClient>>,
     oauth_token: Option<SecretString>,
     otp: Option<SecretString>,
     nonce: Arc<NonceGenerator>,
@@ -88,13 +89,8 @@ impl SpotClient {
             inner: Arc::new(Inner {
                 http: inner.http.clone(),
                 base_url: inner.base_url.clone(),
-                api: inner.api.as_ref().map(|a| ApiCredentials {
-                    key: a.key.clone(),
-                    secret: SecretBox::new(a.secret.expose_secret().into()),
-                }),
-                oauth_client: inner.oauth_client.as_ref().map(|c| OAuthClient {
-                    basic: c.basic.clone(),
-                }),
+                api: inner.api.clone(),
+                oauth_client: inner.oauth_client.clone(),
                 oauth_token: Some(SecretString::from(token.into())),
                 otp: inner.otp.clone(),
                 nonce: Arc::clone(&inner.nonce),
@@ -453,10 +449,10 @@ impl SpotClientBuilder {
                         encoded.len()
                     ))
                 })?;
-                Some(ApiCredentials {
+                Some(Arc::new(ApiCredentials {
                     key,
                     secret: SecretBox::new(decoded.into_boxed_slice()),
-                })
+                }))
             }
         };
 
@@ -470,9 +466,9 @@ impl SpotClientBuilder {
                 }
                 let basic =
                     STANDARD.encode(format!("{}:{}", id.expose_secret(), secret.expose_secret()));
-                Some(OAuthClient {
+                Some(Arc::new(OAuthClient {
                     basic: SecretString::from(basic),
-                })
+                }))
             }
         };
 
