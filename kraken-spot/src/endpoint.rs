@@ -54,6 +54,153 @@ pub enum Encoding {
     Json,
 }
 
+/// Whether a call only reads, or may change state (spec key `effect`).
+/// Reads are retried on any transient failure; writes only where the request
+/// cannot have acted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Effect {
+    /// Only reads: safe to send again.
+    Read,
+    /// Changes state (orders, cancels, withdrawals, transfers, keys, …).
+    Write,
+}
+
+/// A permission of a Kraken API key, as `GetApiKeyInfo` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Permission {
+    /// Funds: query.
+    QueryFunds,
+    /// Funds: deposit.
+    AddFunds,
+    /// Funds: withdraw.
+    WithdrawFunds,
+    /// Funds: Earn.
+    EarnFunds,
+    /// Orders and trades: query open orders and trades.
+    QueryOpenTrades,
+    /// Orders and trades: query closed orders and trades.
+    QueryClosedTrades,
+    /// Orders and trades: create and modify orders.
+    ModifyTrades,
+    /// Orders and trades: cancel and close orders.
+    CloseTrades,
+    /// Data: query ledger entries.
+    QueryLedger,
+    /// Data: export data.
+    ExportData,
+    /// WebSocket interface on.
+    CreateWsToken,
+    /// Withdrawal addresses: add.
+    AddWithdrawAddress,
+    /// Withdrawal addresses: update.
+    UpdateWithdrawAddress,
+}
+
+impl Permission {
+    /// Every permission.
+    pub const ALL: &'static [Permission] = &[
+        Permission::QueryFunds,
+        Permission::AddFunds,
+        Permission::WithdrawFunds,
+        Permission::EarnFunds,
+        Permission::QueryOpenTrades,
+        Permission::QueryClosedTrades,
+        Permission::ModifyTrades,
+        Permission::CloseTrades,
+        Permission::QueryLedger,
+        Permission::ExportData,
+        Permission::CreateWsToken,
+        Permission::AddWithdrawAddress,
+        Permission::UpdateWithdrawAddress,
+    ];
+
+    /// Kraken's name for it (`query-funds`, `modify-trades`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::QueryFunds => "query-funds",
+            Permission::AddFunds => "add-funds",
+            Permission::WithdrawFunds => "withdraw-funds",
+            Permission::EarnFunds => "earn-funds",
+            Permission::QueryOpenTrades => "query-open-trades",
+            Permission::QueryClosedTrades => "query-closed-trades",
+            Permission::ModifyTrades => "modify-trades",
+            Permission::CloseTrades => "close-trades",
+            Permission::QueryLedger => "query-ledger",
+            Permission::ExportData => "export-data",
+            Permission::CreateWsToken => "create-ws-token",
+            Permission::AddWithdrawAddress => "add-withdraw-address",
+            Permission::UpdateWithdrawAddress => "update-withdraw-address",
+        }
+    }
+
+    /// The permission Kraken names `name`, if it is one we know.
+    pub fn from_kraken(name: &str) -> Option<Permission> {
+        Permission::ALL.iter().copied().find(|p| p.as_str() == name)
+    }
+}
+
+/// The key permissions a call needs (spec key `permission`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Permissions {
+    /// No key permission (public, OAuth, `GetApiKeyInfo`).
+    None,
+    /// Any one of these.
+    AnyOf(&'static [Permission]),
+    /// Every one of these.
+    AllOf(&'static [Permission]),
+}
+
+/// A transaction on Kraken's per-pair trading counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TradingAction {
+    /// AddOrder: +1.
+    Add,
+    /// AmendOrder: +1 and a penalty by the order's age.
+    Amend,
+    /// EditOrder: +1 and a penalty by the order's age.
+    Edit,
+    /// CancelOrder: a penalty by the order's age.
+    Cancel,
+    /// CancelAll: a cancel penalty for every open order.
+    CancelAll,
+    /// AddOrderBatch: +n/2.
+    BatchAdd,
+    /// CancelOrderBatch: n cancel penalties.
+    BatchCancel,
+}
+
+/// How a call is charged on the per-pair trading counter (spec key
+/// `trading`): the transaction, and which parameters name the pair and the
+/// existing orders it touches (a text value, or a JSON list of ids or of
+/// objects holding one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TradingCharge {
+    /// The transaction.
+    pub action: TradingAction,
+    /// The parameter holding the pair, if the call names one.
+    pub pair: Option<&'static str>,
+    /// The parameters naming existing orders (txid, cl_ord_id, lists of them).
+    pub orders: &'static [&'static str],
+    /// The parameter holding the list of new orders (batch add), counted for n.
+    pub new_orders: Option<&'static str>,
+}
+
+/// Where an order-creating call carries its client order id (spec key
+/// `client_order_id`), so the runtime can give every order one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientOrderIdSlot {
+    /// The list parameter holding the orders (batch), or `None` for a plain parameter.
+    pub list: Option<&'static str>,
+    /// The id's field or parameter name (`cl_ord_id`).
+    pub field: &'static str,
+    /// Fields Kraken makes exclusive with it: when one is set, no id is generated.
+    pub exclusive_with: &'static [&'static str],
+}
+
 /// One parameter value as it goes on the wire.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -173,6 +320,14 @@ pub trait Endpoint: Send + Sync {
     const COST: u32;
     /// Whether responses carry secrets, so bodies are never quoted in errors.
     const SENSITIVE_RESPONSE: bool;
+    /// Whether the call only reads or changes state.
+    const EFFECT: Effect = Effect::Write;
+    /// The key permissions it needs.
+    const PERMISSIONS: Permissions = Permissions::None;
+    /// Its charge on the per-pair trading counter, if it has one.
+    const TRADING: Option<TradingCharge> = None;
+    /// Where it carries a client order id, if it places orders.
+    const CLIENT_ORDER_ID: Option<ClientOrderIdSlot> = None;
 
     /// Checks the parameters and lists them in wire order.
     fn params(&self) -> Result<Params, Error>;
@@ -204,6 +359,14 @@ pub struct EndpointInfo {
     pub encoding: Encoding,
     /// Its cost against the REST call counter.
     pub cost: u32,
+    /// Whether it only reads or changes state.
+    pub effect: Effect,
+    /// The key permissions it needs.
+    pub permissions: Permissions,
+    /// Its charge on the per-pair trading counter.
+    pub trading: Option<TradingCharge>,
+    /// Where it carries a client order id.
+    pub client_order_id: Option<ClientOrderIdSlot>,
     /// Decodes a response body and serializes the typed result back to JSON text.
     pub decode_to_json: DecodeToJson,
 }
@@ -228,6 +391,10 @@ impl EndpointInfo {
             auth: E::AUTH,
             encoding: E::ENCODING,
             cost: E::COST,
+            effect: E::EFFECT,
+            permissions: E::PERMISSIONS,
+            trading: E::TRADING,
+            client_order_id: E::CLIENT_ORDER_ID,
             decode_to_json: decode_to_json::<E>,
         }
     }

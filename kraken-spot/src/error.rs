@@ -144,3 +144,62 @@ impl fmt::Display for KrakenError {
 }
 
 impl std::error::Error for KrakenError {}
+
+/// What kind of failure an error is, in the categories Kraken's CLI uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The key, signature, nonce, permission or OAuth token was refused.
+    Auth,
+    /// A rate limit or throttle.
+    RateLimit,
+    /// The request did not get an answer: connection, timeout, transport.
+    Network,
+    /// The input was refused, locally or by Kraken.
+    Validation,
+    /// Kraken refused the request for a business reason (funds, margin, …).
+    Api,
+    /// Kraken's service is unavailable, busy or in a restricted mode.
+    Service,
+    /// The client configuration is unusable.
+    Config,
+    /// The answer was not the shape Kraken documents.
+    Parse,
+}
+
+/// One entry of Kraken's error catalogue (`spec/errors.yaml`, generated into
+/// [`crate::generated::errors::ERROR_CATALOGUE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorInfo {
+    /// The code, verbatim (`EOrder:Insufficient funds`).
+    pub code: &'static str,
+    /// Kraken's category: `General`, `API`, `Order`, …
+    pub category: &'static str,
+    /// The kind of failure.
+    pub kind: ErrorKind,
+    /// Whether a read may be retried after it (writes never are, except
+    /// after `EAPI:Invalid nonce`, which Kraken refuses unread).
+    pub retryable: bool,
+    /// What it means, from Kraken's docs.
+    pub meaning: &'static str,
+}
+
+impl ErrorInfo {
+    /// A catalogue entry (used by generated code).
+    pub const fn new(
+        code: &'static str,
+        category: &'static str,
+        kind: ErrorKind,
+        retryable: bool,
+        meaning: &'static str,
+    ) -> Self {
+        ErrorInfo {
+            code,
+            category,
+            kind,
+            retryable,
+            meaning,
+        }
+    }
+}

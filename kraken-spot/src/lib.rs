@@ -36,9 +36,10 @@ mod validate;
 
 pub use client::{DEFAULT_BASE_URL, SpotClient, SpotClientBuilder};
 pub use endpoint::{
-    Auth, Call, DecodeToJson, Encoding, Endpoint, EndpointInfo, HttpMethod, ParamValue, Params,
+    Auth, Call, ClientOrderIdSlot, DecodeToJson, Effect, Encoding, Endpoint, EndpointInfo,
+    HttpMethod, ParamValue, Params, Permission, Permissions, TradingAction, TradingCharge,
 };
-pub use error::{Error, KrakenError};
+pub use error::{Error, ErrorInfo, ErrorKind, KrakenError};
 pub use generated::*;
 pub use ratelimit::{RateLimitTier, RetryPolicy};
 pub use rust_decimal::Decimal;
