@@ -1,0 +1,112 @@
+//! Temporary: replaced by the generated catalogue (spec/errors.yaml) on merge.
+use crate::{ErrorInfo, ErrorKind};
+
+/// A few entries until the generated catalogue lands.
+pub const ERROR_CATALOGUE: &[ErrorInfo] = &[
+    ErrorInfo::new(
+        "EAPI:Invalid nonce",
+        "API",
+        ErrorKind::Auth,
+        true,
+        "An invalid nonce was supplied",
+    ),
+    ErrorInfo::new(
+        "EAPI:Invalid key",
+        "API",
+        ErrorKind::Auth,
+        false,
+        "An invalid API-Key header was supplied",
+    ),
+    ErrorInfo::new(
+        "EAPI:Invalid signature",
+        "API",
+        ErrorKind::Auth,
+        false,
+        "An invalid API-Sign header was supplied",
+    ),
+    ErrorInfo::new(
+        "EGeneral:Permission denied",
+        "General",
+        ErrorKind::Auth,
+        false,
+        "API key doesn't have permission to make this request",
+    ),
+    ErrorInfo::new(
+        "EGeneral:Temporary lockout",
+        "General",
+        ErrorKind::Auth,
+        false,
+        "Too many sequential EAPI:Invalid key errors",
+    ),
+    ErrorInfo::new(
+        "EAPI:Rate limit exceeded",
+        "API",
+        ErrorKind::RateLimit,
+        true,
+        "REST call counter exceeded",
+    ),
+    ErrorInfo::new(
+        "EOrder:Rate limit exceeded",
+        "Order",
+        ErrorKind::RateLimit,
+        true,
+        "Trading counter exceeded",
+    ),
+    ErrorInfo::new(
+        "EGeneral:Too many requests",
+        "General",
+        ErrorKind::RateLimit,
+        true,
+        "Too many requests",
+    ),
+    ErrorInfo::new(
+        "EService:Throttled",
+        "Service",
+        ErrorKind::RateLimit,
+        true,
+        "Too many concurrent requests",
+    ),
+    ErrorInfo::new(
+        "EService: Throttled",
+        "Service",
+        ErrorKind::RateLimit,
+        true,
+        "Too many concurrent requests",
+    ),
+    ErrorInfo::new(
+        "EService:Unavailable",
+        "Service",
+        ErrorKind::Service,
+        true,
+        "The matching engine or API is offline",
+    ),
+    ErrorInfo::new("EService:Busy", "Service", ErrorKind::Service, true, "Busy"),
+    ErrorInfo::new(
+        "EGeneral:Internal error",
+        "General",
+        ErrorKind::Service,
+        true,
+        "Internal error",
+    ),
+    ErrorInfo::new(
+        "EGeneral:Invalid arguments",
+        "General",
+        ErrorKind::Validation,
+        false,
+        "The request payload is malformed, incorrect or ambiguous",
+    ),
+    ErrorInfo::new(
+        "EOrder:Insufficient funds",
+        "Order",
+        ErrorKind::Api,
+        false,
+        "Client does not have the necessary funds",
+    ),
+    ErrorInfo::new(
+        "EQuery:Unknown asset pair",
+        "Query",
+        ErrorKind::Validation,
+        false,
+        "Unknown asset pair",
+    ),
+];
