@@ -71,6 +71,21 @@ pub fn emit(spec: &Spec) -> Vec<(String, String)> {
         .collect();
     let mods = spec.files.iter().map(|f| ident(&f.stem));
     let mods2 = mods.clone();
+    let errors_mod = match &spec.errors {
+        None => quote!(),
+        Some(catalogue) => {
+            out.push((
+                "errors.rs".into(),
+                render("errors", &catalogue.doc, emit_errors(catalogue)),
+            ));
+            let first = doc(catalogue.doc.lines().next().unwrap_or(""));
+            quote! {
+                #first
+                pub mod errors;
+                pub use errors::ERROR_CATALOGUE;
+            }
+        }
+    };
     let docs = spec
         .files
         .iter()
@@ -92,6 +107,7 @@ pub fn emit(spec: &Spec) -> Vec<(String, String)> {
     let tokens = quote! {
         #( #docs pub mod #mods; )*
         #( pub use #mods2::*; )*
+        #errors_mod
 
         /// Every endpoint in the spec, in spec order.
         pub const ENDPOINTS: &[crate::EndpointInfo] = &[ #(#rows),* ];
@@ -736,6 +752,7 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
             crate::envelope::bytes(Self::NAME, status, content_type, body)
         },
     };
+    let facts = endpoint_facts(e);
     let name = &e.name;
     let path = &e.path;
     let cost = proc_macro2::Literal::u32_unsuffixed(e.cost);
@@ -875,6 +892,7 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
             const ENCODING: crate::Encoding = crate::Encoding::#encoding;
             const COST: u32 = #cost;
             const SENSITIVE_RESPONSE: bool = #sensitive;
+            #facts
 
             fn params(&self) -> Result<crate::Params, crate::Error> {
                 #(#group_checks)*
@@ -897,5 +915,88 @@ fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
                 self.call(#request::new(#(#req_names),*))
             }
         }
+    }
+}
+
+/// The trait constants the runtime acts on: effect, permissions, trading
+/// charge and client order id slot.
+fn endpoint_facts(e: &EndpointDef) -> TokenStream {
+    let effect = match e.effect {
+        EffectKind::Read => quote!(Read),
+        EffectKind::Write => quote!(Write),
+    };
+    let permission_list = |names: &[String]| {
+        let variants = names.iter().map(|n| ident(&n.to_upper_camel_case()));
+        quote!(&[#(crate::Permission::#variants),*])
+    };
+    let permissions = match &e.permission {
+        None | Some(PermissionSpec::None) => quote!(crate::Permissions::None),
+        Some(PermissionSpec::AnyOf(names)) => {
+            let list = permission_list(names);
+            quote!(crate::Permissions::AnyOf(#list))
+        }
+        Some(PermissionSpec::AllOf(names)) => {
+            let list = permission_list(names);
+            quote!(crate::Permissions::AllOf(#list))
+        }
+    };
+    let trading = match &e.trading {
+        None => quote!(None),
+        Some(t) => {
+            let action = ident(&format!("{:?}", t.action));
+            let pair = opt_str(t.pair.as_deref());
+            let orders = &t.orders;
+            let new_orders = opt_str(t.new_orders.as_deref());
+            quote! {
+                Some(crate::TradingCharge {
+                    action: crate::TradingAction::#action,
+                    pair: #pair,
+                    orders: &[#(#orders),*],
+                    new_orders: #new_orders,
+                })
+            }
+        }
+    };
+    let client_order_id = match &e.client_order_id {
+        None => quote!(None),
+        Some(c) => {
+            let list = opt_str(c.list.as_deref());
+            let field = &c.field;
+            let exclusive = &c.exclusive_with;
+            quote! {
+                Some(crate::ClientOrderIdSlot {
+                    list: #list,
+                    field: #field,
+                    exclusive_with: &[#(#exclusive),*],
+                })
+            }
+        }
+    };
+    quote! {
+        const EFFECT: crate::Effect = crate::Effect::#effect;
+        const PERMISSIONS: crate::Permissions = #permissions;
+        const TRADING: Option<crate::TradingCharge> = #trading;
+        const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = #client_order_id;
+    }
+}
+
+fn opt_str(v: Option<&str>) -> TokenStream {
+    match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
+/// `errors.rs`: Kraken's error catalogue as `ERROR_CATALOGUE`.
+fn emit_errors(catalogue: &ErrorCatalogue) -> TokenStream {
+    let entries = catalogue.errors.iter().map(|e| {
+        let (code, category, retryable, meaning) =
+            (&e.code, &e.category, e.retryable, e.meaning.trim());
+        let kind = ident(&format!("{:?}", e.kind));
+        quote!(crate::ErrorInfo::new(#code, #category, crate::ErrorKind::#kind, #retryable, #meaning))
+    });
+    quote! {
+        /// Every error code in `spec/errors.yaml`, in its order.
+        pub const ERROR_CATALOGUE: &[crate::ErrorInfo] = &[ #(#entries),* ];
     }
 }

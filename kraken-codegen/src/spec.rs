@@ -20,6 +20,8 @@ pub struct SpecFile {
 #[derive(Debug)]
 pub struct Spec {
     pub files: Vec<SpecFile>,
+    /// Kraken's error catalogue (`spec/errors.yaml`), if the spec has one.
+    pub errors: Option<ErrorCatalogue>,
 }
 
 /// What a named type is.
@@ -121,6 +123,46 @@ pub fn parse_file(path: &str, stem: &str, text: &str) -> Result<SpecFile, String
         structs: items(path, "struct", raw.structs)?,
         endpoints: items(path, "endpoint", raw.endpoints)?,
     })
+}
+
+/// The file stem of the error catalogue, which has its own shape.
+pub const ERRORS_STEM: &str = "errors";
+
+/// Parses and checks `spec/errors.yaml`.
+pub fn parse_errors(path: &str, text: &str) -> Result<ErrorCatalogue, String> {
+    let catalogue: ErrorCatalogue =
+        serde_yaml::from_str(text).map_err(|e| format!("{path}: {e}"))?;
+    let mut errors = Vec::new();
+    check_doc(&catalogue.doc, path, &mut errors);
+    let mut seen = BTreeSet::new();
+    for def in &catalogue.errors {
+        let at = format!("{path}: error `{}`", def.code);
+        check_doc(&def.meaning, &format!("{at}: meaning"), &mut errors);
+        if !seen.insert(def.code.as_str()) {
+            errors.push(format!("{at}: duplicate code"));
+        }
+        if !ERROR_CATEGORIES.contains(&def.category.as_str()) {
+            errors.push(format!(
+                "{at}: category `{}` is not one of {}",
+                def.category,
+                ERROR_CATEGORIES.join(", ")
+            ));
+        }
+        // `E<Category>:<text>`. The text may start with a space: Kraken writes
+        // `EService: Throttled` that way, and codes are kept verbatim.
+        let prefix = format!("E{}:", def.category);
+        match def.code.strip_prefix(&prefix) {
+            Some(text) if !text.trim().is_empty() && text.trim_end() == text => {}
+            _ => errors.push(format!(
+                "{at}: the code must be `{prefix}<text>` (E, its category, a colon, Kraken's text)"
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(catalogue)
+    } else {
+        Err(errors.join("\n"))
+    }
 }
 
 /// Checks the spec as a whole: names, docs and types.
@@ -362,8 +404,23 @@ pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
         }
     }
 
+    let structs: BTreeMap<&str, &StructDef> = files
+        .iter()
+        .flat_map(|f| &f.structs)
+        .map(|s| (s.name.as_str(), s))
+        .collect();
+    for f in &files {
+        for e in &f.endpoints {
+            let at = format!("spec/{}.yaml: endpoint `{}`", f.stem, e.name);
+            check_endpoint_facts(e, &at, &structs, &mut errors);
+        }
+    }
+
     if errors.is_empty() {
-        Ok(Spec { files })
+        Ok(Spec {
+            files,
+            errors: None,
+        })
     } else {
         Err(errors.join("\n"))
     }
@@ -417,5 +474,86 @@ fn check_doc(doc: &str, at: &str, errors: &mut Vec<String>) {
 fn check_type_name(name: &str, at: &str, errors: &mut Vec<String>) {
     if !is_ident(name) || name != name.to_upper_camel_case() {
         errors.push(format!("{at}: type names are UpperCamelCase identifiers"));
+    }
+}
+
+/// The keys the runtime acts on: `effect`, `permission`, `trading`, `client_order_id`.
+fn check_endpoint_facts(
+    e: &EndpointDef,
+    at: &str,
+    structs: &BTreeMap<&str, &StructDef>,
+    errors: &mut Vec<String>,
+) {
+    match (e.auth, &e.permission) {
+        (AuthKind::ApiKey, None) => errors.push(format!(
+            "{at}: api_key endpoints need `permission:` (a permission name, `none`, `{{any_of: [..]}}` or `{{all_of: [..]}}`)"
+        )),
+        (AuthKind::ApiKey, Some(_)) | (_, None) => {}
+        (_, Some(_)) => errors.push(format!(
+            "{at}: `permission:` is only for api_key endpoints (others need no key permission)"
+        )),
+    }
+    if e.auth == AuthKind::Public && e.effect != EffectKind::Read {
+        errors.push(format!("{at}: public endpoints are `effect: read`"));
+    }
+    let is_param = |name: &str| e.params.iter().any(|p| p.name == name);
+    if let Some(t) = &e.trading {
+        if e.effect != EffectKind::Write || e.auth != AuthKind::ApiKey {
+            errors.push(format!(
+                "{at}: `trading:` is for api_key endpoints with `effect: write`"
+            ));
+        }
+        for name in t.pair.iter().chain(&t.orders).chain(&t.new_orders) {
+            if !is_param(name) {
+                errors.push(format!("{at}: trading: `{name}` is not a parameter"));
+            }
+        }
+        if t.new_orders.is_some() != (t.action == TradingActionKind::BatchAdd) {
+            errors.push(format!(
+                "{at}: trading: `new_orders` is required for, and only for, `action: batch_add`"
+            ));
+        }
+    }
+    if let Some(c) = &e.client_order_id {
+        if e.effect != EffectKind::Write || e.auth != AuthKind::ApiKey {
+            errors.push(format!(
+                "{at}: `client_order_id:` is for api_key endpoints with `effect: write`"
+            ));
+        }
+        let names = std::iter::once(&c.field).chain(&c.exclusive_with);
+        match &c.list {
+            None => {
+                for name in names.filter(|n| !is_param(n)) {
+                    errors.push(format!(
+                        "{at}: client_order_id: `{name}` is not a parameter"
+                    ));
+                }
+            }
+            Some(list) => {
+                let item =
+                    e.params.iter().find(|p| &p.name == list).and_then(|p| {
+                        match Type::parse(&p.ty) {
+                            Ok(Type::List(inner)) => match *inner {
+                                Type::Named(n) => structs.get(n.as_str()).copied(),
+                                _ => None,
+                            },
+                            _ => None,
+                        }
+                    });
+                match item {
+                    None => errors.push(format!(
+                        "{at}: client_order_id: `list: {list}` must name a parameter of type list<InputStruct>"
+                    )),
+                    Some(s) => {
+                        for name in names.filter(|n| !s.fields.iter().any(|f| &f.name == *n)) {
+                            errors.push(format!(
+                                "{at}: client_order_id: `{name}` is not a field of `{}`",
+                                s.name
+                            ));
+                        }
+                    }
+                }
+            }
+        }
     }
 }
