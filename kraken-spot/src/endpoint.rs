@@ -348,13 +348,13 @@ pub trait Endpoint: Send + Sync {
     /// Whether responses carry secrets, so bodies are never quoted in errors.
     const SENSITIVE_RESPONSE: bool;
     /// Whether the call only reads or changes state.
-    const EFFECT: Effect = Effect::Write;
+    const EFFECT: Effect;
     /// The key permissions it needs.
-    const PERMISSIONS: Permissions = Permissions::None;
+    const PERMISSIONS: Permissions;
     /// Its charge on the per-pair trading counter, if it has one.
-    const TRADING: Option<TradingCharge> = None;
+    const TRADING: Option<TradingCharge>;
     /// Where it carries a client order id, if it places orders.
-    const CLIENT_ORDER_ID: Option<ClientOrderIdSlot> = None;
+    const CLIENT_ORDER_ID: Option<ClientOrderIdSlot>;
 
     /// Checks the parameters and lists them in wire order.
     fn params(&self) -> Result<Params, Error>;
