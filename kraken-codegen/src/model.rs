@@ -300,6 +300,9 @@ pub struct ClientOrderIdDef {
     /// Params or fields Kraken makes exclusive with it.
     #[serde(default)]
     pub exclusive_with: Vec<String>,
+    /// The call's RFC 3339 `deadline` param, set by the runtime's resend policy.
+    #[serde(default)]
+    pub deadline: Option<String>,
 }
 
 /// `spec/errors.yaml`: Kraken's error catalogue.

@@ -583,6 +583,11 @@ fn check_client_order_id(
             "{at}: `client_order_id:` is for api_key endpoints with `effect: write`"
         ));
     }
+    if let Some(d) = c.deadline.as_deref().filter(|d| !is_param(d)) {
+        errors.push(format!(
+            "{at}: client_order_id: `deadline: {d}` is not a parameter"
+        ));
+    }
     let names = std::iter::once(&c.field).chain(&c.exclusive_with);
     match &c.list {
         None => {

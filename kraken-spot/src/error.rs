@@ -485,7 +485,12 @@ fn code_matches(c: &str, code: &str) -> bool {
 
 /// The longest catalogue code that `code` is, or starts with followed by `:`.
 fn lookup(code: &str) -> Option<&'static ErrorInfo> {
-    crate::catalogue_stub::ERROR_CATALOGUE
+    // Kraken writes `EService: Throttled:<ts>`; some proxies drop the space.
+    let code = match code.strip_prefix("EService:Throttled") {
+        Some(rest) => return lookup(&format!("EService: Throttled{rest}")),
+        None => code,
+    };
+    crate::generated::errors::ERROR_CATALOGUE
         .iter()
         .filter(|i| code_matches(code, i.code))
         .max_by_key(|i| i.code.len())
@@ -522,7 +527,7 @@ pub enum ErrorKind {
 }
 
 /// One entry of Kraken's error catalogue (`spec/errors.yaml`, generated into
-/// [`crate::catalogue_stub::ERROR_CATALOGUE`]).
+/// [`crate::generated::errors::ERROR_CATALOGUE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ErrorInfo {

@@ -19,7 +19,6 @@
 //! ```
 #![deny(missing_docs)]
 
-mod catalogue_stub;
 mod client;
 pub mod de;
 mod endpoint;

@@ -308,11 +308,13 @@ fn endpoint_facts(e: &EndpointDef) -> TokenStream {
         Some(c) => {
             let list = opt_str(c.list.as_deref());
             let (field, exclusive) = (&c.field, &c.exclusive_with);
+            let deadline = opt_str(c.deadline.as_deref());
             quote! {
                 Some(crate::ClientOrderIdSlot {
                     list: #list,
                     field: #field,
                     exclusive_with: &[#(#exclusive),*],
+                    deadline: #deadline,
                 })
             }
         }

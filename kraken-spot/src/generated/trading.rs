@@ -615,6 +615,7 @@ impl crate::Endpoint for SubmitOrderRequest {
         list: None,
         field: "cl_ord_id",
         exclusive_with: &["userref"],
+        deadline: Some("deadline"),
     });
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
@@ -1465,6 +1466,7 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
         list: Some("orders"),
         field: "cl_ord_id",
         exclusive_with: &["userref"],
+        deadline: Some("deadline"),
     });
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
