@@ -11,25 +11,64 @@
 //! * answers with recorded Kraken responses from a fixtures directory, or
 //!   with per-path overrides set via [`MockKraken::respond`].
 //!
+//! [`MockKraken::start`] replays recordings. [`MockKraken::sandbox`] starts a
+//! stateful local Kraken instead: orders placed are kept, queried, amended,
+//! edited, cancelled and filled (see [`MockOrder`]); endpoints without state
+//! keep serving the recordings.
+//!
+//! In either mode a test can switch on what Kraken does to misbehaving
+//! clients and what the network does to everyone:
+//!
+//! * faults per path ([`MockKraken::inject`], [`Fault`]): drop the
+//!   connection after reading the request, delay, answer an HTML error page,
+//!   a Kraken error or a redirect, with or without applying the request;
+//! * Kraken's REST and per-pair trading counters ([`MockKraken::enforce_rate_limits`],
+//!   rules in [`counters`]);
+//! * the temporary lockout after repeated invalid keys or signatures
+//!   ([`MockKraken::set_lockout`]) and a nonce window ([`MockKraken::set_nonce_window`]).
+//!
+//! Time-based rules read the mock's [`Clock`], which tests can advance.
+//!
 //! It is meant for integration tests (`#[tokio::test]`, any runtime flavor)
 //! and, through the `kraken-mock` binary, for trying bots offline.
 #![deny(missing_docs)]
+
+mod auth;
+mod clock;
+pub mod counters;
+mod exchange;
+mod faults;
+mod net;
+mod params;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256, Sha512};
+use rust_decimal::Decimal;
 use tokio::sync::oneshot;
+
+pub use auth::{LockoutPolicy, TEMPORARY_LOCKOUT, sign};
+pub use clock::Clock;
+pub use counters::RateTier;
+pub use exchange::MockOrder;
+pub use faults::Fault;
+
+use auth::KeyRing;
+use counters::Counters;
+use exchange::Exchange;
+use net::{Conn, KillableListener};
+use params::Params;
 
 /// The API key the mock accepts by default (`API-Key` header).
 pub const API_KEY: &str = "mock-api-key";
@@ -220,15 +259,26 @@ impl MockResponse {
     }
 }
 
+/// The stateful part of a sandbox: the exchange and the counters, under one lock.
+struct Sandbox {
+    exchange: Exchange,
+    counters: Counters,
+}
+
 /// State shared between the server task and the [`MockKraken`] handle.
 struct Shared {
     config: MockConfig,
+    /// `true` for [`MockKraken::sandbox`]: order endpoints answer from state.
+    stateful: bool,
+    clock: Clock,
     requests: Mutex<Vec<RecordedRequest>>,
     overrides: Mutex<HashMap<String, MockResponse>>,
     /// One-shot responses per path, served first, in order.
     queued: Mutex<HashMap<String, std::collections::VecDeque<MockResponse>>>,
-    /// Last accepted nonce per API key.
-    nonces: Mutex<HashMap<String, u64>>,
+    /// Keys, nonces and lockouts: a nonce is checked and taken under this lock.
+    keys: Mutex<KeyRing>,
+    faults: Mutex<faults::Faults>,
+    sandbox: Mutex<Sandbox>,
 }
 
 /// Locks `m`, ignoring poisoning: the guarded data stays consistent because
@@ -245,7 +295,8 @@ pub struct MockKraken {
 }
 
 impl MockKraken {
-    /// Starts a server with [`MockConfig::default`] on an ephemeral port of `127.0.0.1`.
+    /// Starts a fixture-replay server with [`MockConfig::default`] on an
+    /// ephemeral port of `127.0.0.1`.
     ///
     /// # Panics
     ///
@@ -257,24 +308,74 @@ impl MockKraken {
             .unwrap_or_else(|e| panic!("kraken-mock: cannot bind {addr}: {e}"))
     }
 
-    /// Starts a server with `config` on `addr` (port 0 picks a free port).
+    /// Starts a stateful sandbox with [`MockConfig::default`] on an ephemeral
+    /// port of `127.0.0.1`: the order endpoints (AddOrder, AddOrderBatch,
+    /// AmendOrder, EditOrder, CancelOrder, CancelOrderBatch, CancelAll,
+    /// CancelAllOrdersAfter, OpenOrders, ClosedOrders, QueryOrders,
+    /// OrderAmends) answer from the sandbox's state; the others serve the
+    /// recordings.
+    ///
+    /// # Panics
+    ///
+    /// Panics if it cannot bind the port.
+    pub async fn sandbox() -> MockKraken {
+        let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        Self::sandbox_with(MockConfig::default(), addr)
+            .await
+            .unwrap_or_else(|e| panic!("kraken-mock: cannot bind {addr}: {e}"))
+    }
+
+    /// Starts a fixture-replay server with `config` on `addr` (port 0 picks a free port).
     ///
     /// The server runs as a task on the current tokio runtime.
     pub async fn start_with(config: MockConfig, addr: SocketAddr) -> std::io::Result<MockKraken> {
+        Self::launch(config, addr, false).await
+    }
+
+    /// Starts a stateful sandbox (see [`sandbox`](Self::sandbox)) with
+    /// `config` on `addr`.
+    pub async fn sandbox_with(config: MockConfig, addr: SocketAddr) -> std::io::Result<MockKraken> {
+        Self::launch(config, addr, true).await
+    }
+
+    async fn launch(
+        config: MockConfig,
+        addr: SocketAddr,
+        stateful: bool,
+    ) -> std::io::Result<MockKraken> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let mut keys = KeyRing::default();
+        keys.keys.insert(
+            config.api_key.clone(),
+            auth::KeyEntry {
+                secret: config.api_secret.clone(),
+                permissions: None,
+            },
+        );
+        let exchange = Exchange::from_fixtures(&config.fixtures_dir);
         let shared = Arc::new(Shared {
             config,
+            stateful,
+            clock: Clock::default(),
             requests: Mutex::new(Vec::new()),
             overrides: Mutex::new(HashMap::new()),
             queued: Mutex::new(HashMap::new()),
-            nonces: Mutex::new(HashMap::new()),
+            keys: Mutex::new(keys),
+            faults: Mutex::new(faults::Faults::default()),
+            sandbox: Mutex::new(Sandbox {
+                exchange,
+                counters: Counters::default(),
+            }),
         });
-        let app = Router::new().fallback(handle).with_state(shared.clone());
+        let app = Router::new()
+            .fallback(handle)
+            .with_state(shared.clone())
+            .into_make_service_with_connect_info::<Conn>();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
             // Serving only fails if the listener breaks; nothing useful to do then.
-            let _ = axum::serve(listener, app)
+            let _ = axum::serve(KillableListener(listener), app)
                 .with_graceful_shutdown(async {
                     let _ = rx.await;
                 })
@@ -308,7 +409,7 @@ impl MockKraken {
     }
 
     /// Serves `response` for every later request to exactly `path` (any
-    /// method) instead of the default fixture.
+    /// method) instead of the default fixture or the sandbox's answer.
     ///
     /// Authentication is still checked first: a rejected request gets the
     /// usual error response.
@@ -324,6 +425,119 @@ impl MockKraken {
             .entry(path.to_owned())
             .or_default()
             .push_back(response);
+    }
+
+    /// Applies `fault` to the next `calls` requests to exactly `path` that
+    /// pass authentication (a signature or nonce failure gets the usual
+    /// rejection and does not use up a fault). Faults injected for the same
+    /// path are used in the order they were injected, before any
+    /// [`inject_fraction`](Self::inject_fraction) fault.
+    pub fn inject(&self, path: &str, fault: Fault, calls: usize) {
+        lock(&self.shared.faults).inject(path, fault, calls);
+    }
+
+    /// Applies `fault` to about `fraction` (0 to 1) of the requests to
+    /// `path` that pass authentication, drawn from a seeded RNG so runs are
+    /// reproducible (see [`seed_faults`](Self::seed_faults)). Replaces an
+    /// earlier fraction fault on the same path.
+    pub fn inject_fraction(&self, path: &str, fault: Fault, fraction: f64) {
+        lock(&self.shared.faults).inject_fraction(path, fault, fraction);
+    }
+
+    /// Restarts the fraction faults' RNG from `seed`.
+    pub fn seed_faults(&self, seed: u64) {
+        lock(&self.shared.faults).reseed(seed);
+    }
+
+    /// Removes every injected fault.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Every order the sandbox accepted, in the order it accepted them, with
+    /// their current status. Empty in fixture-replay mode.
+    pub fn orders(&self) -> Vec<MockOrder> {
+        let now = self.shared.clock.unix();
+        let mut sandbox = lock(&self.shared.sandbox);
+        sandbox.exchange.run_timers(now);
+        sandbox
+            .exchange
+            .orders
+            .iter()
+            .map(|o| o.view.clone())
+            .collect()
+    }
+
+    /// Enforces Kraken's REST counter per API key and trading counter per
+    /// API key and pair for `tier`, with the rules documented in [`counters`].
+    pub fn enforce_rate_limits(&self, tier: RateTier) {
+        lock(&self.shared.sandbox).counters.tier = Some(tier);
+    }
+
+    /// Stops enforcing the counters (the default).
+    pub fn disable_rate_limits(&self) {
+        lock(&self.shared.sandbox).counters = Counters::default();
+    }
+
+    /// The REST counter of `api_key` now (0 when counters are off).
+    pub fn rest_counter(&self, api_key: &str) -> f64 {
+        let now = self.shared.clock.secs();
+        lock(&self.shared.sandbox).counters.rest(api_key, now)
+    }
+
+    /// The trading counter of `api_key` on `pair` (altname, e.g. `XBTUSD`) now.
+    pub fn trading_counter(&self, api_key: &str, pair: &str) -> f64 {
+        let now = self.shared.clock.secs();
+        lock(&self.shared.sandbox)
+            .counters
+            .trading(api_key, pair, now)
+    }
+
+    /// Switches the temporary lockout on with [`LockoutPolicy::default`]
+    /// (5 consecutive `EAPI:Invalid key`/`EAPI:Invalid signature` answers for
+    /// one `API-Key` within 60 s lock that key out for 60 s of mock time:
+    /// every call with it answers `EGeneral:Temporary lockout`), or off.
+    pub fn set_lockout(&self, on: bool) {
+        self.set_lockout_policy(on.then(LockoutPolicy::default));
+    }
+
+    /// Switches the lockout on with `policy`, or off with `None`.
+    pub fn set_lockout_policy(&self, policy: Option<LockoutPolicy>) {
+        lock(&self.shared.keys).lockout = policy;
+    }
+
+    /// Sets the nonce window of every key: 0 (the default) requires each
+    /// nonce to exceed the highest accepted one; `n > 0` accepts a nonce
+    /// that is not a repeat and exceeds `highest - n`.
+    pub fn set_nonce_window(&self, n: u64) {
+        lock(&self.shared.keys).nonce_window = n;
+    }
+
+    /// The mock's clock; [`Clock::advance`] moves counters, lockouts, order
+    /// ages and the dead man's switch forward.
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// Moves the mock's clock forward by `by` (see [`clock`](Self::clock)).
+    pub fn advance(&self, by: Duration) {
+        self.shared.clock.advance(by);
+        let now = self.shared.clock.unix();
+        lock(&self.shared.sandbox).exchange.run_timers(now);
+    }
+
+    /// Sets the last price of `pair` (altname, e.g. `XBTUSD`): resting limit
+    /// orders it crosses fill (as maker), and later market orders fill at it.
+    /// Returns `false` if the pair is unknown.
+    pub fn set_price(&self, pair: &str, price: Decimal) -> bool {
+        let now = self.shared.clock.unix();
+        let mut sandbox = lock(&self.shared.sandbox);
+        let Some(altname) = sandbox.exchange.pair(pair).map(|p| p.altname.clone()) else {
+            return false;
+        };
+        sandbox.exchange.last.insert(altname.clone(), price);
+        sandbox.exchange.match_resting(&altname, price, now);
+        true
     }
 
     /// Serves until Ctrl-C is pressed, then shuts down.
@@ -343,8 +557,13 @@ impl Drop for MockKraken {
     }
 }
 
-/// The single handler: record, authenticate, then answer.
+/// The single handler: record, authenticate, apply a fault if one is due,
+/// then answer.
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let conn = request
+        .extensions()
+        .get::<ConnectInfo<Conn>>()
+        .map(|c| c.0.clone());
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
@@ -375,17 +594,69 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         body,
         auth,
     };
-    let response = match &recorded.auth {
-        Ok(_) => serve(&shared, &recorded.method, &recorded.path),
-        Err(reason) => rejection(&recorded.path, reason),
+    let fault = match &recorded.auth {
+        Ok(_) => lock(&shared.faults).next(&recorded.path),
+        Err(_) => None,
+    };
+    let response = match (&recorded.auth, &fault) {
+        (Err(reason), _) => Some(rejection(&recorded.path, reason)),
+        (Ok(_), Some(f)) if !f.processes() => None,
+        (Ok(_), _) => Some(serve(&shared, &recorded)),
     };
     // Record before the response goes out so tests see it once the reply arrives.
     lock(&shared.requests).push(recorded);
-    response.into_response()
+    let response = match fault {
+        None => response,
+        Some(Fault::Drop { .. }) => {
+            if let Some(conn) = conn {
+                conn.kill();
+            }
+            None
+        }
+        Some(Fault::Delay { by, .. }) => {
+            tokio::time::sleep(by).await;
+            // Not processed: answer as Kraken does when the engine is offline.
+            response.or_else(|| Some(kraken_error(200, "EService:Unavailable")))
+        }
+        Some(Fault::Html { status, .. }) => Some(
+            MockResponse::bytes("text/html; charset=UTF-8", faults::html_page(status).into())
+                .status(status),
+        ),
+        Some(Fault::Kraken { code, .. }) => Some(kraken_error(200, &code)),
+        Some(Fault::Redirect { status, location }) => {
+            let mut r = MockResponse::bytes("text/html", Vec::new())
+                .status(status)
+                .into_response();
+            if let Ok(value) = HeaderValue::try_from(location) {
+                r.headers_mut().insert(header::LOCATION, value);
+            }
+            return r;
+        }
+    };
+    // A killed connection fails the write of whatever is returned here.
+    response
+        .unwrap_or_else(|| MockResponse::bytes("text/plain", Vec::new()))
+        .into_response()
 }
 
-/// The response for a request that passed authentication.
-fn serve(shared: &Shared, method: &str, path: &str) -> MockResponse {
+fn kraken_error(status: u16, code: &str) -> MockResponse {
+    MockResponse::error(status, serde_json::json!({ "error": [code] }))
+}
+
+/// The response for a request that passed authentication: the REST counter,
+/// then queued and override responses, the sandbox's state, the recording.
+fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
+    let path = request.path.as_str();
+    let key = match request.auth {
+        Ok(Auth::ApiKey { .. }) => request.header("api-key"),
+        _ => None,
+    };
+    if let Some(key) = key {
+        let now = shared.clock.secs();
+        if let Err(e) = lock(&shared.sandbox).counters.charge_rest(key, path, now) {
+            return kraken_error(200, e);
+        }
+    }
     if let Some(response) = lock(&shared.queued)
         .get_mut(path)
         .and_then(|q| q.pop_front())
@@ -395,9 +666,27 @@ fn serve(shared: &Shared, method: &str, path: &str) -> MockResponse {
     if let Some(response) = lock(&shared.overrides).get(path) {
         return response.clone();
     }
+    if let (true, Some(key)) = (shared.stateful, key) {
+        let params = Params::parse(request.header("content-type"), &request.body);
+        let ctx = exchange::Ctx {
+            key,
+            secs: shared.clock.secs(),
+            unix: shared.clock.unix(),
+        };
+        let mut sandbox = lock(&shared.sandbox);
+        let Sandbox { exchange, counters } = &mut *sandbox;
+        if let Some(answer) = exchange::handle(exchange, counters, &ctx, path, &params) {
+            return match answer {
+                Ok(result) => MockResponse::json(
+                    serde_json::json!({"error": [], "result": result}).to_string(),
+                ),
+                Err(e) => kraken_error(200, &e),
+            };
+        }
+    }
     // A recorded response first; for endpoints nobody has recorded, the
     // fixture built from Kraken's documented schema (`*.schema-derived.json`).
-    fixture_name(method, path)
+    fixture_name(&request.method, path)
         .and_then(|name| {
             let dir = &shared.config.fixtures_dir;
             let derived = name.replace(".json", ".schema-derived.json");
@@ -406,12 +695,7 @@ fn serve(shared: &Shared, method: &str, path: &str) -> MockResponse {
                 .ok()
         })
         .map(MockResponse::json)
-        .unwrap_or_else(|| {
-            MockResponse::error(
-                404,
-                serde_json::json!({"error": ["EGeneral:Unknown method"]}),
-            )
-        })
+        .unwrap_or_else(|| kraken_error(404, "EGeneral:Unknown method"))
 }
 
 /// The response for a rejected request, shaped like Kraken's for that area.
@@ -471,23 +755,15 @@ fn authenticate(
     };
     let config = &shared.config;
     if path.starts_with("/0/private/") {
-        let nonce = verify_api_key(
-            config,
+        let now = shared.clock.secs();
+        let nonce = lock(&shared.keys).check(
             path,
             header("api-key"),
             header("api-sign"),
             header("content-type"),
             body,
+            now,
         )?;
-        // Check and update under one lock so concurrent requests can't both win.
-        let mut nonces = lock(&shared.nonces);
-        if nonces
-            .get(&config.api_key)
-            .is_some_and(|&last| nonce <= last)
-        {
-            return Err("EAPI:Invalid nonce".to_owned());
-        }
-        nonces.insert(config.api_key.clone(), nonce);
         Ok(Auth::ApiKey { nonce })
     } else if path == "/oauth/token" {
         let expected = format!("{}:{}", config.oauth_client_id, config.oauth_client_secret);
@@ -514,68 +790,10 @@ fn strip_scheme<'a>(value: &'a str, scheme: &str) -> Option<&'a str> {
     s.eq_ignore_ascii_case(scheme).then_some(rest)
 }
 
-/// Checks key and signature of a private request; returns its nonce (not yet
-/// checked for freshness).
-fn verify_api_key(
-    config: &MockConfig,
-    path: &str,
-    api_key: Option<&str>,
-    api_sign: Option<&str>,
-    content_type: Option<&str>,
-    body: &[u8],
-) -> Result<u64, String> {
-    if api_key != Some(config.api_key.as_str()) {
-        return Err("EAPI:Invalid key".to_owned());
-    }
-    let nonce = body_nonce(content_type, body).ok_or_else(|| "EAPI:Invalid nonce".to_owned())?;
-    let expected = sign(&config.api_secret, path, nonce, body);
-    if expected.is_none() || api_sign.map(str::trim) != expected.as_deref() {
-        return Err("EAPI:Invalid signature".to_owned());
-    }
-    Ok(nonce)
-}
-
-/// Extracts the `nonce` from a form or JSON body.
-fn body_nonce(content_type: Option<&str>, body: &[u8]) -> Option<u64> {
-    let media_type = content_type
-        .and_then(|ct| ct.split(';').next())
-        .map(|ct| ct.trim().to_ascii_lowercase());
-    // Without a Content-Type, guess from the first byte rather than reject.
-    let is_json = match media_type.as_deref() {
-        Some("application/json") => true,
-        Some("application/x-www-form-urlencoded") => false,
-        Some(_) => return None,
-        None => body.first() == Some(&b'{'),
-    };
-    if is_json {
-        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-        match value.get("nonce")? {
-            serde_json::Value::String(s) => s.parse().ok(),
-            n => n.as_u64(),
-        }
-    } else {
-        url::form_urlencoded::parse(body)
-            .find(|(k, _)| k == "nonce")
-            .and_then(|(_, v)| v.parse().ok())
-    }
-}
-
-/// Kraken's `API-Sign`: base64(HMAC-SHA512(base64decode(secret), path || SHA256(nonce || body))).
-/// `None` if the secret is not valid base64.
-fn sign(secret_b64: &str, path: &str, nonce: u64, body: &[u8]) -> Option<String> {
-    let secret = BASE64.decode(secret_b64).ok()?;
-    let mut sha = Sha256::new();
-    sha.update(nonce.to_string().as_bytes());
-    sha.update(body);
-    let mut mac = Hmac::<Sha512>::new_from_slice(&secret).ok()?;
-    mac.update(path.as_bytes());
-    mac.update(&sha.finalize());
-    Some(BASE64.encode(mac.finalize().into_bytes()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::body_nonce;
     use std::io::{Read, Write};
 
     /// Sends one raw HTTP/1.1 request and returns (status, body). Uses a

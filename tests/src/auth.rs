@@ -1,0 +1,259 @@
+//! API-key authentication as Kraken does it: `API-Sign` verification, nonces
+//! per key (strict order or a nonce window) and the temporary lockout after
+//! repeated invalid keys or signatures.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256, Sha512};
+
+/// `EGeneral:Temporary lockout`, verbatim.
+pub const TEMPORARY_LOCKOUT: &str = "EGeneral:Temporary lockout";
+
+/// When the mock locks a key out, see [`MockKraken::set_lockout`](crate::MockKraken::set_lockout).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LockoutPolicy {
+    /// Consecutive `EAPI:Invalid key` / `EAPI:Invalid signature` answers for
+    /// one `API-Key` value that trigger the lockout.
+    pub failures: u32,
+    /// The failures must fall within this span of mock time (from the first
+    /// failure of the streak); an older streak starts over.
+    pub window: Duration,
+    /// How long every call with the key answers `EGeneral:Temporary lockout`.
+    pub cool_down: Duration,
+}
+
+impl Default for LockoutPolicy {
+    /// 5 failures within 60 s lock the key out for 60 s of mock time.
+    fn default() -> Self {
+        LockoutPolicy {
+            failures: 5,
+            window: Duration::from_secs(60),
+            cool_down: Duration::from_secs(60),
+        }
+    }
+}
+
+/// One API key the mock accepts.
+#[derive(Clone, Debug)]
+pub(crate) struct KeyEntry {
+    pub secret: String,
+    /// Permission names (kraken-rest.md §3); `None` allows everything.
+    pub permissions: Option<Vec<String>>,
+}
+
+#[derive(Default, Debug)]
+struct Streak {
+    failures: u32,
+    first_at: f64,
+    locked_until: f64,
+}
+
+#[derive(Default, Debug)]
+struct Nonces {
+    highest: u64,
+    /// Accepted nonces in `(highest - window, highest]`, to refuse repeats.
+    recent: BTreeSet<u64>,
+}
+
+/// Keys, nonces and lockout state; the mock keeps it under one lock so a
+/// nonce is checked and recorded atomically.
+#[derive(Debug, Default)]
+pub(crate) struct KeyRing {
+    pub keys: HashMap<String, KeyEntry>,
+    nonces: HashMap<String, Nonces>,
+    /// 0 = strict: each nonce must exceed the highest accepted one.
+    pub nonce_window: u64,
+    pub lockout: Option<LockoutPolicy>,
+    streaks: HashMap<String, Streak>,
+}
+
+impl KeyRing {
+    /// Authenticates a private request at mock time `now` (seconds); on
+    /// success returns the nonce, which is then consumed.
+    pub fn check(
+        &mut self,
+        path: &str,
+        api_key: Option<&str>,
+        api_sign: Option<&str>,
+        content_type: Option<&str>,
+        body: &[u8],
+        now: f64,
+    ) -> Result<u64, String> {
+        let key = api_key.unwrap_or("");
+        if self.lockout.is_some() && self.streaks.get(key).is_some_and(|s| now < s.locked_until) {
+            return Err(TEMPORARY_LOCKOUT.to_owned());
+        }
+        let Some(entry) = self.keys.get(key) else {
+            self.failed(key, now);
+            return Err("EAPI:Invalid key".to_owned());
+        };
+        let nonce =
+            body_nonce(content_type, body).ok_or_else(|| "EAPI:Invalid nonce".to_owned())?;
+        let expected = sign(&entry.secret, path, nonce, body);
+        if expected.is_none() || api_sign.map(str::trim) != expected.as_deref() {
+            self.failed(key, now);
+            return Err("EAPI:Invalid signature".to_owned());
+        }
+        self.streaks.remove(key);
+        self.take_nonce(key, nonce)?;
+        Ok(nonce)
+    }
+
+    /// Accepts `nonce` for `key` if it is fresh: strictly above the highest
+    /// accepted one, or, with a window `w`, not a repeat and above `highest - w`.
+    fn take_nonce(&mut self, key: &str, nonce: u64) -> Result<(), String> {
+        let window = self.nonce_window;
+        let seen = self.nonces.entry(key.to_owned()).or_default();
+        let floor = seen.highest.saturating_sub(window);
+        let fresh = if window == 0 || seen.recent.is_empty() {
+            nonce > seen.highest
+        } else {
+            nonce > floor && !seen.recent.contains(&nonce)
+        };
+        if !fresh {
+            return Err("EAPI:Invalid nonce".to_owned());
+        }
+        seen.highest = seen.highest.max(nonce);
+        seen.recent.insert(nonce);
+        let floor = seen.highest.saturating_sub(window);
+        seen.recent = seen.recent.split_off(&floor.saturating_add(1));
+        Ok(())
+    }
+
+    fn failed(&mut self, key: &str, now: f64) {
+        let Some(policy) = self.lockout else { return };
+        let streak = self.streaks.entry(key.to_owned()).or_default();
+        if streak.failures == 0 || now - streak.first_at > policy.window.as_secs_f64() {
+            streak.failures = 0;
+            streak.first_at = now;
+        }
+        streak.failures += 1;
+        if streak.failures >= policy.failures {
+            streak.failures = 0;
+            streak.locked_until = now + policy.cool_down.as_secs_f64();
+        }
+    }
+}
+
+/// Extracts the `nonce` from a form or JSON body.
+pub(crate) fn body_nonce(content_type: Option<&str>, body: &[u8]) -> Option<u64> {
+    let media_type = content_type
+        .and_then(|ct| ct.split(';').next())
+        .map(|ct| ct.trim().to_ascii_lowercase());
+    // Without a Content-Type, guess from the first byte rather than reject.
+    let is_json = match media_type.as_deref() {
+        Some("application/json") => true,
+        Some("application/x-www-form-urlencoded") => false,
+        Some(_) => return None,
+        None => body.first() == Some(&b'{'),
+    };
+    if is_json {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        match value.get("nonce")? {
+            serde_json::Value::String(s) => s.parse().ok(),
+            n => n.as_u64(),
+        }
+    } else {
+        url::form_urlencoded::parse(body)
+            .find(|(k, _)| k == "nonce")
+            .and_then(|(_, v)| v.parse().ok())
+    }
+}
+
+/// Kraken's `API-Sign`: base64(HMAC-SHA512(base64decode(secret), path || SHA256(nonce || body))).
+/// `None` if the secret is not valid base64.
+pub fn sign(secret_b64: &str, path: &str, nonce: u64, body: &[u8]) -> Option<String> {
+    let secret = BASE64.decode(secret_b64).ok()?;
+    let mut sha = Sha256::new();
+    sha.update(nonce.to_string().as_bytes());
+    sha.update(body);
+    let mut mac = Hmac::<Sha512>::new_from_slice(&secret).ok()?;
+    mac.update(path.as_bytes());
+    mac.update(&sha.finalize());
+    Some(BASE64.encode(mac.finalize().into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring(window: u64) -> KeyRing {
+        KeyRing {
+            nonce_window: window,
+            ..KeyRing::default()
+        }
+    }
+
+    #[test]
+    fn strict_nonces() {
+        let mut r = ring(0);
+        assert!(r.take_nonce("k", 10).is_ok());
+        assert!(r.take_nonce("k", 10).is_err());
+        assert!(r.take_nonce("k", 9).is_err());
+        assert!(r.take_nonce("k", 11).is_ok());
+        assert!(r.take_nonce("other", 1).is_ok());
+    }
+
+    #[test]
+    fn windowed_nonces() {
+        let mut r = ring(5);
+        assert!(r.take_nonce("k", 100).is_ok());
+        assert!(r.take_nonce("k", 98).is_ok()); // late but inside the window
+        assert!(r.take_nonce("k", 98).is_err()); // repeat
+        assert!(r.take_nonce("k", 95).is_err()); // 95 = highest - window: outside
+        assert!(r.take_nonce("k", 96).is_ok());
+        assert!(r.take_nonce("k", 110).is_ok());
+        assert!(r.take_nonce("k", 105).is_err()); // 110 - 5: outside
+        assert!(r.take_nonce("k", 106).is_ok());
+        assert!(r.take_nonce("k", 100).is_err()); // repeat, and now outside
+    }
+
+    #[test]
+    fn lockout_after_five_failures_then_cool_down() {
+        let mut r = ring(0);
+        r.lockout = Some(LockoutPolicy::default());
+        for i in 0..5 {
+            let e = r.check(
+                "/0/private/Balance",
+                Some("bad"),
+                None,
+                None,
+                b"nonce=1",
+                i as f64,
+            );
+            assert_eq!(e, Err("EAPI:Invalid key".to_owned()), "failure {i}");
+        }
+        let e = r.check(
+            "/0/private/Balance",
+            Some("bad"),
+            None,
+            None,
+            b"nonce=1",
+            10.0,
+        );
+        assert_eq!(e, Err(TEMPORARY_LOCKOUT.to_owned()));
+        // 60 s after the fifth failure (at 4 s) the key is no longer locked.
+        let e = r.check(
+            "/0/private/Balance",
+            Some("bad"),
+            None,
+            None,
+            b"nonce=1",
+            63.9,
+        );
+        assert_eq!(e, Err(TEMPORARY_LOCKOUT.to_owned()));
+        let e = r.check(
+            "/0/private/Balance",
+            Some("bad"),
+            None,
+            None,
+            b"nonce=1",
+            64.0,
+        );
+        assert_eq!(e, Err("EAPI:Invalid key".to_owned()));
+    }
+}
