@@ -221,7 +221,8 @@ fn scalar_shape(ty: &Type, p: &ParamSpec, endpoint: &TokenStream) -> Option<Shap
             quote!(impl Into<String>),
             Convert::SecretFrom,
             quote!(crate::validate::non_empty(#endpoint, #wire, v.expose())?;),
-            quote!(v.expose()),
+            // Kept as a secret in `Params`, so its Debug output stays redacted.
+            quote!(v.clone()),
         ),
         Type::Scalar(Scalar::Bool) => Shape::new(
             quote!(bool),

@@ -526,7 +526,7 @@ impl crate::Endpoint for GetOauthAccessTokenRequest {
         }
         if let Some(v) = &self.code {
             crate::validate::non_empty(Self::NAME, "code", v.expose())?;
-            params.push("code", v.expose());
+            params.push("code", v.clone());
         }
         if let Some(v) = &self.redirect_uri {
             crate::validate::non_empty(Self::NAME, "redirect_uri", v)?;
@@ -534,7 +534,7 @@ impl crate::Endpoint for GetOauthAccessTokenRequest {
         }
         if let Some(v) = &self.refresh_token {
             crate::validate::non_empty(Self::NAME, "refresh_token", v.expose())?;
-            params.push("refresh_token", v.expose());
+            params.push("refresh_token", v.clone());
         }
         Ok(params)
     }
