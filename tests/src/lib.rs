@@ -272,6 +272,8 @@ struct Shared {
     stateful: bool,
     clock: Clock,
     requests: Mutex<Vec<RecordedRequest>>,
+    /// Every Kraken error code answered, in order (rejections included).
+    answered_errors: Mutex<Vec<String>>,
     overrides: Mutex<HashMap<String, MockResponse>>,
     /// One-shot responses per path, served first, in order.
     queued: Mutex<HashMap<String, std::collections::VecDeque<MockResponse>>>,
@@ -359,6 +361,7 @@ impl MockKraken {
             stateful,
             clock: Clock::default(),
             requests: Mutex::new(Vec::new()),
+            answered_errors: Mutex::new(Vec::new()),
             overrides: Mutex::new(HashMap::new()),
             queued: Mutex::new(HashMap::new()),
             keys: Mutex::new(keys),
@@ -401,6 +404,12 @@ impl MockKraken {
     /// Every request received so far, including rejected ones, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.requests).clone()
+    }
+
+    /// Every Kraken error code the mock answered so far (rejections by
+    /// authentication, nonce, counters, faults and the exchange), in order.
+    pub fn answered_errors(&self) -> Vec<String> {
+        lock(&self.shared.answered_errors).clone()
     }
 
     /// The most recent request, if any.
@@ -633,10 +642,27 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             return r;
         }
     };
+    if let Some(r) = &response {
+        note_errors(&shared, r);
+    }
     // A killed connection fails the write of whatever is returned here.
     response
         .unwrap_or_else(|| MockResponse::bytes("text/plain", Vec::new()))
         .into_response()
+}
+
+/// Remembers the Kraken error codes an answer carries.
+fn note_errors(shared: &Shared, response: &MockResponse) {
+    if !response.content_type.contains("json") {
+        return;
+    }
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&response.body) else {
+        return;
+    };
+    if let Some(codes) = body.get("error").and_then(|e| e.as_array()) {
+        lock(&shared.answered_errors)
+            .extend(codes.iter().filter_map(|c| c.as_str().map(str::to_owned)));
+    }
 }
 
 fn kraken_error(status: u16, code: &str) -> MockResponse {
