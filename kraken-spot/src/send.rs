@@ -10,6 +10,7 @@ use secrecy::ExposeSecret;
 use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 use tracing::Instrument as _;
+use zeroize::Zeroizing;
 
 /// A response as it arrived, before decoding.
 struct Reply {
@@ -265,7 +266,8 @@ impl SpotClient {
         };
 
         let mut params = std::borrow::Cow::Borrowed(params);
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
+        // Credential copies made here are wiped once the header holds them.
+        let mut headers: Vec<(&'static str, Zeroizing<String>)> = Vec::new();
         match E::AUTH {
             Auth::Public => {}
             Auth::ApiKey => {
@@ -280,13 +282,16 @@ impl SpotClient {
                 if let Some(client) = &inner.oauth_client {
                     headers.push((
                         "Authorization",
-                        format!("Basic {}", client.basic.expose_secret()),
+                        Zeroizing::new(format!("Basic {}", client.basic.expose_secret())),
                     ));
                 }
             }
             Auth::OAuthBearer => {
                 if let Some(token) = &inner.oauth_token {
-                    headers.push(("Authorization", format!("Bearer {}", token.expose_secret())));
+                    headers.push((
+                        "Authorization",
+                        Zeroizing::new(format!("Bearer {}", token.expose_secret())),
+                    ));
                 }
             }
         }
@@ -318,10 +323,18 @@ impl SpotClient {
 
         if let (Some(n), Some(api)) = (nonce, inner.api.as_ref()) {
             let signed = body.as_ref().map_or(&[][..], |(b, _)| b.as_slice());
-            headers.push(("API-Key", api.key.expose_secret().to_owned()));
+            headers.push((
+                "API-Key",
+                Zeroizing::new(api.key.expose_secret().to_owned()),
+            ));
             headers.push((
                 "API-Sign",
-                signing::sign(E::PATH, n, signed, api.secret.expose_secret()),
+                Zeroizing::new(signing::sign(
+                    E::PATH,
+                    n,
+                    signed,
+                    api.secret.expose_secret(),
+                )),
             ));
         }
 
