@@ -1125,7 +1125,7 @@ impl crate::Endpoint for ListOauthFastApiKeysRequest {
     type Response = Vec<super::FastApiKey>;
     const NAME: &'static str = "list_oauth_fast_api_keys";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Get;
-    const PATH: &'static str = "/oauth/fast-api-keys";
+    const PATH: &'static str = "/oauth/fast-api-key";
     const AUTH: crate::Auth = crate::Auth::OAuthBearer;
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
@@ -1156,7 +1156,7 @@ impl crate::Endpoint for ListOauthFastApiKeysRequest {
 impl crate::SpotClient {
     /// List the user's Fast API keys (scope `account.fast-api-key:read`), without secrets.
     ///
-    /// `GET /oauth/fast-api-keys` (Kraken `oauth/fast-api-keys`), OAuth Bearer, rate-limit cost 0.
+    /// `GET /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
     pub fn list_oauth_fast_api_keys(
         &self,
     ) -> crate::Call<'_, ListOauthFastApiKeysRequest> {
