@@ -418,8 +418,8 @@ pub struct SubmitOrderRequest {
     pub cl_ord_id: Option<String>,
     /// Iceberg orders only: the quantity shown in the book (at least 1/15 of `volume`).
     pub displayvol: Option<crate::Amount>,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub asset_class: Option<super::TokenizedAssetClass>,
     /// Limit price for limit and iceberg orders; trigger price for stop and take-profit orders. Accepts Kraken's relative forms `+`, `-`, `#` and `%`.
     pub price: Option<crate::Amount>,
     /// Limit price for stop-loss-limit, take-profit-limit and trailing-stop-limit orders.
@@ -503,8 +503,8 @@ impl SubmitOrderRequest {
         self.displayvol = Some(value.into());
         self
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(mut self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
@@ -750,8 +750,8 @@ impl crate::Call<'_, SubmitOrderRequest> {
     pub fn displayvol(self, value: impl Into<crate::Amount>) -> Self {
         self.map(|r| r.displayvol(value))
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
     /// Limit price for limit and iceberg orders; trigger price for stop and take-profit orders. Accepts Kraken's relative forms `+`, `-`, `#` and `%`.
@@ -1054,8 +1054,8 @@ pub struct EditOrderRequest {
     pub volume: Option<crate::Amount>,
     /// Iceberg orders only: the new displayed quantity (at least 1/15 of `volume`).
     pub displayvol: Option<crate::Amount>,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub asset_class: Option<super::TokenizedAssetClass>,
     /// The new primary price; relative forms accepted.
     pub price: Option<crate::Amount>,
     /// The new secondary price; relative forms accepted.
@@ -1102,8 +1102,8 @@ impl EditOrderRequest {
         self.displayvol = Some(value.into());
         self
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(mut self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
@@ -1245,8 +1245,8 @@ impl crate::Call<'_, EditOrderRequest> {
     pub fn displayvol(self, value: impl Into<crate::Amount>) -> Self {
         self.map(|r| r.displayvol(value))
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
     /// The new primary price; relative forms accepted.
@@ -1397,8 +1397,8 @@ pub struct SubmitBatchOrdersRequest {
     pub orders: Vec<super::BatchOrder>,
     /// Asset pair id or altname, for every order.
     pub pair: String,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub asset_class: Option<super::TokenizedAssetClass>,
     /// RFC 3339 time after which the matching engine rejects the batch.
     pub deadline: Option<String>,
     /// Only validate the batch; do not submit it.
@@ -1421,8 +1421,8 @@ impl SubmitBatchOrdersRequest {
             broker: None,
         }
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(mut self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
@@ -1514,8 +1514,8 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
     }
 }
 impl crate::Call<'_, SubmitBatchOrdersRequest> {
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
     /// RFC 3339 time after which the matching engine rejects the batch.
