@@ -1465,8 +1465,12 @@ pub struct GetOpenOrdersRequest {
     /// Include the trades related to each order (default: false).
     pub trades: Option<bool>,
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub userref: Option<i64>,
     /// Only the order with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_id: Option<String>,
     /// How xStocks volumes are expressed (default: rebased).
     pub rebase_multiplier: Option<super::RebaseMultiplier>,
@@ -1482,11 +1486,15 @@ impl GetOpenOrdersRequest {
         self
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
     }
     /// Only the order with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -1522,10 +1530,12 @@ impl crate::Endpoint for GetOpenOrdersRequest {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            crate::validate::int32(Self::NAME, "userref", *v)?;
             params.push("userref", *v);
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(Self::NAME, "cl_ord_id", v)?;
             params.push("cl_ord_id", v.as_str());
         }
         if let Some(v) = &self.rebase_multiplier {
@@ -1555,10 +1565,14 @@ impl crate::Call<'_, GetOpenOrdersRequest> {
         self.map(|r| r.trades(value))
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(self, value: i64) -> Self {
         self.map(|r| r.userref(value))
     }
     /// Only the order with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.cl_ord_id(value))
     }
@@ -1582,8 +1596,12 @@ pub struct GetClosedOrdersRequest {
     /// Include the trades related to each order (default: false).
     pub trades: Option<bool>,
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub userref: Option<i64>,
     /// Only orders with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_id: Option<String>,
     /// Exclusive start: a unix timestamp or an order txid.
     pub start: Option<String>,
@@ -1613,11 +1631,15 @@ impl GetClosedOrdersRequest {
         self
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
     }
     /// Only orders with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -1685,10 +1707,12 @@ impl crate::Endpoint for GetClosedOrdersRequest {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            crate::validate::int32(Self::NAME, "userref", *v)?;
             params.push("userref", *v);
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(Self::NAME, "cl_ord_id", v)?;
             params.push("cl_ord_id", v.as_str());
         }
         if let Some(v) = &self.start {
@@ -1740,10 +1764,14 @@ impl crate::Call<'_, GetClosedOrdersRequest> {
         self.map(|r| r.trades(value))
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(self, value: i64) -> Self {
         self.map(|r| r.userref(value))
     }
     /// Only orders with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.cl_ord_id(value))
     }
@@ -1795,6 +1823,8 @@ pub struct GetOrdersRequest {
     /// Include the trades related to each order (default: false).
     pub trades: Option<bool>,
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub userref: Option<i64>,
     /// Consolidate trades by individual taker trades (default: true).
     pub consolidate_taker: Option<bool>,
@@ -1818,6 +1848,8 @@ impl GetOrdersRequest {
         self
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
@@ -1863,6 +1895,7 @@ impl crate::Endpoint for GetOrdersRequest {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            crate::validate::int32(Self::NAME, "userref", *v)?;
             params.push("userref", *v);
         }
         if let Some(v) = &self.consolidate_taker {
@@ -1895,6 +1928,8 @@ impl crate::Call<'_, GetOrdersRequest> {
         self.map(|r| r.trades(value))
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(self, value: i64) -> Self {
         self.map(|r| r.userref(value))
     }

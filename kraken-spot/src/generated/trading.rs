@@ -175,9 +175,13 @@ pub struct BatchOrder {
     /// Order quantity in the base asset.
     pub volume: crate::Amount,
     /// An optional, non-unique numeric id for the order (int32).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub userref: Option<i64>,
     /// A client order id, unique among open orders. Exclusive with `userref`.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cl_ord_id: Option<String>,
     /// Iceberg orders only: the quantity shown in the book.
@@ -244,11 +248,15 @@ impl BatchOrder {
         }
     }
     /// An optional, non-unique numeric id for the order (int32).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
     }
     /// A client order id, unique among open orders. Exclusive with `userref`.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -314,6 +322,20 @@ impl BatchOrder {
 }
 impl crate::validate::Check for BatchOrder {
     fn check(&self, endpoint: &'static str) -> Result<(), crate::Error> {
+        if [self.userref.is_some(), self.cl_ord_id.is_some()]
+            .iter()
+            .filter(|set| **set)
+            .count() > 1
+        {
+            return Err(
+                crate::validate::invalid(
+                    endpoint,
+                    "userref",
+                    "set only one of `userref`, `cl_ord_id` (Kraken refuses them together)"
+                        .into(),
+                ),
+            );
+        }
         {
             let v = &self.ordertype;
             crate::validate::non_empty(endpoint, "ordertype", v.as_str())?;
@@ -328,9 +350,11 @@ impl crate::validate::Check for BatchOrder {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(endpoint, "userref", *v, None, None, &[])?;
+            crate::validate::int32(endpoint, "userref", *v)?;
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(endpoint, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(endpoint, "cl_ord_id", v)?;
         }
         if let Some(v) = &self.displayvol {
             crate::validate::amount(endpoint, "displayvol", v)?;
@@ -413,8 +437,12 @@ pub struct SubmitOrderRequest {
     /// Asset pair id or altname.
     pub pair: String,
     /// An optional, non-unique numeric id for the order (int32).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub userref: Option<i64>,
     /// A client order id, unique among open orders: a UUID, 32 hex characters, or up to 18 ASCII characters. Exclusive with `userref`.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_id: Option<String>,
     /// Iceberg orders only: the quantity shown in the book (at least 1/15 of `volume`).
     pub displayvol: Option<crate::Amount>,
@@ -447,6 +475,8 @@ pub struct SubmitOrderRequest {
     /// The conditional close order's secondary price.
     pub close_price2: Option<crate::Amount>,
     /// RFC 3339 time after which the matching engine rejects the order (2 to 60 seconds ahead).
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub deadline: Option<String>,
     /// Only validate the order; do not submit it.
     pub validate: Option<bool>,
@@ -489,11 +519,15 @@ impl SubmitOrderRequest {
         }
     }
     /// An optional, non-unique numeric id for the order (int32).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
     }
     /// A client order id, unique among open orders: a UUID, 32 hex characters, or up to 18 ASCII characters. Exclusive with `userref`.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -577,6 +611,8 @@ impl SubmitOrderRequest {
         self
     }
     /// RFC 3339 time after which the matching engine rejects the order (2 to 60 seconds ahead).
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(mut self, value: impl Into<String>) -> Self {
         self.deadline = Some(value.into());
         self
@@ -617,6 +653,20 @@ impl crate::Endpoint for SubmitOrderRequest {
         exclusive_with: &["userref"],
     });
     fn params(&self) -> Result<crate::Params, crate::Error> {
+        if [self.userref.is_some(), self.cl_ord_id.is_some()]
+            .iter()
+            .filter(|set| **set)
+            .count() > 1
+        {
+            return Err(
+                crate::validate::invalid(
+                    Self::NAME,
+                    "userref",
+                    "set only one of `userref`, `cl_ord_id` (Kraken refuses them together)"
+                        .into(),
+                ),
+            );
+        }
         let mut params = crate::Params::new();
         {
             let v = &self.ordertype;
@@ -640,10 +690,12 @@ impl crate::Endpoint for SubmitOrderRequest {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            crate::validate::int32(Self::NAME, "userref", *v)?;
             params.push("userref", *v);
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(Self::NAME, "cl_ord_id", v)?;
             params.push("cl_ord_id", v.as_str());
         }
         if let Some(v) = &self.displayvol {
@@ -711,6 +763,7 @@ impl crate::Endpoint for SubmitOrderRequest {
         }
         if let Some(v) = &self.deadline {
             crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            crate::validate::deadline(Self::NAME, "deadline", v)?;
             params.push("deadline", v.as_str());
         }
         if let Some(v) = &self.validate {
@@ -739,10 +792,14 @@ impl crate::Endpoint for SubmitOrderRequest {
 }
 impl crate::Call<'_, SubmitOrderRequest> {
     /// An optional, non-unique numeric id for the order (int32).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(self, value: i64) -> Self {
         self.map(|r| r.userref(value))
     }
     /// A client order id, unique among open orders: a UUID, 32 hex characters, or up to 18 ASCII characters. Exclusive with `userref`.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.cl_ord_id(value))
     }
@@ -810,6 +867,8 @@ impl crate::Call<'_, SubmitOrderRequest> {
         self.map(|r| r.close_price2(value))
     }
     /// RFC 3339 time after which the matching engine rejects the order (2 to 60 seconds ahead).
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(self, value: impl Into<String>) -> Self {
         self.map(|r| r.deadline(value))
     }
@@ -843,6 +902,8 @@ pub struct AmendOrderRequest {
     /// The Kraken id of the order (this or `cl_ord_id` is required).
     pub txid: Option<String>,
     /// The client order id of the order (this or `txid` is required).
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_id: Option<String>,
     /// The new quantity (base asset).
     pub order_qty: Option<crate::Amount>,
@@ -857,6 +918,8 @@ pub struct AmendOrderRequest {
     /// Reject a `limit_price` change that could not post passively (default: false).
     pub post_only: Option<bool>,
     /// RFC 3339 time after which the matching engine rejects the amend.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub deadline: Option<String>,
 }
 impl AmendOrderRequest {
@@ -870,6 +933,8 @@ impl AmendOrderRequest {
         self
     }
     /// The client order id of the order (this or `txid` is required).
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -905,6 +970,8 @@ impl AmendOrderRequest {
         self
     }
     /// RFC 3339 time after which the matching engine rejects the amend.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(mut self, value: impl Into<String>) -> Self {
         self.deadline = Some(value.into());
         self
@@ -947,6 +1014,7 @@ impl crate::Endpoint for AmendOrderRequest {
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(Self::NAME, "cl_ord_id", v)?;
             params.push("cl_ord_id", v.as_str());
         }
         if let Some(v) = &self.order_qty {
@@ -974,6 +1042,7 @@ impl crate::Endpoint for AmendOrderRequest {
         }
         if let Some(v) = &self.deadline {
             crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            crate::validate::deadline(Self::NAME, "deadline", v)?;
             params.push("deadline", v.as_str());
         }
         Ok(params)
@@ -999,6 +1068,8 @@ impl crate::Call<'_, AmendOrderRequest> {
         self.map(|r| r.txid(value))
     }
     /// The client order id of the order (this or `txid` is required).
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.cl_ord_id(value))
     }
@@ -1027,6 +1098,8 @@ impl crate::Call<'_, AmendOrderRequest> {
         self.map(|r| r.post_only(value))
     }
     /// RFC 3339 time after which the matching engine rejects the amend.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(self, value: impl Into<String>) -> Self {
         self.map(|r| r.deadline(value))
     }
@@ -1049,6 +1122,8 @@ pub struct EditOrderRequest {
     /// Asset pair id or altname.
     pub pair: String,
     /// A user reference id for the new order (the original's is not kept).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub userref: Option<i64>,
     /// The new quantity (base asset).
     pub volume: Option<crate::Amount>,
@@ -1063,6 +1138,8 @@ pub struct EditOrderRequest {
     /// Order flags, sent as one comma-separated value; only `post` can be changed.
     pub oflags: Option<Vec<super::OrderFlag>>,
     /// RFC 3339 time after which the matching engine rejects the edit.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub deadline: Option<String>,
     /// Answer with the pending replace before the order is completely replaced.
     pub cancel_response: Option<bool>,
@@ -1088,6 +1165,8 @@ impl EditOrderRequest {
         }
     }
     /// A user reference id for the new order (the original's is not kept).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
@@ -1126,6 +1205,8 @@ impl EditOrderRequest {
         self
     }
     /// RFC 3339 time after which the matching engine rejects the edit.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(mut self, value: impl Into<String>) -> Self {
         self.deadline = Some(value.into());
         self
@@ -1175,6 +1256,7 @@ impl crate::Endpoint for EditOrderRequest {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            crate::validate::int32(Self::NAME, "userref", *v)?;
             params.push("userref", *v);
         }
         if let Some(v) = &self.volume {
@@ -1207,6 +1289,7 @@ impl crate::Endpoint for EditOrderRequest {
         }
         if let Some(v) = &self.deadline {
             crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            crate::validate::deadline(Self::NAME, "deadline", v)?;
             params.push("deadline", v.as_str());
         }
         if let Some(v) = &self.cancel_response {
@@ -1234,6 +1317,8 @@ impl crate::Endpoint for EditOrderRequest {
 }
 impl crate::Call<'_, EditOrderRequest> {
     /// A user reference id for the new order (the original's is not kept).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(self, value: i64) -> Self {
         self.map(|r| r.userref(value))
     }
@@ -1265,6 +1350,8 @@ impl crate::Call<'_, EditOrderRequest> {
         self.map(|r| r.oflags(value))
     }
     /// RFC 3339 time after which the matching engine rejects the edit.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(self, value: impl Into<String>) -> Self {
         self.map(|r| r.deadline(value))
     }
@@ -1297,6 +1384,8 @@ pub struct CancelOrderRequest {
     /// The order's txid, or a userref as text (cancels every order with it).
     pub txid: Option<String>,
     /// The order's client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_id: Option<String>,
 }
 impl CancelOrderRequest {
@@ -1310,6 +1399,8 @@ impl CancelOrderRequest {
         self
     }
     /// The order's client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -1352,6 +1443,7 @@ impl crate::Endpoint for CancelOrderRequest {
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(Self::NAME, "cl_ord_id", v)?;
             params.push("cl_ord_id", v.as_str());
         }
         Ok(params)
@@ -1377,6 +1469,8 @@ impl crate::Call<'_, CancelOrderRequest> {
         self.map(|r| r.txid(value))
     }
     /// The order's client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.cl_ord_id(value))
     }
@@ -1400,6 +1494,8 @@ pub struct SubmitBatchOrdersRequest {
     /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
     pub asset_class: Option<super::TokenizedAssetClass>,
     /// RFC 3339 time after which the matching engine rejects the batch.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub deadline: Option<String>,
     /// Only validate the batch; do not submit it.
     pub validate: Option<bool>,
@@ -1427,6 +1523,8 @@ impl SubmitBatchOrdersRequest {
         self
     }
     /// RFC 3339 time after which the matching engine rejects the batch.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(mut self, value: impl Into<String>) -> Self {
         self.deadline = Some(value.into());
         self
@@ -1487,6 +1585,7 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
         }
         if let Some(v) = &self.deadline {
             crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            crate::validate::deadline(Self::NAME, "deadline", v)?;
             params.push("deadline", v.as_str());
         }
         if let Some(v) = &self.validate {
@@ -1519,6 +1618,8 @@ impl crate::Call<'_, SubmitBatchOrdersRequest> {
         self.map(|r| r.asset_class(value))
     }
     /// RFC 3339 time after which the matching engine rejects the batch.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(self, value: impl Into<String>) -> Self {
         self.map(|r| r.deadline(value))
     }
@@ -1551,6 +1652,8 @@ pub struct CancelBatchOrdersRequest {
     /// Txids, or userrefs as text (cancels every order with it).
     pub orders: Option<Vec<String>>,
     /// Client order ids.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_ids: Option<Vec<String>>,
 }
 impl CancelBatchOrdersRequest {
@@ -1564,6 +1667,8 @@ impl CancelBatchOrdersRequest {
         self
     }
     /// Client order ids.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1615,6 +1720,9 @@ impl crate::Endpoint for CancelBatchOrdersRequest {
             for x in v {
                 crate::validate::non_empty(Self::NAME, "cl_ord_ids", x)?;
             }
+            for x in v {
+                crate::validate::cl_ord_id(Self::NAME, "cl_ord_ids", x)?;
+            }
             params
                 .push("cl_ord_ids", crate::validate::json(Self::NAME, "cl_ord_ids", v)?);
         }
@@ -1641,6 +1749,8 @@ impl crate::Call<'_, CancelBatchOrdersRequest> {
         self.map(|r| r.orders(value))
     }
     /// Client order ids.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_ids(self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.map(|r| r.cl_ord_ids(value))
     }
