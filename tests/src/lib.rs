@@ -493,6 +493,23 @@ impl MockKraken {
             .trading(api_key, pair, now)
     }
 
+    /// Adds an API key (base64 `secret`) that may call only what
+    /// `permissions` allow (kraken-rest.md §3 names: `query-funds`,
+    /// `query-open-trades`, `query-closed-trades`, `modify-trades`,
+    /// `close-trades`, `query-ledger`, `export-data`, `add-funds`,
+    /// `withdraw-funds`, `earn-funds`, `create-ws-token`, …); other calls
+    /// answer `EGeneral:Permission denied`. `None` allows everything.
+    /// Orders placed with a key belong to that key.
+    pub fn add_key(&self, key: &str, secret: &str, permissions: Option<&[&str]>) {
+        lock(&self.shared.keys).keys.insert(
+            key.to_owned(),
+            auth::KeyEntry {
+                secret: secret.to_owned(),
+                permissions: permissions.map(|p| p.iter().map(|s| (*s).to_owned()).collect()),
+            },
+        );
+    }
+
     /// Switches the temporary lockout on with [`LockoutPolicy::default`]
     /// (5 consecutive `EAPI:Invalid key`/`EAPI:Invalid signature` answers for
     /// one `API-Key` within 60 s lock that key out for 60 s of mock time:
@@ -652,6 +669,9 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
         _ => None,
     };
     if let Some(key) = key {
+        if let Err(e) = lock(&shared.keys).permit(key, path) {
+            return kraken_error(200, e);
+        }
         let now = shared.clock.secs();
         if let Err(e) = lock(&shared.sandbox).counters.charge_rest(key, path, now) {
             return kraken_error(200, e);

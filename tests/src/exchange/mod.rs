@@ -138,7 +138,7 @@ impl Exchange {
                 chars.push('-');
             }
             chars.push(ALPHABET[(x % 32) as usize] as char);
-            x = x / 32 ^ (x << 59);
+            x = (x / 32) ^ (x << 59);
         }
         chars
     }

@@ -143,16 +143,20 @@ fn check_order(ex: &Exchange, ctx: &Ctx<'_>, p: &Params, pair: &str) -> Result<N
     } else {
         None
     };
-    if let (Some(abs), Some(tick)) = (price.as_deref().and_then(absolute), pair.tick_size) {
-        if !tick.is_zero() && !(abs % tick).is_zero() {
-            return Err("EOrder:Tick size check failed".to_owned());
-        }
+    let off_tick = match (price.as_deref().and_then(absolute), pair.tick_size) {
+        (Some(abs), Some(tick)) => !tick.is_zero() && !(abs % tick).is_zero(),
+        _ => false,
+    };
+    if off_tick {
+        return Err("EOrder:Tick size check failed".to_owned());
     }
     let reference = limit.or_else(|| ex.last.get(&pair.altname).copied());
-    if let (Some(price), Some(min)) = (reference, pair.costmin) {
-        if price * volume < min {
-            return Err("EOrder:Cost minimum not met".to_owned());
-        }
+    let below_costmin = match (reference, pair.costmin) {
+        (Some(price), Some(min)) => price * volume < min,
+        _ => false,
+    };
+    if below_costmin {
+        return Err("EOrder:Cost minimum not met".to_owned());
     }
     Ok(NewOrder {
         view: MockOrder {
@@ -219,6 +223,14 @@ fn descr(ex: &Exchange, v: &MockOrder) -> String {
     describe(v, pdp, ldp)
 }
 
+/// Whether an open order of the caller already holds the new order's cl_ord_id.
+fn cl_ord_id_taken(ex: &Exchange, ctx: &Ctx<'_>, new: &NewOrder) -> bool {
+    new.view
+        .cl_ord_id
+        .as_deref()
+        .is_some_and(|id| ex.find_open_cl(ctx.key, id).is_some())
+}
+
 /// Places a checked order (with a fresh txid) and matches it at once if it
 /// can; returns its index.
 fn place(ex: &mut Exchange, ctx: &Ctx<'_>, new: NewOrder) -> usize {
@@ -264,24 +276,20 @@ fn match_now(ex: &mut Exchange, ctx: &Ctx<'_>, i: usize) {
 fn add_order(ex: &mut Exchange, counters: &mut Counters, ctx: &Ctx<'_>, p: &Params) -> Answer {
     let pair_name = p.get("pair").ok_or_else(|| invalid("pair"))?;
     let validate = p.flag("validate");
-    if !validate {
+    let pair = ex.pair(&pair_name).map(|p| p.altname.clone());
+    if let (false, Some(pair)) = (validate, pair) {
         // The fixed +1 applies even when the order then fails its checks (§4).
-        if let Some(pair) = ex.pair(&pair_name) {
-            let pair = pair.altname.clone();
-            counters.charge_trading(ctx.key, &pair, counters::add_charge(1, false), ctx.secs)?;
-        }
+        counters.charge_trading(ctx.key, &pair, counters::add_charge(1, false), ctx.secs)?;
     }
     let new = check_order(ex, ctx, p, &pair_name)?;
     let order_descr = descr(ex, &new.view);
     if validate {
         return Ok(json!({"descr": {"order": order_descr}}));
     }
-    if let Some(id) = &new.view.cl_ord_id {
-        if ex.find_open_cl(ctx.key, id).is_some() {
-            // Kraken does not document its answer to a cl_ord_id already used
-            // by an open order; this is its generic invalid-arguments form.
-            return Err(invalid("cl_ord_id"));
-        }
+    if cl_ord_id_taken(ex, ctx, &new) {
+        // Kraken does not document its answer to a cl_ord_id already used
+        // by an open order; this is its generic invalid-arguments form.
+        return Err(invalid("cl_ord_id"));
     }
     let i = place(ex, ctx, new);
     Ok(json!({"descr": {"order": order_descr}, "txid": [ex.orders[i].view.txid]}))
@@ -299,12 +307,10 @@ fn add_order_batch(
         return Err(invalid("orders"));
     }
     let validate = p.flag("validate");
-    if !validate {
-        if let Some(pair) = ex.pair(&pair_name) {
-            let pair = pair.altname.clone();
-            let charge = counters::add_charge(list.len(), true);
-            counters.charge_trading(ctx.key, &pair, charge, ctx.secs)?;
-        }
+    let pair = ex.pair(&pair_name).map(|p| p.altname.clone());
+    if let (false, Some(pair)) = (validate, pair) {
+        let charge = counters::add_charge(list.len(), true);
+        counters.charge_trading(ctx.key, &pair, charge, ctx.secs)?;
     }
     // The whole batch is checked before anything is placed.
     let mut checked = Vec::new();
@@ -324,11 +330,9 @@ fn add_order_batch(
             continue;
         }
         // An order whose cl_ord_id an open order holds fails on its own.
-        if let Some(id) = &new.view.cl_ord_id {
-            if ex.find_open_cl(ctx.key, id).is_some() {
-                results.push(json!({"error": invalid("cl_ord_id")}));
-                continue;
-            }
+        if cl_ord_id_taken(ex, ctx, &new) {
+            results.push(json!({"error": invalid("cl_ord_id")}));
+            continue;
         }
         let i = place(ex, ctx, new);
         results.push(json!({"txid": ex.orders[i].view.txid, "descr": {"order": order_descr}}));

@@ -15,8 +15,6 @@ pub(crate) struct Pair {
     pub altname: String,
     /// e.g. `XBT/USD`.
     pub wsname: String,
-    pub base: String,
-    pub quote: String,
     pub pair_decimals: u32,
     pub lot_decimals: u32,
     pub cost_decimals: u32,
@@ -67,8 +65,6 @@ pub(crate) fn load(dir: &Path) -> Vec<Pair> {
             pairs.push(Pair {
                 altname: text("altname"),
                 wsname: text("wsname"),
-                base: text("base"),
-                quote: text("quote"),
                 pair_decimals,
                 lot_decimals: int("lot_decimals", 8),
                 cost_decimals: int("cost_decimals", pair_decimals),
