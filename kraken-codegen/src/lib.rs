@@ -12,12 +12,22 @@ use std::path::Path;
 pub type GeneratedFile = (String, String);
 
 /// Parses and validates spec sources given as `(file stem, YAML text)`.
+/// `spec/errors.yaml` (stem `errors`) is the error catalogue; every other
+/// file declares endpoints and types.
 pub fn load_sources(sources: &[(String, String)]) -> Result<spec::Spec, String> {
-    let files = sources
-        .iter()
-        .map(|(stem, text)| spec::parse_file(&format!("spec/{stem}.yaml"), stem, text))
-        .collect::<Result<Vec<_>, _>>()?;
-    spec::validate(files)
+    let mut files = Vec::new();
+    let mut errors = None;
+    for (stem, text) in sources {
+        let path = format!("spec/{stem}.yaml");
+        if stem == spec::ERRORS_STEM {
+            errors = Some(spec::parse_errors(&path, text)?);
+        } else {
+            files.push(spec::parse_file(&path, stem, text)?);
+        }
+    }
+    let mut spec = spec::validate(files)?;
+    spec.errors = errors;
+    Ok(spec)
 }
 
 /// Generates code from spec sources given as `(file stem, YAML text)`.

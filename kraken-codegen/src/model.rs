@@ -126,6 +126,17 @@ pub struct EndpointDef {
     pub envelope: EnvelopeKind,
     /// Cost against Kraken's REST call counter.
     pub cost: u32,
+    /// Whether the call only reads or may change state.
+    pub effect: EffectKind,
+    /// The key permissions an `api_key` call needs (required there, absent elsewhere).
+    #[serde(default)]
+    pub permission: Option<PermissionSpec>,
+    /// The call's charge on Kraken's per-pair trading counter.
+    #[serde(default)]
+    pub trading: Option<TradingDef>,
+    /// Where an order-placing call carries its client order id.
+    #[serde(default)]
+    pub client_order_id: Option<ClientOrderIdDef>,
     /// Responses carry secrets: never quote the body in errors.
     #[serde(default)]
     pub sensitive_response: bool,
@@ -162,3 +173,176 @@ pub struct ParamDef {
     #[serde(default)]
     pub group: Option<String>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EffectKind {
+    /// Only reads: safe to send again.
+    Read,
+    /// May change state.
+    Write,
+}
+
+/// Kraken's API key permissions, as `GetApiKeyInfo` names them.
+pub const PERMISSIONS: &[&str] = &[
+    "query-funds",
+    "add-funds",
+    "withdraw-funds",
+    "earn-funds",
+    "query-open-trades",
+    "query-closed-trades",
+    "modify-trades",
+    "close-trades",
+    "query-ledger",
+    "export-data",
+    "create-ws-token",
+    "add-withdraw-address",
+    "update-withdraw-address",
+];
+
+/// `permission:` one permission name, `none`, `{any_of: [..]}` or `{all_of: [..]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "serde_yaml::Value")]
+pub enum PermissionSpec {
+    /// No key permission is needed.
+    None,
+    /// Any one of these.
+    AnyOf(Vec<String>),
+    /// Every one of these (a single name is `AllOf` of one).
+    AllOf(Vec<String>),
+}
+
+impl TryFrom<serde_yaml::Value> for PermissionSpec {
+    type Error = String;
+
+    fn try_from(value: serde_yaml::Value) -> Result<Self, String> {
+        use serde_yaml::Value;
+        let known = |name: &str| -> Result<String, String> {
+            if PERMISSIONS.contains(&name) {
+                Ok(name.to_owned())
+            } else {
+                Err(format!(
+                    "permission `{name}` is not one of Kraken's ({}), `none`, `{{any_of: [..]}}` or `{{all_of: [..]}}`",
+                    PERMISSIONS.join(", ")
+                ))
+            }
+        };
+        match value {
+            Value::String(s) if s == "none" => Ok(PermissionSpec::None),
+            Value::String(s) => Ok(PermissionSpec::AllOf(vec![known(&s)?])),
+            Value::Mapping(m) if m.len() == 1 => {
+                let (key, list) = m.into_iter().next().unwrap_or_default();
+                let names: Vec<String> = match list {
+                    Value::Sequence(items) => items
+                        .iter()
+                        .map(|v| known(v.as_str().unwrap_or_default()))
+                        .collect::<Result<_, _>>()?,
+                    _ => return Err("permission: `any_of`/`all_of` take a list of names".into()),
+                };
+                if names.len() < 2 {
+                    return Err(
+                        "permission: `any_of`/`all_of` need two or more names (write one name on its own)"
+                            .into(),
+                    );
+                }
+                match key.as_str() {
+                    Some("any_of") => Ok(PermissionSpec::AnyOf(names)),
+                    Some("all_of") => Ok(PermissionSpec::AllOf(names)),
+                    _ => Err(format!(
+                        "permission: unknown key {key:?}; use `any_of` or `all_of`"
+                    )),
+                }
+            }
+            other => Err(format!(
+                "permission: expected a permission name, `none`, `{{any_of: [..]}}` or `{{all_of: [..]}}`, got {other:?}"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TradingActionKind {
+    Add,
+    Amend,
+    Edit,
+    Cancel,
+    CancelAll,
+    BatchAdd,
+    BatchCancel,
+}
+
+/// `trading:` the call's charge on the per-pair trading counter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TradingDef {
+    pub action: TradingActionKind,
+    /// The param holding the pair.
+    #[serde(default)]
+    pub pair: Option<String>,
+    /// The params naming existing orders.
+    #[serde(default)]
+    pub orders: Vec<String>,
+    /// The list param holding new orders (batch_add).
+    #[serde(default)]
+    pub new_orders: Option<String>,
+}
+
+/// `client_order_id:` where an order-placing call carries its client order id.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientOrderIdDef {
+    /// The list param holding the orders (batch); absent for a plain param.
+    #[serde(default)]
+    pub list: Option<String>,
+    /// The id's param or field name.
+    pub field: String,
+    /// Params or fields Kraken makes exclusive with it.
+    #[serde(default)]
+    pub exclusive_with: Vec<String>,
+    /// The call's RFC 3339 `deadline` param, set by the runtime's resend policy.
+    #[serde(default)]
+    pub deadline: Option<String>,
+}
+
+/// `spec/errors.yaml`: Kraken's error catalogue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCatalogue {
+    pub doc: String,
+    pub errors: Vec<ErrorDef>,
+}
+
+/// One Kraken error code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDef {
+    /// The code verbatim, `E<Category>:<text>`.
+    pub code: String,
+    /// Kraken's category: General, API, Query, Order, Trade, Funding, Service, Auth, Account, BM.
+    pub category: String,
+    pub kind: ErrorKindDef,
+    /// Whether a read may be retried after it.
+    pub retryable: bool,
+    /// Kraken's text.
+    pub meaning: String,
+}
+
+/// The runtime's `ErrorKind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKindDef {
+    Auth,
+    RateLimit,
+    Network,
+    Validation,
+    Api,
+    Service,
+    Config,
+    Parse,
+}
+
+/// Kraken's error categories.
+pub const ERROR_CATEGORIES: &[&str] = &[
+    "General", "API", "Query", "Order", "Trade", "Funding", "Service", "Auth", "Account", "BM",
+];

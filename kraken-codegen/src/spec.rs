@@ -20,6 +20,8 @@ pub struct SpecFile {
 #[derive(Debug)]
 pub struct Spec {
     pub files: Vec<SpecFile>,
+    /// Kraken's error catalogue (`spec/errors.yaml`), if the spec has one.
+    pub errors: Option<ErrorCatalogue>,
 }
 
 /// What a named type is.
@@ -123,33 +125,130 @@ pub fn parse_file(path: &str, stem: &str, text: &str) -> Result<SpecFile, String
     })
 }
 
-/// Checks the spec as a whole: names, docs and types.
+/// The file stem of the error catalogue, which has its own shape.
+pub const ERRORS_STEM: &str = "errors";
+
+/// Parses and checks `spec/errors.yaml`.
+pub fn parse_errors(path: &str, text: &str) -> Result<ErrorCatalogue, String> {
+    let catalogue: ErrorCatalogue =
+        serde_yaml::from_str(text).map_err(|e| format!("{path}: {e}"))?;
+    let mut errors = Vec::new();
+    check_doc(&catalogue.doc, path, &mut errors);
+    let mut seen = BTreeSet::new();
+    for def in &catalogue.errors {
+        let at = format!("{path}: error `{}`", def.code);
+        check_doc(&def.meaning, &format!("{at}: meaning"), &mut errors);
+        if !seen.insert(def.code.as_str()) {
+            errors.push(format!("{at}: duplicate code"));
+        }
+        if !ERROR_CATEGORIES.contains(&def.category.as_str()) {
+            errors.push(format!(
+                "{at}: category `{}` is not one of {}",
+                def.category,
+                ERROR_CATEGORIES.join(", ")
+            ));
+        }
+        // `E<Category>:<text>`. The text may start with a space: Kraken writes
+        // `EService: Throttled` that way, and codes are kept verbatim.
+        let prefix = format!("E{}:", def.category);
+        match def.code.strip_prefix(&prefix) {
+            Some(text) if !text.trim().is_empty() && text.trim_end() == text => {}
+            _ => errors.push(format!(
+                "{at}: the code must be `{prefix}<text>` (E, its category, a colon, Kraken's text)"
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(catalogue)
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+/// Checks the spec as a whole: names, docs and types. Every error names the
+/// file and the item; all of them are reported at once.
 pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
     let mut errors = Vec::new();
-    let mut types: BTreeMap<String, (String, Kind)> = BTreeMap::new();
-    let mut endpoint_names = BTreeMap::new();
-
+    let types = Types::collect(&files, &mut errors);
+    check_endpoint_names(&files, &mut errors);
     for f in &files {
         let path = format!("spec/{}.yaml", f.stem);
         for e in &f.enums {
-            if let Some((other, _)) = types.insert(e.name.clone(), (path.clone(), Kind::Enum)) {
-                errors.push(format!(
-                    "{path}: enum `{}`: duplicate type name (also in {other})",
-                    e.name
-                ));
-            }
+            check_enum(e, &format!("{path}: enum `{}`", e.name), &mut errors);
         }
         for s in &f.structs {
-            let kind = Kind::of(s);
-            if let Some((other, _)) = types.insert(s.name.clone(), (path.clone(), kind)) {
+            let at = format!("{path}: struct `{}`", s.name);
+            check_struct(s, &at, &types, &mut errors);
+        }
+        for e in &f.endpoints {
+            let at = format!("{path}: endpoint `{}`", e.name);
+            check_endpoint(e, &at, &types, &mut errors);
+            check_endpoint_facts(e, &at, &types, &mut errors);
+        }
+    }
+    if errors.is_empty() {
+        Ok(Spec {
+            files,
+            errors: None,
+        })
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+/// Every declared type, by name: the file that declares it and its kind.
+struct Types<'a> {
+    by_name: BTreeMap<&'a str, (String, Kind)>,
+    structs: BTreeMap<&'a str, &'a StructDef>,
+}
+
+impl<'a> Types<'a> {
+    /// Collects the declared types, refusing a name declared twice.
+    fn collect(files: &'a [SpecFile], errors: &mut Vec<String>) -> Self {
+        let mut types = Types {
+            by_name: BTreeMap::new(),
+            structs: BTreeMap::new(),
+        };
+        for f in files {
+            let path = format!("spec/{}.yaml", f.stem);
+            let enums = f.enums.iter().map(|e| (&e.name, "enum", Kind::Enum));
+            let structs = f.structs.iter().map(|s| (&s.name, "struct", Kind::of(s)));
+            for (name, what, kind) in enums.chain(structs) {
+                if let Some((other, _)) = types.by_name.insert(name, (path.clone(), kind)) {
+                    errors.push(format!(
+                        "{path}: {what} `{name}`: duplicate type name (also in {other})"
+                    ));
+                }
+            }
+            types
+                .structs
+                .extend(f.structs.iter().map(|s| (s.name.as_str(), s)));
+        }
+        types
+    }
+
+    fn kind_of(&self, name: &str) -> Option<Kind> {
+        self.by_name.get(name).map(|(_, k)| *k)
+    }
+
+    /// Refuses names in `ty` that no spec file declares.
+    fn resolve(&self, ty: &Type, at: &str, errors: &mut Vec<String>) {
+        for name in ty.names() {
+            if !self.by_name.contains_key(name) {
                 errors.push(format!(
-                    "{path}: struct `{}`: duplicate type name (also in {other})",
-                    s.name
+                    "{at}: type `{name}` is not declared in any spec file"
                 ));
             }
         }
+    }
+}
+
+fn check_endpoint_names(files: &[SpecFile], errors: &mut Vec<String>) {
+    let mut seen = BTreeMap::new();
+    for f in files {
+        let path = format!("spec/{}.yaml", f.stem);
         for e in &f.endpoints {
-            if let Some(other) = endpoint_names.insert(e.name.clone(), path.clone()) {
+            if let Some(other) = seen.insert(e.name.as_str(), path.clone()) {
                 errors.push(format!(
                     "{path}: endpoint `{}`: duplicate endpoint name (also in {other})",
                     e.name
@@ -157,215 +256,227 @@ pub fn validate(files: Vec<SpecFile>) -> Result<Spec, String> {
             }
         }
     }
+}
 
-    let resolve = |ty: &Type, errors: &mut Vec<String>, at: &str| {
-        for name in ty.names() {
-            if !types.contains_key(name) {
-                errors.push(format!(
-                    "{at}: type `{name}` is not declared in any spec file"
-                ));
-            }
+fn check_enum(e: &EnumDef, at: &str, errors: &mut Vec<String>) {
+    check_type_name(&e.name, at, errors);
+    check_doc(&e.doc, at, errors);
+    if e.values.is_empty() {
+        errors.push(format!("{at}: has no values"));
+    }
+    let mut seen = BTreeSet::new();
+    let mut variants = BTreeSet::new();
+    for v in &e.values {
+        let vat = format!("{at}: value `{}`", v.value);
+        check_doc(&v.doc, &vat, errors);
+        if !seen.insert(v.value.clone()) {
+            errors.push(format!("{vat}: duplicate value"));
         }
-    };
-    let kind_of = |name: &str| types.get(name).map(|(_, k)| *k);
-
-    for f in &files {
-        let path = format!("spec/{}.yaml", f.stem);
-        for e in &f.enums {
-            let at = format!("{path}: enum `{}`", e.name);
-            check_type_name(&e.name, &at, &mut errors);
-            check_doc(&e.doc, &at, &mut errors);
-            if e.values.is_empty() {
-                errors.push(format!("{at}: has no values"));
-            }
-            let mut seen = BTreeSet::new();
-            let mut variants = BTreeSet::new();
-            for v in &e.values {
-                let vat = format!("{at}: value `{}`", v.value);
-                check_doc(&v.doc, &vat, &mut errors);
-                if !seen.insert(v.value.clone()) {
-                    errors.push(format!("{vat}: duplicate value"));
-                }
-                let variant = variant_name(v);
-                if variant == "Unknown"
-                    || !is_ident(&variant)
-                    || !variant.starts_with(|c: char| c.is_ascii_uppercase())
-                {
-                    errors.push(format!(
-                        "{vat}: `{variant}` is not a usable variant name; set `rust:`"
-                    ));
-                }
-                if !variants.insert(variant.clone()) {
-                    errors.push(format!(
-                        "{vat}: variant `{variant}` is used twice; set `rust:`"
-                    ));
-                }
-            }
+        let variant = variant_name(v);
+        if variant == "Unknown"
+            || !is_ident(&variant)
+            || !variant.starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            errors.push(format!(
+                "{vat}: `{variant}` is not a usable variant name; set `rust:`"
+            ));
         }
-        for s in &f.structs {
-            let at = format!("{path}: struct `{}`", s.name);
-            check_type_name(&s.name, &at, &mut errors);
-            check_doc(&s.doc, &at, &mut errors);
-            let mut seen = BTreeSet::new();
-            let mut optional_seen = false;
-            for field in &s.fields {
-                let fat = format!("{at}: field `{}`", field.name);
-                check_doc(&field.doc, &fat, &mut errors);
-                let rust = rust_name(&field.name, field.rust.as_ref());
-                if !is_ident(&rust) {
-                    errors.push(format!(
-                        "{fat}: `{rust}` is not a usable Rust name; set `rust:`"
-                    ));
-                }
-                if !seen.insert(field.name.clone()) || !seen.insert(format!("rust:{rust}")) {
-                    errors.push(format!("{fat}: duplicate field"));
-                }
-                if s.positional {
-                    if optional_seen && !field.optional {
-                        errors.push(format!(
-                            "{fat}: a required positional field cannot follow an optional one"
-                        ));
-                    }
-                    optional_seen |= field.optional;
-                }
-                match Type::parse(&field.ty) {
-                    Ok(ty) => {
-                        resolve(&ty, &mut errors, &fat);
-                        if s.input {
-                            if !is_param_type(&ty, &kind_of, false) {
-                                errors.push(format!(
-                                    "{fat}: `{ty}` cannot be a field of an input struct (use a parameter type)"
-                                ));
-                            }
-                        } else if output_misuse(&ty, &kind_of) {
-                            errors.push(format!(
-                                "{fat}: `{ty}` is only for parameters or whole responses"
-                            ));
-                        }
-                    }
-                    Err(e) => errors.push(format!("{fat}: {e}")),
-                }
-            }
-            if s.input && s.positional {
-                errors.push(format!("{at}: an input struct cannot be positional"));
-            }
-            for skipped in &s.skipped {
-                check_doc(
-                    &skipped.reason,
-                    &format!("{at}: skipped `{}`", skipped.name),
-                    &mut errors,
-                );
-            }
-        }
-        for e in &f.endpoints {
-            let at = format!("{path}: endpoint `{}`", e.name);
-            check_doc(&e.doc, &at, &mut errors);
-            if !is_ident(&e.name) || e.name != e.name.to_snake_case() {
-                errors.push(format!(
-                    "{at}: the name must be a snake_case Rust identifier"
-                ));
-            }
-            if !e.path.starts_with('/') {
-                errors.push(format!("{at}: path `{}` must start with `/`", e.path));
-            }
-            match (e.http, e.encoding) {
-                (Http::Get, EncodingKind::Query) => {}
-                (Http::Get, _) => errors.push(format!("{at}: GET parameters travel in the query")),
-                _ => {}
-            }
-            if e.auth == AuthKind::ApiKey && e.encoding == EncodingKind::Query {
-                errors.push(format!(
-                    "{at}: api_key calls sign a body; use form or json encoding"
-                ));
-            }
-            match Type::parse(&e.response) {
-                Ok(ty) => {
-                    resolve(&ty, &mut errors, &format!("{at}: response"));
-                    if ty != Type::Bytes && output_misuse(&ty, &kind_of) {
-                        errors.push(format!("{at}: response: `{ty}` cannot be a response type"));
-                    }
-                    if (ty == Type::Bytes) != (e.envelope == EnvelopeKind::Bytes) {
-                        errors.push(format!(
-                            "{at}: `bytes` responses need `envelope: bytes` and vice versa"
-                        ));
-                    }
-                }
-                Err(err) => errors.push(format!("{at}: response: {err}")),
-            }
-            for name in &e.require_one_of {
-                if !e.params.iter().any(|p| &p.name == name && !p.required) {
-                    errors.push(format!(
-                        "{at}: require_one_of names `{name}`, which is not an optional param"
-                    ));
-                }
-            }
-            if e.require_one_of.len() == 1 {
-                errors.push(format!(
-                    "{at}: require_one_of needs two or more params (or make the one required)"
-                ));
-            }
-            let mut seen = BTreeSet::new();
-            for p in &e.params {
-                let pat = format!("{at}: param `{}`", p.name);
-                check_doc(&p.doc, &pat, &mut errors);
-                let rust = rust_name(&p.name, p.rust.as_ref());
-                if !is_ident(&rust) {
-                    errors.push(format!(
-                        "{pat}: `{rust}` is not a usable Rust name; set `rust:`"
-                    ));
-                }
-                if ["nonce", "otp"].contains(&p.name.as_str()) {
-                    errors.push(format!(
-                        "{pat}: `{}` is added by the runtime; do not declare it",
-                        p.name
-                    ));
-                }
-                let wire_key = match &p.group {
-                    Some(g) => format!("{}@{g}", p.name),
-                    None => p.name.clone(),
-                };
-                let shares_wire_name_outside_group = e
-                    .params
-                    .iter()
-                    .any(|q| q.name == p.name && q.group != p.group);
-                if !seen.insert(format!("rust:{rust}"))
-                    || (!seen.insert(wire_key) && p.group.is_none())
-                    || shares_wire_name_outside_group
-                {
-                    errors.push(format!(
-                        "{pat}: duplicate parameter (alternatives sharing a wire name need the same `group`)"
-                    ));
-                }
-                if p.group.is_some() && p.required {
-                    errors.push(format!(
-                        "{pat}: a grouped (alternative) parameter cannot be required"
-                    ));
-                }
-                match Type::parse(&p.ty) {
-                    Ok(ty) => {
-                        resolve(&ty, &mut errors, &pat);
-                        if !is_param_type(&ty, &kind_of, e.encoding == EncodingKind::Json) {
-                            errors.push(format!(
-                                "{pat}: `{ty}` cannot be a parameter (use string, int, bool, amount, an enum, csv<enum|string>, or with json encoding an input struct, list<string> or list<InputStruct>)"
-                            ));
-                        }
-                        let int = ty == Type::Scalar(Scalar::Int);
-                        if !int && (p.min.is_some() || p.max.is_some() || !p.allowed.is_empty()) {
-                            errors.push(format!(
-                                "{pat}: min, max and allowed are for int parameters"
-                            ));
-                        }
-                    }
-                    Err(err) => errors.push(format!("{pat}: {err}")),
-                }
-            }
+        if !variants.insert(variant.clone()) {
+            errors.push(format!(
+                "{vat}: variant `{variant}` is used twice; set `rust:`"
+            ));
         }
     }
+}
 
-    if errors.is_empty() {
-        Ok(Spec { files })
-    } else {
-        Err(errors.join("\n"))
+fn check_struct(s: &StructDef, at: &str, types: &Types, errors: &mut Vec<String>) {
+    check_type_name(&s.name, at, errors);
+    check_doc(&s.doc, at, errors);
+    let mut seen = BTreeSet::new();
+    let mut optional_seen = false;
+    for field in &s.fields {
+        let fat = format!("{at}: field `{}`", field.name);
+        check_field(s, field, &fat, types, errors);
+        let rust = rust_name(&field.name, field.rust.as_ref());
+        if !seen.insert(field.name.clone()) || !seen.insert(format!("rust:{rust}")) {
+            errors.push(format!("{fat}: duplicate field"));
+        }
+        if s.positional {
+            if optional_seen && !field.optional {
+                errors.push(format!(
+                    "{fat}: a required positional field cannot follow an optional one"
+                ));
+            }
+            optional_seen |= field.optional;
+        }
+    }
+    if s.input && s.positional {
+        errors.push(format!("{at}: an input struct cannot be positional"));
+    }
+    for skipped in &s.skipped {
+        let sat = format!("{at}: skipped `{}`", skipped.name);
+        check_doc(&skipped.reason, &sat, errors);
+    }
+}
+
+/// One field: its doc, Rust name and type (parameter types in input structs,
+/// response types elsewhere).
+fn check_field(
+    s: &StructDef,
+    field: &FieldDef,
+    fat: &str,
+    types: &Types,
+    errors: &mut Vec<String>,
+) {
+    check_doc(&field.doc, fat, errors);
+    let rust = rust_name(&field.name, field.rust.as_ref());
+    if !is_ident(&rust) {
+        errors.push(format!(
+            "{fat}: `{rust}` is not a usable Rust name; set `rust:`"
+        ));
+    }
+    let ty = match Type::parse(&field.ty) {
+        Ok(ty) => ty,
+        Err(e) => return errors.push(format!("{fat}: {e}")),
+    };
+    types.resolve(&ty, fat, errors);
+    let kind_of = |n: &str| types.kind_of(n);
+    if s.input {
+        if !is_param_type(&ty, &kind_of, false) {
+            errors.push(format!(
+                "{fat}: `{ty}` cannot be a field of an input struct (use a parameter type)"
+            ));
+        }
+    } else if output_misuse(&ty, &kind_of) {
+        errors.push(format!(
+            "{fat}: `{ty}` is only for parameters or whole responses"
+        ));
+    }
+}
+
+/// An endpoint's name, path, encoding, response and `require_one_of`, then each parameter.
+fn check_endpoint(e: &EndpointDef, at: &str, types: &Types, errors: &mut Vec<String>) {
+    check_doc(&e.doc, at, errors);
+    if !is_ident(&e.name) || e.name != e.name.to_snake_case() {
+        errors.push(format!(
+            "{at}: the name must be a snake_case Rust identifier"
+        ));
+    }
+    if !e.path.starts_with('/') {
+        errors.push(format!("{at}: path `{}` must start with `/`", e.path));
+    }
+    if e.http == Http::Get && e.encoding != EncodingKind::Query {
+        errors.push(format!("{at}: GET parameters travel in the query"));
+    }
+    if e.auth == AuthKind::ApiKey && e.encoding == EncodingKind::Query {
+        errors.push(format!(
+            "{at}: api_key calls sign a body; use form or json encoding"
+        ));
+    }
+    check_response(e, at, types, errors);
+    for name in &e.require_one_of {
+        if !e.params.iter().any(|p| &p.name == name && !p.required) {
+            errors.push(format!(
+                "{at}: require_one_of names `{name}`, which is not an optional param"
+            ));
+        }
+    }
+    if e.require_one_of.len() == 1 {
+        errors.push(format!(
+            "{at}: require_one_of needs two or more params (or make the one required)"
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for p in &e.params {
+        let pat = format!("{at}: param `{}`", p.name);
+        check_param(e, p, &pat, &mut seen, types, errors);
+    }
+}
+
+fn check_response(e: &EndpointDef, at: &str, types: &Types, errors: &mut Vec<String>) {
+    let ty = match Type::parse(&e.response) {
+        Ok(ty) => ty,
+        Err(err) => return errors.push(format!("{at}: response: {err}")),
+    };
+    types.resolve(&ty, &format!("{at}: response"), errors);
+    if ty != Type::Bytes && output_misuse(&ty, &|n| types.kind_of(n)) {
+        errors.push(format!("{at}: response: `{ty}` cannot be a response type"));
+    }
+    if (ty == Type::Bytes) != (e.envelope == EnvelopeKind::Bytes) {
+        errors.push(format!(
+            "{at}: `bytes` responses need `envelope: bytes` and vice versa"
+        ));
+    }
+}
+
+/// One parameter: doc, names (unique unless alternatives in one group) and type.
+fn check_param(
+    e: &EndpointDef,
+    p: &ParamDef,
+    pat: &str,
+    seen: &mut BTreeSet<String>,
+    types: &Types,
+    errors: &mut Vec<String>,
+) {
+    check_doc(&p.doc, pat, errors);
+    let rust = rust_name(&p.name, p.rust.as_ref());
+    if !is_ident(&rust) {
+        errors.push(format!(
+            "{pat}: `{rust}` is not a usable Rust name; set `rust:`"
+        ));
+    }
+    if ["nonce", "otp"].contains(&p.name.as_str()) {
+        errors.push(format!(
+            "{pat}: `{}` is added by the runtime; do not declare it",
+            p.name
+        ));
+    }
+    let wire_key = match &p.group {
+        Some(g) => format!("{}@{g}", p.name),
+        None => p.name.clone(),
+    };
+    let shares_wire_name_outside_group = e
+        .params
+        .iter()
+        .any(|q| q.name == p.name && q.group != p.group);
+    if !seen.insert(format!("rust:{rust}"))
+        || (!seen.insert(wire_key) && p.group.is_none())
+        || shares_wire_name_outside_group
+    {
+        errors.push(format!(
+            "{pat}: duplicate parameter (alternatives sharing a wire name need the same `group`)"
+        ));
+    }
+    if p.group.is_some() && p.required {
+        errors.push(format!(
+            "{pat}: a grouped (alternative) parameter cannot be required"
+        ));
+    }
+    check_param_type(e, p, pat, types, errors);
+}
+
+fn check_param_type(
+    e: &EndpointDef,
+    p: &ParamDef,
+    pat: &str,
+    types: &Types,
+    errors: &mut Vec<String>,
+) {
+    let ty = match Type::parse(&p.ty) {
+        Ok(ty) => ty,
+        Err(err) => return errors.push(format!("{pat}: {err}")),
+    };
+    types.resolve(&ty, pat, errors);
+    if !is_param_type(&ty, &|n| types.kind_of(n), e.encoding == EncodingKind::Json) {
+        errors.push(format!(
+            "{pat}: `{ty}` cannot be a parameter (use string, int, bool, amount, an enum, csv<enum|string>, or with json encoding an input struct, list<string> or list<InputStruct>)"
+        ));
+    }
+    let int = ty == Type::Scalar(Scalar::Int);
+    if !int && (p.min.is_some() || p.max.is_some() || !p.allowed.is_empty()) {
+        errors.push(format!(
+            "{pat}: min, max and allowed are for int parameters"
+        ));
     }
 }
 
@@ -417,5 +528,100 @@ fn check_doc(doc: &str, at: &str, errors: &mut Vec<String>) {
 fn check_type_name(name: &str, at: &str, errors: &mut Vec<String>) {
     if !is_ident(name) || name != name.to_upper_camel_case() {
         errors.push(format!("{at}: type names are UpperCamelCase identifiers"));
+    }
+}
+
+/// The keys the runtime acts on: `effect`, `permission`, `trading`, `client_order_id`.
+fn check_endpoint_facts(e: &EndpointDef, at: &str, types: &Types, errors: &mut Vec<String>) {
+    match (e.auth, &e.permission) {
+        (AuthKind::ApiKey, None) => errors.push(format!(
+            "{at}: api_key endpoints need `permission:` (a permission name, `none`, `{{any_of: [..]}}` or `{{all_of: [..]}}`)"
+        )),
+        (AuthKind::ApiKey, Some(_)) | (_, None) => {}
+        (_, Some(_)) => errors.push(format!(
+            "{at}: `permission:` is only for api_key endpoints (others need no key permission)"
+        )),
+    }
+    if e.auth == AuthKind::Public && e.effect != EffectKind::Read {
+        errors.push(format!("{at}: public endpoints are `effect: read`"));
+    }
+    let is_param = |name: &str| e.params.iter().any(|p| p.name == name);
+    if let Some(t) = &e.trading {
+        if e.effect != EffectKind::Write || e.auth != AuthKind::ApiKey {
+            errors.push(format!(
+                "{at}: `trading:` is for api_key endpoints with `effect: write`"
+            ));
+        }
+        for name in t.pair.iter().chain(&t.orders).chain(&t.new_orders) {
+            if !is_param(name) {
+                errors.push(format!("{at}: trading: `{name}` is not a parameter"));
+            }
+        }
+        if t.new_orders.is_some() != (t.action == TradingActionKind::BatchAdd) {
+            errors.push(format!(
+                "{at}: trading: `new_orders` is required for, and only for, `action: batch_add`"
+            ));
+        }
+    }
+    if let Some(c) = &e.client_order_id {
+        check_client_order_id(e, c, at, types, errors);
+    }
+}
+
+/// `client_order_id:` names a parameter, or with `list:` a field of each
+/// element of a `list<InputStruct>` parameter.
+fn check_client_order_id(
+    e: &EndpointDef,
+    c: &ClientOrderIdDef,
+    at: &str,
+    types: &Types,
+    errors: &mut Vec<String>,
+) {
+    let is_param = |name: &str| e.params.iter().any(|p| p.name == name);
+    if e.effect != EffectKind::Write || e.auth != AuthKind::ApiKey {
+        errors.push(format!(
+            "{at}: `client_order_id:` is for api_key endpoints with `effect: write`"
+        ));
+    }
+    if let Some(d) = c.deadline.as_deref().filter(|d| !is_param(d)) {
+        errors.push(format!(
+            "{at}: client_order_id: `deadline: {d}` is not a parameter"
+        ));
+    }
+    let names = std::iter::once(&c.field).chain(&c.exclusive_with);
+    match &c.list {
+        None => {
+            for name in names.filter(|n| !is_param(n)) {
+                errors.push(format!(
+                    "{at}: client_order_id: `{name}` is not a parameter"
+                ));
+            }
+        }
+        Some(list) => {
+            let item =
+                e.params
+                    .iter()
+                    .find(|p| &p.name == list)
+                    .and_then(|p| match Type::parse(&p.ty) {
+                        Ok(Type::List(inner)) => match *inner {
+                            Type::Named(n) => types.structs.get(n.as_str()).copied(),
+                            _ => None,
+                        },
+                        _ => None,
+                    });
+            match item {
+                None => errors.push(format!(
+                    "{at}: client_order_id: `list: {list}` must name a parameter of type list<InputStruct>"
+                )),
+                Some(s) => {
+                    for name in names.filter(|n| !s.fields.iter().any(|f| &f.name == *n)) {
+                        errors.push(format!(
+                            "{at}: client_order_id: `{name}` is not a field of `{}`",
+                            s.name
+                        ));
+                    }
+                }
+            }
+        }
     }
 }

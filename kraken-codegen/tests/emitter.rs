@@ -40,6 +40,8 @@ endpoints:
     auth: api_key
     encoding: form
     cost: 1
+    effect: write
+    permission: modify-trades
     doc: Place a thing.
     params:
       - {name: type, rust: side, type: Side, required: true, doc: Direction.}
@@ -68,6 +70,8 @@ endpoints:
     encoding: form
     envelope: bytes
     cost: 1
+    effect: read
+    permission: export-data
     doc: Download a file.
     params:
       - {name: id, type: string, required: true, doc: The file.}
@@ -79,6 +83,7 @@ endpoints:
     auth: public
     encoding: query
     cost: 0
+    effect: read
     doc: Balances keyed by asset.
     response: map<decimal>
 "#;
@@ -108,6 +113,8 @@ endpoints:
     auth: api_key
     encoding: json
     cost: 0
+    effect: write
+    permission: {all_of: [modify-trades, close-trades]}
     doc: Place several orders.
     params:
       - {name: orders, type: list<Leg>, required: true, doc: The orders.}
@@ -208,4 +215,258 @@ fn rejects_keywords_without_a_rust_name() {
         err.contains("param `type`: `type` is not a usable Rust name; set `rust:`"),
         "{err}"
     );
+}
+
+/// An AddOrder-like and an AddOrderBatch-like endpoint with every key the
+/// runtime acts on.
+const FACTS: &str = r#"
+doc: Endpoint facts.
+structs:
+  - name: Leg
+    doc: One order of a batch.
+    input: true
+    fields:
+      - {name: volume, type: amount, doc: Volume.}
+      - {name: userref, type: int, optional: true, doc: A reference.}
+      - {name: cl_ord_id, type: string, optional: true, doc: A client order id.}
+  - name: Done
+    doc: The result.
+    fields:
+      - {name: count, type: int, optional: true, doc: Count.}
+endpoints:
+  - name: place
+    kraken: AddOrder
+    http: POST
+    path: /0/private/AddOrder
+    auth: api_key
+    encoding: form
+    cost: 0
+    effect: write
+    permission: {any_of: [modify-trades, close-trades]}
+    trading: {action: add, pair: pair}
+    client_order_id: {field: cl_ord_id, exclusive_with: [userref]}
+    doc: Place an order.
+    params:
+      - {name: pair, type: string, required: true, doc: Pair.}
+      - {name: userref, type: int, doc: A reference.}
+      - {name: cl_ord_id, type: string, doc: A client order id.}
+    response: Done
+  - name: place_batch
+    kraken: AddOrderBatch
+    http: POST
+    path: /0/private/AddOrderBatch
+    auth: api_key
+    encoding: json
+    cost: 0
+    effect: write
+    permission: none
+    trading: {action: batch_add, pair: pair, new_orders: orders}
+    client_order_id: {list: orders, field: cl_ord_id, exclusive_with: [userref]}
+    doc: Place orders.
+    params:
+      - {name: orders, type: list<Leg>, required: true, doc: The orders.}
+      - {name: pair, type: string, required: true, doc: Pair.}
+    response: Done
+  - name: cancel_some
+    kraken: CancelOrderBatch
+    http: POST
+    path: /0/private/CancelOrderBatch
+    auth: api_key
+    encoding: json
+    cost: 0
+    effect: write
+    permission: close-trades
+    trading: {action: batch_cancel, orders: [orders, cl_ord_ids]}
+    doc: Cancel orders.
+    params:
+      - {name: orders, type: list<string>, doc: Ids.}
+      - {name: cl_ord_ids, type: list<string>, doc: Client ids.}
+    response: Done
+"#;
+
+#[test]
+fn emits_effect_permissions_trading_and_client_order_id() {
+    insta::assert_snapshot!(generate(FACTS).unwrap());
+}
+
+#[test]
+fn rejects_bad_endpoint_facts() {
+    let cases = [
+        (
+            ENDPOINT.replace("    effect: write\n", ""),
+            "spec/demo.yaml: endpoint `place_thing`: missing field `effect`",
+        ),
+        (
+            ENDPOINT.replace("effect: write", "effect: maybe"),
+            "spec/demo.yaml: endpoint `place_thing`: unknown variant `maybe`, expected `read` or `write`",
+        ),
+        (
+            ENDPOINT.replace("    permission: modify-trades\n", ""),
+            "spec/demo.yaml: endpoint `place_thing`: api_key endpoints need `permission:`",
+        ),
+        (
+            ENDPOINT.replace("permission: modify-trades", "permission: trade"),
+            "spec/demo.yaml: endpoint `place_thing`: permission `trade` is not one of Kraken's",
+        ),
+        (
+            ENDPOINT.replace(
+                "permission: modify-trades",
+                "permission: {any_of: [query-funds]}",
+            ),
+            "spec/demo.yaml: endpoint `place_thing`: permission: `any_of`/`all_of` need two or more names",
+        ),
+        (
+            ENDPOINT.replace(
+                "permission: modify-trades",
+                "permission: {one_of: [query-funds, add-funds]}",
+            ),
+            "spec/demo.yaml: endpoint `place_thing`: permission: unknown key",
+        ),
+        (
+            FACTS.replace("pair: pair}", "pair: symbol}"),
+            "spec/demo.yaml: endpoint `place`: trading: `symbol` is not a parameter",
+        ),
+        (
+            FACTS.replace("action: add,", "action: buy,"),
+            "spec/demo.yaml: endpoint `place`: unknown variant `buy`",
+        ),
+        (
+            FACTS.replace(
+                "{action: add, pair: pair}",
+                "{action: add, pair: pair, new_orders: pair}",
+            ),
+            "spec/demo.yaml: endpoint `place`: trading: `new_orders` is required for, and only for, `action: batch_add`",
+        ),
+        (
+            FACTS.replace(
+                "exclusive_with: [userref]}\n    doc: Place an order.",
+                "exclusive_with: [ref]}\n    doc: Place an order.",
+            ),
+            "spec/demo.yaml: endpoint `place`: client_order_id: `ref` is not a parameter",
+        ),
+        (
+            FACTS.replace(
+                "{list: orders, field: cl_ord_id",
+                "{list: orders, field: client_id",
+            ),
+            "spec/demo.yaml: endpoint `place_batch`: client_order_id: `client_id` is not a field of `Leg`",
+        ),
+        (
+            FACTS.replace("{list: orders, field", "{list: pair, field"),
+            "spec/demo.yaml: endpoint `place_batch`: client_order_id: `list: pair` must name a parameter of type list<InputStruct>",
+        ),
+        (
+            FACTS.replace(
+                "effect: write\n    permission: none",
+                "effect: read\n    permission: none",
+            ),
+            "spec/demo.yaml: endpoint `place_batch`: `trading:` is for api_key endpoints with `effect: write`",
+        ),
+    ];
+    for (yaml, expected) in cases {
+        let err = error_of(&yaml);
+        assert!(
+            err.starts_with(expected),
+            "expected `{expected}`, got:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn rejects_permission_on_public_endpoints_and_public_writes() {
+    let public = r#"
+doc: Public.
+endpoints:
+  - name: get_time
+    kraken: Time
+    http: GET
+    path: /0/public/Time
+    auth: public
+    encoding: query
+    cost: 0
+    effect: read
+    doc: Time.
+    response: int
+"#;
+    generate(public).unwrap();
+    let err = error_of(&public.replace("effect: read", "effect: read\n    permission: none"));
+    assert!(
+        err.contains("`permission:` is only for api_key endpoints"),
+        "{err}"
+    );
+    let err = error_of(&public.replace("effect: read", "effect: write"));
+    assert!(err.contains("public endpoints are `effect: read`"), "{err}");
+}
+
+const ERRORS: &str = r#"
+doc: Kraken's errors.
+errors:
+  - {code: "EAPI:Invalid key", category: API, kind: auth, retryable: false, meaning: "An invalid API-Key header was supplied."}
+  - {code: "EService: Throttled", category: Service, kind: rate_limit, retryable: true, meaning: "Too many concurrent requests."}
+"#;
+
+fn generate_errors(errors: &str) -> Result<(String, String), String> {
+    let files = kraken_codegen::generate_sources(&[
+        ("errors".to_owned(), errors.to_owned()),
+        ("demo".to_owned(), ENDPOINT.to_owned()),
+    ])?;
+    let get = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default()
+    };
+    Ok((get("errors.rs"), get("mod.rs")))
+}
+
+#[test]
+fn emits_the_error_catalogue() {
+    let (errors, module) = generate_errors(ERRORS).unwrap();
+    insta::assert_snapshot!(errors);
+    assert!(module.contains("pub mod errors;"), "{module}");
+    assert!(
+        module.contains("pub use errors::ERROR_CATALOGUE;"),
+        "{module}"
+    );
+}
+
+#[test]
+fn rejects_bad_error_entries() {
+    let cases = [
+        (
+            ERRORS.replace("category: API", "category: Api"),
+            "spec/errors.yaml: error `EAPI:Invalid key`: category `Api` is not one of",
+        ),
+        (
+            ERRORS.replace("\"EAPI:Invalid key\"", "\"EGeneral:Invalid key\""),
+            "spec/errors.yaml: error `EGeneral:Invalid key`: the code must be `EAPI:<text>`",
+        ),
+        (
+            ERRORS.replace("\"EAPI:Invalid key\"", "\"EAPI:\""),
+            "spec/errors.yaml: error `EAPI:`: the code must be `EAPI:<text>`",
+        ),
+        (
+            ERRORS.replace("kind: auth", "kind: permission"),
+            "spec/errors.yaml: errors[0].kind: unknown variant `permission`",
+        ),
+        (
+            ERRORS.replace(
+                "\"EService: Throttled\", category: Service",
+                "\"EAPI:Invalid key\", category: API",
+            ),
+            "spec/errors.yaml: error `EAPI:Invalid key`: duplicate code",
+        ),
+        (
+            ERRORS.replace("retryable: false, ", ""),
+            "spec/errors.yaml: errors[0]: missing field `retryable`",
+        ),
+    ];
+    for (yaml, expected) in cases {
+        let err = generate_errors(&yaml).unwrap_err();
+        assert!(
+            err.starts_with(expected),
+            "expected `{expected}`, got:\n{err}"
+        );
+    }
 }

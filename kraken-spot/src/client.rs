@@ -1,51 +1,118 @@
-//! The client: configuration, credentials and the one place requests are sent.
+//! The client and its configuration. Sending lives in `send.rs`.
 
-use crate::endpoint::{Auth, Call, Encoding, Endpoint, HttpMethod, Params};
-use crate::nonce::NonceGenerator;
-use crate::ratelimit::{CallCounter, RateLimitTier, RetryPolicy};
-use crate::{Error, signing};
+use crate::credentials::{ApiCredentials, DEFAULT_COOLDOWN};
+use crate::endpoint::{Call, Endpoint, Permission};
+use crate::nonce::{NonceGate, NonceSource};
+use crate::orders::OrderResend;
+use crate::pacing::{Pacer, RateCounters, RateLimitTier};
+use crate::{Error, RetryPolicy};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use secrecy::{ExposeSecret, SecretBox, SecretString};
+use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Kraken's production REST host.
 pub const DEFAULT_BASE_URL: &str = "https://api.kraken.com";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Kraken's largest JSON answers (every pair's AssetPairs, 1000-row trade and
+/// candle pages) are a few MiB; this leaves ample room.
+pub(crate) const DEFAULT_MAX_JSON_BYTES: usize = 32 << 20;
+/// Ledger exports (RetrieveExport's zip) can be large.
+pub(crate) const DEFAULT_MAX_FILE_BYTES: usize = 1 << 30;
 
 /// A Kraken Spot REST client. Cloning is cheap: clones share the connection
-/// pool and the nonce counter.
+/// pools, the nonce gate, the pacing counters and the credentials.
+///
+/// One client can be shared by several tokio runtimes (one per OS thread,
+/// say): each runtime gets its own connection pool, because a connection
+/// belongs to the runtime that opened it.
 #[derive(Clone)]
 pub struct SpotClient {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    http: reqwest::Client,
-    base_url: String,
+pub(crate) struct Inner {
+    pub(crate) http: HttpPools,
+    pub(crate) base_url: String,
     /// Shared, not copied, by clients made with `with_oauth_access_token`.
-    api: Option<Arc<ApiCredentials>>,
-    oauth_client: Option<Arc<OAuthClient>>,
-    oauth_token: Option<SecretString>,
-    otp: Option<SecretString>,
-    nonce: Arc<NonceGenerator>,
-    /// The local copy of Kraken's call counter, when pacing is on.
-    counter: Option<Arc<CallCounter>>,
-    retry: RetryPolicy,
+    pub(crate) api: Option<Arc<ApiCredentials>>,
+    pub(crate) oauth_client: Option<Arc<OAuthClient>>,
+    pub(crate) oauth_token: Option<SecretString>,
+    pub(crate) otp: Option<SecretString>,
+    pub(crate) nonces: Arc<NonceGate>,
+    /// The local copy of Kraken's counters, when pacing is on.
+    pub(crate) pacer: Option<Arc<Pacer>>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) resend: OrderResend,
+    pub(crate) max_json_bytes: usize,
+    pub(crate) max_file_bytes: usize,
 }
 
-struct ApiCredentials {
-    key: SecretString,
-    /// Decoded once, when the client is built.
-    secret: SecretBox<[u8]>,
-}
-
-struct OAuthClient {
+pub(crate) struct OAuthClient {
     /// `base64(id:secret)`, ready for the Basic header.
-    basic: SecretString,
+    pub(crate) basic: SecretString,
+}
+
+/// One reqwest client per tokio runtime: a pooled connection is driven by a
+/// task of the runtime that opened it, and dies with that runtime.
+pub(crate) struct HttpPools {
+    config: HttpConfig,
+    by_runtime: Mutex<Vec<(tokio::runtime::Id, reqwest::Client)>>,
+}
+
+#[derive(Clone)]
+struct HttpConfig {
+    user_agent: String,
+    connect_timeout: Duration,
+}
+
+/// Runtimes that are gone leave their pool behind; keep only the newest few.
+const MAX_POOLS: usize = 16;
+
+impl HttpPools {
+    fn new(config: HttpConfig) -> Result<Self, Error> {
+        let pools = HttpPools {
+            config,
+            by_runtime: Mutex::new(Vec::new()),
+        };
+        pools.build()?; // fail at build() on a bad configuration, not at the first call
+        Ok(pools)
+    }
+
+    fn build(&self) -> Result<reqwest::Client, Error> {
+        reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(self.config.user_agent.clone())
+            .connect_timeout(self.config.connect_timeout)
+            // Never follow a redirect: it would re-send signed requests, orders
+            // included, with their credentials, to whatever host it names.
+            .redirect(reqwest::redirect::Policy::none())
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build()
+            .map_err(|e| Error::InvalidConfig(format!("cannot build the HTTP client: {e}")))
+    }
+
+    /// The connection pool of the runtime this call runs on.
+    pub(crate) fn current(&self) -> Result<reqwest::Client, Error> {
+        let id = tokio::runtime::Handle::try_current()
+            .map_err(|_| Error::InvalidConfig("calls must run inside a tokio runtime".into()))?
+            .id();
+        let mut pools = self.by_runtime.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, client)) = pools.iter().find(|(r, _)| *r == id) {
+            return Ok(client.clone());
+        }
+        let client = self.build()?;
+        if pools.len() >= MAX_POOLS {
+            pools.remove(0);
+        }
+        pools.push((id, client.clone()));
+        Ok(client)
+    }
 }
 
 impl fmt::Debug for SpotClient {
@@ -80,36 +147,56 @@ impl SpotClient {
         &self.inner.base_url
     }
 
-    /// A client that shares this one's connections and nonces but uses a new
-    /// OAuth access token (for example one just obtained with
-    /// `get_oauth_access_token`).
+    /// A client that shares this one's connections, nonces, counters and
+    /// credentials but uses a new OAuth access token (for example one just
+    /// obtained with `get_oauth_access_token`).
     pub fn with_oauth_access_token(&self, token: impl Into<String>) -> Self {
         let inner = &self.inner;
         SpotClient {
             inner: Arc::new(Inner {
-                http: inner.http.clone(),
+                http: HttpPools {
+                    config: inner.http.config.clone(),
+                    by_runtime: Mutex::new(
+                        inner
+                            .http
+                            .by_runtime
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .clone(),
+                    ),
+                },
                 base_url: inner.base_url.clone(),
                 api: inner.api.clone(),
                 oauth_client: inner.oauth_client.clone(),
                 oauth_token: Some(SecretString::from(token.into())),
                 otp: inner.otp.clone(),
-                nonce: Arc::clone(&inner.nonce),
-                counter: inner.counter.clone(),
+                nonces: Arc::clone(&inner.nonces),
+                pacer: inner.pacer.clone(),
                 retry: inner.retry,
+                timeout: inner.timeout,
+                resend: inner.resend,
+                max_json_bytes: inner.max_json_bytes,
+                max_file_bytes: inner.max_file_bytes,
             }),
         }
     }
 
     /// A fresh client order id (`cl_ord_id`): 32 lowercase hex characters
-    /// from the operating system's CSPRNG.
+    /// from the operating system's CSPRNG. Order calls get one automatically
+    /// when the caller sets none.
     pub fn generate_new_order_id(&self) -> String {
         let mut bytes = [0u8; 16];
         if let Err(e) = getrandom::fill(&mut bytes) {
-            // Practically unreachable; fall back to a unique, unpredictable-enough id
-            // rather than panicking in a trading loop.
-            tracing::error!(error = %e, "OS random source failed; deriving cl_ord_id from the nonce clock");
-            let n = self.inner.nonce.next().to_le_bytes();
-            let digest = <sha2::Sha256 as sha2::Digest>::digest(n);
+            // Practically unreachable; fall back to a unique id from the
+            // clock and a counter rather than panicking in a trading loop.
+            tracing::error!(error = %e, "OS random source failed; deriving cl_ord_id from the clock");
+            static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let t = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            let digest = <sha2::Sha256 as sha2::Digest>::digest(format!("{t}:{n}"));
             bytes.copy_from_slice(&digest[..16]);
         }
         let mut out = String::with_capacity(32);
@@ -122,199 +209,31 @@ impl SpotClient {
 
     /// Sends a request built on its own (every endpoint's `…Request` type).
     pub async fn send<E: Endpoint>(&self, request: E) -> Result<E::Response, Error> {
-        self.execute(&request, None).await
+        self.execute(&request, None, None).await
     }
 
     pub(crate) fn call<E: Endpoint>(&self, request: E) -> Call<'_, E> {
         Call::new(self, request)
     }
 
-    /// Sends a call: checks its parameters, paces it against the call
-    /// counter, and retries what the retry policy allows, re-signing each
-    /// attempt with a fresh nonce.
-    pub(crate) async fn execute<E: Endpoint>(
-        &self,
-        request: &E,
-        otp: Option<&str>,
-    ) -> Result<E::Response, Error> {
-        let params = request.params()?;
-        let retry = self.inner.retry;
-        let mut attempt = 0;
-        loop {
-            if let (Auth::ApiKey, Some(counter)) = (E::AUTH, &self.inner.counter) {
-                counter.acquire(E::COST).await;
-            }
-            let result = self.attempt::<E>(params.clone(), otp).await;
-            match result {
-                Err(e)
-                    if attempt < retry.max_retries
-                        && RetryPolicy::retryable(E::AUTH, E::METHOD, &e) =>
-                {
-                    let wait = retry.backoff(attempt);
-                    tracing::debug!(endpoint = E::NAME, attempt, ?wait, error = %e, "retrying");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                other => return other,
-            }
-        }
-    }
-
-    async fn attempt<E: Endpoint>(
-        &self,
-        params: Params,
-        otp: Option<&str>,
-    ) -> Result<E::Response, Error> {
-        let http = self.prepare::<E>(params, otp)?;
-        let response = http.send().await.map_err(|source| Error::Transport {
-            endpoint: E::NAME,
-            source,
+    /// Asks Kraken what this API key may do (`GetApiKeyInfo`) and remembers
+    /// it: from then on, a call the key may not make is refused locally with
+    /// [`Error::MissingPermission`] instead of being sent. Returns the
+    /// permissions found (names this crate does not know are ignored).
+    pub async fn verify_credentials(&self) -> Result<Vec<Permission>, Error> {
+        let info = self.get_api_key_info().await?;
+        let api = self.inner.api.as_ref().ok_or(Error::MissingCredentials {
+            endpoint: "verify_credentials",
+            needed: "API credentials (`credentials(key, secret)`)",
         })?;
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.bytes().await.map_err(|source| Error::Transport {
-            endpoint: E::NAME,
-            source,
-        })?;
-        E::decode(status, content_type.as_deref(), &body)
+        Ok(api.set_permissions(info.permissions.iter().map(String::as_str)))
     }
 
-    /// Builds the HTTP request: URL, headers and the exact body that is signed.
-    fn prepare<E: Endpoint>(
-        &self,
-        mut params: Params,
-        otp: Option<&str>,
-    ) -> Result<reqwest::RequestBuilder, Error> {
-        let inner = &*self.inner;
-        let mut url = format!("{}{}", inner.base_url, E::PATH);
-        let method = match E::METHOD {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-            HttpMethod::Put => reqwest::Method::PUT,
-            HttpMethod::Delete => reqwest::Method::DELETE,
-        };
-
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
-        let mut nonce = None;
-        match E::AUTH {
-            Auth::Public => {}
-            Auth::ApiKey => {
-                if inner.api.is_none() {
-                    return Err(Error::MissingCredentials {
-                        endpoint: E::NAME,
-                        needed: "API credentials (`credentials(key, secret)`)",
-                    });
-                }
-                if let Some(otp) = otp
-                    .map(str::to_owned)
-                    .or_else(|| inner.otp.as_ref().map(|o| o.expose_secret().to_owned()))
-                {
-                    params.push("otp", otp);
-                }
-                nonce = Some(inner.nonce.next());
-            }
-            Auth::OAuthBasic => {
-                let client = inner
-                    .oauth_client
-                    .as_ref()
-                    .ok_or(Error::MissingCredentials {
-                        endpoint: E::NAME,
-                        needed: "OAuth client credentials (`oauth_client_credentials(id, secret)`)",
-                    })?;
-                headers.push((
-                    "Authorization",
-                    format!("Basic {}", client.basic.expose_secret()),
-                ));
-            }
-            Auth::OAuthBearer => {
-                let token = inner
-                    .oauth_token
-                    .as_ref()
-                    .ok_or(Error::MissingCredentials {
-                        endpoint: E::NAME,
-                        needed: "an OAuth access token (`oauth_access_token(token)`)",
-                    })?;
-                headers.push(("Authorization", format!("Bearer {}", token.expose_secret())));
-            }
-        }
-
-        let body: Option<(Vec<u8>, &'static str)> = match E::ENCODING {
-            Encoding::Query => {
-                if !params.entries().is_empty() {
-                    let query = url::form_urlencoded::Serializer::new(String::new())
-                        .extend_pairs(params.form_pairs())
-                        .finish();
-                    url.push('?');
-                    url.push_str(&query);
-                }
-                None
-            }
-            Encoding::Form => {
-                let mut form = url::form_urlencoded::Serializer::new(String::new());
-                if let Some(n) = nonce {
-                    form.append_pair("nonce", &n.to_string());
-                }
-                form.extend_pairs(params.form_pairs());
-                Some((
-                    form.finish().into_bytes(),
-                    "application/x-www-form-urlencoded; charset=utf-8",
-                ))
-            }
-            Encoding::Json => Some((json_body(nonce, &params), "application/json")),
-        };
-
-        if let (Some(n), Some(api)) = (nonce, inner.api.as_ref()) {
-            let signed = body.as_ref().map_or(&[][..], |(b, _)| b.as_slice());
-            headers.push(("API-Key", api.key.expose_secret().to_owned()));
-            headers.push((
-                "API-Sign",
-                signing::sign(E::PATH, n, signed, api.secret.expose_secret()),
-            ));
-        }
-
-        let mut builder = inner.http.request(method, url);
-        for (name, value) in headers {
-            // Every header added here carries a credential: marked sensitive so
-            // HTTP-layer logging never prints it, and never quoted in errors.
-            let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
-                Error::InvalidConfig(format!("the credential for the `{name}` header contains characters a header cannot carry"))
-            })?;
-            value.set_sensitive(true);
-            builder = builder.header(name, value);
-        }
-        if let Some((bytes, content_type)) = body {
-            builder = builder
-                .header(reqwest::header::CONTENT_TYPE, content_type)
-                .body(bytes);
-        }
-        Ok(builder)
+    /// The local pacing counters (REST and per-pair trading), when pacing is
+    /// on: for dashboards.
+    pub fn rate_counters(&self) -> Option<RateCounters> {
+        self.inner.pacer.as_ref().map(|p| p.snapshot())
     }
-}
-
-/// The JSON body, written by hand so the nonce comes first and the bytes
-/// signed are exactly the bytes sent.
-fn json_body(nonce: Option<u64>, params: &Params) -> Vec<u8> {
-    let mut out = String::from("{");
-    let mut first = true;
-    if let Some(n) = nonce {
-        out.push_str(&format!("\"nonce\":\"{n}\""));
-        first = false;
-    }
-    for (name, value) in params.entries() {
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        out.push_str(&serde_json::Value::from(*name).to_string());
-        out.push(':');
-        out.push_str(&value.json_text());
-    }
-    out.push('}');
-    out.into_bytes()
 }
 
 /// Configures a [`SpotClient`].
@@ -330,13 +249,19 @@ pub struct SpotClientBuilder {
     user_agent: Option<String>,
     rate_limit: Option<RateLimitTier>,
     retry: Option<RetryPolicy>,
+    nonce_source: Option<NonceSource>,
+    signed_in_flight: Option<usize>,
+    credential_cooldown: Option<Duration>,
+    resend: Option<OrderResend>,
+    max_json_bytes: Option<usize>,
+    max_file_bytes: Option<usize>,
 }
 
 impl fmt::Debug for SpotClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let set = |b: bool| if b { "[REDACTED]" } else { "None" };
         f.debug_struct("SpotClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_ref().map(|u| redact_url(u)))
             .field("credentials", &set(self.credentials.is_some()))
             .field(
                 "oauth_client_credentials",
@@ -348,18 +273,23 @@ impl fmt::Debug for SpotClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("rate_limit", &self.rate_limit)
             .field("retry", &self.retry)
+            .field("nonce_source", &self.nonce_source)
+            .field("resend", &self.resend)
             .finish()
     }
 }
 
 impl SpotClientBuilder {
-    /// The host to talk to, for example a local mock (default `https://api.kraken.com`).
+    /// The host to talk to, for example a local mock (default
+    /// `https://api.kraken.com`). It must be a bare origin: a path would not
+    /// be part of what Kraken verifies the signature over, so it is refused.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
     /// The API key and its base64 secret, for api-key signed calls.
+    /// Whitespace around either (a pasted trailing newline) is ignored.
     pub fn credentials(mut self, key: impl Into<String>, secret: impl Into<String>) -> Self {
         self.credentials = Some((
             SecretString::from(key.into()),
@@ -394,7 +324,8 @@ impl SpotClientBuilder {
         self
     }
 
-    /// The whole-request timeout (default 30 s).
+    /// One overall deadline per call, retries and waits included (default
+    /// 30 s). A per-call `.timeout(..)` overrides it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -412,10 +343,11 @@ impl SpotClientBuilder {
         self
     }
 
-    /// Paces API-key calls to stay under Kraken's REST call counter for this
-    /// tier: a call waits until its cost fits rather than being refused with
-    /// `EAPI:Rate limit exceeded`. Off by default. The counter is per API key
-    /// and shared by every clone of the client (not by other processes).
+    /// Paces calls to stay under Kraken's counters for this tier: the REST
+    /// call counter of the key and the trading counter of each pair. A call
+    /// waits until its charge fits rather than being refused. Off by
+    /// default. Shared by every clone of the client (not by other processes:
+    /// when Kraken refuses a call anyway, the local counter is set full).
     pub fn rate_limit(mut self, tier: RateLimitTier) -> Self {
         self.rate_limit = Some(tier);
         self
@@ -428,44 +360,62 @@ impl SpotClientBuilder {
         self
     }
 
+    /// Where nonces come from (default [`NonceSource::nanoseconds`]).
+    pub fn nonce_source(mut self, source: NonceSource) -> Self {
+        self.nonce_source = Some(source);
+        self
+    }
+
+    /// How many signed requests of this key may be under way at once
+    /// (default 1: they reach Kraken in nonce order, so none is refused as
+    /// an invalid nonce). Raise it only with a nonce window on the key.
+    pub fn signed_in_flight(mut self, n: usize) -> Self {
+        self.signed_in_flight = Some(n);
+        self
+    }
+
+    /// How long signed calls are refused locally after Kraken answers
+    /// `EAPI:Invalid key` or `EAPI:Invalid signature` (default 3 minutes),
+    /// so that a bad key never gets the account locked out.
+    pub fn credential_cooldown(mut self, cooldown: Duration) -> Self {
+        self.credential_cooldown = Some(cooldown);
+        self
+    }
+
+    /// What happens after an order's outcome is unknown (default
+    /// [`OrderResend::Never`]).
+    pub fn order_resend(mut self, policy: OrderResend) -> Self {
+        self.resend = Some(policy);
+        self
+    }
+
+    /// The largest response body read, for JSON answers (default 32 MiB)
+    /// and for files such as ledger exports (default 1 GiB).
+    pub fn max_response_bytes(mut self, json: usize, file: usize) -> Self {
+        self.max_json_bytes = Some(json);
+        self.max_file_bytes = Some(file);
+        self
+    }
+
     /// Checks the configuration, decodes the API secret once, and builds the client.
     pub fn build(self) -> Result<SpotClient, Error> {
         let base_url = check_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-
+        let cooldown = self.credential_cooldown.unwrap_or(DEFAULT_COOLDOWN);
         let api = match self.credentials {
             None => None,
-            Some((key, secret)) => {
-                if key.expose_secret().trim().is_empty() {
-                    return Err(Error::InvalidConfig("the API key is empty".into()));
-                }
-                let encoded = secret.expose_secret().trim();
-                if encoded.is_empty() {
-                    return Err(Error::InvalidSecret("it is empty".into()));
-                }
-                // The decode error names the offending byte, so it is not passed on.
-                let decoded = STANDARD.decode(encoded).map_err(|_| {
-                    Error::InvalidSecret(format!(
-                        "a {}-character value that does not decode; copy the whole private key from Kraken",
-                        encoded.len()
-                    ))
-                })?;
-                Some(Arc::new(ApiCredentials {
-                    key,
-                    secret: SecretBox::new(decoded.into_boxed_slice()),
-                }))
-            }
+            Some((key, secret)) => Some(Arc::new(ApiCredentials::new(key, secret, cooldown)?)),
         };
 
         let oauth_client = match self.oauth_client {
             None => None,
             Some((id, secret)) => {
-                if id.expose_secret().is_empty() || secret.expose_secret().is_empty() {
+                let (id, secret) = (id.expose_secret().trim(), secret.expose_secret().trim());
+                if id.is_empty() || secret.is_empty() {
                     return Err(Error::InvalidConfig(
                         "OAuth client id and secret must not be empty".into(),
                     ));
                 }
-                let basic =
-                    STANDARD.encode(format!("{}:{}", id.expose_secret(), secret.expose_secret()));
+                let basic = STANDARD.encode(format!("{id}:{secret}"));
                 Some(Arc::new(OAuthClient {
                     basic: SecretString::from(basic),
                 }))
@@ -475,15 +425,10 @@ impl SpotClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| concat!("kraken-spot/", env!("CARGO_PKG_VERSION")).to_owned());
-        let http = reqwest::Client::builder()
-            .use_rustls_tls()
-            .user_agent(user_agent)
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build()
-            .map_err(|e| Error::InvalidConfig(format!("cannot build the HTTP client: {e}")))?;
+        let http = HttpPools::new(HttpConfig {
+            user_agent,
+            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+        })?;
 
         Ok(SpotClient {
             inner: Arc::new(Inner {
@@ -493,17 +438,41 @@ impl SpotClientBuilder {
                 oauth_client,
                 oauth_token: self.oauth_token,
                 otp: self.otp,
-                nonce: Arc::new(NonceGenerator::default()),
-                counter: self.rate_limit.map(|tier| Arc::new(CallCounter::new(tier))),
+                nonces: Arc::new(NonceGate::new(
+                    self.nonce_source.unwrap_or_default(),
+                    self.signed_in_flight.unwrap_or(1),
+                )),
+                pacer: self.rate_limit.map(|tier| Arc::new(Pacer::new(tier))),
                 retry: self.retry.unwrap_or_default(),
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                resend: self.resend.unwrap_or_default(),
+                max_json_bytes: self.max_json_bytes.unwrap_or(DEFAULT_MAX_JSON_BYTES),
+                max_file_bytes: self.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
             }),
         })
     }
 }
 
+/// A URL with any user info replaced, safe to show.
+fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            format!("{url} (user info removed)")
+        }
+        Ok(url) => url.to_string(),
+        Err(_) => format!("[{} characters, not a URL]", raw.chars().count()),
+    }
+}
+
 fn check_base_url(raw: &str) -> Result<String, Error> {
-    let bad = |why: &str| Error::InvalidConfig(format!("base URL `{raw}` {why}"));
-    let url = url::Url::parse(raw).map_err(|e| bad(&format!("is not a URL: {e}")))?;
+    // Never repeat the URL itself: it may carry a password.
+    let bad = |why: &str| Error::InvalidConfig(format!("the base URL {why}"));
+    let url = url::Url::parse(raw).map_err(|e| bad(&format!("is not a URL ({e})")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not carry user info (a user name or password)"));
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("must use http or https"));
     }
@@ -513,8 +482,11 @@ fn check_base_url(raw: &str) -> Result<String, Error> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad("must not have a query or fragment"));
     }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("must not carry user info"));
+    if url.path() != "/" {
+        return Err(bad(&format!(
+            "must be a bare origin such as https://api.kraken.com, without a path (`{}`): Kraken signs the path from /0/private, so a prefix would break every signed call",
+            url.path()
+        )));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
@@ -540,12 +512,41 @@ mod tests {
             "http://",
             "http://h/?q=1",
             "http://u:p@h",
+            "https://proxy.example/kraken",
         ] {
             assert!(
                 matches!(check_base_url(bad), Err(Error::InvalidConfig(_))),
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_base_url_with_a_password_is_refused_without_repeating_it() {
+        let err = SpotClient::builder()
+            .base_url("https://user:hunter2@api.kraken.com")
+            .build()
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("user info"), "{text}");
+        assert!(
+            !text.contains("hunter2") && !text.contains("user:"),
+            "{text}"
+        );
+        let shown = format!(
+            "{:?}",
+            SpotClient::builder().base_url("https://user:hunter2@h")
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn a_base_url_path_is_refused_clearly() {
+        let err = check_base_url("https://proxy.example/kraken/").unwrap_err();
+        assert!(
+            err.to_string().contains("without a path (`/kraken/`)"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -584,20 +585,5 @@ mod tests {
         for secret in ["MYKEY", "c2VjcmV0", "secret", "CID", "CSECRET", "TOKEN123"] {
             assert!(!shown.contains(secret), "{shown}");
         }
-    }
-
-    #[test]
-    fn json_bodies_put_the_nonce_first() {
-        let mut p = Params::new();
-        p.push("pair", "XBTUSD");
-        p.push("validate", true);
-        assert_eq!(
-            String::from_utf8(json_body(Some(7), &p)).unwrap(),
-            r#"{"nonce":"7","pair":"XBTUSD","validate":true}"#
-        );
-        assert_eq!(
-            String::from_utf8(json_body(None, &Params::new())).unwrap(),
-            "{}"
-        );
     }
 }

@@ -199,6 +199,9 @@ pub struct ClientOrderIdSlot {
     pub field: &'static str,
     /// Fields Kraken makes exclusive with it: when one is set, no id is generated.
     pub exclusive_with: &'static [&'static str],
+    /// The call's `deadline` parameter (RFC 3339), if it has one: set by
+    /// [`crate::OrderResend::WhenNotPlaced`] so a lost request expires.
+    pub deadline: Option<&'static str>,
 }
 
 /// One parameter value as it goes on the wire.
@@ -295,6 +298,30 @@ impl Params {
         &self.entries
     }
 
+    /// The value of parameter `name`, if set.
+    pub fn get(&self, name: &str) -> Option<&ParamValue> {
+        self.entries
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The text of parameter `name`, if it is set as text.
+    pub(crate) fn text(&self, name: &str) -> Option<&str> {
+        match self.get(name)? {
+            ParamValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Replaces the value of parameter `name` (or adds it at the end).
+    pub(crate) fn set(&mut self, name: &'static str, value: ParamValue) {
+        match self.entries.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, v)) => *v = value,
+            None => self.entries.push((name, value)),
+        }
+    }
+
     /// Form or query encoding: scalars as text, nested values as JSON text.
     pub(crate) fn form_pairs(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
         self.entries.iter().map(|(k, v)| (*k, v.form_text()))
@@ -321,13 +348,13 @@ pub trait Endpoint: Send + Sync {
     /// Whether responses carry secrets, so bodies are never quoted in errors.
     const SENSITIVE_RESPONSE: bool;
     /// Whether the call only reads or changes state.
-    const EFFECT: Effect = Effect::Write;
+    const EFFECT: Effect;
     /// The key permissions it needs.
-    const PERMISSIONS: Permissions = Permissions::None;
+    const PERMISSIONS: Permissions;
     /// Its charge on the per-pair trading counter, if it has one.
-    const TRADING: Option<TradingCharge> = None;
+    const TRADING: Option<TradingCharge>;
     /// Where it carries a client order id, if it places orders.
-    const CLIENT_ORDER_ID: Option<ClientOrderIdSlot> = None;
+    const CLIENT_ORDER_ID: Option<ClientOrderIdSlot>;
 
     /// Checks the parameters and lists them in wire order.
     fn params(&self) -> Result<Params, Error>;
@@ -430,6 +457,7 @@ pub struct Call<'a, E> {
     pub(crate) client: &'a SpotClient,
     pub(crate) request: E,
     pub(crate) otp: Option<String>,
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 impl<'a, E: Endpoint> Call<'a, E> {
@@ -438,6 +466,7 @@ impl<'a, E: Endpoint> Call<'a, E> {
             client,
             request,
             otp: None,
+            timeout: None,
         }
     }
 
@@ -449,6 +478,13 @@ impl<'a, E: Endpoint> Call<'a, E> {
     /// Sends a one-time password (2FA) with this call.
     pub fn otp(mut self, otp: impl Into<String>) -> Self {
         self.otp = Some(otp.into());
+        self
+    }
+
+    /// This call's overall deadline, retries and waits included (instead of
+    /// the client's).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -471,6 +507,7 @@ where
         f.debug_struct("Call")
             .field("request", &self.request)
             .field("otp", &self.otp.as_ref().map(|_| "[REDACTED]"))
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
@@ -485,7 +522,7 @@ where
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             self.client
-                .execute(&self.request, self.otp.as_deref())
+                .execute(&self.request, self.otp.as_deref(), self.timeout)
                 .await
         })
     }

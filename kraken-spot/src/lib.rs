@@ -27,8 +27,12 @@ mod error;
 // Formatted by prettyplease in kraken-codegen; rustfmt would fight it.
 #[rustfmt::skip]
 pub mod generated;
+mod credentials;
 mod nonce;
-mod ratelimit;
+mod orders;
+mod pacing;
+mod retry;
+mod send;
 mod shapes;
 pub mod signing;
 mod string_enum;
@@ -39,8 +43,11 @@ pub use endpoint::{
     Auth, Call, ClientOrderIdSlot, DecodeToJson, Effect, Encoding, Endpoint, EndpointInfo,
     HttpMethod, ParamValue, Params, Permission, Permissions, TradingAction, TradingCharge,
 };
-pub use error::{Error, ErrorInfo, ErrorKind, KrakenError};
+pub use error::{Error, ErrorInfo, ErrorKind, KrakenError, PermissionsText, TransportError};
 pub use generated::*;
-pub use ratelimit::{RateLimitTier, RetryPolicy};
+pub use nonce::NonceSource;
+pub use orders::{OrderResend, OrderResolution};
+pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
+pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use shapes::{Amount, Either, RawJson, Secret, WithLast};

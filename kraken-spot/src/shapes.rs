@@ -214,6 +214,13 @@ impl Secret {
     }
 }
 
+impl Drop for Secret {
+    /// Secrets that arrive in responses (tokens, keys) are wiped from memory.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret([REDACTED])")

@@ -3,7 +3,19 @@
 
 use crate::{Amount, Error};
 
+/// At most this many characters of a reason (which may quote the input) go
+/// into an error, so a huge parameter never comes back in the error text.
+const MAX_REASON_CHARS: usize = 200;
+
 pub(crate) fn invalid(endpoint: &'static str, param: &'static str, reason: String) -> Error {
+    let reason = match reason.char_indices().nth(MAX_REASON_CHARS) {
+        Some((cut, _)) => format!(
+            "{}… ({} characters in all)",
+            &reason[..cut],
+            reason.chars().count()
+        ),
+        None => reason,
+    };
     Error::InvalidParam {
         endpoint,
         param,
@@ -147,6 +159,15 @@ mod tests {
             err.to_string(),
             "invalid parameter `interval` for e: 2 is not one of [1, 5, 60]"
         );
+    }
+
+    #[test]
+    fn a_huge_input_never_comes_back_whole_in_the_error() {
+        let huge = "x,".repeat(5_000_000);
+        let err = csv("e", "oflags", [huge.as_str()].into_iter()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.len() < 400, "{} bytes", text.len());
+        assert!(text.contains("characters in all"), "{text}");
     }
 
     #[test]

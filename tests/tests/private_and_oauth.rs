@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_lossless, dec, serve, setup};
+use common::{assert_generated_id, assert_lossless, dec, sent_cl_ord_ids, serve, setup};
 use kraken_mock::{Auth, MockKraken};
 use kraken_spot::{Error, SpotClient};
 
@@ -114,9 +114,12 @@ async fn submit_order_minimal_validate_and_recorded_response() {
         .await
         .unwrap();
     let nonce = signed_form_nonce(&mock, "/0/private/AddOrder");
+    // Every order carries a client order id: the client made one up.
+    let id = &sent_cl_ord_ids(&mock)[0];
+    assert_generated_id(id);
     assert_eq!(
         mock.last_request().unwrap().body_str(),
-        format!("nonce={nonce}&ordertype=market&type=buy&volume=0.1&pair=LTCUSDT")
+        format!("nonce={nonce}&ordertype=market&type=buy&volume=0.1&pair=LTCUSDT&cl_ord_id={id}")
     );
     assert_eq!(
         order.txid.as_deref(),

@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::{assert_lossless, assert_signed_form, assert_signed_json, dec, serve, setup};
+use common::{
+    assert_generated_id, assert_lossless, assert_signed_form, assert_signed_json, dec,
+    sent_cl_ord_ids, serve, setup,
+};
 use kraken_spot::{BatchOrder, Error};
 
 #[tokio::test]
@@ -235,10 +238,17 @@ async fn submit_batch_orders_every_field_on_the_wire() {
         .broker("AA12 N84G 3KLP XH2Q")
         .await
         .unwrap();
+    // The second order had no client order id: the client gave it one.
+    let ids = sent_cl_ord_ids(&mock);
+    assert_eq!(ids[0], "6d1b345e-2821-40e2-ad83-4ecb18a06876");
+    assert_generated_id(&ids[1]);
     assert_signed_json(
         &mock,
         path,
-        r#""orders":[{"ordertype":"stop-loss-limit","type":"buy","volume":"0.803","userref":17,"cl_ord_id":"6d1b345e-2821-40e2-ad83-4ecb18a06876","displayvol":"0.1","price":"28300.0","price2":"-2%","trigger":"index","leverage":"2:1","reduce_only":false,"stptype":"cancel-oldest","oflags":"post,fciq","timeinforce":"GTD","starttm":"0","expiretm":"+3600"},{"ordertype":"limit","type":"sell","volume":"0.10500000","price":"36000.0"}],"pair":"XBTUSD","asset_class":"tokenized_asset","deadline":"2026-11-22T10:00:05Z","validate":false,"broker":"AA12 N84G 3KLP XH2Q""#,
+        &format!(
+            r#""orders":[{{"ordertype":"stop-loss-limit","type":"buy","volume":"0.803","userref":17,"cl_ord_id":"6d1b345e-2821-40e2-ad83-4ecb18a06876","displayvol":"0.1","price":"28300.0","price2":"-2%","trigger":"index","leverage":"2:1","reduce_only":false,"stptype":"cancel-oldest","oflags":"post,fciq","timeinforce":"GTD","starttm":"0","expiretm":"+3600"}},{{"ordertype":"limit","type":"sell","volume":"0.10500000","price":"36000.0","cl_ord_id":"{}"}}],"pair":"XBTUSD","asset_class":"tokenized_asset","deadline":"2026-11-22T10:00:05Z","validate":false,"broker":"AA12 N84G 3KLP XH2Q""#,
+            ids[1]
+        ),
     );
     assert_eq!(added.orders.len(), 2);
     assert_eq!(added.orders[0].txid.as_deref(), Some("O5OR23-ADFAD-Y2G61C"));
@@ -268,11 +278,16 @@ async fn submit_batch_orders_validate_and_recorded_response() {
         .validate(true)
         .await
         .unwrap();
-    assert_signed_json(
-        &mock,
-        path,
-        r#""orders":[{"ordertype":"limit","type":"buy","volume":"5.1","price":"0.9000"},{"ordertype":"limit","type":"buy","volume":"5.2","price":"0.9000"}],"pair":"USDCUSD","validate":true"#,
-    );
+    let batch_body = |mock: &kraken_mock::MockKraken| {
+        let ids = sent_cl_ord_ids(mock);
+        ids.iter().for_each(|id| assert_generated_id(id));
+        assert_ne!(ids[0], ids[1]);
+        format!(
+            r#""orders":[{{"ordertype":"limit","type":"buy","volume":"5.1","price":"0.9000","cl_ord_id":"{}"}},{{"ordertype":"limit","type":"buy","volume":"5.2","price":"0.9000","cl_ord_id":"{}"}}],"pair":"USDCUSD","validate":true"#,
+            ids[0], ids[1]
+        )
+    };
+    assert_signed_json(&mock, path, &batch_body(&mock));
     assert_eq!(added.orders.len(), 2);
     assert_eq!(added.orders[0].txid.as_deref(), Some("OZICHZ-FGB63-156I4K"));
     assert_eq!(
@@ -284,11 +299,7 @@ async fn submit_batch_orders_validate_and_recorded_response() {
     // The standalone request type sends the same body.
     let request = kraken_spot::SubmitBatchOrdersRequest::new(orders, "USDCUSD").validate(true);
     client.send(request).await.unwrap();
-    assert_signed_json(
-        &mock,
-        path,
-        r#""orders":[{"ordertype":"limit","type":"buy","volume":"5.1","price":"0.9000"},{"ordertype":"limit","type":"buy","volume":"5.2","price":"0.9000"}],"pair":"USDCUSD","validate":true"#,
-    );
+    assert_signed_json(&mock, path, &batch_body(&mock));
 }
 
 #[tokio::test]

@@ -1,5 +1,10 @@
 //! `cargo xtask codegen [--check]`: regenerates `kraken-spot/src/generated/`
 //! from `spec/`, or (with `--check`) fails with a diff when it is stale.
+//!
+//! The workspace is found at run time, walking up from the current directory
+//! to the `Cargo.toml` that declares `[workspace]`, so two checkouts that share
+//! one target directory (and so one xtask binary) each regenerate their own
+//! files.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,76 +12,190 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["codegen"] => run(false),
-        ["codegen", "--check"] => run(true),
+    let check = match args.as_slice() {
+        ["codegen"] => false,
+        ["codegen", "--check"] => true,
         _ => {
             eprintln!("usage: cargo xtask codegen [--check]");
-            ExitCode::from(2)
+            return ExitCode::from(2);
+        }
+    };
+    let root = match std::env::current_dir()
+        .map_err(|e| format!("cannot read the current directory: {e}"))
+        .and_then(|dir| workspace_root(&dir))
+    {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match codegen(&root, check) {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
         }
     }
 }
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+/// The nearest directory at or above `start` whose `Cargo.toml` declares `[workspace]`.
+fn workspace_root(start: &Path) -> Result<PathBuf, String> {
+    for dir in start.ancestors() {
+        let manifest = dir.join("Cargo.toml");
+        if let Ok(text) = std::fs::read_to_string(&manifest)
+            && text.lines().any(|l| l.trim() == "[workspace]")
+        {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Err(format!(
+        "no Cargo.toml with [workspace] at or above {}; run cargo xtask inside the checkout",
+        start.display()
+    ))
 }
 
-fn run(check: bool) -> ExitCode {
-    let root = root();
+/// Regenerates (or with `check`, compares) `kraken-spot/src/generated/` under `root`.
+fn codegen(root: &Path, check: bool) -> Result<String, String> {
     let out_dir = root.join("kraken-spot/src/generated");
-    let files = match kraken_codegen::generate(&root.join("spec")) {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!("spec error:\n{e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let files =
+        kraken_codegen::generate(&root.join("spec")).map_err(|e| format!("spec error:\n{e}"))?;
+    if !check {
+        // Recreated when it was deleted.
+        std::fs::create_dir_all(&out_dir)
+            .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    }
     let mut stale = Vec::new();
     for (name, contents) in &files {
         let path = out_dir.join(name);
         let current = std::fs::read_to_string(&path).unwrap_or_default();
-        if current != *contents {
-            stale.push(name.clone());
-            if check {
-                let diff = similar::TextDiff::from_lines(&current, contents);
-                eprintln!(
-                    "{}",
-                    diff.unified_diff()
-                        .header(&format!("checked-in {name}"), &format!("generated {name}"))
-                );
-            } else if let Err(e) = std::fs::write(&path, contents) {
-                eprintln!("cannot write {}: {e}", path.display());
-                return ExitCode::FAILURE;
-            }
+        if current == *contents {
+            continue;
+        }
+        stale.push(name.clone());
+        if check {
+            let diff = similar::TextDiff::from_lines(&current, contents);
+            eprintln!(
+                "{}",
+                diff.unified_diff()
+                    .header(&format!("checked-in {name}"), &format!("generated {name}"))
+            );
+        } else {
+            std::fs::write(&path, contents)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
     }
-    // Files in generated/ that the spec no longer produces.
-    let expected: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    if let Ok(entries) = std::fs::read_dir(&out_dir) {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !expected.contains(&name.as_str()) {
-                stale.push(name.clone());
-                if check {
-                    eprintln!("generated/{name} is no longer produced by the spec");
-                } else if let Err(e) = std::fs::remove_file(entry.path()) {
-                    eprintln!("cannot remove {name}: {e}");
-                    return ExitCode::FAILURE;
-                }
-            }
-        }
-    }
+    stale.extend(no_longer_generated(&out_dir, &files, check)?);
     if check && !stale.is_empty() {
-        eprintln!(
+        return Err(format!(
             "generated code is stale ({}); run `cargo xtask codegen`",
             stale.join(", ")
-        );
-        return ExitCode::FAILURE;
+        ));
     }
-    if check {
-        println!("generated code is up to date ({} files)", files.len());
+    Ok(if check {
+        format!("generated code is up to date ({} files)", files.len())
     } else {
-        println!("wrote {} of {} files", stale.len(), files.len());
+        format!("wrote {} of {} files", stale.len(), files.len())
+    })
+}
+
+/// Files in `generated/` that the spec no longer produces: removed, or with
+/// `check` reported.
+fn no_longer_generated(
+    out_dir: &Path,
+    files: &[(String, String)],
+    check: bool,
+) -> Result<Vec<String>, String> {
+    let mut stale = Vec::new();
+    let Ok(entries) = std::fs::read_dir(out_dir) else {
+        return Ok(stale);
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if files.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        if check {
+            eprintln!("generated/{name} is no longer produced by the spec");
+        } else {
+            std::fs::remove_file(entry.path()).map_err(|e| format!("cannot remove {name}: {e}"))?;
+        }
+        stale.push(name);
     }
-    ExitCode::SUCCESS
+    Ok(stale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh directory under the system temp dir.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn finds_the_workspace_above_a_member_and_not_the_member() {
+        let root = scratch("root");
+        std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"a\"]\n").unwrap();
+        let member = root.join("a/src");
+        std::fs::create_dir_all(&member).unwrap();
+        std::fs::write(root.join("a/Cargo.toml"), "[package]\nname = \"a\"\n").unwrap();
+        assert_eq!(workspace_root(&member).unwrap(), root);
+        assert_eq!(workspace_root(&root).unwrap(), root);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_directory_outside_any_workspace() {
+        let lone = scratch("lone");
+        // The temp dir itself is not inside a workspace on any sane machine.
+        let err = workspace_root(&lone).unwrap_err();
+        assert!(err.contains("no Cargo.toml with [workspace]"), "{err}");
+        std::fs::remove_dir_all(&lone).unwrap();
+    }
+
+    /// The real workspace this test runs in, found at run time.
+    fn this_workspace() -> PathBuf {
+        workspace_root(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn regenerates_a_copy_into_its_own_deleted_generated_dir() {
+        let copy = scratch("copy");
+        std::fs::write(copy.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+        std::fs::create_dir_all(copy.join("spec")).unwrap();
+        for entry in std::fs::read_dir(this_workspace().join("spec")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                std::fs::copy(&path, copy.join("spec").join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        let generated = copy.join("kraken-spot/src/generated");
+        assert!(!generated.exists());
+        assert!(codegen(&copy, true).is_err(), "check fails while missing");
+        let wrote = codegen(&copy, false).unwrap();
+        assert!(wrote.starts_with("wrote "), "{wrote}");
+        // Same content as the checked-in files of this workspace.
+        let ours = this_workspace().join("kraken-spot/src/generated/mod.rs");
+        assert_eq!(
+            std::fs::read_to_string(generated.join("mod.rs")).unwrap(),
+            std::fs::read_to_string(ours).unwrap()
+        );
+        assert_eq!(
+            codegen(&copy, true).unwrap(),
+            codegen(&this_workspace(), true).unwrap()
+        );
+        // A file the spec no longer produces is removed.
+        std::fs::write(generated.join("old.rs"), "// gone").unwrap();
+        codegen(&copy, false).unwrap();
+        assert!(!generated.join("old.rs").exists());
+        std::fs::remove_dir_all(&copy).unwrap();
+    }
 }

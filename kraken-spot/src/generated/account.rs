@@ -1034,6 +1034,12 @@ impl crate::Endpoint for GetAccountBalanceRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.rebase_multiplier {
@@ -1091,6 +1097,10 @@ impl crate::Endpoint for GetApiKeyInfoRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let params = crate::Params::new();
         Ok(params)
@@ -1137,6 +1147,12 @@ impl crate::Endpoint for GetWalletAccountsRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let params = crate::Params::new();
         Ok(params)
@@ -1194,6 +1210,12 @@ impl crate::Endpoint for GetExtendedBalanceRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.rebase_multiplier {
@@ -1262,6 +1284,12 @@ impl crate::Endpoint for GetCreditLinesRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.rebase_multiplier {
@@ -1336,6 +1364,12 @@ impl crate::Endpoint for GetTradeBalanceRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryOpenTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.asset {
@@ -1430,8 +1464,14 @@ impl crate::Endpoint for GetOpenOrdersRequest {
     const PATH: &'static str = "/0/private/OpenOrders";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 1;
+    const COST: u32 = 2;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryOpenTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.trades {
@@ -1487,7 +1527,7 @@ impl crate::Call<'_, GetOpenOrdersRequest> {
 impl crate::SpotClient {
     /// Get the currently open orders.
     ///
-    /// `POST /0/private/OpenOrders` (Kraken `OpenOrders`), API-key signed, rate-limit cost 1.
+    /// `POST /0/private/OpenOrders` (Kraken `OpenOrders`), API-key signed, rate-limit cost 2.
     pub fn get_open_orders(&self) -> crate::Call<'_, GetOpenOrdersRequest> {
         self.call(GetOpenOrdersRequest::new())
     }
@@ -1589,6 +1629,12 @@ impl crate::Endpoint for GetClosedOrdersRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 2;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryClosedTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.trades {
@@ -1756,6 +1802,12 @@ impl crate::Endpoint for GetOrdersRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AnyOf(
+        &[crate::Permission::QueryOpenTrades, crate::Permission::QueryClosedTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1860,6 +1912,12 @@ impl crate::Endpoint for GetOrderAmendsRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AnyOf(
+        &[crate::Permission::QueryOpenTrades, crate::Permission::QueryClosedTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.order_id {
@@ -1988,6 +2046,12 @@ impl crate::Endpoint for GetTradesHistoryRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 2;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryClosedTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.trade_type {
@@ -2123,6 +2187,12 @@ impl crate::Endpoint for GetTradesRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 2;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryClosedTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -2232,6 +2302,12 @@ impl crate::Endpoint for GetOpenPositionsRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryOpenTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.txid {
@@ -2376,6 +2452,12 @@ impl crate::Endpoint for GetLedgersInfoRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 2;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryLedger],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.asset {
@@ -2513,6 +2595,12 @@ impl crate::Endpoint for GetLedgersRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 2;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryLedger],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -2619,6 +2707,12 @@ impl crate::Endpoint for GetTradingVolumeRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Json;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         if [self.pair.is_some(), self.pair_assets.is_some()]
             .iter()
@@ -2768,6 +2862,12 @@ impl crate::Endpoint for RequestLedgersExportRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::ExportData],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -2869,6 +2969,12 @@ impl crate::Endpoint for GetLedgersExportStatusRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::ExportData],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -2926,6 +3032,12 @@ impl crate::Endpoint for GetLedgersExportRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::ExportData],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -2984,6 +3096,12 @@ impl crate::Endpoint for DeleteLedgersExportRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::ExportData],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {

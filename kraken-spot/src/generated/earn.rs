@@ -448,6 +448,12 @@ impl crate::Endpoint for AllocateEarnFundsRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::EarnFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -520,6 +526,12 @@ impl crate::Endpoint for DeallocateEarnFundsRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::EarnFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -586,6 +598,12 @@ impl crate::Endpoint for GetEarnAllocationStatusRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AnyOf(
+        &[crate::Permission::EarnFunds, crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -645,6 +663,12 @@ impl crate::Endpoint for GetEarnDeallocationStatusRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AnyOf(
+        &[crate::Permission::EarnFunds, crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -746,6 +770,10 @@ impl crate::Endpoint for GetEarnStrategiesRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Json;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.ascending {
@@ -862,6 +890,12 @@ impl crate::Endpoint for GetEarnAllocationsRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.ascending {

@@ -359,6 +359,12 @@ impl crate::Endpoint for GetDepositMethodsRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds, crate::Permission::AddFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -447,6 +453,12 @@ impl crate::Endpoint for GetDepositAddressesRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -578,6 +590,12 @@ impl crate::Endpoint for GetDepositsStatusRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.asset {
@@ -707,6 +725,12 @@ impl crate::Endpoint for GetWithdrawalMethodsRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds, crate::Permission::WithdrawFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.asset {
@@ -817,6 +841,12 @@ impl crate::Endpoint for GetWithdrawalAddressesRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds, crate::Permission::WithdrawFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.asset {
@@ -921,6 +951,12 @@ impl crate::Endpoint for GetWithdrawalInfoRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds, crate::Permission::WithdrawFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1037,6 +1073,12 @@ impl crate::Endpoint for SubmitWithdrawalRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::WithdrawFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1191,6 +1233,12 @@ impl crate::Endpoint for GetWithdrawalsStatusRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::WithdrawFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.asset {
@@ -1309,6 +1357,12 @@ impl crate::Endpoint for CancelWithdrawalRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::WithdrawFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1388,6 +1442,12 @@ impl crate::Endpoint for SubmitTransferToFuturesRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryFunds],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {

@@ -1162,6 +1162,10 @@ impl crate::Endpoint for GetServerTimeRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let params = crate::Params::new();
         Ok(params)
@@ -1208,6 +1212,10 @@ impl crate::Endpoint for GetSystemStatusRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let params = crate::Params::new();
         Ok(params)
@@ -1254,6 +1262,10 @@ impl crate::Endpoint for GetMaintenanceScheduleRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let params = crate::Params::new();
         Ok(params)
@@ -1317,6 +1329,10 @@ impl crate::Endpoint for GetAssetInfoRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.asset {
@@ -1420,6 +1436,10 @@ impl crate::Endpoint for GetAssetPairsRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.pair {
@@ -1530,6 +1550,10 @@ impl crate::Endpoint for GetTickerRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.pair {
@@ -1627,6 +1651,10 @@ impl crate::Endpoint for GetCandlesRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1746,6 +1774,10 @@ impl crate::Endpoint for GetOrderBookRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1851,6 +1883,10 @@ impl crate::Endpoint for GetGroupedBookRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1959,6 +1995,12 @@ impl crate::Endpoint for GetLevel3OrderBookRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Json;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::QueryOpenTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -2069,6 +2111,10 @@ impl crate::Endpoint for GetRecentTradesRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -2174,6 +2220,10 @@ impl crate::Endpoint for GetRecentSpreadsRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -2249,6 +2299,10 @@ impl crate::Endpoint for GetPreTradeDataRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -2340,6 +2394,10 @@ impl crate::Endpoint for GetPostTradeDataRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         if let Some(v) = &self.symbol {

@@ -27,6 +27,9 @@ pub use oauth::*;
 pub use subaccounts::*;
 pub use trading::*;
 pub use types::*;
+/// Kraken's error catalogue.
+pub mod errors;
+pub use errors::ERROR_CATALOGUE;
 /// Every endpoint in the spec, in spec order.
 pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     crate::EndpointInfo::of::<account::GetAccountBalanceRequest>("Balance"),

@@ -513,6 +513,10 @@ impl crate::Endpoint for GetOauthAccessTokenRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = true;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -593,6 +597,10 @@ impl crate::Endpoint for GetOauthUserInfoRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let params = crate::Params::new();
         Ok(params)
@@ -711,6 +719,10 @@ impl crate::Endpoint for CreateOauthFastApiKeyRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Json;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = true;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -842,6 +854,10 @@ impl crate::Endpoint for DeleteOauthFastApiKeyRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Json;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -976,6 +992,10 @@ impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Json;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1110,6 +1130,10 @@ impl crate::Endpoint for ListOauthFastApiKeysRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Read;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::None;
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let params = crate::Params::new();
         Ok(params)

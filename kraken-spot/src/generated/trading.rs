@@ -601,6 +601,22 @@ impl crate::Endpoint for SubmitOrderRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::ModifyTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = Some(crate::TradingCharge {
+        action: crate::TradingAction::Add,
+        pair: Some("pair"),
+        orders: &[],
+        new_orders: None,
+    });
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = Some(crate::ClientOrderIdSlot {
+        list: None,
+        field: "cl_ord_id",
+        exclusive_with: &["userref"],
+        deadline: Some("deadline"),
+    });
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -902,8 +918,19 @@ impl crate::Endpoint for AmendOrderRequest {
     const PATH: &'static str = "/0/private/AmendOrder";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 1;
+    const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AnyOf(
+        &[crate::Permission::ModifyTrades, crate::Permission::CloseTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = Some(crate::TradingCharge {
+        action: crate::TradingAction::Amend,
+        pair: Some("pair"),
+        orders: &["txid", "cl_ord_id"],
+        new_orders: None,
+    });
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         if !(self.txid.is_some() || self.cl_ord_id.is_some()) {
             return Err(
@@ -1009,7 +1036,7 @@ impl crate::SpotClient {
     /// Amend an open order in place: its ids and (unless the price changes) its queue priority are kept.
     /// Identify it by `txid` or `cl_ord_id`.
     ///
-    /// `POST /0/private/AmendOrder` (Kraken `AmendOrder`), API-key signed, rate-limit cost 1.
+    /// `POST /0/private/AmendOrder` (Kraken `AmendOrder`), API-key signed, rate-limit cost 0.
     pub fn amend_order(&self) -> crate::Call<'_, AmendOrderRequest> {
         self.call(AmendOrderRequest::new())
     }
@@ -1122,8 +1149,19 @@ impl crate::Endpoint for EditOrderRequest {
     const PATH: &'static str = "/0/private/EditOrder";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 1;
+    const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::ModifyTrades, crate::Permission::CloseTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = Some(crate::TradingCharge {
+        action: crate::TradingAction::Edit,
+        pair: Some("pair"),
+        orders: &["txid"],
+        new_orders: None,
+    });
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1244,7 +1282,7 @@ impl crate::SpotClient {
     /// Edit a live order: the original is cancelled and a new order with a new txid is placed
     /// (queue priority is lost; prefer `amend_order`).
     ///
-    /// `POST /0/private/EditOrder` (Kraken `EditOrder`), API-key signed, rate-limit cost 1.
+    /// `POST /0/private/EditOrder` (Kraken `EditOrder`), API-key signed, rate-limit cost 0.
     pub fn edit_order(
         &self,
         txid: impl Into<String>,
@@ -1287,6 +1325,17 @@ impl crate::Endpoint for CancelOrderRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AnyOf(
+        &[crate::Permission::ModifyTrades, crate::Permission::CloseTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = Some(crate::TradingCharge {
+        action: crate::TradingAction::Cancel,
+        pair: None,
+        orders: &["txid", "cl_ord_id"],
+        new_orders: None,
+    });
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         if !(self.txid.is_some() || self.cl_ord_id.is_some()) {
             return Err(
@@ -1401,8 +1450,24 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
     const PATH: &'static str = "/0/private/AddOrderBatch";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Json;
-    const COST: u32 = 1;
+    const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::ModifyTrades, crate::Permission::CloseTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = Some(crate::TradingCharge {
+        action: crate::TradingAction::BatchAdd,
+        pair: Some("pair"),
+        orders: &[],
+        new_orders: Some("orders"),
+    });
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = Some(crate::ClientOrderIdSlot {
+        list: Some("orders"),
+        field: "cl_ord_id",
+        exclusive_with: &["userref"],
+        deadline: Some("deadline"),
+    });
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1472,7 +1537,7 @@ impl crate::SpotClient {
     /// Place 2 to 15 orders for one pair at once. The whole batch is validated first: if one order
     /// fails validation, none is placed. With `validate(true)` Kraken only checks the batch.
     ///
-    /// `POST /0/private/AddOrderBatch` (Kraken `AddOrderBatch`), API-key signed, rate-limit cost 1.
+    /// `POST /0/private/AddOrderBatch` (Kraken `AddOrderBatch`), API-key signed, rate-limit cost 0.
     pub fn submit_batch_orders(
         &self,
         orders: impl IntoIterator<Item = impl Into<super::BatchOrder>>,
@@ -1516,8 +1581,19 @@ impl crate::Endpoint for CancelBatchOrdersRequest {
     const PATH: &'static str = "/0/private/CancelOrderBatch";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Json;
-    const COST: u32 = 1;
+    const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AnyOf(
+        &[crate::Permission::ModifyTrades, crate::Permission::CloseTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = Some(crate::TradingCharge {
+        action: crate::TradingAction::BatchCancel,
+        pair: None,
+        orders: &["orders", "cl_ord_ids"],
+        new_orders: None,
+    });
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         if !(self.orders.is_some() || self.cl_ord_ids.is_some()) {
             return Err(
@@ -1574,7 +1650,7 @@ impl crate::Call<'_, CancelBatchOrdersRequest> {
 impl crate::SpotClient {
     /// Cancel up to 50 open orders at once, by txid, userref or client order id.
     ///
-    /// `POST /0/private/CancelOrderBatch` (Kraken `CancelOrderBatch`), API-key signed, rate-limit cost 1.
+    /// `POST /0/private/CancelOrderBatch` (Kraken `CancelOrderBatch`), API-key signed, rate-limit cost 0.
     pub fn cancel_batch_orders(&self) -> crate::Call<'_, CancelBatchOrdersRequest> {
         self.call(CancelBatchOrdersRequest::new())
     }
@@ -1596,8 +1672,19 @@ impl crate::Endpoint for CancelAllOrdersRequest {
     const PATH: &'static str = "/0/private/CancelAll";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 1;
+    const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AnyOf(
+        &[crate::Permission::ModifyTrades, crate::Permission::CloseTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = Some(crate::TradingCharge {
+        action: crate::TradingAction::CancelAll,
+        pair: None,
+        orders: &[],
+        new_orders: None,
+    });
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let params = crate::Params::new();
         Ok(params)
@@ -1620,7 +1707,7 @@ impl crate::Endpoint for CancelAllOrdersRequest {
 impl crate::SpotClient {
     /// Cancel all open orders.
     ///
-    /// `POST /0/private/CancelAll` (Kraken `CancelAll`), API-key signed, rate-limit cost 1.
+    /// `POST /0/private/CancelAll` (Kraken `CancelAll`), API-key signed, rate-limit cost 0.
     pub fn cancel_all_orders(&self) -> crate::Call<'_, CancelAllOrdersRequest> {
         self.call(CancelAllOrdersRequest::new())
     }
@@ -1649,8 +1736,14 @@ impl crate::Endpoint for CancelAllOrdersAfterRequest {
     const PATH: &'static str = "/0/private/CancelAllOrdersAfter";
     const AUTH: crate::Auth = crate::Auth::ApiKey;
     const ENCODING: crate::Encoding = crate::Encoding::Form;
-    const COST: u32 = 1;
+    const COST: u32 = 0;
     const SENSITIVE_RESPONSE: bool = false;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AnyOf(
+        &[crate::Permission::ModifyTrades, crate::Permission::CloseTrades],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let mut params = crate::Params::new();
         {
@@ -1679,7 +1772,7 @@ impl crate::SpotClient {
     /// Dead man's switch: cancel all orders after `timeout` seconds unless called again.
     /// Call it every 15 to 30 seconds with a timeout of about 60; `0` disables the timer.
     ///
-    /// `POST /0/private/CancelAllOrdersAfter` (Kraken `CancelAllOrdersAfter`), API-key signed, rate-limit cost 1.
+    /// `POST /0/private/CancelAllOrdersAfter` (Kraken `CancelAllOrdersAfter`), API-key signed, rate-limit cost 0.
     pub fn cancel_all_orders_after(
         &self,
         timeout: i64,
@@ -1706,6 +1799,12 @@ impl crate::Endpoint for GetWebsocketsTokenRequest {
     const ENCODING: crate::Encoding = crate::Encoding::Form;
     const COST: u32 = 1;
     const SENSITIVE_RESPONSE: bool = true;
+    const EFFECT: crate::Effect = crate::Effect::Write;
+    const PERMISSIONS: crate::Permissions = crate::Permissions::AllOf(
+        &[crate::Permission::CreateWsToken],
+    );
+    const TRADING: Option<crate::TradingCharge> = None;
+    const CLIENT_ORDER_ID: Option<crate::ClientOrderIdSlot> = None;
     fn params(&self) -> Result<crate::Params, crate::Error> {
         let params = crate::Params::new();
         Ok(params)

@@ -221,3 +221,41 @@ pub fn assert_bearer(mock: &MockKraken, method: &str, path: &str, json: Option<&
         None => assert!(req.body.is_empty(), "{:?}", req.body_str()),
     }
 }
+
+/// The client order ids the last request carried (a form's `cl_ord_id`, or
+/// each `orders[].cl_ord_id` of a JSON batch), in order.
+pub fn sent_cl_ord_ids(mock: &MockKraken) -> Vec<String> {
+    let req = mock.last_request().expect("a request reached the mock");
+    if req
+        .header("content-type")
+        .is_some_and(|c| c.starts_with("application/json"))
+    {
+        let body: serde_json::Value = serde_json::from_slice(&req.body).expect("JSON body");
+        body["orders"]
+            .as_array()
+            .map(|orders| {
+                orders
+                    .iter()
+                    .filter_map(|o| o["cl_ord_id"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        req.form()
+            .into_iter()
+            .filter(|(k, _)| k == "cl_ord_id")
+            .map(|(_, v)| v)
+            .collect()
+    }
+}
+
+/// Asserts `id` is one the client generated: 32 lowercase hex characters.
+pub fn assert_generated_id(id: &str) {
+    assert!(
+        id.len() == 32
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+        "not a generated client order id: {id}"
+    );
+}

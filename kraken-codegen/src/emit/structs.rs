@@ -1,0 +1,259 @@
+//! Structs: response records, positional rows (decoded from JSON arrays) and
+//! request-side input structs (sent as JSON inside a parameter).
+
+use super::params::{Builder, ParamCode, ParamSpec, builder, param_code};
+use super::{Kinds, doc, ident, rust_type};
+use crate::model::{FieldDef, StructDef};
+use crate::spec::rust_name;
+use crate::types::Type;
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+fn field_attrs(wire: &str, rust: &str, ty: &Type, optional: bool) -> TokenStream {
+    let mut parts = Vec::new();
+    if wire != rust {
+        parts.push(quote!(rename = #wire));
+    }
+    if optional {
+        parts.push(quote!(default, skip_serializing_if = "Option::is_none"));
+    }
+    if ty.is_lenient() {
+        parts.push(quote!(deserialize_with = "crate::de::lenient"));
+    }
+    if parts.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#parts),*)])
+    }
+}
+
+/// The struct's doc comment, with the keys it deliberately leaves out.
+fn struct_docs(s: &StructDef) -> TokenStream {
+    let mut docs_text = s.doc.clone();
+    if !s.skipped.is_empty() {
+        docs_text.push_str("\n\nKeys Kraken sends that are deliberately not modelled:");
+        for k in &s.skipped {
+            docs_text.push_str(&format!("\n- `{}`: {}", k.name, k.reason));
+        }
+    }
+    doc(&docs_text)
+}
+
+fn field_type(f: &FieldDef) -> Type {
+    Type::parse(&f.ty).unwrap_or(Type::Json)
+}
+
+fn field_ident(f: &FieldDef) -> Ident {
+    ident(&rust_name(&f.name, f.rust.as_ref()))
+}
+
+/// The field declarations of a response struct (serde attributes unless positional).
+fn struct_fields(s: &StructDef) -> Vec<TokenStream> {
+    s.fields
+        .iter()
+        .map(|f| {
+            let ty = field_type(f);
+            let rust = rust_name(&f.name, f.rust.as_ref());
+            let (fname, fdoc, base) = (ident(&rust), doc(&f.doc), rust_type(&ty));
+            let full = if f.optional {
+                quote!(Option<#base>)
+            } else {
+                base
+            };
+            let attrs = if s.positional {
+                quote!()
+            } else {
+                field_attrs(&f.name, &rust, &ty, f.optional)
+            };
+            quote! { #fdoc #attrs pub #fname: #full, }
+        })
+        .collect()
+}
+
+/// A response struct: a JSON object, or with `positional: true` a JSON array.
+pub(super) fn emit_struct(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let docs = struct_docs(s);
+    let fields = struct_fields(s);
+    if s.positional {
+        let row_impls = emit_row_serde(s);
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub struct #name { #(#fields)* }
+            #row_impls
+        };
+    }
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+        crate::lenient_via_serde!(#name);
+    }
+}
+
+/// Positional rows: decoded from a JSON array in field order, serialized back
+/// as an array that stops after the last optional field present.
+fn emit_row_serde(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let names: Vec<Ident> = s.fields.iter().map(field_ident).collect();
+    let reads = s.fields.iter().enumerate().map(|(i, f)| {
+        let local = &names[i];
+        let read = match (field_type(f).is_lenient(), f.optional) {
+            (true, false) => quote!(crate::de::row_lenient(&mut seq, #i)?),
+            (true, true) => quote!(crate::de::row_lenient_opt(&mut seq)?),
+            (false, false) => quote!(crate::de::row_serde(&mut seq, #i)?),
+            (false, true) => quote!(crate::de::row_serde_opt(&mut seq)?),
+        };
+        quote!(let #local = #read;)
+    });
+    let expecting = format!("a JSON array: {}", s.name);
+    let serialize = emit_row_serialize(s, &names);
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct RowVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for RowVisitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<#name, A::Error> {
+                        #(#reads)*
+                        crate::de::row_end(&mut seq)?;
+                        Ok(#name { #(#names),* })
+                    }
+                }
+                deserializer.deserialize_seq(RowVisitor)
+            }
+        }
+
+        crate::lenient_via_serde!(#name);
+
+        #serialize
+    }
+}
+
+fn emit_row_serialize(s: &StructDef, names: &[Ident]) -> TokenStream {
+    let name = ident(&s.name);
+    let pick = |optional: bool| -> Vec<&Ident> {
+        s.fields
+            .iter()
+            .zip(names)
+            .filter(|(f, _)| f.optional == optional)
+            .map(|(_, n)| n)
+            .collect()
+    };
+    let (required, optional) = (pick(false), pick(true));
+    let positions = 1..=optional.len();
+    let upto = if optional.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            let present = [#(self.#optional.is_some()),*];
+            let upto = present.iter().rposition(|p| *p).map_or(0, |i| i + 1);
+        }
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeSeq;
+                #upto
+                let mut seq = serializer.serialize_seq(None)?;
+                #( seq.serialize_element(&self.#required)?; )*
+                #( if upto >= #positions { seq.serialize_element(&self.#optional)?; } )*
+                seq.end()
+            }
+        }
+    }
+}
+
+/// A request-side object, sent as JSON inside a parameter: `new(required…)`,
+/// setters, serde serialization and the same checks as parameters.
+pub(super) fn emit_input_struct(s: &StructDef, kinds: &Kinds) -> TokenStream {
+    let name = ident(&s.name);
+    let docs = doc(&s.doc);
+    let codes: Vec<ParamCode> = s
+        .fields
+        .iter()
+        .map(|f| param_code(&ParamSpec::from(f), kinds, &quote!(endpoint)))
+        .collect();
+    let fields = codes
+        .iter()
+        .zip(&s.fields)
+        .map(|(p, def)| input_field(p, def));
+    let Builder {
+        derive_default,
+        new_fn,
+        setters,
+    } = builder(
+        &codes,
+        " A value with its required fields; set the rest with the chainable setters.",
+    );
+    let checks = input_checks(&codes);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            #new_fn
+            #(#setters)*
+        }
+
+        impl crate::validate::Check for #name {
+            fn check(&self, endpoint: &'static str) -> Result<(), crate::Error> {
+                #checks
+                Ok(())
+            }
+        }
+    }
+}
+
+fn input_field(p: &ParamCode, def: &FieldDef) -> TokenStream {
+    let (f, d, t) = (&p.field, &p.doc, &p.stored);
+    let mut attrs = Vec::new();
+    if *f != def.name {
+        let wire = &def.name;
+        attrs.push(quote!(rename = #wire));
+    }
+    if !p.required {
+        attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+    }
+    if let Some(with) = p.serialize_with {
+        attrs.push(quote!(serialize_with = #with));
+    }
+    let attrs = if attrs.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#attrs),*)])
+    };
+    if p.required {
+        quote!(#d #attrs pub #f: #t,)
+    } else {
+        quote!(#d #attrs pub #f: Option<#t>,)
+    }
+}
+
+/// The body of an input struct's `check`.
+fn input_checks(codes: &[ParamCode]) -> TokenStream {
+    let unused = if codes.iter().all(|p| p.check.is_empty()) {
+        quote!(let _ = endpoint;)
+    } else {
+        quote!()
+    };
+    let checks = codes.iter().map(|p| {
+        let (f, check) = (&p.field, &p.check);
+        if check.is_empty() {
+            quote!()
+        } else if p.required {
+            quote! { { let v = &self.#f; #check } }
+        } else {
+            quote! { if let Some(v) = &self.#f { #check } }
+        }
+    });
+    quote! { #unused #(#checks)* }
+}

@@ -1,0 +1,603 @@
+//! Sending a call, top to bottom: check → pace → sign → send → classify →
+//! decode, retried as the call's effect allows, within one deadline.
+
+use crate::endpoint::{Auth, Effect, Encoding, Endpoint, HttpMethod, Params, TradingAction};
+use crate::orders::{self, OrderResend, OrderResolution};
+use crate::pacing::TradingBill;
+use crate::retry::{parse_retry_after, stated_wait};
+use crate::{Error, RetryPolicy, SpotClient, signing};
+use secrecy::ExposeSecret;
+use std::time::{Duration, SystemTime};
+use tokio::time::Instant;
+use tracing::Instrument as _;
+
+/// A response as it arrived, before decoding.
+struct Reply {
+    status: u16,
+    content_type: Option<String>,
+    body: Vec<u8>,
+    retry_after: Option<Duration>,
+}
+
+/// When a call must be done by, and how long it was given.
+#[derive(Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    total: Duration,
+}
+
+impl Deadline {
+    fn after(total: Duration) -> Self {
+        Deadline {
+            at: Instant::now() + total,
+            total,
+        }
+    }
+}
+
+/// What a call carries that the runtime acts on: its client order ids and,
+/// when the client set one, its order deadline.
+#[derive(Default)]
+struct OrderFacts {
+    cl_ord_ids: Vec<String>,
+    deadline: Option<SystemTime>,
+}
+
+impl SpotClient {
+    /// Sends a call. `timeout` overrides the client's overall deadline.
+    pub(crate) async fn execute<E: Endpoint>(
+        &self,
+        request: &E,
+        otp: Option<&str>,
+        timeout: Option<Duration>,
+    ) -> Result<E::Response, Error> {
+        let span = tracing::debug_span!(
+            "kraken",
+            endpoint = E::NAME,
+            attempt = tracing::field::Empty
+        );
+        async move {
+            let timeout = timeout.unwrap_or(self.inner.timeout);
+            // check
+            let mut params = request.params()?;
+            self.check_credentials::<E>()?;
+            let facts = self.prepare_order::<E>(&mut params)?;
+            let first = self
+                .send_with_retries::<E>(&params, otp, &facts, Deadline::after(timeout))
+                .await;
+            match (first, self.inner.resend) {
+                (Err(e), OrderResend::WhenNotPlaced { deadline })
+                    if e.outcome_unknown()
+                        && facts.deadline.is_some()
+                        && !facts.cl_ord_ids.is_empty() =>
+                {
+                    self.resend_if_not_placed::<E>(params, otp, facts, deadline, timeout, e)
+                        .await
+                }
+                (result, _) => result,
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Refuses a call the client's credentials cannot make, before anything
+    /// else happens.
+    fn check_credentials<E: Endpoint>(&self) -> Result<(), Error> {
+        let inner = &*self.inner;
+        let missing = |needed| {
+            Err(Error::MissingCredentials {
+                endpoint: E::NAME,
+                needed,
+            })
+        };
+        match E::AUTH {
+            Auth::Public => Ok(()),
+            Auth::ApiKey => match &inner.api {
+                Some(api) => api.check(E::NAME, E::PERMISSIONS),
+                None => missing("API credentials (`credentials(key, secret)`)"),
+            },
+            Auth::OAuthBasic if inner.oauth_client.is_none() => {
+                missing("OAuth client credentials (`oauth_client_credentials(id, secret)`)")
+            }
+            Auth::OAuthBearer if inner.oauth_token.is_none() => {
+                missing("an OAuth access token (`oauth_access_token(token)`)")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Gives every order a client order id and, with the resend policy on,
+    /// a deadline.
+    fn prepare_order<E: Endpoint>(&self, params: &mut Params) -> Result<OrderFacts, Error> {
+        let Some(slot) = E::CLIENT_ORDER_ID else {
+            return Ok(OrderFacts::default());
+        };
+        let cl_ord_ids =
+            orders::assign_ids(E::NAME, &slot, params, || self.generate_new_order_id())?;
+        let mut facts = OrderFacts {
+            cl_ord_ids,
+            deadline: None,
+        };
+        if let (OrderResend::WhenNotPlaced { deadline }, Some(name)) =
+            (self.inner.resend, slot.deadline)
+            && params.get(name).is_none()
+        {
+            let at = SystemTime::now() + deadline;
+            params.push(name, humantime::format_rfc3339_seconds(at).to_string());
+            facts.deadline = Some(at);
+        }
+        Ok(facts)
+    }
+
+    async fn send_with_retries<E: Endpoint>(
+        &self,
+        params: &Params,
+        otp: Option<&str>,
+        facts: &OrderFacts,
+        deadline: Deadline,
+    ) -> Result<E::Response, Error> {
+        let retry = self.inner.retry;
+        let bill = self.trading_bill::<E>(params);
+        let mut attempt = 0;
+        loop {
+            tracing::Span::current().record("attempt", attempt);
+            // pace
+            if let Some(pacer) = &self.inner.pacer {
+                within::<E, _>(deadline, pacer.acquire(E::NAME, E::COST, &bill)).await?;
+            }
+            // sign, send
+            let reply = self.send_once::<E>(params, otp, deadline).await;
+            // classify, decode
+            let mut retry_after = None;
+            let result = reply.and_then(|r| {
+                retry_after = r.retry_after;
+                tracing::debug!(status = r.status, bytes = r.body.len(), "answer");
+                E::decode(r.status, r.content_type.as_deref(), &r.body).map(|v| (v, r.body))
+            });
+            self.learn::<E>(
+                params,
+                facts,
+                result.as_ref().map(|(_, body)| body.as_slice()),
+            );
+            let error = match result {
+                Ok((value, _)) => return Ok(value),
+                Err(e) => e,
+            };
+            if let Some(code) = error.kraken() {
+                tracing::debug!(kraken_error = code.code(), "Kraken error");
+            }
+            if attempt < retry.max_retries && RetryPolicy::retryable(E::EFFECT, &error) {
+                let wait = retry.wait(attempt, stated_wait(&error, retry_after));
+                if Instant::now() + wait < deadline.at {
+                    tracing::debug!(error = %error, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    continue;
+                }
+            }
+            return Err(finish::<E>(error, facts));
+        }
+    }
+
+    /// Signs and sends one attempt, holding the key's nonce ticket until the
+    /// answer's head arrives, then reads the body up to the cap.
+    async fn send_once<E: Endpoint>(
+        &self,
+        params: &Params,
+        otp: Option<&str>,
+        deadline: Deadline,
+    ) -> Result<Reply, Error> {
+        let inner = &*self.inner;
+        let http = inner.http.current()?;
+        let ticket = match E::AUTH {
+            Auth::ApiKey => Some(within::<E, _>(deadline, inner.nonces.ticket()).await??),
+            _ => None,
+        };
+        let remaining = deadline.at.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(timeout_error::<E>(deadline));
+        }
+        let request = self
+            .build_request::<E>(&http, params, otp, ticket.as_ref().map(|t| t.nonce))?
+            .timeout(remaining);
+        let transport = |source| Error::Transport {
+            endpoint: E::NAME,
+            source: crate::error::TransportError::new(source),
+        };
+        let response = request.send().await.map_err(transport)?;
+        drop(ticket); // Kraken has checked the nonce by now: the next request may go.
+
+        let status = response.status().as_u16();
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let retry_after = header(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
+        if (300..400).contains(&status) {
+            let location: String = header(reqwest::header::LOCATION)
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect();
+            return Err(Error::Redirect {
+                endpoint: E::NAME,
+                status,
+                location,
+            });
+        }
+        let is_json = content_type
+            .as_deref()
+            .is_none_or(|c| c.contains("json") || c.starts_with("text/"));
+        let limit = if is_json {
+            inner.max_json_bytes
+        } else {
+            inner.max_file_bytes
+        };
+        let body = read_capped::<E>(response, limit).await?;
+        Ok(Reply {
+            status,
+            content_type,
+            body,
+            retry_after,
+        })
+    }
+
+    /// Builds the HTTP request: URL, headers and the exact body that is signed.
+    fn build_request<E: Endpoint>(
+        &self,
+        http: &reqwest::Client,
+        params: &Params,
+        otp: Option<&str>,
+        nonce: Option<u64>,
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        let inner = &*self.inner;
+        let mut url = format!("{}{}", inner.base_url, E::PATH);
+        let method = match E::METHOD {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+            HttpMethod::Put => reqwest::Method::PUT,
+            HttpMethod::Delete => reqwest::Method::DELETE,
+        };
+
+        let mut params = std::borrow::Cow::Borrowed(params);
+        let mut headers: Vec<(&'static str, String)> = Vec::new();
+        match E::AUTH {
+            Auth::Public => {}
+            Auth::ApiKey => {
+                let otp = otp
+                    .map(str::to_owned)
+                    .or_else(|| inner.otp.as_ref().map(|o| o.expose_secret().to_owned()));
+                if let Some(otp) = otp {
+                    params.to_mut().push("otp", otp);
+                }
+            }
+            Auth::OAuthBasic => {
+                if let Some(client) = &inner.oauth_client {
+                    headers.push((
+                        "Authorization",
+                        format!("Basic {}", client.basic.expose_secret()),
+                    ));
+                }
+            }
+            Auth::OAuthBearer => {
+                if let Some(token) = &inner.oauth_token {
+                    headers.push(("Authorization", format!("Bearer {}", token.expose_secret())));
+                }
+            }
+        }
+
+        let body: Option<(Vec<u8>, &'static str)> = match E::ENCODING {
+            Encoding::Query => {
+                if !params.entries().is_empty() {
+                    let query = url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(params.form_pairs())
+                        .finish();
+                    url.push('?');
+                    url.push_str(&query);
+                }
+                None
+            }
+            Encoding::Form => {
+                let mut form = url::form_urlencoded::Serializer::new(String::new());
+                if let Some(n) = nonce {
+                    form.append_pair("nonce", &n.to_string());
+                }
+                form.extend_pairs(params.form_pairs());
+                Some((
+                    form.finish().into_bytes(),
+                    "application/x-www-form-urlencoded; charset=utf-8",
+                ))
+            }
+            Encoding::Json => Some((json_body(nonce, &params), "application/json")),
+        };
+
+        if let (Some(n), Some(api)) = (nonce, inner.api.as_ref()) {
+            let signed = body.as_ref().map_or(&[][..], |(b, _)| b.as_slice());
+            headers.push(("API-Key", api.key.expose_secret().to_owned()));
+            headers.push((
+                "API-Sign",
+                signing::sign(E::PATH, n, signed, api.secret.expose_secret()),
+            ));
+        }
+
+        let mut builder = http.request(method, url);
+        for (name, value) in headers {
+            // Every header added here carries a credential: marked sensitive so
+            // HTTP-layer logging never prints it, and never quoted in errors.
+            let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
+                Error::InvalidConfig(format!(
+                    "the credential for the `{name}` header contains characters a header cannot carry"
+                ))
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header(name, value);
+        }
+        if let Some((bytes, content_type)) = body {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(bytes);
+        }
+        Ok(builder)
+    }
+
+    /// What an order call will add to the trading counters.
+    fn trading_bill<E: Endpoint>(&self, params: &Params) -> TradingBill {
+        let (Some(pacer), Some(charge)) = (&self.inner.pacer, E::TRADING) else {
+            return TradingBill::default();
+        };
+        let pair = charge.pair.and_then(|p| params.text(p));
+        let ids: Vec<String> = charge
+            .orders
+            .iter()
+            .filter_map(|p| params.get(p))
+            .flat_map(orders::ids_in)
+            .collect();
+        let new_orders = charge
+            .new_orders
+            .and_then(|p| params.get(p))
+            .map_or(0, |v| orders::ids_in(v).len().max(json_len(v)));
+        pacer.bill(&charge, pair, &ids, new_orders)
+    }
+
+    /// Learns from an answer: the credentials' cool-down, the counters after
+    /// a rate-limit refusal, and the orders a call placed or cancelled.
+    fn learn<E: Endpoint>(
+        &self,
+        params: &Params,
+        facts: &OrderFacts,
+        result: Result<&[u8], &Error>,
+    ) {
+        if let (Auth::ApiKey, Some(api)) = (E::AUTH, &self.inner.api) {
+            api.observe(result.map(|_| ()));
+        }
+        let Some(pacer) = &self.inner.pacer else {
+            return;
+        };
+        let charge = E::TRADING;
+        let pair = charge.and_then(|c| c.pair).and_then(|p| params.text(p));
+        match result {
+            Err(e) => {
+                if let Some(k) = e.kraken() {
+                    if k.has("EAPI:Rate limit exceeded") {
+                        pacer.rest_exhausted();
+                    }
+                    if k.has("EOrder:Rate limit exceeded")
+                        && let Some(pair) = pair
+                    {
+                        pacer.trading_exhausted(pair);
+                    }
+                }
+            }
+            Ok(body) => {
+                let Some(charge) = charge else { return };
+                let ids: Vec<String> = charge
+                    .orders
+                    .iter()
+                    .filter_map(|p| params.get(p))
+                    .flat_map(orders::ids_in)
+                    .collect();
+                match charge.action {
+                    TradingAction::Add | TradingAction::BatchAdd | TradingAction::Edit => {
+                        if let Some(pair) = pair {
+                            let placed = facts
+                                .cl_ord_ids
+                                .iter()
+                                .cloned()
+                                .chain(orders::txids_in(body));
+                            pacer.placed(pair, placed);
+                        }
+                        if charge.action == TradingAction::Edit {
+                            pacer.cancelled(&ids, false);
+                        }
+                    }
+                    TradingAction::Amend => {
+                        if let Some(pair) = pair
+                            .map(str::to_owned)
+                            .or_else(|| ids.iter().find_map(|id| pacer.pair_of(id)))
+                        {
+                            pacer.placed(&pair, ids);
+                        }
+                    }
+                    TradingAction::Cancel | TradingAction::BatchCancel => {
+                        pacer.cancelled(&ids, false)
+                    }
+                    TradingAction::CancelAll => pacer.cancelled(&[], true),
+                }
+            }
+        }
+    }
+
+    /// After an order's outcome is unknown: waits until its deadline has
+    /// passed, resolves every client order id, and sends the order again,
+    /// with the same ids, only if none was placed.
+    async fn resend_if_not_placed<E: Endpoint>(
+        &self,
+        mut params: Params,
+        otp: Option<&str>,
+        facts: OrderFacts,
+        ahead: Duration,
+        timeout: Duration,
+        unknown: Error,
+    ) -> Result<E::Response, Error> {
+        if let Some(at) = facts.deadline {
+            // A second more, for clock skew between this machine and Kraken.
+            let wait =
+                at.duration_since(SystemTime::now()).unwrap_or_default() + Duration::from_secs(1);
+            tracing::info!(
+                wait_ms = wait.as_millis() as u64,
+                "outcome unknown; waiting for the order's deadline before resolving"
+            );
+            tokio::time::sleep(wait).await;
+        }
+        let mut placed = Vec::new();
+        for id in &facts.cl_ord_ids {
+            match self.resolve_order(id).await {
+                Ok(OrderResolution::Placed { txid, .. }) => placed.push((id.clone(), txid)),
+                Ok(OrderResolution::NotFound) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot resolve the order; not sending it again");
+                    return Err(unknown);
+                }
+            }
+        }
+        if !placed.is_empty() {
+            return Err(Error::OrderPlaced {
+                endpoint: E::NAME,
+                placed,
+            });
+        }
+        tracing::info!("the order was not placed; sending it again with the same client order id");
+        let Some(name) = E::CLIENT_ORDER_ID.and_then(|s| s.deadline) else {
+            return Err(unknown);
+        };
+        let at = SystemTime::now() + ahead;
+        params.set(
+            name,
+            humantime::format_rfc3339_seconds(at).to_string().into(),
+        );
+        let facts = OrderFacts {
+            deadline: Some(at),
+            ..facts
+        };
+        self.send_with_retries::<E>(&params, otp, &facts, Deadline::after(timeout))
+            .await
+    }
+}
+
+/// The final error of a call: a call that changes state and may have been
+/// carried out becomes "outcome unknown".
+fn finish<E: Endpoint>(error: Error, facts: &OrderFacts) -> Error {
+    if E::EFFECT == Effect::Write && error.may_have_acted() {
+        tracing::warn!(error = %error, cl_ord_ids = ?facts.cl_ord_ids, "outcome unknown");
+        return Error::OutcomeUnknown {
+            endpoint: E::NAME,
+            cl_ord_ids: facts.cl_ord_ids.clone(),
+            cause: Box::new(error),
+        };
+    }
+    if error.is_invalid_nonce() {
+        tracing::warn!("EAPI:Invalid nonce persisted after retries");
+    }
+    error
+}
+
+fn timeout_error<E: Endpoint>(deadline: Deadline) -> Error {
+    Error::Timeout {
+        endpoint: E::NAME,
+        after: deadline.total,
+    }
+}
+
+/// Runs a wait (pacing, the nonce gate) within the call's deadline; nothing
+/// has been sent when it runs out.
+async fn within<E: Endpoint, T>(
+    deadline: Deadline,
+    f: impl std::future::Future<Output = T>,
+) -> Result<T, Error> {
+    tokio::time::timeout_at(deadline.at, f)
+        .await
+        .map_err(|_| timeout_error::<E>(deadline))
+}
+
+/// Reads the body, refusing one larger than `limit` without reading it all.
+async fn read_capped<E: Endpoint>(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, Error> {
+    let too_large = || Error::ResponseTooLarge {
+        endpoint: E::NAME,
+        limit,
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(response.content_length().map_or(0, |n| n as usize));
+    while let Some(chunk) = response.chunk().await.map_err(|source| Error::Transport {
+        endpoint: E::NAME,
+        source: crate::error::TransportError::new(source),
+    })? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The number of items in a JSON list parameter.
+fn json_len(value: &crate::ParamValue) -> usize {
+    match value {
+        crate::ParamValue::Json(raw) => {
+            serde_json::from_str::<Vec<&serde_json::value::RawValue>>(raw.get())
+                .map_or(0, |v| v.len())
+        }
+        _ => 0,
+    }
+}
+
+/// The JSON body, written by hand so the nonce comes first and the bytes
+/// signed are exactly the bytes sent.
+fn json_body(nonce: Option<u64>, params: &Params) -> Vec<u8> {
+    let mut out = String::from("{");
+    let mut first = true;
+    if let Some(n) = nonce {
+        out.push_str(&format!("\"nonce\":\"{n}\""));
+        first = false;
+    }
+    for (name, value) in params.entries() {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(&serde_json::Value::from(*name).to_string());
+        out.push(':');
+        out.push_str(&value.json_text());
+    }
+    out.push('}');
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_bodies_put_the_nonce_first() {
+        let mut p = Params::new();
+        p.push("pair", "XBTUSD");
+        p.push("validate", true);
+        assert_eq!(
+            String::from_utf8(json_body(Some(7), &p)).unwrap(),
+            r#"{"nonce":"7","pair":"XBTUSD","validate":true}"#
+        );
+        assert_eq!(
+            String::from_utf8(json_body(None, &Params::new())).unwrap(),
+            "{}"
+        );
+    }
+}
