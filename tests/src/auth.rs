@@ -41,6 +41,8 @@ impl Default for LockoutPolicy {
 #[derive(Clone, Debug)]
 pub(crate) struct KeyEntry {
     pub secret: String,
+    /// The account the key acts on.
+    pub account: String,
     /// Permission names (kraken-rest.md §3); `None` allows everything.
     pub permissions: Option<Vec<String>>,
 }

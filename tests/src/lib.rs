@@ -350,6 +350,7 @@ impl MockKraken {
             config.api_key.clone(),
             auth::KeyEntry {
                 secret: config.api_secret.clone(),
+                account: exchange::DEFAULT_ACCOUNT.to_owned(),
                 permissions: None,
             },
         );
@@ -499,15 +500,99 @@ impl MockKraken {
     /// `close-trades`, `query-ledger`, `export-data`, `add-funds`,
     /// `withdraw-funds`, `earn-funds`, `create-ws-token`, …); other calls
     /// answer `EGeneral:Permission denied`. `None` allows everything.
-    /// Orders placed with a key belong to that key.
+    /// The key acts on the default account (the one [`API_KEY`] uses).
     pub fn add_key(&self, key: &str, secret: &str, permissions: Option<&[&str]>) {
+        self.add_account_key(exchange::DEFAULT_ACCOUNT, key, secret, permissions);
+    }
+
+    /// Like [`add_key`](Self::add_key), for the key of another `account`
+    /// (created empty if new): its orders, balances, trades and ledgers are
+    /// its own.
+    pub fn add_account_key(
+        &self,
+        account: &str,
+        key: &str,
+        secret: &str,
+        permissions: Option<&[&str]>,
+    ) {
+        lock(&self.shared.sandbox)
+            .exchange
+            .accounts
+            .entry(account.to_owned())
+            .or_default();
         lock(&self.shared.keys).keys.insert(
             key.to_owned(),
             auth::KeyEntry {
                 secret: secret.to_owned(),
+                account: account.to_owned(),
                 permissions: permissions.map(|p| p.iter().map(|s| (*s).to_owned()).collect()),
             },
         );
+    }
+
+    /// Sets the balance of `asset` (Kraken's name, e.g. `ZUSD`, `XXBT`) in
+    /// `account` (`"default"` is [`API_KEY`]'s), creating the account if new.
+    /// No ledger entry is written; see [`deposit`](Self::deposit).
+    pub fn set_balance(&self, account: &str, asset: &str, amount: Decimal) {
+        lock(&self.shared.sandbox)
+            .exchange
+            .accounts
+            .entry(account.to_owned())
+            .or_default()
+            .balances
+            .insert(asset.to_owned(), amount);
+    }
+
+    /// Credits `amount` of `asset` to `account` with a `deposit` ledger entry.
+    pub fn deposit(&self, account: &str, asset: &str, amount: Decimal) {
+        let now = self.shared.clock.unix();
+        let mut sandbox = lock(&self.shared.sandbox);
+        let id = sandbox.exchange.new_id('L');
+        let refid = sandbox.exchange.new_id('F');
+        sandbox
+            .exchange
+            .accounts
+            .entry(account.to_owned())
+            .or_default()
+            .book(id, &refid, "deposit", asset, amount, Decimal::ZERO, now);
+    }
+
+    /// The balances of `account`, per asset.
+    pub fn balances(&self, account: &str) -> std::collections::BTreeMap<String, Decimal> {
+        lock(&self.shared.sandbox)
+            .exchange
+            .accounts
+            .get(account)
+            .map(|a| a.balances.clone())
+            .unwrap_or_default()
+    }
+
+    /// Pauses matching: orders rest and nothing fills until
+    /// [`resume_matching`](Self::resume_matching).
+    pub fn pause_matching(&self) {
+        lock(&self.shared.sandbox).exchange.paused = true;
+    }
+
+    /// Resumes matching and fills what the last prices now reach.
+    pub fn resume_matching(&self) {
+        let now = self.shared.clock.unix();
+        let mut sandbox = lock(&self.shared.sandbox);
+        let exchange = &mut sandbox.exchange;
+        exchange.paused = false;
+        let prices: Vec<(String, Decimal)> =
+            exchange.last.iter().map(|(p, d)| (p.clone(), *d)).collect();
+        for (pair, price) in prices {
+            exchange.match_resting(&pair, price, now);
+        }
+    }
+
+    /// Sets the system status SystemStatus reports and trading obeys:
+    /// `online`, `maintenance` (trading calls answer `EService:Unavailable`),
+    /// `cancel_only` (new orders answer `EService:Market in cancel_only mode`)
+    /// or `post_only` (only post-only limit orders are accepted, others
+    /// answer `EService:Market in post_only mode`).
+    pub fn set_system_status(&self, status: &str) {
+        lock(&self.shared.sandbox).exchange.system_status = status.to_owned();
     }
 
     /// Switches the temporary lockout on with [`LockoutPolicy::default`]
@@ -686,10 +771,22 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
     if let Some(response) = lock(&shared.overrides).get(path) {
         return response.clone();
     }
+    if shared.stateful && path == "/0/public/SystemStatus" {
+        let status = lock(&shared.sandbox).exchange.system_status.clone();
+        let timestamp = exchange::rfc3339(shared.clock.unix());
+        let result = serde_json::json!({"status": status, "timestamp": timestamp});
+        return MockResponse::json(serde_json::json!({"error": [], "result": result}).to_string());
+    }
     if let (true, Some(key)) = (shared.stateful, key) {
         let params = Params::parse(request.header("content-type"), &request.body);
+        let account = lock(&shared.keys)
+            .keys
+            .get(key)
+            .map(|k| k.account.clone())
+            .unwrap_or_default();
         let ctx = exchange::Ctx {
             key,
+            account: &account,
             secs: shared.clock.secs(),
             unix: shared.clock.unix(),
         };

@@ -15,6 +15,10 @@ pub(crate) struct Pair {
     pub altname: String,
     /// e.g. `XBT/USD`.
     pub wsname: String,
+    /// The base asset, e.g. `XXBT`.
+    pub base: String,
+    /// The quote asset, e.g. `ZUSD`.
+    pub quote: String,
     pub pair_decimals: u32,
     pub lot_decimals: u32,
     pub cost_decimals: u32,
@@ -65,6 +69,8 @@ pub(crate) fn load(dir: &Path) -> Vec<Pair> {
             pairs.push(Pair {
                 altname: text("altname"),
                 wsname: text("wsname"),
+                base: text("base"),
+                quote: text("quote"),
                 pair_decimals,
                 lot_decimals: int("lot_decimals", 8),
                 cost_decimals: int("cost_decimals", pair_decimals),
