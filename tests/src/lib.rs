@@ -35,6 +35,8 @@
 
 mod auth;
 mod clock;
+pub mod config;
+pub mod control;
 pub mod counters;
 mod exchange;
 mod faults;
@@ -60,6 +62,8 @@ use tokio::sync::oneshot;
 
 pub use auth::{LockoutPolicy, TEMPORARY_LOCKOUT, sign};
 pub use clock::Clock;
+pub use config::SandboxConfig;
+pub use control::{Action, FaultSpec};
 pub use counters::RateTier;
 pub use exchange::MockOrder;
 pub use faults::Fault;
@@ -267,6 +271,7 @@ struct Sandbox {
 
 /// State shared between the server task and the [`MockKraken`] handle.
 struct Shared {
+    addr: SocketAddr,
     config: MockConfig,
     /// `true` for [`MockKraken::sandbox`]: order endpoints answer from state.
     stateful: bool,
@@ -279,6 +284,8 @@ struct Shared {
     keys: Mutex<KeyRing>,
     faults: Mutex<faults::Faults>,
     sandbox: Mutex<Sandbox>,
+    /// Scheduled actions: (mock Unix time due, action), in no particular order.
+    events: Mutex<Vec<(Decimal, Action)>>,
 }
 
 /// Locks `m`, ignoring poisoning: the guarded data stays consistent because
@@ -356,6 +363,7 @@ impl MockKraken {
         );
         let exchange = Exchange::from_fixtures(&config.fixtures_dir);
         let shared = Arc::new(Shared {
+            addr,
             config,
             stateful,
             clock: Clock::default(),
@@ -368,6 +376,17 @@ impl MockKraken {
                 exchange,
                 counters: Counters::default(),
             }),
+            events: Mutex::new(Vec::new()),
+        });
+        // Scheduled events also fire while no request arrives; the loop ends
+        // once the mock is gone.
+        let weak = Arc::downgrade(&shared);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let Some(shared) = weak.upgrade() else { break };
+                run_due_events(&shared);
+            }
         });
         let app = Router::new()
             .fallback(handle)
@@ -387,6 +406,95 @@ impl MockKraken {
             shared,
             shutdown: Some(tx),
         })
+    }
+
+    /// Starts a sandbox set up by `config` (accounts, keys, prices,
+    /// switches, faults and scheduled events) on `addr`.
+    pub async fn from_config(
+        config: &SandboxConfig,
+        addr: SocketAddr,
+    ) -> Result<MockKraken, String> {
+        let mock = Self::sandbox_with(MockConfig::default(), addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        mock.configure(config)?;
+        Ok(mock)
+    }
+
+    /// Applies `config` to this mock (see [`from_config`](Self::from_config)).
+    pub fn configure(&self, config: &SandboxConfig) -> Result<(), String> {
+        if let Some(tier) = &config.rate_limits {
+            self.apply(Action::RateLimits {
+                tier: Some(tier.clone()),
+            })?;
+        }
+        self.set_lockout(config.lockout);
+        self.set_nonce_window(config.nonce_window);
+        if let Some(seed) = config.fault_seed {
+            self.seed_faults(seed);
+        }
+        if let Some(status) = &config.system_status {
+            self.apply(Action::SystemStatus {
+                status: status.clone(),
+            })?;
+        }
+        for (pair, price) in &config.prices {
+            self.apply(Action::Price {
+                pair: pair.clone(),
+                price: *price,
+            })?;
+        }
+        for account in &config.accounts {
+            if let Some(balances) = &account.balances {
+                let mut sandbox = lock(&self.shared.sandbox);
+                let entry = sandbox
+                    .exchange
+                    .accounts
+                    .entry(account.name.clone())
+                    .or_default();
+                entry.balances = balances.clone().into_iter().collect();
+            }
+            for key in &account.keys {
+                let permissions: Option<Vec<&str>> = key
+                    .permissions
+                    .as_ref()
+                    .map(|p| p.iter().map(String::as_str).collect());
+                self.add_account_key(&account.name, &key.key, &key.secret, permissions.as_deref());
+            }
+        }
+        for fault in &config.faults {
+            self.apply(Action::Fault(fault.clone()))?;
+        }
+        let now = self.shared.clock.unix();
+        for event in &config.events {
+            let due = match (event.after, event.at.as_deref()) {
+                (Some(after), None) => {
+                    now + Decimal::from_f64_retain(after).ok_or("bad event time")?
+                }
+                (None, Some(at)) => {
+                    let secs = config::time_of_day(at)
+                        .ok_or_else(|| format!("event at {at:?}: expected HH:MM or HH:MM:SS"))?;
+                    config::next_at(now, secs)
+                }
+                _ => return Err("each event needs exactly one of `after` and `at`".to_owned()),
+            };
+            lock(&self.shared.events).push((due, event.action.clone()));
+        }
+        Ok(())
+    }
+
+    /// Applies `action` now (the same actions the HTTP control API and
+    /// scenario files use).
+    pub fn apply(&self, action: Action) -> Result<(), String> {
+        control::apply(self, action)
+    }
+
+    /// Applies `action` once `after` of mock time has passed (on the next
+    /// request, clock advance, or within 100 ms of real time).
+    pub fn schedule(&self, after: Duration, action: Action) {
+        let due = self.shared.clock.unix()
+            + Decimal::from_f64_retain(after.as_secs_f64()).unwrap_or_default();
+        lock(&self.shared.events).push((due, action));
     }
 
     /// The server's base URL, e.g. `"http://127.0.0.1:38211"`.
@@ -626,6 +734,7 @@ impl MockKraken {
         self.shared.clock.advance(by);
         let now = self.shared.clock.unix();
         lock(&self.shared.sandbox).exchange.run_timers(now);
+        run_due_events(&self.shared);
     }
 
     /// Sets the last price of `pair` (altname, e.g. `XBTUSD`): resting limit
@@ -650,6 +759,34 @@ impl MockKraken {
     }
 }
 
+/// A handle on `shared` that does not own the server (dropping it does not
+/// shut anything down): how the server applies actions to itself.
+fn view(shared: &Arc<Shared>) -> MockKraken {
+    MockKraken {
+        addr: shared.addr,
+        shared: shared.clone(),
+        shutdown: None,
+    }
+}
+
+/// Applies the scheduled actions that are due, oldest due first.
+fn run_due_events(shared: &Arc<Shared>) {
+    let now = shared.clock.unix();
+    let mut due: Vec<(Decimal, Action)> = {
+        let mut events = lock(&shared.events);
+        let (ready, later) = events.drain(..).partition(|(at, _)| *at <= now);
+        *events = later;
+        ready
+    };
+    due.sort_by_key(|(at, _)| *at);
+    let mock = view(shared);
+    for (_, action) in due {
+        if let Err(e) = mock.apply(action.clone()) {
+            eprintln!("kraken-mock: scheduled {action:?} failed: {e}");
+        }
+    }
+}
+
 impl Drop for MockKraken {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -669,6 +806,13 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
+    run_due_events(&shared);
+    if let Some(name) = path.strip_prefix("/_mock/") {
+        let body = axum::body::to_bytes(body, MAX_BODY)
+            .await
+            .unwrap_or_default();
+        return control_answer(&shared, &method, name, &body).into_response();
+    }
     let query = parts.uri.query().map(str::to_owned);
     let headers: Vec<(String, String)> = parts
         .headers
@@ -739,6 +883,35 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     response
         .unwrap_or_else(|| MockResponse::bytes("text/plain", Vec::new()))
         .into_response()
+}
+
+/// Answers the HTTP control API (see [`control`]).
+fn control_answer(shared: &Arc<Shared>, method: &str, name: &str, body: &[u8]) -> MockResponse {
+    let json = |status: u16, v: serde_json::Value| MockResponse::json(v.to_string()).status(status);
+    match (method, name) {
+        ("GET", "orders") => {
+            let orders = view(shared).orders();
+            json(200, serde_json::to_value(orders).unwrap_or_default())
+        }
+        ("GET", "requests") => {
+            let list: Vec<serde_json::Value> = lock(&shared.requests)
+                .iter()
+                .map(|r| {
+                    let auth = match &r.auth {
+                        Ok(a) => format!("{a:?}"),
+                        Err(e) => e.clone(),
+                    };
+                    serde_json::json!({"method": r.method, "path": r.path, "auth": auth})
+                })
+                .collect();
+            json(200, serde_json::Value::Array(list))
+        }
+        ("POST", name) => match control::parse(name, body).and_then(|a| view(shared).apply(a)) {
+            Ok(()) => json(200, serde_json::json!({"ok": true})),
+            Err(e) => json(400, serde_json::json!({ "error": e })),
+        },
+        _ => json(404, serde_json::json!({"error": "unknown control call"})),
+    }
 }
 
 fn kraken_error(status: u16, code: &str) -> MockResponse {

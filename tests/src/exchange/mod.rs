@@ -25,7 +25,7 @@ pub(crate) use orders::{Ctx, handle, rfc3339};
 pub(crate) use pairs::Pair;
 
 /// An order the sandbox accepted, as [`MockKraken::orders`](crate::MockKraken::orders) shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MockOrder {
     /// Kraken's order id, e.g. `"OABCDE-FGHIJ-KLMNOP"`.
