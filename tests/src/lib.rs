@@ -1019,9 +1019,13 @@ fn fixture_name(method: &str, path: &str) -> Option<String> {
         match path {
             "/oauth/token" => "OAuth_Token.json".to_owned(),
             "/oauth/userinfo" => "OAuth_UserInfo.json".to_owned(),
-            "/oauth/fast-api-key" => {
-                format!("OAuth_FastApiKey.{}.json", method.to_ascii_lowercase())
-            }
+            // Kraken's OpenAPI file lists the keys with GET on the same path (§14).
+            "/oauth/fast-api-key" => match method {
+                "POST" => "OAuth_FastApiKey.create.json".to_owned(),
+                "PUT" => "OAuth_FastApiKey.update.json".to_owned(),
+                "DELETE" => "OAuth_FastApiKey.delete.json".to_owned(),
+                _ => "OAuth_FastApiKeys.json".to_owned(),
+            },
             "/oauth/fast-api-keys" => "OAuth_FastApiKeys.json".to_owned(),
             _ => return None,
         }
@@ -1158,6 +1162,10 @@ mod tests {
         assert_eq!(
             fixture_name("DELETE", "/oauth/fast-api-key").as_deref(),
             Some("OAuth_FastApiKey.delete.json")
+        );
+        assert_eq!(
+            fixture_name("POST", "/oauth/fast-api-key").as_deref(),
+            Some("OAuth_FastApiKey.create.json")
         );
         assert_eq!(fixture_name("GET", "/0/public/../Cargo"), None);
         assert_eq!(fixture_name("GET", "/elsewhere"), None);

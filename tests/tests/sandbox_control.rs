@@ -54,20 +54,36 @@ async fn http_control_api_mirrors_the_rust_api() {
     );
     assert_eq!(get(&mock, "/_mock/orders").await[0]["status"], "closed");
 
-    assert_eq!(control(&mock, "system-status", r#"{"status":"cancel_only"}"#).await, ok);
+    assert_eq!(
+        control(&mock, "system-status", r#"{"status":"cancel_only"}"#).await,
+        ok
+    );
     let status = get(&mock, "/0/public/SystemStatus").await;
     assert_eq!(status["result"]["status"], "cancel_only");
 
     let (code, body) = control(&mock, "price", r#"{"pair":"NOPE","price":"1"}"#).await;
-    assert_eq!((code, body.as_str()), (400, r#"{"error":"unknown pair \"NOPE\""}"#));
+    assert_eq!(
+        (code, body.as_str()),
+        (400, r#"{"error":"unknown pair \"NOPE\""}"#)
+    );
     let (code, _) = control(&mock, "no-such-action", "{}").await;
     assert_eq!(code, 400);
 
-    assert_eq!(control(&mock, "rate-limits", r#"{"tier":"starter"}"#).await, ok);
-    assert_eq!(control(&mock, "balance", r#"{"asset":"ZUSD","amount":"5"}"#).await, ok);
+    assert_eq!(
+        control(&mock, "rate-limits", r#"{"tier":"starter"}"#).await,
+        ok
+    );
+    assert_eq!(
+        control(&mock, "balance", r#"{"asset":"ZUSD","amount":"5"}"#).await,
+        ok
+    );
     assert_eq!(mock.balances("default")["ZUSD"], "5".parse().unwrap());
     // Control calls are not recorded as Kraken requests.
-    assert!(mock.requests().iter().all(|r| !r.path.starts_with("/_mock")));
+    assert!(
+        mock.requests()
+            .iter()
+            .all(|r| !r.path.starts_with("/_mock"))
+    );
     let requests = get(&mock, "/_mock/requests").await;
     assert_eq!(requests.as_array().unwrap().len(), 2);
 }
@@ -101,12 +117,18 @@ async fn config_file_accounts_keys_and_a_scenario() {
     // The scenario: cancel-only from 600 s to 900 s of mock time.
     mock.clear_faults(); // the config's 5 % of 520s would make this flaky
     let order = "ordertype=limit&type=buy&volume=0.01&pair=XBTUSD&price=20000.0";
-    assert_eq!(errors(&call(&mock, "/0/private/AddOrder", order).await), Vec::<String>::new());
+    assert_eq!(
+        errors(&call(&mock, "/0/private/AddOrder", order).await),
+        Vec::<String>::new()
+    );
     mock.advance(Duration::from_secs(600));
     let refused = call(&mock, "/0/private/AddOrder", order).await;
     assert_eq!(errors(&refused), ["EService:Market in cancel_only mode"]);
     mock.advance(Duration::from_secs(300));
-    assert_eq!(errors(&call(&mock, "/0/private/AddOrder", order).await), Vec::<String>::new());
+    assert_eq!(
+        errors(&call(&mock, "/0/private/AddOrder", order).await),
+        Vec::<String>::new()
+    );
 }
 
 #[tokio::test]
@@ -164,6 +186,9 @@ fn the_binary_prints_its_url_and_key_and_serves_the_config() {
         printed.iter().any(|l| l.contains(kraken_mock::API_KEY)),
         "{printed:?}"
     );
-    assert!(printed.iter().any(|l| l.contains("reader-key")), "{printed:?}");
+    assert!(
+        printed.iter().any(|l| l.contains("reader-key")),
+        "{printed:?}"
+    );
     assert!(answer.unwrap().contains(r#""status":"online""#));
 }
