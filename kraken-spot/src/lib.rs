@@ -71,8 +71,9 @@ mod validate;
 
 pub use client::{DEFAULT_BASE_URL, SpotClient, SpotClientBuilder};
 pub use endpoint::{
-    Auth, Call, ClientOrderIdSlot, DecodeToJson, Effect, Encoding, Endpoint, EndpointInfo,
-    HttpMethod, ParamValue, Params, Permission, Permissions, TradingAction, TradingCharge,
+    Auth, Call, CallOptions, ClientOrderIdSlot, DecodeToJson, Effect, Encoding, Endpoint,
+    EndpointInfo, HttpMethod, ParamValue, Params, Permission, Permissions, TradingAction,
+    TradingCharge,
 };
 pub use error::{Error, ErrorInfo, ErrorKind, KrakenError, PermissionsText, TransportError};
 pub use generated::*;

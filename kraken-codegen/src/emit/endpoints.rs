@@ -243,7 +243,7 @@ fn call_setters(request: &Ident, params: &[ParamCode]) -> TokenStream {
         }
     });
     quote! {
-        impl crate::Call<'_, #request> {
+        impl crate::Call<#request> {
             #(#setters)*
         }
     }
@@ -277,7 +277,7 @@ fn client_method(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> Toke
     quote! {
         impl crate::SpotClient {
             #method_doc
-            pub fn #method(&self, #(#req_args),*) -> crate::Call<'_, #request> {
+            pub fn #method(&self, #(#req_args),*) -> crate::Call<#request> {
                 self.call(#request::new(#(#req_names),*))
             }
         }
