@@ -1814,6 +1814,20 @@ impl crate::SpotClient {
         self.call(GetClosedOrdersRequest::new())
     }
 }
+impl crate::Paged for GetClosedOrdersRequest {
+    type Item = (String, super::OrderInfo);
+    fn start(&self) -> crate::Position {
+        crate::Position::Offset(self.ofs.unwrap_or(0))
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Offset(n) = at {
+            self.ofs = Some(*n);
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::offset(response.closed, response.count)
+    }
+}
 /// Parameters of [`SpotClient::get_orders`](crate::SpotClient::get_orders): Get specific orders, open or closed, keyed by txid.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2231,6 +2245,20 @@ impl crate::SpotClient {
     /// `POST /0/private/TradesHistory` (Kraken `TradesHistory`), API-key signed, rate-limit cost 2.
     pub fn get_trades_history(&self) -> crate::Call<GetTradesHistoryRequest> {
         self.call(GetTradesHistoryRequest::new())
+    }
+}
+impl crate::Paged for GetTradesHistoryRequest {
+    type Item = (String, super::TradeInfo);
+    fn start(&self) -> crate::Position {
+        crate::Position::Offset(self.ofs.unwrap_or(0))
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Offset(n) = at {
+            self.ofs = Some(*n);
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::offset(response.trades, response.count)
     }
 }
 /// Parameters of [`SpotClient::get_trades`](crate::SpotClient::get_trades): Get specific trades, keyed by trade txid.
@@ -2651,6 +2679,20 @@ impl crate::SpotClient {
     /// `POST /0/private/Ledgers` (Kraken `Ledgers`), API-key signed, rate-limit cost 2.
     pub fn get_ledgers_info(&self) -> crate::Call<GetLedgersInfoRequest> {
         self.call(GetLedgersInfoRequest::new())
+    }
+}
+impl crate::Paged for GetLedgersInfoRequest {
+    type Item = (String, super::LedgerEntry);
+    fn start(&self) -> crate::Position {
+        crate::Position::Offset(self.ofs.unwrap_or(0))
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Offset(n) = at {
+            self.ofs = Some(*n);
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::offset(response.ledger, response.count)
     }
 }
 /// Parameters of [`SpotClient::get_ledgers`](crate::SpotClient::get_ledgers): Get specific ledger entries, keyed by ledger id.

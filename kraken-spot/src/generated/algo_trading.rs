@@ -900,3 +900,17 @@ impl crate::SpotClient {
         self.call(GetClosedStrategiesRequest::new())
     }
 }
+impl crate::Paged for GetClosedStrategiesRequest {
+    type Item = super::Strategy;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(response.closed, response.next_cursor)
+    }
+}

@@ -849,6 +849,20 @@ impl crate::SpotClient {
         self.call(GetEarnStrategiesRequest::new())
     }
 }
+impl crate::Paged for GetEarnStrategiesRequest {
+    type Item = super::EarnStrategy;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(response.items, response.next_cursor)
+    }
+}
 /// Parameters of [`SpotClient::get_earn_allocations`](crate::SpotClient::get_earn_allocations): List the user's allocations (permission Query Funds), including strategies used in the past
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -737,6 +737,25 @@ impl crate::SpotClient {
         self.call(GetDepositsStatusRequest::new())
     }
 }
+impl crate::Paged for GetDepositsStatusRequest {
+    type Item = super::Deposit;
+    fn start(&self) -> crate::Position {
+        crate::Position::Cursor("true".to_owned())
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        match response {
+            crate::Either::First(items) => crate::Page::cursor(items, None),
+            crate::Either::Second(page) => {
+                crate::Page::cursor(page.deposit, page.next_cursor)
+            }
+        }
+    }
+}
 /// Parameters of [`SpotClient::get_withdrawal_methods`](crate::SpotClient::get_withdrawal_methods): Get the withdrawal methods available to the user.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -2334,6 +2334,21 @@ impl crate::SpotClient {
         self.call(GetRecentTradesRequest::new(pair))
     }
 }
+impl crate::Paged for GetRecentTradesRequest {
+    type Item = super::TradeRow;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Since(last) = at {
+            self.since = Some(last.to_string());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        let last = response.last;
+        crate::Page::since(response.pairs.into_values().flatten().collect(), last)
+    }
+}
 /// Parameters of [`SpotClient::get_recent_spreads`](crate::SpotClient::get_recent_spreads): Get the last ~200 top-of-book spreads for a pair.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2429,6 +2444,21 @@ impl crate::SpotClient {
         pair: impl Into<String>,
     ) -> crate::Call<GetRecentSpreadsRequest> {
         self.call(GetRecentSpreadsRequest::new(pair))
+    }
+}
+impl crate::Paged for GetRecentSpreadsRequest {
+    type Item = super::SpreadRow;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Since(last) = at {
+            self.since = Some(i64::try_from(*last).unwrap_or(i64::MAX));
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        let last = response.last;
+        crate::Page::since(response.pairs.into_values().flatten().collect(), last)
     }
 }
 /// Parameters of [`SpotClient::get_pre_trade_data`](crate::SpotClient::get_pre_trade_data): Get the top 10 aggregated book levels of a symbol, for regulatory transparency.
