@@ -54,6 +54,10 @@ pub struct StructDef {
     /// Input structs: groups of optional fields of which at most one may be set.
     #[serde(default)]
     pub exclusive: Vec<Vec<String>>,
+    /// Response structs: optional fields of which at least one must be
+    /// present (non-null), so an unrelated object is a decode error.
+    #[serde(default)]
+    pub require_one_of: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -60,7 +60,7 @@ pub struct ExtendedBalance {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub hold_trade: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(ExtendedBalance);
+crate::lenient_via_serde!(ExtendedBalance, b'{');
 /// Credit line details (VIPs with this feature).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -70,7 +70,7 @@ pub struct CreditLines {
     /// Account-wide credit limits.
     pub limits_monitor: super::CreditLimitsMonitor,
 }
-crate::lenient_via_serde!(CreditLines);
+crate::lenient_via_serde!(CreditLines, b'{');
 /// One asset's credit line.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -88,7 +88,7 @@ pub struct CreditLineAsset {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub available_credit: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(CreditLineAsset);
+crate::lenient_via_serde!(CreditLineAsset, b'{');
 /// Account-wide credit limits, in USD.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -112,7 +112,7 @@ pub struct CreditLimitsMonitor {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub debt_to_equity: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(CreditLimitsMonitor);
+crate::lenient_via_serde!(CreditLimitsMonitor, b'{');
 /// Collateral balances, margin valuations, equity and margin level, in the requested asset.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -171,7 +171,7 @@ pub struct TradeBalance {
     )]
     pub free_margin_orders: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(TradeBalance);
+crate::lenient_via_serde!(TradeBalance, b'{');
 /// An open, closed or queried order. Closed orders add `closetm` and `reason`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -294,7 +294,7 @@ pub struct OrderInfo {
     )]
     pub trades: Option<Vec<String>>,
 }
-crate::lenient_via_serde!(OrderInfo);
+crate::lenient_via_serde!(OrderInfo, b'{');
 /// Description of an open, closed or queried order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -334,7 +334,7 @@ pub struct OrderInfoDescription {
     )]
     pub close: Option<String>,
 }
-crate::lenient_via_serde!(OrderInfoDescription);
+crate::lenient_via_serde!(OrderInfoDescription, b'{');
 /// Open orders.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -342,7 +342,7 @@ pub struct OpenOrders {
     /// Open orders keyed by txid.
     pub open: ::indexmap::IndexMap<String, super::OrderInfo>,
 }
-crate::lenient_via_serde!(OpenOrders);
+crate::lenient_via_serde!(OpenOrders, b'{');
 /// A page of closed orders (50 at most).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -357,7 +357,7 @@ pub struct ClosedOrders {
     )]
     pub count: Option<i64>,
 }
-crate::lenient_via_serde!(ClosedOrders);
+crate::lenient_via_serde!(ClosedOrders, b'{');
 /// The amend history of an order, oldest first.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -368,7 +368,7 @@ pub struct OrderAmends {
     /// The amend entries.
     pub amends: Vec<super::OrderAmend>,
 }
-crate::lenient_via_serde!(OrderAmends);
+crate::lenient_via_serde!(OrderAmends, b'{');
 /// One entry of an order's amend history.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -424,7 +424,7 @@ pub struct OrderAmend {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub timestamp: u64,
 }
-crate::lenient_via_serde!(OrderAmend);
+crate::lenient_via_serde!(OrderAmend, b'{');
 /// A page of trades (50 at most).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -439,7 +439,7 @@ pub struct TradesHistory {
     )]
     pub count: Option<i64>,
 }
-crate::lenient_via_serde!(TradesHistory);
+crate::lenient_via_serde!(TradesHistory, b'{');
 /// One of the user's trades (fills).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -570,7 +570,7 @@ pub struct TradeInfo {
     )]
     pub trades: Option<Vec<String>>,
 }
-crate::lenient_via_serde!(TradeInfo);
+crate::lenient_via_serde!(TradeInfo, b'{');
 /// One open margin position (the map form of OpenPositions).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -641,7 +641,7 @@ pub struct Position {
     )]
     pub class: Option<String>,
 }
-crate::lenient_via_serde!(Position);
+crate::lenient_via_serde!(Position, b'{');
 /// Open positions of one pair (the list form of OpenPositions with `consolidation=market`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -688,7 +688,7 @@ pub struct ConsolidatedPosition {
     )]
     pub net: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(ConsolidatedPosition);
+crate::lenient_via_serde!(ConsolidatedPosition, b'{');
 /// A page of ledger entries (50 at most).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -703,7 +703,7 @@ pub struct Ledgers {
     )]
     pub count: Option<i64>,
 }
-crate::lenient_via_serde!(Ledgers);
+crate::lenient_via_serde!(Ledgers, b'{');
 /// One ledger entry.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -736,7 +736,7 @@ pub struct LedgerEntry {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub balance: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(LedgerEntry);
+crate::lenient_via_serde!(LedgerEntry, b'{');
 /// 30-day USD trading volume and the resulting fees of the requested pairs.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -771,7 +771,7 @@ pub struct TradeVolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedules: Option<crate::RawJson>,
 }
-crate::lenient_via_serde!(TradeVolume);
+crate::lenient_via_serde!(TradeVolume, b'{');
 /// One pair's fee tier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -815,7 +815,7 @@ pub struct FeeTierInfo {
     )]
     pub nextvolume: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(FeeTierInfo);
+crate::lenient_via_serde!(FeeTierInfo, b'{');
 /// A requested export.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -824,7 +824,7 @@ pub struct ExportAdded {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub id: String,
 }
-crate::lenient_via_serde!(ExportAdded);
+crate::lenient_via_serde!(ExportAdded, b'{');
 /// The status of one export.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -883,9 +883,9 @@ pub struct ExportInfo {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub asset: String,
 }
-crate::lenient_via_serde!(ExportInfo);
+crate::lenient_via_serde!(ExportInfo, b'{');
 /// The result of removing an export.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportRemoved {
     /// Whether the export was deleted.
@@ -903,7 +903,42 @@ pub struct ExportRemoved {
     )]
     pub cancel: Option<bool>,
 }
-crate::lenient_via_serde!(ExportRemoved);
+impl<'de> ::serde::Deserialize<'de> for ExportRemoved {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Whether the export was deleted.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub delete: Option<bool>,
+            /// Whether the export was cancelled.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cancel: Option<bool>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if !(wire.delete.is_some() || wire.cancel.is_some()) {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a ExportRemoved: none of `delete`, `cancel` is present",
+                ),
+            );
+        }
+        Ok(ExportRemoved {
+            delete: wire.delete,
+            cancel: wire.cancel,
+        })
+    }
+}
+crate::lenient_via_serde!(ExportRemoved, b'{');
 /// The API key used for the call. Times are unix seconds, 0 when unset.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -953,7 +988,7 @@ pub struct ApiKeyInfo {
     )]
     pub last_used: Option<i64>,
 }
-crate::lenient_via_serde!(ApiKeyInfo);
+crate::lenient_via_serde!(ApiKeyInfo, b'{');
 /// The user's wallet accounts.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -964,7 +999,7 @@ pub struct WalletAccounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<super::WalletAccountsCursor>,
 }
-crate::lenient_via_serde!(WalletAccounts);
+crate::lenient_via_serde!(WalletAccounts, b'{');
 /// One wallet account. Shape from a third-party recording (the official page is not in the store).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -998,7 +1033,7 @@ pub struct WalletAccount {
     )]
     pub name: Option<String>,
 }
-crate::lenient_via_serde!(WalletAccount);
+crate::lenient_via_serde!(WalletAccount, b'{');
 /// Flags of a wallet account.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1018,7 +1053,7 @@ pub struct WalletAccountFlags {
     )]
     pub active: Option<bool>,
 }
-crate::lenient_via_serde!(WalletAccountFlags);
+crate::lenient_via_serde!(WalletAccountFlags, b'{');
 /// Pagination cursor of ListWalletAccounts.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1031,7 +1066,7 @@ pub struct WalletAccountsCursor {
     )]
     pub next: Option<String>,
 }
-crate::lenient_via_serde!(WalletAccountsCursor);
+crate::lenient_via_serde!(WalletAccountsCursor, b'{');
 /// Parameters of [`SpotClient::get_account_balance`](crate::SpotClient::get_account_balance): Get all cash balances, net of pending withdrawals, keyed by asset.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

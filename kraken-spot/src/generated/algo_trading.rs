@@ -213,7 +213,7 @@ pub struct StrategyAdded {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub strategy_id: String,
 }
-crate::lenient_via_serde!(StrategyAdded);
+crate::lenient_via_serde!(StrategyAdded, b'{');
 /// One strategy, as QueryStrategies, GetOpenStrategies and GetClosedStrategies describe it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -233,7 +233,7 @@ pub struct Strategy {
     /// What it does and how far it got.
     pub details: super::StrategyDetails,
 }
-crate::lenient_via_serde!(Strategy);
+crate::lenient_via_serde!(Strategy, b'{');
 /// A strategy's parameters and execution totals.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -291,7 +291,7 @@ pub struct StrategyDetails {
     )]
     pub price: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(StrategyDetails);
+crate::lenient_via_serde!(StrategyDetails, b'{');
 /// Strategies found by id; ids not found, or of another account, are left out.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -299,7 +299,7 @@ pub struct QueriedStrategies {
     /// The strategies, keyed by strategy id.
     pub strategies: ::indexmap::IndexMap<String, super::Strategy>,
 }
-crate::lenient_via_serde!(QueriedStrategies);
+crate::lenient_via_serde!(QueriedStrategies, b'{');
 /// A page of strategies in a terminal state, newest first.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -314,7 +314,7 @@ pub struct ClosedStrategies {
     )]
     pub next_cursor: Option<String>,
 }
-crate::lenient_via_serde!(ClosedStrategies);
+crate::lenient_via_serde!(ClosedStrategies, b'{');
 /// Parameters of [`SpotClient::submit_strategy`](crate::SpotClient::submit_strategy): Create a strategy (TWAP). Its window (`expiretm` - `starttm`) must be at least 60 s, both ends
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

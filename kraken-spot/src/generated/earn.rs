@@ -124,7 +124,7 @@ pub struct EarnOperationStatus {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub pending: bool,
 }
-crate::lenient_via_serde!(EarnOperationStatus);
+crate::lenient_via_serde!(EarnOperationStatus, b'{');
 /// A page of earn strategies.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -139,7 +139,7 @@ pub struct EarnStrategies {
     )]
     pub next_cursor: Option<String>,
 }
-crate::lenient_via_serde!(EarnStrategies);
+crate::lenient_via_serde!(EarnStrategies, b'{');
 /// One earn strategy and its parameters.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -189,7 +189,7 @@ pub struct EarnStrategy {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub allocation_restriction_info: Vec<String>,
 }
-crate::lenient_via_serde!(EarnStrategy);
+crate::lenient_via_serde!(EarnStrategy, b'{');
 /// How funds of a strategy are locked: `flex`, `instant` or `bonded` (bonded adds the period fields).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -254,7 +254,7 @@ pub struct EarnLockTypeInfo {
     )]
     pub exit_queue_period: Option<i64>,
 }
-crate::lenient_via_serde!(EarnLockTypeInfo);
+crate::lenient_via_serde!(EarnLockTypeInfo, b'{');
 /// Whether rewards of a strategy are compounded.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -270,7 +270,7 @@ pub struct EarnAutoCompoundInfo {
     )]
     pub default: Option<bool>,
 }
-crate::lenient_via_serde!(EarnAutoCompoundInfo);
+crate::lenient_via_serde!(EarnAutoCompoundInfo, b'{');
 /// Where the yield of a strategy comes from.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -279,7 +279,7 @@ pub struct EarnYieldSourceInfo {
     #[serde(rename = "type")]
     pub kind: super::EarnYieldSource,
 }
-crate::lenient_via_serde!(EarnYieldSourceInfo);
+crate::lenient_via_serde!(EarnYieldSourceInfo, b'{');
 /// Estimated yearly yield, in percent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -291,7 +291,7 @@ pub struct EarnAprEstimate {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub high: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(EarnAprEstimate);
+crate::lenient_via_serde!(EarnAprEstimate, b'{');
 /// The user's allocations, with amounts also in `converted_asset`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -315,7 +315,7 @@ pub struct EarnAllocations {
     /// One entry per strategy.
     pub items: Vec<super::EarnAllocation>,
 }
-crate::lenient_via_serde!(EarnAllocations);
+crate::lenient_via_serde!(EarnAllocations, b'{');
 /// The user's allocation to one strategy.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -334,7 +334,7 @@ pub struct EarnAllocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payout: Option<super::EarnPayout>,
 }
-crate::lenient_via_serde!(EarnAllocation);
+crate::lenient_via_serde!(EarnAllocation, b'{');
 /// Allocated amounts by state. Funds in `total` not bonding or unbonding are allocated and earning.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -354,7 +354,7 @@ pub struct EarnAllocatedAmounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_queue: Option<super::EarnAllocationState>,
 }
-crate::lenient_via_serde!(EarnAllocatedAmounts);
+crate::lenient_via_serde!(EarnAllocatedAmounts, b'{');
 /// Funds in one state (bonding, unbonding or exit queue).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -371,7 +371,7 @@ pub struct EarnAllocationState {
     /// The allocations.
     pub allocations: Vec<super::EarnAllocationEntry>,
 }
-crate::lenient_via_serde!(EarnAllocationState);
+crate::lenient_via_serde!(EarnAllocationState, b'{');
 /// One allocation in a bonding, unbonding or exit-queue state.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -389,7 +389,7 @@ pub struct EarnAllocationEntry {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub expires: String,
 }
-crate::lenient_via_serde!(EarnAllocationEntry);
+crate::lenient_via_serde!(EarnAllocationEntry, b'{');
 /// An amount in the native asset and in `converted_asset`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -401,7 +401,7 @@ pub struct EarnAmount {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub converted: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(EarnAmount);
+crate::lenient_via_serde!(EarnAmount, b'{');
 /// The current reward payout period.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -417,7 +417,7 @@ pub struct EarnPayout {
     /// Estimated reward for the whole period.
     pub estimated_reward: super::EarnAmount,
 }
-crate::lenient_via_serde!(EarnPayout);
+crate::lenient_via_serde!(EarnPayout, b'{');
 /// Parameters of [`SpotClient::allocate_earn_funds`](crate::SpotClient::allocate_earn_funds): Allocate funds to an earn strategy (permission Earn Funds). Asynchronous: `true` means the request
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

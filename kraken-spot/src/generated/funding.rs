@@ -81,7 +81,7 @@ pub struct DepositMethod {
     )]
     pub minimum: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(DepositMethod);
+crate::lenient_via_serde!(DepositMethod, b'{');
 /// One deposit address.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -114,7 +114,7 @@ pub struct DepositAddress {
     )]
     pub memo: Option<String>,
 }
-crate::lenient_via_serde!(DepositAddress);
+crate::lenient_via_serde!(DepositAddress, b'{');
 /// One recent deposit.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -169,7 +169,7 @@ pub struct Deposit {
     )]
     pub originators: Option<Vec<String>>,
 }
-crate::lenient_via_serde!(Deposit);
+crate::lenient_via_serde!(Deposit, b'{');
 /// One page of recent deposits (the result of get_deposits_status with `cursor`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -184,7 +184,7 @@ pub struct DepositsPage {
     )]
     pub next_cursor: Option<String>,
 }
-crate::lenient_via_serde!(DepositsPage);
+crate::lenient_via_serde!(DepositsPage, b'{');
 /// One way to withdraw an asset.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -206,7 +206,7 @@ pub struct WithdrawalMethod {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub minimum: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(WithdrawalMethod);
+crate::lenient_via_serde!(WithdrawalMethod, b'{');
 /// One withdrawal address set up on the account.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -241,7 +241,7 @@ pub struct WithdrawalAddress {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub verified: bool,
 }
-crate::lenient_via_serde!(WithdrawalAddress);
+crate::lenient_via_serde!(WithdrawalAddress, b'{');
 /// Fee information about a potential withdrawal.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -259,7 +259,7 @@ pub struct WithdrawalInfo {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub fee: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(WithdrawalInfo);
+crate::lenient_via_serde!(WithdrawalInfo, b'{');
 /// The reference id of a withdrawal or wallet transfer.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -268,7 +268,7 @@ pub struct FundingReference {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub refid: String,
 }
-crate::lenient_via_serde!(FundingReference);
+crate::lenient_via_serde!(FundingReference, b'{');
 /// One recent withdrawal.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -326,7 +326,7 @@ pub struct Withdrawal {
     )]
     pub key: Option<String>,
 }
-crate::lenient_via_serde!(Withdrawal);
+crate::lenient_via_serde!(Withdrawal, b'{');
 /// Parameters of [`SpotClient::get_deposit_methods`](crate::SpotClient::get_deposit_methods): Get the methods available for depositing an asset.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -357,7 +357,7 @@ pub struct ServerTime {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub rfc1123: String,
 }
-crate::lenient_via_serde!(ServerTime);
+crate::lenient_via_serde!(ServerTime, b'{');
 /// The exchange's current status.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -374,7 +374,7 @@ pub struct SystemStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency: Option<crate::RawJson>,
 }
-crate::lenient_via_serde!(SystemStatus);
+crate::lenient_via_serde!(SystemStatus, b'{');
 /// Announced maintenance windows.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -382,7 +382,7 @@ pub struct MaintenanceSchedule {
     /// The scheduled events.
     pub events: Vec<super::MaintenanceEvent>,
 }
-crate::lenient_via_serde!(MaintenanceSchedule);
+crate::lenient_via_serde!(MaintenanceSchedule, b'{');
 /// One scheduled maintenance window. Its shape comes from a third-party recording, so every field but the id is optional.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -449,7 +449,7 @@ pub struct MaintenanceEvent {
     )]
     pub source_url: Option<String>,
 }
-crate::lenient_via_serde!(MaintenanceEvent);
+crate::lenient_via_serde!(MaintenanceEvent, b'{');
 /// One asset.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -488,7 +488,7 @@ pub struct AssetInfo {
     )]
     pub margin_rate: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(AssetInfo);
+crate::lenient_via_serde!(AssetInfo, b'{');
 /// One tradable pair. Fields newer than 2019 are optional, since older recordings lack them.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -617,7 +617,7 @@ pub struct AssetPair {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_venue: Option<super::ExecutionVenue>,
 }
-crate::lenient_via_serde!(AssetPair);
+crate::lenient_via_serde!(AssetPair, b'{');
 /// One pair's ticker. "Today" starts at midnight UTC.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -650,7 +650,7 @@ pub struct Ticker {
     #[serde(rename = "o", deserialize_with = "crate::de::lenient")]
     pub open: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(Ticker);
+crate::lenient_via_serde!(Ticker, b'{');
 /// Best ask or bid, sent as `[price, whole lot volume, lot volume]`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -693,7 +693,7 @@ impl<'de> ::serde::Deserialize<'de> for TickerLevel {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(TickerLevel);
+crate::lenient_via_serde!(TickerLevel, b'[');
 impl ::serde::Serialize for TickerLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -742,7 +742,7 @@ impl<'de> ::serde::Deserialize<'de> for TickerTrade {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(TickerTrade);
+crate::lenient_via_serde!(TickerTrade, b'[');
 impl ::serde::Serialize for TickerTrade {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -790,7 +790,7 @@ impl<'de> ::serde::Deserialize<'de> for TodayAnd24h {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(TodayAnd24h);
+crate::lenient_via_serde!(TodayAnd24h, b'[');
 impl ::serde::Serialize for TodayAnd24h {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -865,7 +865,7 @@ impl<'de> ::serde::Deserialize<'de> for OhlcRow {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(OhlcRow);
+crate::lenient_via_serde!(OhlcRow, b'[');
 impl ::serde::Serialize for OhlcRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -893,7 +893,7 @@ pub struct OrderBook {
     /// Bid levels, best first.
     pub bids: Vec<super::BookLevel>,
 }
-crate::lenient_via_serde!(OrderBook);
+crate::lenient_via_serde!(OrderBook, b'{');
 /// One L2 level, sent as `[price, volume, timestamp]`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -936,7 +936,7 @@ impl<'de> ::serde::Deserialize<'de> for BookLevel {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(BookLevel);
+crate::lenient_via_serde!(BookLevel, b'[');
 impl ::serde::Serialize for BookLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -965,7 +965,7 @@ pub struct GroupedBook {
     /// Ask levels, best first.
     pub asks: Vec<super::GroupedLevel>,
 }
-crate::lenient_via_serde!(GroupedBook);
+crate::lenient_via_serde!(GroupedBook, b'{');
 /// One grouped level.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -977,7 +977,7 @@ pub struct GroupedLevel {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub qty: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(GroupedLevel);
+crate::lenient_via_serde!(GroupedLevel, b'{');
 /// One public trade, sent as `[price, volume, time, side, order kind, misc, trade_id]`; older rows lack `trade_id`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1040,7 +1040,7 @@ impl<'de> ::serde::Deserialize<'de> for TradeRow {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(TradeRow);
+crate::lenient_via_serde!(TradeRow, b'[');
 impl ::serde::Serialize for TradeRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1103,7 +1103,7 @@ impl<'de> ::serde::Deserialize<'de> for SpreadRow {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(SpreadRow);
+crate::lenient_via_serde!(SpreadRow, b'[');
 impl ::serde::Serialize for SpreadRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1178,7 +1178,7 @@ pub struct PreTradeData {
     /// Top ask levels.
     pub asks: Vec<super::PreTradeLevel>,
 }
-crate::lenient_via_serde!(PreTradeData);
+crate::lenient_via_serde!(PreTradeData, b'{');
 /// One aggregated pre-trade level.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1206,7 +1206,7 @@ pub struct PreTradeLevel {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub publication_ts: String,
 }
-crate::lenient_via_serde!(PreTradeLevel);
+crate::lenient_via_serde!(PreTradeLevel, b'{');
 /// Regulatory post-trade transparency data.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1220,7 +1220,7 @@ pub struct PostTradeData {
     /// Trades, oldest first.
     pub trades: Vec<super::PostTrade>,
 }
-crate::lenient_via_serde!(PostTradeData);
+crate::lenient_via_serde!(PostTradeData, b'{');
 /// One published trade.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1265,7 +1265,7 @@ pub struct PostTrade {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub publication_ts: String,
 }
-crate::lenient_via_serde!(PostTrade);
+crate::lenient_via_serde!(PostTrade, b'{');
 /// One pair's L3 book, order by order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1278,7 +1278,7 @@ pub struct Level3Book {
     /// Ask orders, best first.
     pub asks: Vec<super::Level3Order>,
 }
-crate::lenient_via_serde!(Level3Book);
+crate::lenient_via_serde!(Level3Book, b'{');
 /// One resting order of the L3 book.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1296,7 +1296,7 @@ pub struct Level3Order {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub timestamp: u64,
 }
-crate::lenient_via_serde!(Level3Order);
+crate::lenient_via_serde!(Level3Order, b'{');
 /// Parameters of [`SpotClient::get_server_time`](crate::SpotClient::get_server_time): Get the server's time.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

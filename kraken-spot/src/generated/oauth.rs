@@ -59,7 +59,7 @@ pub struct OAuthToken {
     )]
     pub scope: Option<String>,
 }
-crate::lenient_via_serde!(OAuthToken);
+crate::lenient_via_serde!(OAuthToken, b'{');
 /// The authenticated user.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -75,7 +75,7 @@ pub struct OAuthUserInfo {
     )]
     pub iban: Option<String>,
 }
-crate::lenient_via_serde!(OAuthUserInfo);
+crate::lenient_via_serde!(OAuthUserInfo, b'{');
 /// A Fast API key (as listed; the secret is never returned again).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -182,7 +182,7 @@ pub struct FastApiKey {
     )]
     pub valid_until: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(FastApiKey);
+crate::lenient_via_serde!(FastApiKey, b'{');
 /// A newly created Fast API key, with its secret (returned only this once).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -291,7 +291,7 @@ pub struct FastApiKeyCreated {
     )]
     pub valid_until: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(FastApiKeyCreated);
+crate::lenient_via_serde!(FastApiKeyCreated, b'{');
 /// What a Fast API key can do.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -367,7 +367,7 @@ pub struct FastApiKeyPermissions {
     )]
     pub trades_query_open: Option<bool>,
 }
-crate::lenient_via_serde!(FastApiKeyPermissions);
+crate::lenient_via_serde!(FastApiKeyPermissions, b'{');
 /// What a Fast API key may do; unset permissions are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]

@@ -15,7 +15,7 @@ pub struct SubaccountTransfer {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub status: String,
 }
-crate::lenient_via_serde!(SubaccountTransfer);
+crate::lenient_via_serde!(SubaccountTransfer, b'{');
 /// Parameters of [`SpotClient::create_subaccount`](crate::SpotClient::create_subaccount): Create a trading subaccount (permission Withdraw Funds).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

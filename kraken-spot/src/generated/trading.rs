@@ -19,7 +19,7 @@ pub struct OrderAdded {
     )]
     pub txid: Option<Vec<String>>,
 }
-crate::lenient_via_serde!(OrderAdded);
+crate::lenient_via_serde!(OrderAdded, b'{');
 /// Human-readable description of a placed order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -35,7 +35,7 @@ pub struct OrderDescription {
     )]
     pub close: Option<String>,
 }
-crate::lenient_via_serde!(OrderDescription);
+crate::lenient_via_serde!(OrderDescription, b'{');
 /// The result of amending an order in place.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -44,9 +44,9 @@ pub struct OrderAmended {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub amend_id: String,
 }
-crate::lenient_via_serde!(OrderAmended);
+crate::lenient_via_serde!(OrderAmended, b'{');
 /// The result of editing an order (the original is cancelled and a new order placed).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderEdited {
     /// Description of the new order.
@@ -123,7 +123,112 @@ pub struct OrderEdited {
     )]
     pub error_message: Option<String>,
 }
-crate::lenient_via_serde!(OrderEdited);
+impl<'de> ::serde::Deserialize<'de> for OrderEdited {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Description of the new order.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub descr: Option<super::OrderDescription>,
+            /// The new order's txid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub txid: Option<String>,
+            /// The new order's user reference id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub newuserref: Option<i64>,
+            /// The original order's user reference id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub olduserref: Option<i64>,
+            /// Number of orders cancelled (0 or 1).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub orders_cancelled: Option<i64>,
+            /// The original order's txid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub originaltxid: Option<String>,
+            /// `ok` or `err`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status: Option<String>,
+            /// The new order's volume.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub volume: Option<::rust_decimal::Decimal>,
+            /// The new order's price.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub price: Option<::rust_decimal::Decimal>,
+            /// The new order's secondary price.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub price2: Option<::rust_decimal::Decimal>,
+            /// Why the edit failed, when `status` is `err`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub error_message: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if !(wire.txid.is_some() || wire.originaltxid.is_some() || wire.status.is_some()
+            || wire.descr.is_some() || wire.error_message.is_some())
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a OrderEdited: none of `txid`, `originaltxid`, `status`, `descr`, `error_message` is present",
+                ),
+            );
+        }
+        Ok(OrderEdited {
+            descr: wire.descr,
+            txid: wire.txid,
+            newuserref: wire.newuserref,
+            olduserref: wire.olduserref,
+            orders_cancelled: wire.orders_cancelled,
+            originaltxid: wire.originaltxid,
+            status: wire.status,
+            volume: wire.volume,
+            price: wire.price,
+            price2: wire.price2,
+            error_message: wire.error_message,
+        })
+    }
+}
+crate::lenient_via_serde!(OrderEdited, b'{');
 /// The result of cancelling orders.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -139,7 +244,7 @@ pub struct OrdersCancelled {
     )]
     pub pending: Option<bool>,
 }
-crate::lenient_via_serde!(OrdersCancelled);
+crate::lenient_via_serde!(OrdersCancelled, b'{');
 /// The state of the cancel-all-orders-after (dead man's switch) timer.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -151,7 +256,7 @@ pub struct CancelAllAfterTimer {
     #[serde(rename = "triggerTime", deserialize_with = "crate::de::lenient")]
     pub trigger_time: String,
 }
-crate::lenient_via_serde!(CancelAllAfterTimer);
+crate::lenient_via_serde!(CancelAllAfterTimer, b'{');
 /// A token for the authenticated WebSocket API.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -162,7 +267,7 @@ pub struct WebSocketsToken {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub expires: i64,
 }
-crate::lenient_via_serde!(WebSocketsToken);
+crate::lenient_via_serde!(WebSocketsToken, b'{');
 /// One order of a batch (AddOrderBatch); every order of a batch is for the batch's pair.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -400,9 +505,9 @@ pub struct BatchOrdersAdded {
     /// One entry per order, in the order sent.
     pub orders: Vec<super::BatchOrderResult>,
 }
-crate::lenient_via_serde!(BatchOrdersAdded);
+crate::lenient_via_serde!(BatchOrdersAdded, b'{');
 /// One order of a batch. A batch's `txid` is a string per order (AddOrder's is a list).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchOrderResult {
     /// Order description.
@@ -423,7 +528,46 @@ pub struct BatchOrderResult {
     )]
     pub error: Option<String>,
 }
-crate::lenient_via_serde!(BatchOrderResult);
+impl<'de> ::serde::Deserialize<'de> for BatchOrderResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Order description.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub descr: Option<super::OrderDescription>,
+            /// The new order's txid (absent when validating or when the order failed).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub txid: Option<String>,
+            /// Why this order failed.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub error: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if !(wire.descr.is_some() || wire.txid.is_some() || wire.error.is_some()) {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a BatchOrderResult: none of `descr`, `txid`, `error` is present",
+                ),
+            );
+        }
+        Ok(BatchOrderResult {
+            descr: wire.descr,
+            txid: wire.txid,
+            error: wire.error,
+        })
+    }
+}
+crate::lenient_via_serde!(BatchOrderResult, b'{');
 /// Parameters of [`SpotClient::submit_order`](crate::SpotClient::submit_order): Place a new order. With `validate(true)` Kraken only checks it: nothing trades, no txid is assigned.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
