@@ -332,6 +332,16 @@ fn check_struct(s: &StructDef, at: &str, types: &Types, errors: &mut Vec<String>
             "{at}: `require_one_of` is for response objects (not input or positional structs)"
         ));
     }
+    if s.allow_empty && (s.input || s.positional || !s.require_one_of.is_empty()) {
+        errors.push(format!(
+            "{at}: `allow_empty` is for response objects without `require_one_of`"
+        ));
+    }
+    if s.allow_empty && optional.len() != s.fields.len() {
+        errors.push(format!(
+            "{at}: `allow_empty` is for structs whose fields are all optional"
+        ));
+    }
     for name in s
         .require_one_of
         .iter()

@@ -622,3 +622,30 @@ fn rejects_require_one_of_naming_a_required_or_missing_field() {
         "{err}"
     );
 }
+
+#[test]
+fn all_optional_structs_need_a_known_key_unless_allow_empty() {
+    // Implicitly every field: the same checked Deserialize as require_one_of.
+    let implicit = generate(&ONE_OF.replace("    require_one_of: [delete, cancel]\n", "")).unwrap();
+    assert!(
+        implicit.contains("not a Removed: none of `delete`, `cancel` is present"),
+        "{implicit}"
+    );
+    let allowed = generate(&ONE_OF.replace(
+        "    require_one_of: [delete, cancel]",
+        "    allow_empty: true",
+    ))
+    .unwrap();
+    assert!(
+        allowed.contains("::serde::Serialize, ::serde::Deserialize)]"),
+        "{allowed}"
+    );
+    let err = error_of(&ONE_OF.replace(
+        "{name: cancel, type: bool, optional: true, doc: Cancelled.}\n    require_one_of: [delete, cancel]",
+        "{name: cancel, type: bool, doc: Cancelled.}\n    allow_empty: true",
+    ));
+    assert!(
+        err.contains("`allow_empty` is for structs whose fields are all optional"),
+        "{err}"
+    );
+}

@@ -25,7 +25,7 @@ async fn a_malformed_withdrawal_list_is_an_error_not_the_page_shape() {
         MockResponse::json(r#"{"error":[],"result":[{"unexpected":1}]}"#),
     );
     let message = decode_message(client.get_withdrawals_status().await);
-    assert!(message.contains("missing field"), "{message}");
+    assert!(message.contains("not a Withdrawal"), "{message}");
     // The page shape (an object) still decodes as the second shape.
     mock.respond(
         "/0/private/WithdrawStatus",

@@ -85,7 +85,7 @@ pub(super) fn emit_struct(s: &StructDef) -> TokenStream {
             #row_impls
         };
     }
-    if !s.require_one_of.is_empty() {
+    if !s.one_of_required().is_empty() {
         let deserialize = emit_require_one_of(s, &fields);
         return quote! {
             #docs
@@ -105,25 +105,30 @@ pub(super) fn emit_struct(s: &StructDef) -> TokenStream {
     }
 }
 
-/// `require_one_of:` decodes through a private twin of the struct, then
-/// refuses an object that has none of the named fields: an unrelated object
-/// is not a success.
+/// `require_one_of:` (or a response struct whose fields are all optional)
+/// decodes through a private twin of the struct, then refuses an object that
+/// has none of the fields: an unrelated object is not a success.
 fn emit_require_one_of(s: &StructDef, fields: &[TokenStream]) -> TokenStream {
     let name = ident(&s.name);
     let all: Vec<Ident> = s.fields.iter().map(field_ident).collect();
-    let required = s
-        .require_one_of
+    let names = s.one_of_required();
+    let required = names
         .iter()
-        .filter_map(|n| s.fields.iter().find(|f| &f.name == n).map(field_ident));
-    let names: Vec<String> = s.require_one_of.iter().map(|n| format!("`{n}`")).collect();
-    let message = format!("not a {}: none of {} is present", s.name, names.join(", "));
+        .filter_map(|n| s.fields.iter().find(|f| f.name == *n).map(field_ident));
+    let listed = if names.len() <= 6 {
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        quoted.join(", ")
+    } else {
+        format!("its {} known fields", names.len())
+    };
+    let message = format!("not a {}: none of {listed} is present", s.name);
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #[derive(::serde::Deserialize)]
                 struct Wire { #(#fields)* }
                 let wire = Wire::deserialize(deserializer)?;
-                if !(#(wire.#required.is_some())||*) {
+                if #(wire.#required.is_none())&&* {
                     return Err(::serde::de::Error::custom(#message));
                 }
                 Ok(#name { #(#all: wire.#all),* })

@@ -37,12 +37,16 @@ impl From<&str> for TransferWallet {
 crate::string_enum!(TransferWallet);
 crate::lenient_via_serde!(TransferWallet);
 /// One way to deposit an asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DepositMethod {
     /// The method's name.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub method: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub method: Option<String>,
     /// Maximum net amount that can be deposited now: an amount, or `false` for no limit.
     #[serde(
         default,
@@ -81,17 +85,97 @@ pub struct DepositMethod {
     )]
     pub minimum: Option<::rust_decimal::Decimal>,
 }
+impl<'de> ::serde::Deserialize<'de> for DepositMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The method's name.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub method: Option<String>,
+            /// Maximum net amount that can be deposited now: an amount, or `false` for no limit.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub limit: Option<crate::Either<::rust_decimal::Decimal, bool>>,
+            /// Fee paid on each deposit.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+            /// Fee to set up a deposit address.
+            #[serde(
+                rename = "address-setup-fee",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub address_setup_fee: Option<::rust_decimal::Decimal>,
+            /// Whether new addresses can be generated.
+            #[serde(
+                rename = "gen-address",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub gen_address: Option<bool>,
+            /// Minimum net amount that can be deposited.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub minimum: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.method.is_none() && wire.limit.is_none() && wire.fee.is_none()
+            && wire.address_setup_fee.is_none() && wire.gen_address.is_none()
+            && wire.minimum.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a DepositMethod: none of `method`, `limit`, `fee`, `address-setup-fee`, `gen-address`, `minimum` is present",
+                ),
+            );
+        }
+        Ok(DepositMethod {
+            method: wire.method,
+            limit: wire.limit,
+            fee: wire.fee,
+            address_setup_fee: wire.address_setup_fee,
+            gen_address: wire.gen_address,
+            minimum: wire.minimum,
+        })
+    }
+}
 crate::lenient_via_serde!(DepositMethod, b'{');
 /// One deposit address.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DepositAddress {
     /// The address.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub address: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub address: Option<String>,
     /// Expiry (unix seconds, 0 if none).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub expiretm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub expiretm: Option<::rust_decimal::Decimal>,
     /// Whether the address has never been used.
     #[serde(
         default,
@@ -113,6 +197,67 @@ pub struct DepositAddress {
         deserialize_with = "crate::de::lenient"
     )]
     pub memo: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for DepositAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The address.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub address: Option<String>,
+            /// Expiry (unix seconds, 0 if none).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub expiretm: Option<::rust_decimal::Decimal>,
+            /// Whether the address has never been used.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub new: Option<bool>,
+            /// Tag or destination tag, for assets that need one.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub tag: Option<String>,
+            /// Memo, for assets that need one.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub memo: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.address.is_none() && wire.expiretm.is_none() && wire.new.is_none()
+            && wire.tag.is_none() && wire.memo.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a DepositAddress: none of `address`, `expiretm`, `new`, `tag`, `memo` is present",
+                ),
+            );
+        }
+        Ok(DepositAddress {
+            address: wire.address,
+            expiretm: wire.expiretm,
+            new: wire.new,
+            tag: wire.tag,
+            memo: wire.memo,
+        })
+    }
 }
 crate::lenient_via_serde!(DepositAddress, b'{');
 /// One recent deposit.
@@ -186,15 +331,23 @@ pub struct DepositsPage {
 }
 crate::lenient_via_serde!(DepositsPage, b'{');
 /// One way to withdraw an asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WithdrawalMethod {
     /// Asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub asset: Option<String>,
     /// The method's name (sometimes with leading whitespace).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub method: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub method: Option<String>,
     /// The network (null for fiat methods).
     #[serde(
         default,
@@ -203,26 +356,99 @@ pub struct WithdrawalMethod {
     )]
     pub network: Option<String>,
     /// Minimum net amount that can be withdrawn.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub minimum: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub minimum: Option<::rust_decimal::Decimal>,
+}
+impl<'de> ::serde::Deserialize<'de> for WithdrawalMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub asset: Option<String>,
+            /// The method's name (sometimes with leading whitespace).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub method: Option<String>,
+            /// The network (null for fiat methods).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub network: Option<String>,
+            /// Minimum net amount that can be withdrawn.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub minimum: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.asset.is_none() && wire.method.is_none() && wire.network.is_none()
+            && wire.minimum.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a WithdrawalMethod: none of `asset`, `method`, `network`, `minimum` is present",
+                ),
+            );
+        }
+        Ok(WithdrawalMethod {
+            asset: wire.asset,
+            method: wire.method,
+            network: wire.network,
+            minimum: wire.minimum,
+        })
+    }
 }
 crate::lenient_via_serde!(WithdrawalMethod, b'{');
 /// One withdrawal address set up on the account.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WithdrawalAddress {
     /// The address.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub address: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub address: Option<String>,
     /// Asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub asset: Option<String>,
     /// Withdrawal method.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub method: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub method: Option<String>,
     /// The withdrawal key name.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub key: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub key: Option<String>,
     /// Tag, for assets that need one.
     #[serde(
         default,
@@ -238,26 +464,177 @@ pub struct WithdrawalAddress {
     )]
     pub memo: Option<String>,
     /// Whether the address has been verified by email.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub verified: bool,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub verified: Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for WithdrawalAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The address.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub address: Option<String>,
+            /// Asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub asset: Option<String>,
+            /// Withdrawal method.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub method: Option<String>,
+            /// The withdrawal key name.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub key: Option<String>,
+            /// Tag, for assets that need one.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub tag: Option<String>,
+            /// Memo, for assets that need one.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub memo: Option<String>,
+            /// Whether the address has been verified by email.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub verified: Option<bool>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.address.is_none() && wire.asset.is_none() && wire.method.is_none()
+            && wire.key.is_none() && wire.tag.is_none() && wire.memo.is_none()
+            && wire.verified.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a WithdrawalAddress: none of its 7 known fields is present",
+                ),
+            );
+        }
+        Ok(WithdrawalAddress {
+            address: wire.address,
+            asset: wire.asset,
+            method: wire.method,
+            key: wire.key,
+            tag: wire.tag,
+            memo: wire.memo,
+            verified: wire.verified,
+        })
+    }
 }
 crate::lenient_via_serde!(WithdrawalAddress, b'{');
 /// Fee information about a potential withdrawal.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WithdrawalInfo {
     /// The withdrawal method that will be used.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub method: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub method: Option<String>,
     /// Maximum net amount that can be withdrawn now.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub limit: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub limit: Option<::rust_decimal::Decimal>,
     /// Net amount that will be sent, after fees.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub amount: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub amount: Option<::rust_decimal::Decimal>,
     /// Fee that will be paid.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee: Option<::rust_decimal::Decimal>,
+}
+impl<'de> ::serde::Deserialize<'de> for WithdrawalInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The withdrawal method that will be used.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub method: Option<String>,
+            /// Maximum net amount that can be withdrawn now.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub limit: Option<::rust_decimal::Decimal>,
+            /// Net amount that will be sent, after fees.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub amount: Option<::rust_decimal::Decimal>,
+            /// Fee that will be paid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.method.is_none() && wire.limit.is_none() && wire.amount.is_none()
+            && wire.fee.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a WithdrawalInfo: none of `method`, `limit`, `amount`, `fee` is present",
+                ),
+            );
+        }
+        Ok(WithdrawalInfo {
+            method: wire.method,
+            limit: wire.limit,
+            amount: wire.amount,
+            fee: wire.fee,
+        })
+    }
 }
 crate::lenient_via_serde!(WithdrawalInfo, b'{');
 /// The reference id of a withdrawal or wallet transfer.
@@ -270,12 +647,16 @@ pub struct FundingReference {
 }
 crate::lenient_via_serde!(FundingReference, b'{');
 /// One recent withdrawal.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Withdrawal {
     /// The withdrawal method.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub method: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub method: Option<String>,
     /// The network.
     #[serde(
         default,
@@ -284,32 +665,68 @@ pub struct Withdrawal {
     )]
     pub network: Option<String>,
     /// Asset class.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub aclass: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass: Option<String>,
     /// Asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub asset: Option<String>,
     /// Reference id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub refid: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub refid: Option<String>,
     /// Method transaction id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub txid: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub txid: Option<String>,
     /// Method transaction information.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub info: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub info: Option<String>,
     /// Amount withdrawn.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub amount: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub amount: Option<::rust_decimal::Decimal>,
     /// Fees paid.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee: Option<::rust_decimal::Decimal>,
     /// When the withdrawal was requested (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub time: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub time: Option<i64>,
     /// Status: Initial, Pending, Settled, Success or Failure (IFEX states).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub status: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub status: Option<String>,
     /// Additional status: cancel-pending, canceled, cancel-denied, return or onhold.
     #[serde(
         rename = "status-prop",
@@ -325,6 +742,135 @@ pub struct Withdrawal {
         deserialize_with = "crate::de::lenient"
     )]
     pub key: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for Withdrawal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The withdrawal method.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub method: Option<String>,
+            /// The network.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub network: Option<String>,
+            /// Asset class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass: Option<String>,
+            /// Asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub asset: Option<String>,
+            /// Reference id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub refid: Option<String>,
+            /// Method transaction id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub txid: Option<String>,
+            /// Method transaction information.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub info: Option<String>,
+            /// Amount withdrawn.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub amount: Option<::rust_decimal::Decimal>,
+            /// Fees paid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+            /// When the withdrawal was requested (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub time: Option<i64>,
+            /// Status: Initial, Pending, Settled, Success or Failure (IFEX states).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status: Option<String>,
+            /// Additional status: cancel-pending, canceled, cancel-denied, return or onhold.
+            #[serde(
+                rename = "status-prop",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status_prop: Option<String>,
+            /// The withdrawal key name.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub key: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.method.is_none() && wire.network.is_none() && wire.aclass.is_none()
+            && wire.asset.is_none() && wire.refid.is_none() && wire.txid.is_none()
+            && wire.info.is_none() && wire.amount.is_none() && wire.fee.is_none()
+            && wire.time.is_none() && wire.status.is_none() && wire.status_prop.is_none()
+            && wire.key.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a Withdrawal: none of its 13 known fields is present",
+                ),
+            );
+        }
+        Ok(Withdrawal {
+            method: wire.method,
+            network: wire.network,
+            aclass: wire.aclass,
+            asset: wire.asset,
+            refid: wire.refid,
+            txid: wire.txid,
+            info: wire.info,
+            amount: wire.amount,
+            fee: wire.fee,
+            time: wire.time,
+            status: wire.status,
+            status_prop: wire.status_prop,
+            key: wire.key,
+        })
+    }
 }
 crate::lenient_via_serde!(Withdrawal, b'{');
 /// Parameters of [`SpotClient::get_deposit_methods`](crate::SpotClient::get_deposit_methods): Get the methods available for depositing an asset.

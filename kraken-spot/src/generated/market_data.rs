@@ -354,8 +354,12 @@ pub struct ServerTime {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub unixtime: i64,
     /// The same time as RFC 1123 text (Kraken writes a two-digit year).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub rfc1123: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub rfc1123: Option<String>,
 }
 crate::lenient_via_serde!(ServerTime, b'{');
 /// The exchange's current status.
@@ -365,8 +369,12 @@ pub struct SystemStatus {
     /// The trading mode.
     pub status: super::SystemState,
     /// Current timestamp (RFC 3339).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub timestamp: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub timestamp: Option<String>,
     /// Maintenance starting within 72 hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upcoming_maintenance: Option<Vec<super::MaintenanceEvent>>,
@@ -451,21 +459,37 @@ pub struct MaintenanceEvent {
 }
 crate::lenient_via_serde!(MaintenanceEvent, b'{');
 /// One asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AssetInfo {
     /// The asset class.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub aclass: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass: Option<String>,
     /// The alternate name, for example `XBT`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub altname: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub altname: Option<String>,
     /// Scaling decimal places for record keeping.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub decimals: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub decimals: Option<i64>,
     /// Scaling decimal places for output display.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub display_decimals: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub display_decimals: Option<i64>,
     /// Valuation as margin collateral (absent in older data).
     #[serde(
         default,
@@ -488,14 +512,96 @@ pub struct AssetInfo {
     )]
     pub margin_rate: Option<::rust_decimal::Decimal>,
 }
+impl<'de> ::serde::Deserialize<'de> for AssetInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The asset class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass: Option<String>,
+            /// The alternate name, for example `XBT`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub altname: Option<String>,
+            /// Scaling decimal places for record keeping.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub decimals: Option<i64>,
+            /// Scaling decimal places for output display.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub display_decimals: Option<i64>,
+            /// Valuation as margin collateral (absent in older data).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub collateral_value: Option<::rust_decimal::Decimal>,
+            /// Status: enabled, deposit_only, withdrawal_only or funding_temporarily_disabled.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status: Option<String>,
+            /// The margin rate, where the asset supports margin.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin_rate: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.aclass.is_none() && wire.altname.is_none() && wire.decimals.is_none()
+            && wire.display_decimals.is_none() && wire.collateral_value.is_none()
+            && wire.status.is_none() && wire.margin_rate.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a AssetInfo: none of its 7 known fields is present",
+                ),
+            );
+        }
+        Ok(AssetInfo {
+            aclass: wire.aclass,
+            altname: wire.altname,
+            decimals: wire.decimals,
+            display_decimals: wire.display_decimals,
+            collateral_value: wire.collateral_value,
+            status: wire.status,
+            margin_rate: wire.margin_rate,
+        })
+    }
+}
 crate::lenient_via_serde!(AssetInfo, b'{');
 /// One tradable pair. Fields newer than 2019 are optional, since older recordings lack them.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AssetPair {
     /// The alternate pair name, for example `XBTUSD`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub altname: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub altname: Option<String>,
     /// The WebSocket v1 pair name, for example `XBT/USD`.
     #[serde(
         default,
@@ -504,17 +610,33 @@ pub struct AssetPair {
     )]
     pub wsname: Option<String>,
     /// The base asset's class.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub aclass_base: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass_base: Option<String>,
     /// The base asset id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub base: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub base: Option<String>,
     /// The quote asset's class.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub aclass_quote: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass_quote: Option<String>,
     /// The quote asset id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub quote: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub quote: Option<String>,
     /// Volume lot size (deprecated).
     #[serde(
         default,
@@ -530,23 +652,47 @@ pub struct AssetPair {
     )]
     pub cost_decimals: Option<i64>,
     /// Scaling decimal places for the pair.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub pair_decimals: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub pair_decimals: Option<i64>,
     /// Scaling decimal places for volume.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub lot_decimals: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub lot_decimals: Option<i64>,
     /// Amount to multiply the lot volume by to get the currency volume.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub lot_multiplier: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub lot_multiplier: Option<i64>,
     /// Leverage amounts available when buying.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub leverage_buy: Vec<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub leverage_buy: Option<Vec<i64>>,
     /// Leverage amounts available when selling.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub leverage_sell: Vec<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub leverage_sell: Option<Vec<i64>>,
     /// Taker fee schedule: `[volume, percent fee]` tiers.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fees: Vec<Vec<::rust_decimal::Decimal>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fees: Option<Vec<Vec<::rust_decimal::Decimal>>>,
     /// Maker fee schedule: `[volume, percent fee]` tiers.
     #[serde(
         default,
@@ -555,8 +701,12 @@ pub struct AssetPair {
     )]
     pub fees_maker: Option<Vec<Vec<::rust_decimal::Decimal>>>,
     /// The volume discount currency.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee_volume_currency: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee_volume_currency: Option<String>,
     /// Margin call level.
     #[serde(
         default,
@@ -617,38 +767,343 @@ pub struct AssetPair {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_venue: Option<super::ExecutionVenue>,
 }
+impl<'de> ::serde::Deserialize<'de> for AssetPair {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The alternate pair name, for example `XBTUSD`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub altname: Option<String>,
+            /// The WebSocket v1 pair name, for example `XBT/USD`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub wsname: Option<String>,
+            /// The base asset's class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass_base: Option<String>,
+            /// The base asset id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub base: Option<String>,
+            /// The quote asset's class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass_quote: Option<String>,
+            /// The quote asset id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub quote: Option<String>,
+            /// Volume lot size (deprecated).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub lot: Option<String>,
+            /// Scaling decimal places for cost.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cost_decimals: Option<i64>,
+            /// Scaling decimal places for the pair.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub pair_decimals: Option<i64>,
+            /// Scaling decimal places for volume.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub lot_decimals: Option<i64>,
+            /// Amount to multiply the lot volume by to get the currency volume.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub lot_multiplier: Option<i64>,
+            /// Leverage amounts available when buying.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub leverage_buy: Option<Vec<i64>>,
+            /// Leverage amounts available when selling.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub leverage_sell: Option<Vec<i64>>,
+            /// Taker fee schedule: `[volume, percent fee]` tiers.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fees: Option<Vec<Vec<::rust_decimal::Decimal>>>,
+            /// Maker fee schedule: `[volume, percent fee]` tiers.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fees_maker: Option<Vec<Vec<::rust_decimal::Decimal>>>,
+            /// The volume discount currency.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee_volume_currency: Option<String>,
+            /// Margin call level.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin_call: Option<i64>,
+            /// Stop-out or liquidation margin level.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin_stop: Option<i64>,
+            /// Minimum order size in volume of the base currency.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub ordermin: Option<::rust_decimal::Decimal>,
+            /// Minimum order cost in the quote currency.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub costmin: Option<::rust_decimal::Decimal>,
+            /// Minimum price increment.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub tick_size: Option<::rust_decimal::Decimal>,
+            /// Status: online, cancel_only, post_only, limit_only or reduce_only.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status: Option<String>,
+            /// Maximum long margin position size, in base volume.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub long_position_limit: Option<i64>,
+            /// Maximum short margin position size, in base volume.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub short_position_limit: Option<i64>,
+            /// Where the pair is executed (added April 2026).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub execution_venue: Option<super::ExecutionVenue>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.altname.is_none() && wire.wsname.is_none() && wire.aclass_base.is_none()
+            && wire.base.is_none() && wire.aclass_quote.is_none() && wire.quote.is_none()
+            && wire.lot.is_none() && wire.cost_decimals.is_none()
+            && wire.pair_decimals.is_none() && wire.lot_decimals.is_none()
+            && wire.lot_multiplier.is_none() && wire.leverage_buy.is_none()
+            && wire.leverage_sell.is_none() && wire.fees.is_none()
+            && wire.fees_maker.is_none() && wire.fee_volume_currency.is_none()
+            && wire.margin_call.is_none() && wire.margin_stop.is_none()
+            && wire.ordermin.is_none() && wire.costmin.is_none()
+            && wire.tick_size.is_none() && wire.status.is_none()
+            && wire.long_position_limit.is_none() && wire.short_position_limit.is_none()
+            && wire.execution_venue.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a AssetPair: none of its 25 known fields is present",
+                ),
+            );
+        }
+        Ok(AssetPair {
+            altname: wire.altname,
+            wsname: wire.wsname,
+            aclass_base: wire.aclass_base,
+            base: wire.base,
+            aclass_quote: wire.aclass_quote,
+            quote: wire.quote,
+            lot: wire.lot,
+            cost_decimals: wire.cost_decimals,
+            pair_decimals: wire.pair_decimals,
+            lot_decimals: wire.lot_decimals,
+            lot_multiplier: wire.lot_multiplier,
+            leverage_buy: wire.leverage_buy,
+            leverage_sell: wire.leverage_sell,
+            fees: wire.fees,
+            fees_maker: wire.fees_maker,
+            fee_volume_currency: wire.fee_volume_currency,
+            margin_call: wire.margin_call,
+            margin_stop: wire.margin_stop,
+            ordermin: wire.ordermin,
+            costmin: wire.costmin,
+            tick_size: wire.tick_size,
+            status: wire.status,
+            long_position_limit: wire.long_position_limit,
+            short_position_limit: wire.short_position_limit,
+            execution_venue: wire.execution_venue,
+        })
+    }
+}
 crate::lenient_via_serde!(AssetPair, b'{');
 /// One pair's ticker. "Today" starts at midnight UTC.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Ticker {
     /// Best ask.
-    #[serde(rename = "a")]
-    pub ask: super::TickerLevel,
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub ask: Option<super::TickerLevel>,
     /// Best bid.
-    #[serde(rename = "b")]
-    pub bid: super::TickerLevel,
+    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+    pub bid: Option<super::TickerLevel>,
     /// The last trade.
-    #[serde(rename = "c")]
-    pub last_trade: super::TickerTrade,
+    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+    pub last_trade: Option<super::TickerTrade>,
     /// Volume.
-    #[serde(rename = "v")]
-    pub volume: super::TodayAnd24h,
+    #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<super::TodayAnd24h>,
     /// Volume-weighted average price.
-    #[serde(rename = "p")]
-    pub vwap: super::TodayAnd24h,
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub vwap: Option<super::TodayAnd24h>,
     /// Number of trades: `[today, last 24 hours]`.
-    #[serde(rename = "t", deserialize_with = "crate::de::lenient")]
-    pub trades: Vec<i64>,
+    #[serde(
+        rename = "t",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trades: Option<Vec<i64>>,
     /// Low.
-    #[serde(rename = "l")]
-    pub low: super::TodayAnd24h,
+    #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<super::TodayAnd24h>,
     /// High.
-    #[serde(rename = "h")]
-    pub high: super::TodayAnd24h,
+    #[serde(rename = "h", default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<super::TodayAnd24h>,
     /// Today's opening price.
-    #[serde(rename = "o", deserialize_with = "crate::de::lenient")]
-    pub open: ::rust_decimal::Decimal,
+    #[serde(
+        rename = "o",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub open: Option<::rust_decimal::Decimal>,
+}
+impl<'de> ::serde::Deserialize<'de> for Ticker {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Best ask.
+            #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+            pub ask: Option<super::TickerLevel>,
+            /// Best bid.
+            #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+            pub bid: Option<super::TickerLevel>,
+            /// The last trade.
+            #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+            pub last_trade: Option<super::TickerTrade>,
+            /// Volume.
+            #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
+            pub volume: Option<super::TodayAnd24h>,
+            /// Volume-weighted average price.
+            #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+            pub vwap: Option<super::TodayAnd24h>,
+            /// Number of trades: `[today, last 24 hours]`.
+            #[serde(
+                rename = "t",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trades: Option<Vec<i64>>,
+            /// Low.
+            #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
+            pub low: Option<super::TodayAnd24h>,
+            /// High.
+            #[serde(rename = "h", default, skip_serializing_if = "Option::is_none")]
+            pub high: Option<super::TodayAnd24h>,
+            /// Today's opening price.
+            #[serde(
+                rename = "o",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub open: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.ask.is_none() && wire.bid.is_none() && wire.last_trade.is_none()
+            && wire.volume.is_none() && wire.vwap.is_none() && wire.trades.is_none()
+            && wire.low.is_none() && wire.high.is_none() && wire.open.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a Ticker: none of its 9 known fields is present",
+                ),
+            );
+        }
+        Ok(Ticker {
+            ask: wire.ask,
+            bid: wire.bid,
+            last_trade: wire.last_trade,
+            volume: wire.volume,
+            vwap: wire.vwap,
+            trades: wire.trades,
+            low: wire.low,
+            high: wire.high,
+            open: wire.open,
+        })
+    }
 }
 crate::lenient_via_serde!(Ticker, b'{');
 /// Best ask or bid, sent as `[price, whole lot volume, lot volume]`.

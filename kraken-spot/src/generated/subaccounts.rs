@@ -12,8 +12,12 @@ pub struct SubaccountTransfer {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub transfer_id: String,
     /// The transfer status, for example `complete`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub status: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub status: Option<String>,
 }
 crate::lenient_via_serde!(SubaccountTransfer, b'{');
 /// Parameters of [`SpotClient::create_subaccount`](crate::SpotClient::create_subaccount): Create a trading subaccount (permission Withdraw Funds).

@@ -204,8 +204,8 @@ impl<'de> ::serde::Deserialize<'de> for OrderEdited {
             pub error_message: Option<String>,
         }
         let wire = Wire::deserialize(deserializer)?;
-        if !(wire.txid.is_some() || wire.originaltxid.is_some() || wire.status.is_some()
-            || wire.descr.is_some() || wire.error_message.is_some())
+        if wire.txid.is_none() && wire.originaltxid.is_none() && wire.status.is_none()
+            && wire.descr.is_none() && wire.error_message.is_none()
         {
             return Err(
                 ::serde::de::Error::custom(
@@ -264,8 +264,12 @@ pub struct WebSocketsToken {
     /// The token: use it within 15 minutes; it stays valid while a connection uses it.
     pub token: crate::Secret,
     /// Seconds until the token expires if unused.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub expires: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub expires: Option<i64>,
 }
 crate::lenient_via_serde!(WebSocketsToken, b'{');
 /// One order of a batch (AddOrderBatch); every order of a batch is for the batch's pair.
@@ -553,7 +557,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchOrderResult {
             pub error: Option<String>,
         }
         let wire = Wire::deserialize(deserializer)?;
-        if !(wire.descr.is_some() || wire.txid.is_some() || wire.error.is_some()) {
+        if wire.descr.is_none() && wire.txid.is_none() && wire.error.is_none() {
             return Err(
                 ::serde::de::Error::custom(
                     "not a BatchOrderResult: none of `descr`, `txid`, `error` is present",
