@@ -2844,6 +2844,7 @@ pub struct WalletAccountsCursor {
 }
 crate::lenient_via_serde!(WalletAccountsCursor, b'{');
 /// Parameters of [`SpotClient::get_account_balance`](crate::SpotClient::get_account_balance): Get all cash balances, net of pending withdrawals, keyed by asset.
+#[doc(alias = "Balance")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetAccountBalanceRequest {
@@ -2928,11 +2929,15 @@ impl crate::SpotClient {
     /// Suffixes: `.B` yield-bearing, `.F` Kraken Rewards (deprecated Nov 2025), `.S` staked, `.M` opt-in rewards, `.T` tokenized.
     ///
     /// `POST /0/private/Balance` (Kraken `Balance`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns a map (in Kraken's key order) of `:: rust_decimal :: Decimal`.
+    #[doc(alias = "Balance")]
     pub fn get_account_balance(&self) -> crate::Call<'_, GetAccountBalanceRequest> {
         self.call(GetAccountBalanceRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_api_key_info`](crate::SpotClient::get_api_key_info): Get the name, permissions, nonce settings and restrictions of the API key used for the call (added March 2026; no permission needed).
+#[doc(alias = "GetApiKeyInfo")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetApiKeyInfoRequest {}
@@ -2978,11 +2983,15 @@ impl crate::SpotClient {
     /// Get the name, permissions, nonce settings and restrictions of the API key used for the call (added March 2026; no permission needed).
     ///
     /// `POST /0/private/GetApiKeyInfo` (Kraken `GetApiKeyInfo`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`ApiKeyInfo`](crate::ApiKeyInfo).
+    #[doc(alias = "GetApiKeyInfo")]
     pub fn get_api_key_info(&self) -> crate::Call<'_, GetApiKeyInfoRequest> {
         self.call(GetApiKeyInfoRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_wallet_accounts`](crate::SpotClient::get_wallet_accounts): List the user's wallet accounts (2026; not in the api-specs OpenAPI file).
+#[doc(alias = "ListWalletAccounts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWalletAccountsRequest {}
@@ -3030,11 +3039,15 @@ impl crate::SpotClient {
     /// List the user's wallet accounts (2026; not in the api-specs OpenAPI file).
     ///
     /// `POST /0/private/ListWalletAccounts` (Kraken `ListWalletAccounts`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`WalletAccounts`](crate::WalletAccounts).
+    #[doc(alias = "ListWalletAccounts")]
     pub fn get_wallet_accounts(&self) -> crate::Call<'_, GetWalletAccountsRequest> {
         self.call(GetWalletAccountsRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_extended_balance`](crate::SpotClient::get_extended_balance): Get extended balances keyed by asset, including credits and amounts held for open orders.
+#[doc(alias = "BalanceEx")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetExtendedBalanceRequest {
@@ -3104,11 +3117,15 @@ impl crate::SpotClient {
     /// Available for trading = balance + credit - credit_used - hold_trade.
     ///
     /// `POST /0/private/BalanceEx` (Kraken `BalanceEx`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns a map (in Kraken's key order) of [`ExtendedBalance`](crate::ExtendedBalance).
+    #[doc(alias = "BalanceEx")]
     pub fn get_extended_balance(&self) -> crate::Call<'_, GetExtendedBalanceRequest> {
         self.call(GetExtendedBalanceRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_credit_lines`](crate::SpotClient::get_credit_lines): Get credit line details (VIPs with this feature).
+#[doc(alias = "CreditLines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetCreditLinesRequest {
@@ -3177,11 +3194,15 @@ impl crate::SpotClient {
     /// Get credit line details (VIPs with this feature).
     ///
     /// `POST /0/private/CreditLines` (Kraken `CreditLines`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`CreditLines`](crate::CreditLines).
+    #[doc(alias = "CreditLines")]
     pub fn get_credit_lines(&self) -> crate::Call<'_, GetCreditLinesRequest> {
         self.call(GetCreditLinesRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_trade_balance`](crate::SpotClient::get_trade_balance): Get a summary of collateral balances, margin position valuations, equity and margin level.
+#[doc(alias = "TradeBalance")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTradeBalanceRequest {
@@ -3265,11 +3286,15 @@ impl crate::SpotClient {
     /// Get a summary of collateral balances, margin position valuations, equity and margin level.
     ///
     /// `POST /0/private/TradeBalance` (Kraken `TradeBalance`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`TradeBalance`](crate::TradeBalance).
+    #[doc(alias = "TradeBalance")]
     pub fn get_trade_balance(&self) -> crate::Call<'_, GetTradeBalanceRequest> {
         self.call(GetTradeBalanceRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_open_orders`](crate::SpotClient::get_open_orders): Get the currently open orders.
+#[doc(alias = "OpenOrders")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOpenOrdersRequest {
@@ -3396,11 +3421,15 @@ impl crate::SpotClient {
     /// Get the currently open orders.
     ///
     /// `POST /0/private/OpenOrders` (Kraken `OpenOrders`), API-key signed, rate-limit cost 2.
+    ///
+    /// Returns [`OpenOrders`](crate::OpenOrders).
+    #[doc(alias = "OpenOrders")]
     pub fn get_open_orders(&self) -> crate::Call<'_, GetOpenOrdersRequest> {
         self.call(GetOpenOrdersRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_closed_orders`](crate::SpotClient::get_closed_orders): Get closed (filled or cancelled) orders, 50 at a time, most recent first.
+#[doc(alias = "ClosedOrders")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetClosedOrdersRequest {
@@ -3621,11 +3650,15 @@ impl crate::SpotClient {
     /// Get closed (filled or cancelled) orders, 50 at a time, most recent first.
     ///
     /// `POST /0/private/ClosedOrders` (Kraken `ClosedOrders`), API-key signed, rate-limit cost 2.
+    ///
+    /// Returns [`ClosedOrders`](crate::ClosedOrders).
+    #[doc(alias = "ClosedOrders")]
     pub fn get_closed_orders(&self) -> crate::Call<'_, GetClosedOrdersRequest> {
         self.call(GetClosedOrdersRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_orders`](crate::SpotClient::get_orders): Get specific orders, open or closed, keyed by txid.
+#[doc(alias = "QueryOrders")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrdersRequest {
@@ -3757,6 +3790,9 @@ impl crate::SpotClient {
     /// Get specific orders, open or closed, keyed by txid.
     ///
     /// `POST /0/private/QueryOrders` (Kraken `QueryOrders`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns a map (in Kraken's key order) of [`OrderInfo`](crate::OrderInfo).
+    #[doc(alias = "QueryOrders")]
     pub fn get_orders(
         &self,
         txid: impl Into<String>,
@@ -3765,6 +3801,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_order_amends`](crate::SpotClient::get_order_amends): Get the audit trail of amends of an order, oldest first.
+#[doc(alias = "OrderAmends")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOrderAmendsRequest {
@@ -3848,11 +3885,15 @@ impl crate::SpotClient {
     /// Get the audit trail of amends of an order, oldest first.
     ///
     /// `POST /0/private/OrderAmends` (Kraken `OrderAmends`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`OrderAmends`](crate::OrderAmends).
+    #[doc(alias = "OrderAmends")]
     pub fn get_order_amends(&self) -> crate::Call<'_, GetOrderAmendsRequest> {
         self.call(GetOrderAmendsRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_trades_history`](crate::SpotClient::get_trades_history): Get the user's trades (fills), 50 at a time, most recent first.
+#[doc(alias = "TradesHistory")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTradesHistoryRequest {
@@ -4043,11 +4084,15 @@ impl crate::SpotClient {
     /// Get the user's trades (fills), 50 at a time, most recent first.
     ///
     /// `POST /0/private/TradesHistory` (Kraken `TradesHistory`), API-key signed, rate-limit cost 2.
+    ///
+    /// Returns [`TradesHistory`](crate::TradesHistory).
+    #[doc(alias = "TradesHistory")]
     pub fn get_trades_history(&self) -> crate::Call<'_, GetTradesHistoryRequest> {
         self.call(GetTradesHistoryRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_trades`](crate::SpotClient::get_trades): Get specific trades, keyed by trade txid.
+#[doc(alias = "QueryTrades")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetTradesRequest {
@@ -4141,6 +4186,9 @@ impl crate::SpotClient {
     /// Get specific trades, keyed by trade txid.
     ///
     /// `POST /0/private/QueryTrades` (Kraken `QueryTrades`), API-key signed, rate-limit cost 2.
+    ///
+    /// Returns a map (in Kraken's key order) of [`TradeInfo`](crate::TradeInfo).
+    #[doc(alias = "QueryTrades")]
     pub fn get_trades(
         &self,
         txid: impl Into<String>,
@@ -4149,6 +4197,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_open_positions`](crate::SpotClient::get_open_positions): Get open margin positions: `Either::First`, a map of `Position` keyed by position txid, or with
+#[doc(alias = "OpenPositions")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOpenPositionsRequest {
@@ -4268,11 +4317,15 @@ impl crate::SpotClient {
     /// `consolidation=market` `Either::Second`, a list of `ConsolidatedPosition`.
     ///
     /// `POST /0/private/OpenPositions` (Kraken `OpenPositions`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`Either`](crate::Either) of a map (in Kraken's key order) of [`Position`](crate::Position) or a list of [`ConsolidatedPosition`](crate::ConsolidatedPosition).
+    #[doc(alias = "OpenPositions")]
     pub fn get_open_positions(&self) -> crate::Call<'_, GetOpenPositionsRequest> {
         self.call(GetOpenPositionsRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_ledgers_info`](crate::SpotClient::get_ledgers_info): Get ledger entries, 50 at a time, most recent first.
+#[doc(alias = "Ledgers")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetLedgersInfoRequest {
@@ -4466,11 +4519,15 @@ impl crate::SpotClient {
     /// Get ledger entries, 50 at a time, most recent first.
     ///
     /// `POST /0/private/Ledgers` (Kraken `Ledgers`), API-key signed, rate-limit cost 2.
+    ///
+    /// Returns [`Ledgers`](crate::Ledgers).
+    #[doc(alias = "Ledgers")]
     pub fn get_ledgers_info(&self) -> crate::Call<'_, GetLedgersInfoRequest> {
         self.call(GetLedgersInfoRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_ledgers`](crate::SpotClient::get_ledgers): Get specific ledger entries, keyed by ledger id.
+#[doc(alias = "QueryLedgers")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetLedgersRequest {
@@ -4564,6 +4621,9 @@ impl crate::SpotClient {
     /// Get specific ledger entries, keyed by ledger id.
     ///
     /// `POST /0/private/QueryLedgers` (Kraken `QueryLedgers`), API-key signed, rate-limit cost 2.
+    ///
+    /// Returns a map (in Kraken's key order) of [`LedgerEntry`](crate::LedgerEntry).
+    #[doc(alias = "QueryLedgers")]
     pub fn get_ledgers(
         &self,
         id: impl Into<String>,
@@ -4572,6 +4632,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_trading_volume`](crate::SpotClient::get_trading_volume): Get the 30-day USD trading volume and the resulting fees of the requested pairs (no fees without `pair`).
+#[doc(alias = "TradeVolume")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTradingVolumeRequest {
@@ -4706,11 +4767,15 @@ impl crate::SpotClient {
     /// Get the 30-day USD trading volume and the resulting fees of the requested pairs (no fees without `pair`).
     ///
     /// `POST /0/private/TradeVolume` (Kraken `TradeVolume`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`TradeVolume`](crate::TradeVolume).
+    #[doc(alias = "TradeVolume")]
     pub fn get_trading_volume(&self) -> crate::Call<'_, GetTradingVolumeRequest> {
         self.call(GetTradingVolumeRequest::new())
     }
 }
 /// Parameters of [`SpotClient::request_ledgers_export`](crate::SpotClient::request_ledgers_export): Request an export of trades or ledger entries.
+#[doc(alias = "AddExport")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestLedgersExportRequest {
@@ -4857,6 +4922,9 @@ impl crate::SpotClient {
     /// Request an export of trades or ledger entries.
     ///
     /// `POST /0/private/AddExport` (Kraken `AddExport`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`ExportAdded`](crate::ExportAdded).
+    #[doc(alias = "AddExport")]
     pub fn request_ledgers_export(
         &self,
         report: impl Into<super::ExportReport>,
@@ -4866,6 +4934,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_ledgers_export_status`](crate::SpotClient::get_ledgers_export_status): Get the status of requested exports.
+#[doc(alias = "ExportStatus")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetLedgersExportStatusRequest {
@@ -4921,6 +4990,9 @@ impl crate::SpotClient {
     /// Get the status of requested exports.
     ///
     /// `POST /0/private/ExportStatus` (Kraken `ExportStatus`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns a list of [`ExportInfo`](crate::ExportInfo).
+    #[doc(alias = "ExportStatus")]
     pub fn get_ledgers_export_status(
         &self,
         report: impl Into<super::ExportReport>,
@@ -4929,6 +5001,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_ledgers_export`](crate::SpotClient::get_ledgers_export): Download a processed export as a ZIP file.
+#[doc(alias = "RetrieveExport")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetLedgersExportRequest {
@@ -4977,6 +5050,9 @@ impl crate::SpotClient {
     /// Download a processed export as a ZIP file.
     ///
     /// `POST /0/private/RetrieveExport` (Kraken `RetrieveExport`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns the file's bytes.
+    #[doc(alias = "RetrieveExport")]
     pub fn get_ledgers_export(
         &self,
         id: impl Into<String>,
@@ -4985,6 +5061,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::delete_ledgers_export`](crate::SpotClient::delete_ledgers_export): Cancel a queued export or delete a processed one.
+#[doc(alias = "RemoveExport")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLedgersExportRequest {
@@ -5053,6 +5130,9 @@ impl crate::SpotClient {
     /// Cancel a queued export or delete a processed one.
     ///
     /// `POST /0/private/RemoveExport` (Kraken `RemoveExport`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`ExportRemoved`](crate::ExportRemoved).
+    #[doc(alias = "RemoveExport")]
     pub fn delete_ledgers_export(
         &self,
         id: impl Into<String>,

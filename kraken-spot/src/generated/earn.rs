@@ -1127,6 +1127,7 @@ impl<'de> ::serde::Deserialize<'de> for EarnPayout {
 }
 crate::lenient_via_serde!(EarnPayout, b'{');
 /// Parameters of [`SpotClient::allocate_earn_funds`](crate::SpotClient::allocate_earn_funds): Allocate funds to an earn strategy (permission Earn Funds). Asynchronous: `true` means the request
+#[doc(alias = "Earn/Allocate")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AllocateEarnFundsRequest {
@@ -1196,6 +1197,9 @@ impl crate::SpotClient {
     /// was accepted; poll `get_earn_allocation_status`.
     ///
     /// `POST /0/private/Earn/Allocate` (Kraken `Earn/Allocate`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns `bool`.
+    #[doc(alias = "Earn/Allocate")]
     pub fn allocate_earn_funds(
         &self,
         amount: impl Into<crate::Amount>,
@@ -1205,6 +1209,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::deallocate_earn_funds`](crate::SpotClient::deallocate_earn_funds): Deallocate funds from an earn strategy (permission Earn Funds). Asynchronous: `true` means the
+#[doc(alias = "Earn/Deallocate")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeallocateEarnFundsRequest {
@@ -1274,6 +1279,9 @@ impl crate::SpotClient {
     /// request was accepted; poll `get_earn_deallocation_status`.
     ///
     /// `POST /0/private/Earn/Deallocate` (Kraken `Earn/Deallocate`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns `bool`.
+    #[doc(alias = "Earn/Deallocate")]
     pub fn deallocate_earn_funds(
         &self,
         amount: impl Into<crate::Amount>,
@@ -1283,6 +1291,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_earn_allocation_status`](crate::SpotClient::get_earn_allocation_status): Get the status of the last allocation request for a strategy.
+#[doc(alias = "Earn/AllocateStatus")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetEarnAllocationStatusRequest {
@@ -1340,6 +1349,9 @@ impl crate::SpotClient {
     /// Get the status of the last allocation request for a strategy.
     ///
     /// `POST /0/private/Earn/AllocateStatus` (Kraken `Earn/AllocateStatus`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`EarnOperationStatus`](crate::EarnOperationStatus).
+    #[doc(alias = "Earn/AllocateStatus")]
     pub fn get_earn_allocation_status(
         &self,
         strategy_id: impl Into<String>,
@@ -1348,6 +1360,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_earn_deallocation_status`](crate::SpotClient::get_earn_deallocation_status): Get the status of the last deallocation request for a strategy.
+#[doc(alias = "Earn/DeallocateStatus")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetEarnDeallocationStatusRequest {
@@ -1405,6 +1418,9 @@ impl crate::SpotClient {
     /// Get the status of the last deallocation request for a strategy.
     ///
     /// `POST /0/private/Earn/DeallocateStatus` (Kraken `Earn/DeallocateStatus`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`EarnOperationStatus`](crate::EarnOperationStatus).
+    #[doc(alias = "Earn/DeallocateStatus")]
     pub fn get_earn_deallocation_status(
         &self,
         strategy_id: impl Into<String>,
@@ -1413,6 +1429,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_earn_strategies`](crate::SpotClient::get_earn_strategies): List the earn strategies available to the user (by region), with their parameters.
+#[doc(alias = "Earn/Strategies")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetEarnStrategiesRequest {
@@ -1553,11 +1570,15 @@ impl crate::SpotClient {
     /// List the earn strategies available to the user (by region), with their parameters.
     ///
     /// `POST /0/private/Earn/Strategies` (Kraken `Earn/Strategies`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`EarnStrategies`](crate::EarnStrategies).
+    #[doc(alias = "Earn/Strategies")]
     pub fn get_earn_strategies(&self) -> crate::Call<'_, GetEarnStrategiesRequest> {
         self.call(GetEarnStrategiesRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_earn_allocations`](crate::SpotClient::get_earn_allocations): List the user's allocations (permission Query Funds), including strategies used in the past
+#[doc(alias = "Earn/Allocations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetEarnAllocationsRequest {
@@ -1652,6 +1673,9 @@ impl crate::SpotClient {
     /// with a zero balance now unless `hide_zero_allocations`.
     ///
     /// `POST /0/private/Earn/Allocations` (Kraken `Earn/Allocations`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`EarnAllocations`](crate::EarnAllocations).
+    #[doc(alias = "Earn/Allocations")]
     pub fn get_earn_allocations(&self) -> crate::Call<'_, GetEarnAllocationsRequest> {
         self.call(GetEarnAllocationsRequest::new())
     }

@@ -874,6 +874,7 @@ impl<'de> ::serde::Deserialize<'de> for Withdrawal {
 }
 crate::lenient_via_serde!(Withdrawal, b'{');
 /// Parameters of [`SpotClient::get_deposit_methods`](crate::SpotClient::get_deposit_methods): Get the methods available for depositing an asset.
+#[doc(alias = "DepositMethods")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetDepositMethodsRequest {
@@ -968,6 +969,9 @@ impl crate::SpotClient {
     /// Get the methods available for depositing an asset.
     ///
     /// `POST /0/private/DepositMethods` (Kraken `DepositMethods`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns a list of [`DepositMethod`](crate::DepositMethod).
+    #[doc(alias = "DepositMethods")]
     pub fn get_deposit_methods(
         &self,
         asset: impl Into<String>,
@@ -976,6 +980,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_deposit_addresses`](crate::SpotClient::get_deposit_addresses): Get (or generate) deposit addresses for an asset and method.
+#[doc(alias = "DepositAddresses")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetDepositAddressesRequest {
@@ -1090,6 +1095,9 @@ impl crate::SpotClient {
     /// Get (or generate) deposit addresses for an asset and method.
     ///
     /// `POST /0/private/DepositAddresses` (Kraken `DepositAddresses`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns a list of [`DepositAddress`](crate::DepositAddress).
+    #[doc(alias = "DepositAddresses")]
     pub fn get_deposit_addresses(
         &self,
         asset: impl Into<String>,
@@ -1099,6 +1107,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_deposits_status`](crate::SpotClient::get_deposits_status): Get recent deposits, newest first. Without `cursor` the result is `Either::First`, a list of
+#[doc(alias = "DepositStatus")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetDepositsStatusRequest {
@@ -1279,11 +1288,15 @@ impl crate::SpotClient {
     /// `Deposit`; with `cursor` it is `Either::Second`, a `DepositsPage`.
     ///
     /// `POST /0/private/DepositStatus` (Kraken `DepositStatus`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`Either`](crate::Either) of a list of [`Deposit`](crate::Deposit) or [`DepositsPage`](crate::DepositsPage).
+    #[doc(alias = "DepositStatus")]
     pub fn get_deposits_status(&self) -> crate::Call<'_, GetDepositsStatusRequest> {
         self.call(GetDepositsStatusRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_withdrawal_methods`](crate::SpotClient::get_withdrawal_methods): Get the withdrawal methods available to the user.
+#[doc(alias = "WithdrawMethods")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWithdrawalMethodsRequest {
@@ -1397,6 +1410,9 @@ impl crate::SpotClient {
     /// Get the withdrawal methods available to the user.
     ///
     /// `POST /0/private/WithdrawMethods` (Kraken `WithdrawMethods`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns a list of [`WithdrawalMethod`](crate::WithdrawalMethod).
+    #[doc(alias = "WithdrawMethods")]
     pub fn get_withdrawal_methods(
         &self,
     ) -> crate::Call<'_, GetWithdrawalMethodsRequest> {
@@ -1404,6 +1420,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_withdrawal_addresses`](crate::SpotClient::get_withdrawal_addresses): Get the withdrawal addresses set up on the account.
+#[doc(alias = "WithdrawAddresses")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWithdrawalAddressesRequest {
@@ -1528,6 +1545,9 @@ impl crate::SpotClient {
     /// Get the withdrawal addresses set up on the account.
     ///
     /// `POST /0/private/WithdrawAddresses` (Kraken `WithdrawAddresses`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns a list of [`WithdrawalAddress`](crate::WithdrawalAddress).
+    #[doc(alias = "WithdrawAddresses")]
     pub fn get_withdrawal_addresses(
         &self,
     ) -> crate::Call<'_, GetWithdrawalAddressesRequest> {
@@ -1535,6 +1555,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_withdrawal_info`](crate::SpotClient::get_withdrawal_info): Get fee information about a potential withdrawal.
+#[doc(alias = "WithdrawInfo")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetWithdrawalInfoRequest {
@@ -1612,6 +1633,9 @@ impl crate::SpotClient {
     /// Get fee information about a potential withdrawal.
     ///
     /// `POST /0/private/WithdrawInfo` (Kraken `WithdrawInfo`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`WithdrawalInfo`](crate::WithdrawalInfo).
+    #[doc(alias = "WithdrawInfo")]
     pub fn get_withdrawal_info(
         &self,
         asset: impl Into<String>,
@@ -1622,6 +1646,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::submit_withdrawal`](crate::SpotClient::submit_withdrawal): Request a withdrawal to an address or account set up on the account.
+#[doc(alias = "Withdraw")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitWithdrawalRequest {
@@ -1768,6 +1793,9 @@ impl crate::SpotClient {
     /// Request a withdrawal to an address or account set up on the account.
     ///
     /// `POST /0/private/Withdraw` (Kraken `Withdraw`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`FundingReference`](crate::FundingReference).
+    #[doc(alias = "Withdraw")]
     pub fn submit_withdrawal(
         &self,
         asset: impl Into<String>,
@@ -1778,6 +1806,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_withdrawals_status`](crate::SpotClient::get_withdrawals_status): Get recent withdrawals, newest first. Without `cursor` the result is `Either::First`, a list of
+#[doc(alias = "WithdrawStatus")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWithdrawalsStatusRequest {
@@ -1959,6 +1988,9 @@ impl crate::SpotClient {
     /// does not document, kept as JSON.
     ///
     /// `POST /0/private/WithdrawStatus` (Kraken `WithdrawStatus`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`Either`](crate::Either) of a list of [`Withdrawal`](crate::Withdrawal) or [`RawJson`](crate::RawJson), Kraken's exact JSON.
+    #[doc(alias = "WithdrawStatus")]
     pub fn get_withdrawals_status(
         &self,
     ) -> crate::Call<'_, GetWithdrawalsStatusRequest> {
@@ -1966,6 +1998,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::cancel_withdrawal`](crate::SpotClient::cancel_withdrawal): Cancel a recently requested withdrawal that has not been processed yet.
+#[doc(alias = "WithdrawCancel")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelWithdrawalRequest {
@@ -2031,6 +2064,9 @@ impl crate::SpotClient {
     /// Cancel a recently requested withdrawal that has not been processed yet.
     ///
     /// `POST /0/private/WithdrawCancel` (Kraken `WithdrawCancel`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns `bool`.
+    #[doc(alias = "WithdrawCancel")]
     pub fn cancel_withdrawal(
         &self,
         asset: impl Into<String>,
@@ -2040,6 +2076,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::submit_transfer_to_futures`](crate::SpotClient::submit_transfer_to_futures): Transfer from the spot wallet to the Kraken Futures wallet. The other direction is a
+#[doc(alias = "WalletTransfer")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitTransferToFuturesRequest {
@@ -2127,6 +2164,9 @@ impl crate::SpotClient {
     /// Futures API call.
     ///
     /// `POST /0/private/WalletTransfer` (Kraken `WalletTransfer`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`FundingReference`](crate::FundingReference).
+    #[doc(alias = "WalletTransfer")]
     pub fn submit_transfer_to_futures(
         &self,
         asset: impl Into<String>,

@@ -1753,6 +1753,7 @@ pub struct Level3Order {
 }
 crate::lenient_via_serde!(Level3Order, b'{');
 /// Parameters of [`SpotClient::get_server_time`](crate::SpotClient::get_server_time): Get the server's time.
+#[doc(alias = "Time")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetServerTimeRequest {}
@@ -1798,11 +1799,15 @@ impl crate::SpotClient {
     /// Get the server's time.
     ///
     /// `GET /0/public/Time` (Kraken `Time`), public, rate-limit cost 0.
+    ///
+    /// Returns [`ServerTime`](crate::ServerTime).
+    #[doc(alias = "Time")]
     pub fn get_server_time(&self) -> crate::Call<'_, GetServerTimeRequest> {
         self.call(GetServerTimeRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_system_status`](crate::SpotClient::get_system_status): Get the current system status or trading mode.
+#[doc(alias = "SystemStatus")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetSystemStatusRequest {}
@@ -1848,11 +1853,15 @@ impl crate::SpotClient {
     /// Get the current system status or trading mode.
     ///
     /// `GET /0/public/SystemStatus` (Kraken `SystemStatus`), public, rate-limit cost 0.
+    ///
+    /// Returns [`SystemStatus`](crate::SystemStatus).
+    #[doc(alias = "SystemStatus")]
     pub fn get_system_status(&self) -> crate::Call<'_, GetSystemStatusRequest> {
         self.call(GetSystemStatusRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_maintenance_schedule`](crate::SpotClient::get_maintenance_schedule): Get announced maintenance windows (2026; not in the api-specs OpenAPI file).
+#[doc(alias = "MaintenanceSchedule")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetMaintenanceScheduleRequest {}
@@ -1898,6 +1907,9 @@ impl crate::SpotClient {
     /// Get announced maintenance windows (2026; not in the api-specs OpenAPI file).
     ///
     /// `GET /0/public/MaintenanceSchedule` (Kraken `MaintenanceSchedule`), public, rate-limit cost 0.
+    ///
+    /// Returns [`MaintenanceSchedule`](crate::MaintenanceSchedule).
+    #[doc(alias = "MaintenanceSchedule")]
     pub fn get_maintenance_schedule(
         &self,
     ) -> crate::Call<'_, GetMaintenanceScheduleRequest> {
@@ -1905,6 +1917,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_asset_info`](crate::SpotClient::get_asset_info): Get information about the assets available for deposit, withdrawal, trading and earn.
+#[doc(alias = "Assets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetAssetInfoRequest {
@@ -1983,11 +1996,15 @@ impl crate::SpotClient {
     /// Get information about the assets available for deposit, withdrawal, trading and earn.
     ///
     /// `GET /0/public/Assets` (Kraken `Assets`), public, rate-limit cost 0.
+    ///
+    /// Returns a map (in Kraken's key order) of [`AssetInfo`](crate::AssetInfo).
+    #[doc(alias = "Assets")]
     pub fn get_asset_info(&self) -> crate::Call<'_, GetAssetInfoRequest> {
         self.call(GetAssetInfoRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_asset_pairs`](crate::SpotClient::get_asset_pairs): Get tradable asset pairs.
+#[doc(alias = "AssetPairs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetAssetPairsRequest {
@@ -2121,11 +2138,15 @@ impl crate::SpotClient {
     /// Get tradable asset pairs.
     ///
     /// `GET /0/public/AssetPairs` (Kraken `AssetPairs`), public, rate-limit cost 0.
+    ///
+    /// Returns a map (in Kraken's key order) of [`AssetPair`](crate::AssetPair).
+    #[doc(alias = "AssetPairs")]
     pub fn get_asset_pairs(&self) -> crate::Call<'_, GetAssetPairsRequest> {
         self.call(GetAssetPairsRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_ticker`](crate::SpotClient::get_ticker): Get ticker information for all or the requested pairs.
+#[doc(alias = "Ticker")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTickerRequest {
@@ -2204,11 +2225,15 @@ impl crate::SpotClient {
     /// Get ticker information for all or the requested pairs.
     ///
     /// `GET /0/public/Ticker` (Kraken `Ticker`), public, rate-limit cost 0.
+    ///
+    /// Returns a map (in Kraken's key order) of [`Ticker`](crate::Ticker).
+    #[doc(alias = "Ticker")]
     pub fn get_ticker(&self) -> crate::Call<'_, GetTickerRequest> {
         self.call(GetTickerRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_candles`](crate::SpotClient::get_candles): Get OHLC candles: up to 720 of the most recent entries.
+#[doc(alias = "OHLC")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCandlesRequest {
@@ -2328,6 +2353,9 @@ impl crate::SpotClient {
     /// The last entry is the current, not yet committed interval and is always present.
     ///
     /// `GET /0/public/OHLC` (Kraken `OHLC`), public, rate-limit cost 0.
+    ///
+    /// Returns [`WithLast`](crate::WithLast) of a list of [`OhlcRow`](crate::OhlcRow).
+    #[doc(alias = "OHLC")]
     pub fn get_candles(
         &self,
         pair: impl Into<String>,
@@ -2336,6 +2364,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_order_book`](crate::SpotClient::get_order_book): Get the L2 order book, with aggregated quantities at each price level.
+#[doc(alias = "Depth")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderBookRequest {
@@ -2437,6 +2466,9 @@ impl crate::SpotClient {
     /// Get the L2 order book, with aggregated quantities at each price level.
     ///
     /// `GET /0/public/Depth` (Kraken `Depth`), public, rate-limit cost 0.
+    ///
+    /// Returns a map (in Kraken's key order) of [`OrderBook`](crate::OrderBook).
+    #[doc(alias = "Depth")]
     pub fn get_order_book(
         &self,
         pair: impl Into<String>,
@@ -2445,6 +2477,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_grouped_book`](crate::SpotClient::get_grouped_book): Get the order book grouped over tick ranges (added 15 Dec 2025; not in the api-specs OpenAPI file).
+#[doc(alias = "GroupedBook")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetGroupedBookRequest {
@@ -2561,6 +2594,9 @@ impl crate::SpotClient {
     /// The docs render the parameters as a JSON body on a GET; they travel in the query, as observed working.
     ///
     /// `GET /0/public/GroupedBook` (Kraken `GroupedBook`), public, rate-limit cost 0.
+    ///
+    /// Returns [`GroupedBook`](crate::GroupedBook).
+    #[doc(alias = "GroupedBook")]
     pub fn get_grouped_book(
         &self,
         pair: impl Into<String>,
@@ -2569,6 +2605,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_level3_order_book`](crate::SpotClient::get_level3_order_book): Get the L3 order book, every resting order with its id (permission Query open orders & trades).
+#[doc(alias = "Level3")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetLevel3OrderBookRequest {
@@ -2657,6 +2694,9 @@ impl crate::SpotClient {
     /// Get the L3 order book, every resting order with its id (permission Query open orders & trades).
     ///
     /// `POST /0/private/Level3` (Kraken `Level3`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`Level3Book`](crate::Level3Book).
+    #[doc(alias = "Level3")]
     pub fn get_level3_order_book(
         &self,
         pair: impl Into<String>,
@@ -2665,6 +2705,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_recent_trades`](crate::SpotClient::get_recent_trades): Get recent trades (the last 1000 by default).
+#[doc(alias = "Trades")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetRecentTradesRequest {
@@ -2782,6 +2823,9 @@ impl crate::SpotClient {
     /// Get recent trades (the last 1000 by default).
     ///
     /// `GET /0/public/Trades` (Kraken `Trades`), public, rate-limit cost 0.
+    ///
+    /// Returns [`WithLast`](crate::WithLast) of a list of [`TradeRow`](crate::TradeRow).
+    #[doc(alias = "Trades")]
     pub fn get_recent_trades(
         &self,
         pair: impl Into<String>,
@@ -2790,6 +2834,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_recent_spreads`](crate::SpotClient::get_recent_spreads): Get the last ~200 top-of-book spreads for a pair.
+#[doc(alias = "Spread")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetRecentSpreadsRequest {
@@ -2879,6 +2924,9 @@ impl crate::SpotClient {
     /// Get the last ~200 top-of-book spreads for a pair.
     ///
     /// `GET /0/public/Spread` (Kraken `Spread`), public, rate-limit cost 0.
+    ///
+    /// Returns [`WithLast`](crate::WithLast) of a list of [`SpreadRow`](crate::SpreadRow).
+    #[doc(alias = "Spread")]
     pub fn get_recent_spreads(
         &self,
         pair: impl Into<String>,
@@ -2887,6 +2935,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_pre_trade_data`](crate::SpotClient::get_pre_trade_data): Get the top 10 aggregated book levels of a symbol, for regulatory transparency.
+#[doc(alias = "PreTrade")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPreTradeDataRequest {
@@ -2940,6 +2989,9 @@ impl crate::SpotClient {
     /// Get the top 10 aggregated book levels of a symbol, for regulatory transparency.
     ///
     /// `GET /0/public/PreTrade` (Kraken `PreTrade`), public, rate-limit cost 0.
+    ///
+    /// Returns [`PreTradeData`](crate::PreTradeData).
+    #[doc(alias = "PreTrade")]
     pub fn get_pre_trade_data(
         &self,
         symbol: impl Into<String>,
@@ -2948,6 +3000,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_post_trade_data`](crate::SpotClient::get_post_trade_data): Get recent trades across all pairs or one symbol, for regulatory transparency (the last 1000 by default).
+#[doc(alias = "PostTrade")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPostTradeDataRequest {
@@ -3068,6 +3121,9 @@ impl crate::SpotClient {
     /// Get recent trades across all pairs or one symbol, for regulatory transparency (the last 1000 by default).
     ///
     /// `GET /0/public/PostTrade` (Kraken `PostTrade`), public, rate-limit cost 0.
+    ///
+    /// Returns [`PostTradeData`](crate::PostTradeData).
+    #[doc(alias = "PostTrade")]
     pub fn get_post_trade_data(&self) -> crate::Call<'_, GetPostTradeDataRequest> {
         self.call(GetPostTradeDataRequest::new())
     }

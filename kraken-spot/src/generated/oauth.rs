@@ -760,6 +760,7 @@ impl crate::validate::Check for FastApiKeyPermissionsInput {
     }
 }
 /// Parameters of [`SpotClient::get_oauth_access_token`](crate::SpotClient::get_oauth_access_token): Exchange an authorization code or a refresh token for an access token.
+#[doc(alias = "oauth/token")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOauthAccessTokenRequest {
@@ -865,6 +866,9 @@ impl crate::SpotClient {
     /// Exchange an authorization code or a refresh token for an access token.
     ///
     /// `POST /oauth/token` (Kraken `oauth/token`), OAuth Basic, rate-limit cost 0.
+    ///
+    /// Returns [`OAuthToken`](crate::OAuthToken).
+    #[doc(alias = "oauth/token")]
     pub fn get_oauth_access_token(
         &self,
         grant_type: impl Into<super::GrantType>,
@@ -873,6 +877,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_oauth_user_info`](crate::SpotClient::get_oauth_user_info): Get the authenticated user's email address and IIBAN (scope `account.info:basic`).
+#[doc(alias = "oauth/userinfo")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOauthUserInfoRequest {}
@@ -918,11 +923,15 @@ impl crate::SpotClient {
     /// Get the authenticated user's email address and IIBAN (scope `account.info:basic`).
     ///
     /// `GET /oauth/userinfo` (Kraken `oauth/userinfo`), OAuth Bearer, rate-limit cost 0.
+    ///
+    /// Returns [`OAuthUserInfo`](crate::OAuthUserInfo).
+    #[doc(alias = "oauth/userinfo")]
     pub fn get_oauth_user_info(&self) -> crate::Call<'_, GetOauthUserInfoRequest> {
         self.call(GetOauthUserInfoRequest::new())
     }
 }
 /// Parameters of [`SpotClient::create_oauth_fast_api_key`](crate::SpotClient::create_oauth_fast_api_key): Create a Fast API key for the user (scope `account.fast-api-key:write`). The secret is returned only once.
+#[doc(alias = "oauth/fast-api-key")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOauthFastApiKeyRequest {
@@ -1120,6 +1129,9 @@ impl crate::SpotClient {
     /// Create a Fast API key for the user (scope `account.fast-api-key:write`). The secret is returned only once.
     ///
     /// `POST /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    ///
+    /// Returns [`FastApiKeyCreated`](crate::FastApiKeyCreated).
+    #[doc(alias = "oauth/fast-api-key")]
     pub fn create_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
@@ -1128,6 +1140,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::delete_oauth_fast_api_key`](crate::SpotClient::delete_oauth_fast_api_key): Delete a Fast API key (scope `account.fast-api-key:write`).
+#[doc(alias = "oauth/fast-api-key")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOauthFastApiKeyRequest {
@@ -1186,6 +1199,9 @@ impl crate::SpotClient {
     /// Delete a Fast API key (scope `account.fast-api-key:write`).
     ///
     /// `DELETE /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    ///
+    /// Returns `bool`.
+    #[doc(alias = "oauth/fast-api-key")]
     pub fn delete_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
@@ -1194,6 +1210,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::update_oauth_fast_api_key`](crate::SpotClient::update_oauth_fast_api_key): Update a Fast API key (scope `account.fast-api-key:write`).
+#[doc(alias = "oauth/fast-api-key")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOauthFastApiKeyRequest {
@@ -1414,6 +1431,9 @@ impl crate::SpotClient {
     /// Update a Fast API key (scope `account.fast-api-key:write`).
     ///
     /// `PUT /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    ///
+    /// Returns `bool`.
+    #[doc(alias = "oauth/fast-api-key")]
     pub fn update_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
@@ -1422,6 +1442,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::list_oauth_fast_api_keys`](crate::SpotClient::list_oauth_fast_api_keys): List the user's Fast API keys (scope `account.fast-api-key:read`), without secrets.
+#[doc(alias = "oauth/fast-api-key")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListOauthFastApiKeysRequest {}
@@ -1467,6 +1488,9 @@ impl crate::SpotClient {
     /// List the user's Fast API keys (scope `account.fast-api-key:read`), without secrets.
     ///
     /// `GET /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    ///
+    /// Returns a list of [`FastApiKey`](crate::FastApiKey).
+    #[doc(alias = "oauth/fast-api-key")]
     pub fn list_oauth_fast_api_keys(
         &self,
     ) -> crate::Call<'_, ListOauthFastApiKeysRequest> {

@@ -573,6 +573,7 @@ impl<'de> ::serde::Deserialize<'de> for BatchOrderResult {
 }
 crate::lenient_via_serde!(BatchOrderResult, b'{');
 /// Parameters of [`SpotClient::submit_order`](crate::SpotClient::submit_order): Place a new order. With `validate(true)` Kraken only checks it: nothing trades, no txid is assigned.
+#[doc(alias = "AddOrder")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitOrderRequest {
@@ -1033,6 +1034,9 @@ impl crate::SpotClient {
     /// Place a new order. With `validate(true)` Kraken only checks it: nothing trades, no txid is assigned.
     ///
     /// `POST /0/private/AddOrder` (Kraken `AddOrder`), API-key signed, rate-limit cost 0.
+    ///
+    /// Returns [`OrderAdded`](crate::OrderAdded).
+    #[doc(alias = "AddOrder")]
     pub fn submit_order(
         &self,
         ordertype: impl Into<super::OrderType>,
@@ -1044,6 +1048,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::amend_order`](crate::SpotClient::amend_order): Amend an open order in place: its ids and (unless the price changes) its queue priority are kept.
+#[doc(alias = "AmendOrder")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AmendOrderRequest {
@@ -1257,11 +1262,15 @@ impl crate::SpotClient {
     /// Identify it by `txid` or `cl_ord_id`.
     ///
     /// `POST /0/private/AmendOrder` (Kraken `AmendOrder`), API-key signed, rate-limit cost 0.
+    ///
+    /// Returns [`OrderAmended`](crate::OrderAmended).
+    #[doc(alias = "AmendOrder")]
     pub fn amend_order(&self) -> crate::Call<'_, AmendOrderRequest> {
         self.call(AmendOrderRequest::new())
     }
 }
 /// Parameters of [`SpotClient::edit_order`](crate::SpotClient::edit_order): Edit a live order: the original is cancelled and a new order with a new txid is placed
+#[doc(alias = "EditOrder")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditOrderRequest {
@@ -1517,6 +1526,9 @@ impl crate::SpotClient {
     /// (queue priority is lost; prefer `amend_order`).
     ///
     /// `POST /0/private/EditOrder` (Kraken `EditOrder`), API-key signed, rate-limit cost 0.
+    ///
+    /// Returns [`OrderEdited`](crate::OrderEdited).
+    #[doc(alias = "EditOrder")]
     pub fn edit_order(
         &self,
         txid: impl Into<String>,
@@ -1526,6 +1538,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::cancel_order`](crate::SpotClient::cancel_order): Cancel an open order by txid or client order id, or every open order with a given userref.
+#[doc(alias = "CancelOrder")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelOrderRequest {
@@ -1627,11 +1640,15 @@ impl crate::SpotClient {
     /// Cancel an open order by txid or client order id, or every open order with a given userref.
     ///
     /// `POST /0/private/CancelOrder` (Kraken `CancelOrder`), API-key signed, rate-limit cost 0.
+    ///
+    /// Returns [`OrdersCancelled`](crate::OrdersCancelled).
+    #[doc(alias = "CancelOrder")]
     pub fn cancel_order(&self) -> crate::Call<'_, CancelOrderRequest> {
         self.call(CancelOrderRequest::new())
     }
 }
 /// Parameters of [`SpotClient::submit_batch_orders`](crate::SpotClient::submit_batch_orders): Place 2 to 15 orders for one pair at once. The whole batch is validated first: if one order
+#[doc(alias = "AddOrderBatch")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitBatchOrdersRequest {
@@ -1785,6 +1802,9 @@ impl crate::SpotClient {
     /// fails validation, none is placed. With `validate(true)` Kraken only checks the batch.
     ///
     /// `POST /0/private/AddOrderBatch` (Kraken `AddOrderBatch`), API-key signed, rate-limit cost 0.
+    ///
+    /// Returns [`BatchOrdersAdded`](crate::BatchOrdersAdded).
+    #[doc(alias = "AddOrderBatch")]
     pub fn submit_batch_orders(
         &self,
         orders: impl IntoIterator<Item = impl Into<super::BatchOrder>>,
@@ -1794,6 +1814,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::cancel_batch_orders`](crate::SpotClient::cancel_batch_orders): Cancel up to 50 open orders at once, by txid, userref or client order id.
+#[doc(alias = "CancelOrderBatch")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelBatchOrdersRequest {
@@ -1907,11 +1928,15 @@ impl crate::SpotClient {
     /// Cancel up to 50 open orders at once, by txid, userref or client order id.
     ///
     /// `POST /0/private/CancelOrderBatch` (Kraken `CancelOrderBatch`), API-key signed, rate-limit cost 0.
+    ///
+    /// Returns [`OrdersCancelled`](crate::OrdersCancelled).
+    #[doc(alias = "CancelOrderBatch")]
     pub fn cancel_batch_orders(&self) -> crate::Call<'_, CancelBatchOrdersRequest> {
         self.call(CancelBatchOrdersRequest::new())
     }
 }
 /// Parameters of [`SpotClient::cancel_all_orders`](crate::SpotClient::cancel_all_orders): Cancel all open orders.
+#[doc(alias = "CancelAll")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelAllOrdersRequest {}
@@ -1964,11 +1989,15 @@ impl crate::SpotClient {
     /// Cancel all open orders.
     ///
     /// `POST /0/private/CancelAll` (Kraken `CancelAll`), API-key signed, rate-limit cost 0.
+    ///
+    /// Returns [`OrdersCancelled`](crate::OrdersCancelled).
+    #[doc(alias = "CancelAll")]
     pub fn cancel_all_orders(&self) -> crate::Call<'_, CancelAllOrdersRequest> {
         self.call(CancelAllOrdersRequest::new())
     }
 }
 /// Parameters of [`SpotClient::cancel_all_orders_after`](crate::SpotClient::cancel_all_orders_after): Dead man's switch: cancel all orders after `timeout` seconds unless called again.
+#[doc(alias = "CancelAllOrdersAfter")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelAllOrdersAfterRequest {
@@ -2029,6 +2058,9 @@ impl crate::SpotClient {
     /// Call it every 15 to 30 seconds with a timeout of about 60; `0` disables the timer.
     ///
     /// `POST /0/private/CancelAllOrdersAfter` (Kraken `CancelAllOrdersAfter`), API-key signed, rate-limit cost 0.
+    ///
+    /// Returns [`CancelAllAfterTimer`](crate::CancelAllAfterTimer).
+    #[doc(alias = "CancelAllOrdersAfter")]
     pub fn cancel_all_orders_after(
         &self,
         timeout: i64,
@@ -2037,6 +2069,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_websockets_token`](crate::SpotClient::get_websockets_token): Get a token for the authenticated WebSocket API (permission WebSocket interface On).
+#[doc(alias = "GetWebSocketsToken")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWebsocketsTokenRequest {}
@@ -2084,6 +2117,9 @@ impl crate::SpotClient {
     /// Get a token for the authenticated WebSocket API (permission WebSocket interface On).
     ///
     /// `POST /0/private/GetWebSocketsToken` (Kraken `GetWebSocketsToken`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`WebSocketsToken`](crate::WebSocketsToken).
+    #[doc(alias = "GetWebSocketsToken")]
     pub fn get_websockets_token(&self) -> crate::Call<'_, GetWebsocketsTokenRequest> {
         self.call(GetWebsocketsTokenRequest::new())
     }
