@@ -185,6 +185,10 @@ pub struct EndpointDef {
     /// How the call pages through a long result (streams).
     #[serde(default)]
     pub paging: Option<PagingDef>,
+    /// What a write moves (`trading` or `funds`): the CLI asks for
+    /// confirmation and the MCP server serves it only when allowed.
+    #[serde(default)]
+    pub moves: Option<MovesKind>,
     /// Responses carry secrets: never quote the body in errors.
     #[serde(default)]
     pub sensitive_response: bool,
@@ -230,6 +234,16 @@ pub struct ParamDef {
     /// The longest text allowed, in characters.
     #[serde(default)]
     pub max_length: Option<u32>,
+}
+
+/// What a write endpoint moves (spec key `moves`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovesKind {
+    /// Orders: placing, amending, cancelling (and algo strategies).
+    Trading,
+    /// Money or access to it: withdrawals, transfers, Earn, subaccounts, keys.
+    Funds,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

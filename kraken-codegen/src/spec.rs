@@ -642,6 +642,16 @@ fn check_endpoint_facts(e: &EndpointDef, at: &str, types: &Types, errors: &mut V
     if e.auth == AuthKind::Public && e.effect != EffectKind::Read {
         errors.push(format!("{at}: public endpoints are `effect: read`"));
     }
+    if e.moves.is_some() && e.effect != EffectKind::Write {
+        errors.push(format!(
+            "{at}: `moves:` is for endpoints with `effect: write`"
+        ));
+    }
+    if (e.trading.is_some() || e.client_order_id.is_some()) && e.moves.is_none() {
+        errors.push(format!(
+            "{at}: endpoints with `trading:` or `client_order_id:` need `moves: trading` (or `funds`)"
+        ));
+    }
     let is_param = |name: &str| e.params.iter().any(|p| p.name == name);
     if let Some(t) = &e.trading {
         if e.effect != EffectKind::Write || e.auth != AuthKind::ApiKey {

@@ -50,6 +50,9 @@
 //!   `Debug` output, logs or errors, and are wiped on drop.
 #![deny(missing_docs)]
 
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
 mod client;
 pub mod de;
 mod endpoint;

@@ -5,11 +5,14 @@
 //! records, and request-side input structs), [`params`] (how a parameter is
 //! stored, set, checked and sent; shared by endpoints and input structs),
 //! [`endpoints`], [`errors`] (the error catalogue) and [`registry`]
-//! (`generated/mod.rs`). A new output is a new module called from [`emit`].
+//! (`generated/mod.rs`), plus the `kraken-spot` binary's [`cli`] command
+//! table and [`mcp`] tool schemas. A new output is a new module called from [`emit`].
 
+mod cli;
 mod endpoints;
 mod enums;
 mod errors;
+mod mcp;
 mod params;
 mod registry;
 mod structs;
@@ -100,6 +103,22 @@ pub fn emit(spec: &Spec) -> Vec<(String, String)> {
         ));
     }
     out.push((
+        "cli.rs".into(),
+        render(
+            "cli",
+            "The `kraken-spot` command table and dispatch (feature `cli`), generated from the spec.",
+            cli::emit_cli(spec),
+        ),
+    ));
+    out.push((
+        "mcp.rs".into(),
+        render(
+            "mcp",
+            "MCP tool input schemas (feature `cli`), generated from the spec.",
+            mcp::emit_mcp(spec),
+        ),
+    ));
+    out.push((
         "mod.rs".into(),
         render(
             "mod",
@@ -137,7 +156,7 @@ fn render(stem: &str, module_doc: &str, tokens: TokenStream) -> String {
             );
         }
     };
-    let source = if stem == "mod" {
+    let source = if matches!(stem, "mod" | "cli" | "mcp") {
         "the files in spec/".to_owned()
     } else {
         format!("spec/{stem}.yaml")

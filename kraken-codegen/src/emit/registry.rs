@@ -40,6 +40,14 @@ pub(super) fn emit_registry(spec: &Spec) -> TokenStream {
         #( #docs pub mod #mods; )*
         #( pub use #mods2::*; )*
         #errors_mod
+        /// The `kraken-spot` command table and dispatch.
+        #[cfg(feature = "cli")]
+        #[doc(hidden)]
+        pub mod cli;
+        /// MCP tool input schemas.
+        #[cfg(feature = "cli")]
+        #[doc(hidden)]
+        pub mod mcp;
 
         /// Every endpoint in the spec, in spec order.
         pub const ENDPOINTS: &[crate::EndpointInfo] = &[ #(#rows),* ];

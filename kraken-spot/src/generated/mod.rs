@@ -33,6 +33,14 @@ pub use types::*;
 /// Kraken's error catalogue.
 pub mod errors;
 pub use errors::ERROR_CATALOGUE;
+/// The `kraken-spot` command table and dispatch.
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
+/// MCP tool input schemas.
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod mcp;
 /// Every endpoint in the spec, in spec order.
 pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     crate::EndpointInfo::of::<account::GetAccountBalanceRequest>("Balance"),
