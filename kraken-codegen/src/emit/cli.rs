@@ -170,6 +170,13 @@ fn command_row(
         let type_name = &p.ty;
         quote!(ParamSpec { name: #key, wire: #wire, kind: #kind, type_name: #type_name, required: #required, doc: #pdoc })
     });
+    let one_of = e.require_one_of.iter().map(|w| {
+        e.params
+            .iter()
+            .find(|p| &p.name == w)
+            .map(|p| rust_name(&p.name, p.rust.as_ref()))
+            .unwrap_or_else(|| w.clone())
+    });
     quote! {
         CommandSpec {
             name: #name,
@@ -180,6 +187,7 @@ fn command_row(
             moves: #moves,
             paged: #paged,
             params: &[#(#params),*],
+            require_one_of: &[#(#one_of),*],
         }
     }
 }

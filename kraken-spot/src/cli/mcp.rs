@@ -121,16 +121,20 @@ fn tool(spec: &CommandSpec, schema: &str) -> Tool {
         }
         None => {}
     }
-    let mut annotations = ToolAnnotations::default();
-    annotations.read_only_hint = Some(!spec.write);
-    annotations.destructive_hint = Some(spec.moves.is_some());
+    let annotations = ToolAnnotations {
+        read_only_hint: Some(!spec.write),
+        destructive_hint: Some(spec.moves.is_some()),
+        ..Default::default()
+    };
     Tool::new(spec.name, description, Arc::new(schema)).annotate(annotations)
 }
 
 impl ServerHandler for Server {
     fn get_info(&self) -> ServerInfo {
-        let mut info = ServerInfo::default();
-        info.capabilities = ServerCapabilities::builder().enable_tools().build();
+        let mut info = ServerInfo {
+            capabilities: ServerCapabilities::builder().enable_tools().build(),
+            ..Default::default()
+        };
         info.server_info.name = "kraken-spot".into();
         info.server_info.version = env!("CARGO_PKG_VERSION").into();
         info.instructions = Some(

@@ -14,7 +14,7 @@ mod config;
 pub mod mcp;
 mod output;
 
-use crate::generated::cli::{COMMANDS, dispatch};
+pub use crate::generated::cli::{COMMANDS, dispatch};
 use crate::{Error, ErrorKind, SpotClient};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures_core::Stream;
@@ -87,6 +87,8 @@ pub struct CommandSpec {
     pub paged: bool,
     /// Its parameters, in wire order.
     pub params: &'static [ParamSpec],
+    /// Optional parameters (Rust names) of which at least one must be set.
+    pub require_one_of: &'static [&'static str],
 }
 
 impl CommandSpec {
@@ -359,6 +361,7 @@ pub fn command() -> Command {
                 .short('o')
                 .long("output")
                 .global(true)
+                .help_heading("Global options")
                 .value_parser(["table", "json"])
                 .help("Output format (default: table on a terminal, json otherwise)"),
         )
@@ -366,6 +369,7 @@ pub fn command() -> Command {
             Arg::new("sandbox")
                 .long("sandbox")
                 .global(true)
+                .help_heading("Global options")
                 .action(ArgAction::SetTrue)
                 .conflicts_with("base_url")
                 .help("Run against an in-process local Kraken sandbox (kraken-mock) with its test credentials"),
@@ -374,6 +378,7 @@ pub fn command() -> Command {
             Arg::new("base_url")
                 .long("base-url")
                 .global(true)
+                .help_heading("Global options")
                 .value_name("URL")
                 .help("Kraken's base URL (default: https://api.kraken.com)"),
         )
@@ -381,6 +386,7 @@ pub fn command() -> Command {
             Arg::new("config")
                 .long("config")
                 .global(true)
+                .help_heading("Global options")
                 .value_name("PATH")
                 .help("Config file with credentials (must be mode 0600)"),
         )
@@ -389,6 +395,7 @@ pub fn command() -> Command {
                 .long("yes")
                 .short('y')
                 .global(true)
+                .help_heading("Global options")
                 .action(ArgAction::SetTrue)
                 .help("Send calls that move orders or funds without asking"),
         )
@@ -437,6 +444,14 @@ fn endpoint_command(spec: &CommandSpec) -> Command {
         Some(Moves::Funds) => long
             .push_str(" Moves funds or changes account access: asks for confirmation (or --yes)."),
         None => {}
+    }
+    if !spec.require_one_of.is_empty() {
+        let flags: Vec<String> = spec
+            .require_one_of
+            .iter()
+            .map(|p| format!("--{}", p.replace('_', "-")))
+            .collect();
+        long.push_str(&format!(" Set at least one of {}.", flags.join(", ")));
     }
     let mut cmd = Command::new(spec.command_name())
         .about(first)

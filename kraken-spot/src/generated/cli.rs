@@ -32,6 +32,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The wallet account to read (an `account_id` from `get_wallet_accounts`; default: the main account).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_api_key_info",
@@ -42,6 +43,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moves: None,
         paged: false,
         params: &[],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_wallet_accounts",
@@ -52,6 +54,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moves: None,
         paged: false,
         params: &[],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_extended_balance",
@@ -71,6 +74,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks balances are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_credit_lines",
@@ -90,6 +94,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks balances are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_trade_balance",
@@ -117,6 +122,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks balances are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_open_orders",
@@ -160,6 +166,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks volumes are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_closed_orders",
@@ -251,6 +258,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks volumes are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_orders",
@@ -302,6 +310,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks volumes are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_order_amends",
@@ -329,6 +338,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks volumes are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_trades_history",
@@ -420,6 +430,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks volumes are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_trades",
@@ -455,6 +466,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks volumes are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_open_positions",
@@ -498,6 +510,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks volumes are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_ledgers_info",
@@ -607,6 +620,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The wallet account to read (an `account_id` from `get_wallet_accounts`; default: the main account).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_ledgers",
@@ -642,6 +656,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks amounts are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_trading_volume",
@@ -685,6 +700,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks volumes are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "request_ledgers_export",
@@ -744,6 +760,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "End of the report (unix seconds; default: now).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_ledgers_export_status",
@@ -763,6 +780,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Type of exports to list.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_ledgers_export",
@@ -782,6 +800,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The report id.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "delete_ledgers_export",
@@ -809,6 +828,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "`cancel` for queued or processing exports, `delete` for processed ones.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "submit_strategy",
@@ -900,6 +920,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Only validate the strategy; do not create it.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "cancel_strategy",
@@ -919,6 +940,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The strategy's id.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_strategies",
@@ -938,6 +960,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The ids, at most 20, sent as one comma-separated value.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_open_strategies",
@@ -957,6 +980,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Only strategies of this kind.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_closed_strategies",
@@ -1032,6 +1056,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The previous page's `next_cursor`.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "allocate_earn_funds",
@@ -1059,6 +1084,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The strategy id, from `get_earn_strategies`.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "deallocate_earn_funds",
@@ -1086,6 +1112,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The strategy id.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_earn_allocation_status",
@@ -1105,6 +1132,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The strategy id.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_earn_deallocation_status",
@@ -1124,6 +1152,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The strategy id.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_earn_strategies",
@@ -1175,6 +1204,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Only these lock types: flex, bonded, timed, instant.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_earn_allocations",
@@ -1210,6 +1240,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Omit strategies that hold nothing now.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_deposit_methods",
@@ -1245,6 +1276,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks amounts are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_deposit_addresses",
@@ -1296,6 +1328,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Amount to deposit (only for `Bitcoin Lightning`).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_deposits_status",
@@ -1371,6 +1404,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks amounts are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_withdrawal_methods",
@@ -1414,6 +1448,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks amounts are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_withdrawal_addresses",
@@ -1465,6 +1500,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Only addresses with this verification status (verified by email).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_withdrawal_info",
@@ -1500,6 +1536,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Amount to withdraw.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "submit_withdrawal",
@@ -1567,6 +1604,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks amounts are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_withdrawals_status",
@@ -1642,6 +1680,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "How xStocks amounts are expressed (default: rebased).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "cancel_withdrawal",
@@ -1669,6 +1708,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The withdrawal's reference id.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "submit_transfer_to_futures",
@@ -1712,6 +1752,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Amount to transfer.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_server_time",
@@ -1722,6 +1763,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moves: None,
         paged: false,
         params: &[],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_system_status",
@@ -1732,6 +1774,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moves: None,
         paged: false,
         params: &[],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_maintenance_schedule",
@@ -1742,6 +1785,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moves: None,
         paged: false,
         params: &[],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_asset_info",
@@ -1769,6 +1813,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Filter by asset class (default: currency).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_asset_pairs",
@@ -1820,6 +1865,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Only pairs on these venues (default: international).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_ticker",
@@ -1847,6 +1893,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "`forex` (the default) or `tokenized_asset` (required for xStocks pairs).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_candles",
@@ -1890,6 +1937,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_order_book",
@@ -1925,6 +1973,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_grouped_book",
@@ -1960,6 +2009,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Ticks per level (default: 1).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_level3_order_book",
@@ -1987,6 +2037,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Orders per side, 0 for the full book (default: 100).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_recent_trades",
@@ -2030,6 +2081,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_recent_spreads",
@@ -2065,6 +2117,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_pre_trade_data",
@@ -2084,6 +2137,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The symbol, 3 to 32 characters, for example `BTC/USD`.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_post_trade_data",
@@ -2127,6 +2181,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Number of trades (default: 1000).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_oauth_access_token",
@@ -2170,6 +2225,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The refresh token (with `refresh_token`).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_oauth_user_info",
@@ -2180,6 +2236,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moves: None,
         paged: false,
         params: &[],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "create_oauth_fast_api_key",
@@ -2247,6 +2304,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Unix time when the key expires (0: never).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "delete_oauth_fast_api_key",
@@ -2266,6 +2324,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The name of the key to delete.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "update_oauth_fast_api_key",
@@ -2341,6 +2400,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Unix time when the key expires (0: never).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "list_oauth_fast_api_keys",
@@ -2351,6 +2411,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moves: None,
         paged: false,
         params: &[],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "create_subaccount",
@@ -2378,6 +2439,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The subaccount's email address.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "submit_subaccount_transfer",
@@ -2429,6 +2491,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "IIBAN of the destination account.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "submit_order",
@@ -2658,6 +2721,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The broker's IIBAN (partner program, added May 2026).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "amend_order",
@@ -2741,6 +2805,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "RFC 3339 time after which the matching engine rejects the amend.",
             },
         ],
+        require_one_of: &["txid", "cl_ord_id"],
     },
     CommandSpec {
         name: "edit_order",
@@ -2848,6 +2913,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Only validate the edit; do not submit it.",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "cancel_order",
@@ -2875,6 +2941,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The order's client order id.",
             },
         ],
+        require_one_of: &["txid", "cl_ord_id"],
     },
     CommandSpec {
         name: "submit_batch_orders",
@@ -2934,6 +3001,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "The broker's IIBAN (partner program, added May 2026).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "cancel_batch_orders",
@@ -2961,6 +3029,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Client order ids.",
             },
         ],
+        require_one_of: &["orders", "cl_ord_ids"],
     },
     CommandSpec {
         name: "cancel_all_orders",
@@ -2971,6 +3040,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moves: Some(Moves::Trading),
         paged: false,
         params: &[],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "cancel_all_orders_after",
@@ -2990,6 +3060,7 @@ pub const COMMANDS: &[CommandSpec] = &[
                 doc: "Seconds until all orders are cancelled (less than 86400; 0 disables).",
             },
         ],
+        require_one_of: &[],
     },
     CommandSpec {
         name: "get_websockets_token",
@@ -3000,6 +3071,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         moves: None,
         paged: false,
         params: &[],
+        require_one_of: &[],
     },
 ];
 /// Sends endpoint `name` with `args`; `emit` gets the response, or with

@@ -1,0 +1,339 @@
+//! The `kraken-spot` CLI, in-process: every endpoint of the catalogue against
+//! the sandbox, confirmation, errors and exit statuses, credentials from a
+//! config file, and `--help` snapshots.
+#![cfg(feature = "cli")]
+
+use kraken_spot::cli::{ArgKind, COMMANDS, CommandSpec, run_captured};
+use serde_json::Value;
+
+fn argv(args: &[&str]) -> Vec<String> {
+    std::iter::once("kraken-spot")
+        .chain(args.iter().copied())
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn cli(args: &[&str]) -> (i32, String, String) {
+    run_captured(argv(args)).await
+}
+
+/// A plausible sample for a required parameter, by name, then by kind.
+fn sample(command: &CommandSpec, name: &str, kind: ArgKind) -> String {
+    let by_name = match (command.name, name) {
+        (_, "pair") => "XBTUSD",
+        (_, "symbol") => "BTC/USD",
+        (_, "asset") => "XBT",
+        (_, "method") => "Bitcoin",
+        (_, "key") => "btc-withdraw-key",
+        (_, "email") => "sub@example.com",
+        (_, "username") => "sub-account-1",
+        (_, "from_wallet" | "from") => "Spot Wallet",
+        (_, "to_wallet" | "to") => "Futures Wallet",
+        (_, "amount" | "volume") => "0.01",
+        (_, "strategy_id") => "ESRFUO3-Q62XD-WIOIL7",
+        (_, "strategy_ids") => "ESRFUO3-Q62XD-WIOIL7",
+        (_, "description") => "cli test export",
+        (_, "api_key_name") => "cli-test-key",
+        (_, "timeout") => "60",
+        (_, "orders") => {
+            r#"[{"ordertype":"limit","type":"buy","volume":"0.01","price":"37500"},{"ordertype":"limit","type":"sell","volume":"0.01","price":"99000"}]"#
+        }
+        _ => "",
+    };
+    if !by_name.is_empty() {
+        return by_name.to_owned();
+    }
+    match kind {
+        ArgKind::Enum(values) | ArgKind::List(values) if !values.is_empty() => values[0].to_owned(),
+        ArgKind::Int => "1".into(),
+        ArgKind::Bool => "true".into(),
+        ArgKind::Amount => "1.25".into(),
+        _ => "OQCLML-BW3P3-BUCMWZ".into(),
+    }
+}
+
+/// A 0600 config file holding the sandbox's credentials.
+fn sandbox_config(mock: &kraken_mock::MockKraken, tag: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(format!("kraken-spot-cli-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "api_key = \"{}\"\napi_secret = \"{}\"\noauth_client_id = \"{}\"\noauth_client_secret = \"{}\"\noauth_access_token = \"{}\"\nbase_url = \"{}\"\n",
+            kraken_mock::API_KEY,
+            kraken_mock::API_SECRET,
+            kraken_mock::OAUTH_CLIENT_ID,
+            kraken_mock::OAUTH_CLIENT_SECRET,
+            kraken_mock::OAUTH_ACCESS_TOKEN,
+            mock.base_url(),
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+fn error_json(stderr: &str) -> Value {
+    let v: Value = serde_json::from_str(stderr.trim())
+        .unwrap_or_else(|e| panic!("stderr is not one JSON object ({e}): {stderr}"));
+    assert!(v["error"]["kind"].is_string(), "{v}");
+    assert!(v["error"]["message"].is_string(), "{v}");
+    v
+}
+
+/// Places a limit buy far below the market through the CLI: its txid.
+async fn open_order(config: &str) -> String {
+    let (status, out, err) = cli(&[
+        "--config",
+        config,
+        "-o",
+        "json",
+        "--yes",
+        "submit-order",
+        "limit",
+        "buy",
+        "0.01",
+        "XBTUSD",
+        "--price",
+        "20000",
+    ])
+    .await;
+    assert_eq!(status, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    v["txid"][0]
+        .as_str()
+        .unwrap_or_else(|| panic!("{v}"))
+        .to_owned()
+}
+
+/// Every endpoint in the catalogue, through the CLI, against one sandbox:
+/// each exits 0 with JSON on stdout, or with Kraken's error as JSON.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_endpoint_is_reachable_from_the_cli_against_the_sandbox() {
+    let mock = kraken_mock::MockKraken::sandbox().await;
+    let config = sandbox_config(&mock, "catalogue");
+    let config = config.to_str().unwrap();
+    assert_eq!(COMMANDS.len(), kraken_spot::ENDPOINTS.len());
+    let (mut ok, mut kraken_errors) = (Vec::new(), Vec::new());
+    for (command, info) in COMMANDS.iter().zip(kraken_spot::ENDPOINTS) {
+        assert_eq!(command.name, info.name);
+        let name = command.command_name();
+        let mut args = vec![
+            "--config".to_owned(),
+            config.to_owned(),
+            "-o".into(),
+            "json".into(),
+            "--yes".into(),
+            name.clone(),
+        ];
+        // Calls on an existing order get a fresh open one.
+        let order_id = if matches!(
+            command.name,
+            "amend_order" | "edit_order" | "cancel_order" | "get_order_amends"
+        ) {
+            Some(open_order(config).await)
+        } else {
+            None
+        };
+        let value = |p: &kraken_spot::cli::ParamSpec| match (&order_id, p.name) {
+            (Some(id), "txid" | "order_id") => id.clone(),
+            _ => sample(command, p.name, p.kind),
+        };
+        for p in command.params.iter().filter(|p| p.required) {
+            args.push(value(p));
+        }
+        if let Some(first) = command.require_one_of.first() {
+            let p = command.params.iter().find(|p| p.name == *first).unwrap();
+            args.push(format!("--{}", first.replace('_', "-")));
+            args.push(value(p));
+        }
+        if let ("get_order_amends", Some(id)) = (command.name, &order_id) {
+            args.extend(["--order-id".to_owned(), id.clone()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (status, out, err) = cli(&args).await;
+        if status == 0 {
+            serde_json::from_str::<Value>(&out)
+                .unwrap_or_else(|e| panic!("{name}: stdout is not JSON ({e}): {out}"));
+            ok.push(name);
+        } else {
+            // The sandbox does not implement every endpoint: those answer
+            // Kraken's own "unknown method" error, as JSON with its code.
+            let v = error_json(&err);
+            assert_eq!(
+                (status, &v["error"]["code"]),
+                (3, &Value::from("EGeneral:Unknown method")),
+                "{name}: {v}"
+            );
+            kraken_errors.push(name);
+        }
+    }
+    eprintln!(
+        "{} of {} endpoints succeed against the sandbox; not implemented by the sandbox: {kraken_errors:?}",
+        ok.len(),
+        COMMANDS.len()
+    );
+    assert!(
+        ok.len() + 3 >= COMMANDS.len(),
+        "only {} of {} succeed: {kraken_errors:#?}",
+        ok.len(),
+        COMMANDS.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn paged_endpoints_stream_ndjson_with_all() {
+    let mock = kraken_mock::MockKraken::sandbox().await;
+    let path = sandbox_config(&mock, "paged");
+    let config = path.to_str().unwrap();
+    for side in ["buy", "sell", "buy"] {
+        let order = [
+            "--config",
+            config,
+            "--yes",
+            "submit-order",
+            "market",
+            side,
+            "0.01",
+            "XBTUSD",
+        ];
+        let (status, _, err) = cli(&order).await;
+        assert_eq!(status, 0, "{err}");
+    }
+    let (status, out, err) = cli(&[
+        "--config",
+        config,
+        "-o",
+        "json",
+        "get-ledgers-info",
+        "--all",
+    ])
+    .await;
+    assert_eq!(status, 0, "{err}");
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() > 1, "{out}");
+    // Each item is (ledger id, entry), amounts as exact decimal strings.
+    assert!(
+        lines[0][0].is_string() && lines[0][1]["amount"].is_string(),
+        "{}",
+        lines[0]
+    );
+    let (status, _, err) = cli(&["--sandbox", "get-ticker", "--all"]).await;
+    assert_eq!(status, 2, "--all only on paged endpoints: {err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn moving_orders_needs_yes_without_a_terminal() {
+    let order = [
+        "--sandbox",
+        "submit-order",
+        "limit",
+        "buy",
+        "1.25",
+        "XBTUSD",
+        "--price",
+        "37500",
+        "--validate",
+    ];
+    let (status, out, err) = cli(&order).await;
+    assert_eq!(status, 11, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(error_json(&err)["error"]["kind"], "refused");
+    let mut yes = order.to_vec();
+    yes.push("--yes");
+    let (status, out, err) = cli(&yes).await;
+    assert_eq!(status, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["descr"]["order"].as_str().unwrap().contains("buy"), "{v}");
+    // Reads never ask.
+    let (status, _, err) = cli(&["--sandbox", "get-open-orders"]).await;
+    assert_eq!(status, 0, "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_are_one_json_object_with_an_exit_status_per_kind() {
+    // Kraken's error: cancelling an order that does not exist.
+    let (status, _, err) = cli(&[
+        "--sandbox",
+        "--yes",
+        "cancel-order",
+        "--txid",
+        "OQCLML-BW3P3-BUCMWZ",
+    ])
+    .await;
+    let v = error_json(&err);
+    assert_eq!(v["error"]["code"], "EOrder:Unknown order", "{v}");
+    assert_eq!(v["error"]["kind"], "api");
+    assert_eq!(status, 7);
+    // A local validation error: no Kraken code.
+    let (status, _, err) = cli(&["--sandbox", "get-candles", "XBTUSD", "--interval", "7"]).await;
+    let v = error_json(&err);
+    assert_eq!(
+        (status, v["error"]["code"].clone()),
+        (3, Value::Null),
+        "{v}"
+    );
+    // Enum values are checked by clap: a usage error.
+    let (status, _, _) = cli(&["--sandbox", "submit-order", "nope", "buy", "1", "XBTUSD"]).await;
+    assert_eq!(status, 2);
+    // No credentials for a private call: config.
+    let empty =
+        std::env::temp_dir().join(format!("kraken-spot-cli-{}-empty.toml", std::process::id()));
+    std::fs::write(&empty, "base_url = \"http://127.0.0.1:9\"\n").unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&empty, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (status, _, err) = cli(&["--config", empty.to_str().unwrap(), "get-account-balance"]).await;
+    let v = error_json(&err);
+    assert_eq!(
+        (status, v["error"]["kind"].as_str()),
+        (4, Some("auth")),
+        "{v}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_config_file_readable_by_others_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mock = kraken_mock::MockKraken::sandbox().await;
+    let path = sandbox_config(&mock, "perms");
+    let config = path.to_str().unwrap();
+    let (status, out, err) = cli(&["--config", config, "-o", "json", "auth", "check"]).await;
+    assert_eq!(status, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "query-funds"),
+        "{v}"
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (status, _, err) = cli(&["--config", config, "get-account-balance"]).await;
+    let v = error_json(&err);
+    assert_eq!(status, 9, "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("0644"),
+        "{v}"
+    );
+    assert_eq!(v["error"]["hint"], format!("chmod 600 {config}"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn help_snapshots() {
+    for (name, args) in [
+        ("help_top", vec!["--help"]),
+        ("help_submit_order", vec!["submit-order", "--help"]),
+        ("help_get_ticker", vec!["get-ticker", "--help"]),
+        ("help_get_ledgers_info", vec!["get-ledgers-info", "--help"]),
+    ] {
+        let (status, out, err) = cli(&args).await;
+        assert_eq!(status, 0, "{err}");
+        insta::assert_snapshot!(name, out);
+    }
+}
