@@ -647,11 +647,6 @@ fn check_endpoint_facts(e: &EndpointDef, at: &str, types: &Types, errors: &mut V
             "{at}: `moves:` is for endpoints with `effect: write`"
         ));
     }
-    if (e.trading.is_some() || e.client_order_id.is_some()) && e.moves.is_none() {
-        errors.push(format!(
-            "{at}: endpoints with `trading:` or `client_order_id:` need `moves: trading` (or `funds`)"
-        ));
-    }
     let is_param = |name: &str| e.params.iter().any(|p| p.name == name);
     if let Some(t) = &e.trading {
         if e.effect != EffectKind::Write || e.auth != AuthKind::ApiKey {

@@ -154,7 +154,12 @@ fn command_row(
 ) -> TokenStream {
     let (name, kraken, doc) = (&e.name, &e.kraken, e.doc.trim());
     let write = e.effect == EffectKind::Write;
-    let moves = match e.moves {
+    // A call on the trading counter or carrying a client order id moves orders,
+    // whether or not the spec says so.
+    let moves = match e
+        .moves
+        .or((e.trading.is_some() || e.client_order_id.is_some()).then_some(MovesKind::Trading))
+    {
         None => quote!(None),
         Some(MovesKind::Trading) => quote!(Some(Moves::Trading)),
         Some(MovesKind::Funds) => quote!(Some(Moves::Funds)),

@@ -56,7 +56,9 @@ fn tool_schema(spec: &Spec, kinds: &Kinds, e: &EndpointDef) -> Value {
         }
         properties.insert(key, schema);
     }
-    if let Some(moves) = e.moves {
+    let implied =
+        (e.trading.is_some() || e.client_order_id.is_some()).then_some(MovesKind::Trading);
+    if let Some(moves) = e.moves.or(implied) {
         let what = match moves {
             MovesKind::Trading => "places, changes or cancels orders",
             MovesKind::Funds => "moves funds or changes account access",
