@@ -23,12 +23,30 @@ fn cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
+        Value::Array(items) if items.iter().all(|x| !x.is_object() && !x.is_array()) => {
+            items.iter().map(cell).collect::<Vec<_>>().join(" ")
+        }
         other => other.to_string(),
     }
 }
 
 /// Rows of objects become columns; anything else is key/value lines.
 fn table(value: &Value) -> String {
+    // A result wrapped in one key (`{"open": {...}}`): the table of its value.
+    if let Value::Object(map) = value
+        && map.len() == 1
+        && let Some((key, inner @ (Value::Object(_) | Value::Array(_)))) = map.iter().next()
+    {
+        return format!("{key}:\n{}", table(inner));
+    }
+    match value {
+        Value::Object(map) if map.is_empty() => return "(none)".into(),
+        Value::Array(items) if items.is_empty() => return "(none)".into(),
+        Value::Array(items) if items.iter().all(|x| !x.is_object() && !x.is_array()) => {
+            return items.iter().map(|x| cell(x) + "\n").collect();
+        }
+        _ => {}
+    }
     let rows: Vec<(Option<String>, &Value)> = match value {
         Value::Array(items) => items.iter().map(|v| (None, v)).collect(),
         Value::Object(map) if !map.is_empty() && map.values().all(Value::is_object) => {
