@@ -43,4 +43,4 @@ pub use error::{Error, ErrorInfo, ErrorKind, KrakenError};
 pub use generated::*;
 pub use ratelimit::{RateLimitTier, RetryPolicy};
 pub use rust_decimal::Decimal;
-pub use shapes::{Amount, Either, RawJson, Secret, WithLast};
+pub use shapes::{Amount, Either, Extra, RawJson, Secret, WithLast};
