@@ -418,6 +418,11 @@ fn check_field(
             "{fat}: `{rust}` is not a usable Rust name; set `rust:`"
         ));
     }
+    if rust == "extra" && !s.input && !s.positional {
+        errors.push(format!(
+            "{fat}: `extra` holds the keys the spec does not model; set `rust:`"
+        ));
+    }
     let ty = match Type::parse(&field.ty) {
         Ok(ty) => ty,
         Err(e) => return errors.push(format!("{fat}: {e}")),

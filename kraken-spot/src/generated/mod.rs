@@ -170,5 +170,5 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     crate::EndpointInfo::of::<trading::GetWebsocketsTokenRequest>("GetWebSocketsToken"),
 ];
 /// Response keys the spec deliberately leaves unmodelled, as (struct, key); each
-/// struct's docs give the reason. Decoding ignores them; the strict fixture test allows them.
+/// struct's docs give the reason. Decoding keeps them in the struct's `extra`.
 pub const SKIPPED_RESPONSE_KEYS: &[(&str, &str)] = &[];
