@@ -87,4 +87,4 @@ pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
 pub use paging::{Page, Paged, Position};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
-pub use shapes::{Amount, Either, RawJson, Secret, WithLast};
+pub use shapes::{Amount, Either, Extra, RawJson, Secret, WithLast};

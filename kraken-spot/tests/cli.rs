@@ -40,15 +40,58 @@ fn sample(command: &CommandSpec, name: &str, kind: ArgKind) -> String {
         }
         _ => "",
     };
-    if !by_name.is_empty() {
+    if !by_name.is_empty() && !matches!(kind, ArgKind::Json) || name == "orders" {
         return by_name.to_owned();
     }
     match kind {
+        ArgKind::Json => {
+            let (_, schema) = kraken_spot::generated::mcp::TOOL_SCHEMAS
+                .iter()
+                .find(|(tool, _)| *tool == command.name)
+                .unwrap();
+            let schema: Value = serde_json::from_str(schema).unwrap();
+            sample_json(&schema["properties"][name]).to_string()
+        }
         ArgKind::Enum(values) | ArgKind::List(values) if !values.is_empty() => values[0].to_owned(),
         ArgKind::Int => "1".into(),
         ArgKind::Bool => "true".into(),
         ArgKind::Amount => "1.25".into(),
         _ => "OQCLML-BW3P3-BUCMWZ".into(),
+    }
+}
+
+/// The smallest value a JSON Schema (from the generated MCP schemas) accepts:
+/// required properties only.
+fn sample_json(schema: &Value) -> Value {
+    if let Some(values) = schema["enum"].as_array() {
+        return values[0].clone();
+    }
+    match schema["type"].as_str() {
+        Some("integer") => Value::from(1),
+        Some("boolean") => Value::from(true),
+        Some("array") => Value::Array(vec![sample_json(&schema["items"])]),
+        Some("object") => {
+            let mut required: Vec<&str> = schema["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            // A filter of which one must be set: its first field.
+            if required.is_empty()
+                && let Some((first, _)) = schema["properties"]
+                    .as_object()
+                    .and_then(|p| p.iter().next())
+            {
+                required.push(first);
+            }
+            required
+                .into_iter()
+                .map(|k| (k.to_owned(), sample_json(&schema["properties"][k])))
+                .collect::<serde_json::Map<_, _>>()
+                .into()
+        }
+        _ => Value::from("1"),
     }
 }
 
@@ -160,11 +203,16 @@ async fn every_endpoint_is_reachable_from_the_cli_against_the_sandbox() {
             ok.push(name);
         } else {
             // The sandbox does not implement every endpoint: those answer
-            // Kraken's own "unknown method" error, as JSON with its code.
+            // Kraken's own "unknown method" error (as a 404 for the Funding
+            // beta paths), as JSON on stderr.
             let v = error_json(&err);
-            assert_eq!(
-                (status, &v["error"]["code"]),
-                (3, &Value::from("EGeneral:Unknown method")),
+            assert_eq!(status, 3, "{name}: {v}");
+            assert!(
+                v["error"]["code"] == "EGeneral:Unknown method"
+                    || v["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("EGeneral:Unknown method"),
                 "{name}: {v}"
             );
             kraken_errors.push(name);
@@ -175,8 +223,12 @@ async fn every_endpoint_is_reachable_from_the_cli_against_the_sandbox() {
         ok.len(),
         COMMANDS.len()
     );
+    // Everything the sandbox implements: all but RetrieveExport, CancelStrategy,
+    // OpenStrategies and four Funding beta paths (assets, deposit and
+    // withdrawal limits, deposits).
+    let unimplemented = 7;
     assert!(
-        ok.len() + 3 >= COMMANDS.len(),
+        ok.len() + unimplemented >= COMMANDS.len(),
         "only {} of {} succeed: {kraken_errors:#?}",
         ok.len(),
         COMMANDS.len()

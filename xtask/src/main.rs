@@ -1,25 +1,20 @@
 //! `cargo xtask codegen [--check]`: regenerates `kraken-spot/src/generated/`
 //! from `spec/`, or (with `--check`) fails with a diff when it is stale.
+//! `cargo xtask drift PATH_TO_OPENAPI.yaml`: prints what a Kraken OpenAPI file
+//! says that the spec does not, per operation, as a review list.
 //!
 //! The workspace is found at run time, walking up from the current directory
 //! to the `Cargo.toml` that declares `[workspace]`, so two checkouts that share
 //! one target directory (and so one xtask binary) each regenerate their own
 //! files.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let check = match args.as_slice() {
-        ["codegen"] => false,
-        ["codegen", "--check"] => true,
-        _ => {
-            eprintln!("usage: cargo xtask codegen [--check]");
-            return ExitCode::from(2);
-        }
-    };
     let root = match std::env::current_dir()
         .map_err(|e| format!("cannot read the current directory: {e}"))
         .and_then(|dir| workspace_root(&dir))
@@ -30,9 +25,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match codegen(&root, check) {
+    let result = match args.as_slice() {
+        ["codegen"] => codegen(&root, false),
+        ["codegen", "--check"] => codegen(&root, true),
+        ["drift", file] => drift(&root, Path::new(file)),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask codegen [--check] | cargo xtask drift PATH_TO_OPENAPI.yaml"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
         Ok(message) => {
-            println!("{message}");
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{message}");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -40,6 +47,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask drift FILE`: the review list of what a Kraken OpenAPI file
+/// says that the spec does not, and the reverse. Differences are not errors.
+fn drift(root: &Path, file: &Path) -> Result<String, String> {
+    let sources = kraken_codegen::read_spec_dir(&root.join("spec"))?;
+    let spec = kraken_codegen::load_sources(&sources).map_err(|e| format!("spec error:\n{e}"))?;
+    kraken_codegen::drift::drift(&spec, file)
 }
 
 /// The nearest directory at or above `start` whose `Cargo.toml` declares `[workspace]`.

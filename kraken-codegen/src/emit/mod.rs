@@ -1,12 +1,12 @@
 //! Turns the validated spec into Rust source. Only describes endpoints and
 //! types; everything behavioural lives in kraken-spot's runtime.
 //!
-//! One module per kind of output: [`enums`], [`structs`] (response rows and
-//! records, and request-side input structs), [`params`] (how a parameter is
+//! One module per kind of output: `enums`, `structs` (response rows and
+//! records, and request-side input structs), `params` (how a parameter is
 //! stored, set, checked and sent; shared by endpoints and input structs),
-//! [`endpoints`], [`errors`] (the error catalogue) and [`registry`]
-//! (`generated/mod.rs`), plus the `kraken-spot` binary's [`cli`] command
-//! table and [`mcp`] tool schemas. A new output is a new module called from [`emit`].
+//! `endpoints`, `errors` (the error catalogue) and `registry`
+//! (`generated/mod.rs`), plus the `kraken-spot` binary's `cli` command
+//! table and `mcp` tool schemas. A new output is a new module called from [`emit`].
 
 mod cli;
 mod endpoints;

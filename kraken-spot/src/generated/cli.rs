@@ -1755,6 +1755,638 @@ pub const COMMANDS: &[CommandSpec] = &[
         require_one_of: &[],
     },
     CommandSpec {
+        name: "get_funding_networks",
+        kraken: "listFundingNetworksV1",
+        doc: "List the networks and network groups available for funding, and which share an address format.",
+        public: false,
+        write: false,
+        moves: None,
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "get_funding_assets",
+        kraken: "listFundingAssetsV1",
+        doc: "List the assets available for deposits or withdrawals.",
+        public: false,
+        write: false,
+        moves: None,
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "direction",
+                wire: "direction",
+                kind: ArgKind::Enum(&["deposit", "withdraw"]),
+                type_name: "FundingDirection",
+                required: true,
+                doc: "Deposits or withdrawals.",
+            },
+            ParamSpec {
+                name: "asset_class",
+                wire: "asset_class",
+                kind: ArgKind::Enum(&["currency", "tokenized_asset"]),
+                type_name: "AssetClass",
+                required: false,
+                doc: "Only this asset class.",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "get_funding_methods",
+        kraken: "listFundingMethods",
+        doc: "List the funding methods for deposits or withdrawals, with their networks, minimums and address generation.",
+        public: false,
+        write: false,
+        moves: None,
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "direction",
+                wire: "direction",
+                kind: ArgKind::Enum(&["deposit", "withdraw"]),
+                type_name: "FundingDirection",
+                required: true,
+                doc: "Deposits or withdrawals.",
+            },
+            ParamSpec {
+                name: "asset",
+                wire: "asset",
+                kind: ArgKind::Json,
+                type_name: "FundingAssetFilter",
+                required: false,
+                doc: "Only this asset (class required, name optional).",
+            },
+            ParamSpec {
+                name: "rebase_multiplier",
+                wire: "rebase_multiplier",
+                kind: ArgKind::Enum(&["rebased", "base"]),
+                type_name: "RebaseMultiplier",
+                required: false,
+                doc: "For tokenized assets, whether amounts use rebased or base units.",
+            },
+            ParamSpec {
+                name: "limit",
+                wire: "limit",
+                kind: ArgKind::Int,
+                type_name: "int",
+                required: false,
+                doc: "Page size.",
+            },
+            ParamSpec {
+                name: "cursor",
+                wire: "cursor",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The previous page's `next_cursor` (send no other filter with it).",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "get_funding_deposit_limits",
+        kraken: "listFundingDepositLimitsV1",
+        doc: "Get the deposit limits for an asset, by funding method.",
+        public: false,
+        write: false,
+        moves: None,
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "asset_class",
+                wire: "asset_class",
+                kind: ArgKind::Enum(&["currency", "tokenized_asset"]),
+                type_name: "AssetClass",
+                required: true,
+                doc: "The asset class.",
+            },
+            ParamSpec {
+                name: "asset",
+                wire: "asset",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: true,
+                doc: "The asset (1 to 16 characters).",
+            },
+            ParamSpec {
+                name: "preferred_asset",
+                wire: "preferred_asset",
+                kind: ArgKind::Json,
+                type_name: "FundingAssetFilter",
+                required: false,
+                doc: "The asset to express the amounts in (default: the method's).",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "get_funding_withdrawal_limits",
+        kraken: "listFundingWithdrawalLimitsV1",
+        doc: "Get the balance available for withdrawal and the withdrawal limits for an asset, by funding method.",
+        public: false,
+        write: false,
+        moves: None,
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "asset_class",
+                wire: "asset_class",
+                kind: ArgKind::Enum(&["currency", "tokenized_asset"]),
+                type_name: "AssetClass",
+                required: true,
+                doc: "The asset class.",
+            },
+            ParamSpec {
+                name: "asset",
+                wire: "asset",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: true,
+                doc: "The asset (1 to 16 characters).",
+            },
+            ParamSpec {
+                name: "preferred_asset",
+                wire: "preferred_asset",
+                kind: ArgKind::Json,
+                type_name: "FundingAssetFilter",
+                required: false,
+                doc: "The asset to express the amounts in (default: the method's).",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "get_funding_fee",
+        kraken: "calculateFundingFees",
+        doc: "Quote the fee for a funding method and amount; for withdrawals the quote carries a token that pins the fee rate for 5 minutes.",
+        public: false,
+        write: false,
+        moves: None,
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "method_id",
+                wire: "method_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: true,
+                doc: "The funding method's id.",
+            },
+            ParamSpec {
+                name: "amount",
+                wire: "amount",
+                kind: ArgKind::Amount,
+                type_name: "amount",
+                required: true,
+                doc: "The amount.",
+            },
+            ParamSpec {
+                name: "fee_included",
+                wire: "fee_included",
+                kind: ArgKind::Bool,
+                type_name: "bool",
+                required: false,
+                doc: "Whether `amount` is the total debited, fee included.",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "get_funding_addresses",
+        kraken: "listFundingAddressesV1",
+        doc: "List saved withdrawal addresses; listing by method also lists the network- and group-scoped ones.",
+        public: false,
+        write: false,
+        moves: None,
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "scope",
+                wire: "scope",
+                kind: ArgKind::Json,
+                type_name: "FundingScopeFilter",
+                required: false,
+                doc: "Only addresses usable for this method, network or network group.",
+            },
+            ParamSpec {
+                name: "limit",
+                wire: "limit",
+                kind: ArgKind::Int,
+                type_name: "int",
+                required: false,
+                doc: "Page size.",
+            },
+            ParamSpec {
+                name: "cursor",
+                wire: "cursor",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The previous page's `next_cursor`.",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "add_funding_address",
+        kraken: "createFundingAddress",
+        doc: "Save a crypto withdrawal address against a method, network or network group (verified at once).",
+        public: false,
+        write: true,
+        moves: Some(Moves::Funds),
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "scope",
+                wire: "scope",
+                kind: ArgKind::Json,
+                type_name: "FundingScopeFilter",
+                required: true,
+                doc: "What to save the address against.",
+            },
+            ParamSpec {
+                name: "address_details",
+                wire: "address_details",
+                kind: ArgKind::Json,
+                type_name: "FundingAddressDetailsInput",
+                required: true,
+                doc: "The address.",
+            },
+            ParamSpec {
+                name: "name",
+                wire: "name",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: true,
+                doc: "A unique name with at least one non-space character.",
+            },
+            ParamSpec {
+                name: "description",
+                wire: "description",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "A description.",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "update_funding_address",
+        kraken: "updateFundingAddress",
+        doc: "Rename a saved withdrawal address or change its description.",
+        public: false,
+        write: true,
+        moves: Some(Moves::Funds),
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "id",
+                wire: "id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: true,
+                doc: "The address's id, for example `AB7J4FF-BGM7G-V2JMIH`.",
+            },
+            ParamSpec {
+                name: "name",
+                wire: "name",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "A unique name with at least one non-space character.",
+            },
+            ParamSpec {
+                name: "description",
+                wire: "description",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "A description.",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "delete_funding_address",
+        kraken: "deleteFundingAddress",
+        doc: "Delete a saved withdrawal address.",
+        public: false,
+        write: true,
+        moves: Some(Moves::Funds),
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "id",
+                wire: "id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: true,
+                doc: "The address's id.",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "get_funding_deposits",
+        kraken: "listFundingDepositsV1",
+        doc: "List deposits, newest first.",
+        public: false,
+        write: false,
+        moves: None,
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "asset",
+                wire: "asset",
+                kind: ArgKind::Json,
+                type_name: "FundingAssetFilter",
+                required: false,
+                doc: "Only this asset (class required, name optional).",
+            },
+            ParamSpec {
+                name: "scope",
+                wire: "scope",
+                kind: ArgKind::Json,
+                type_name: "FundingScopeFilter",
+                required: false,
+                doc: "Only deposits through this method (or network, or network group).",
+            },
+            ParamSpec {
+                name: "limit",
+                wire: "limit",
+                kind: ArgKind::Int,
+                type_name: "int",
+                required: false,
+                doc: "Page size.",
+            },
+            ParamSpec {
+                name: "cursor",
+                wire: "cursor",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The previous page's `next_cursor` (send no other filter with it).",
+            },
+            ParamSpec {
+                name: "start_time",
+                wire: "start_time",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "Only deposits created at or after this time (RFC 3339).",
+            },
+            ParamSpec {
+                name: "end_time",
+                wire: "end_time",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "Only deposits created at or before this time (RFC 3339).",
+            },
+            ParamSpec {
+                name: "rebase_multiplier",
+                wire: "rebase_multiplier",
+                kind: ArgKind::Enum(&["rebased", "base"]),
+                type_name: "RebaseMultiplier",
+                required: false,
+                doc: "For tokenized assets, whether amounts use rebased or base units.",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "claim_funding_deposit_address",
+        kraken: "claimFundingDepositAddressV1",
+        doc: "Claim a deposit address for a funding method (a shared one when the method shares addresses).",
+        public: false,
+        write: true,
+        moves: None,
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "method_id",
+                wire: "method_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: true,
+                doc: "The deposit method's id.",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "get_funding_claimed_addresses",
+        kraken: "listFundingClaimedAddressesV2",
+        doc: "List claimed deposit addresses (v2).",
+        public: false,
+        write: false,
+        moves: None,
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "scope",
+                wire: "scope",
+                kind: ArgKind::Json,
+                type_name: "FundingScopeFilter",
+                required: false,
+                doc: "Only addresses of methods within this method or network (a method is the recommended filter).",
+            },
+            ParamSpec {
+                name: "asset",
+                wire: "asset",
+                kind: ArgKind::Json,
+                type_name: "FundingAssetFilter",
+                required: false,
+                doc: "Only this asset (class required).",
+            },
+            ParamSpec {
+                name: "limit",
+                wire: "limit",
+                kind: ArgKind::Int,
+                type_name: "int",
+                required: false,
+                doc: "Page size.",
+            },
+            ParamSpec {
+                name: "cursor",
+                wire: "cursor",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The previous page's `next_cursor`.",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
+        name: "submit_funding_withdrawal",
+        kraken: "createFundingWithdrawal",
+        doc: "Withdraw to a saved address. Pin the fee with a quote's token, or take the current fee with an optional cap.",
+        public: false,
+        write: true,
+        moves: Some(Moves::Funds),
+        paged: false,
+        params: &[
+            ParamSpec {
+                name: "scope",
+                wire: "scope",
+                kind: ArgKind::Json,
+                type_name: "FundingScopeFilter",
+                required: true,
+                doc: "The method (or a network with exactly one method for the asset).",
+            },
+            ParamSpec {
+                name: "address_id",
+                wire: "address_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: true,
+                doc: "The saved address to withdraw to.",
+            },
+            ParamSpec {
+                name: "amount",
+                wire: "amount",
+                kind: ArgKind::Json,
+                type_name: "FundingAmountInput",
+                required: true,
+                doc: "The amount.",
+            },
+            ParamSpec {
+                name: "fee",
+                wire: "fee",
+                kind: ArgKind::Json,
+                type_name: "FundingWithdrawalFee",
+                required: false,
+                doc: "How the fee is set.",
+            },
+            ParamSpec {
+                name: "expected_address",
+                wire: "expected_address",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The crypto address the saved address must have (a safety check).",
+            },
+            ParamSpec {
+                name: "account_id",
+                wire: "account_id",
+                kind: ArgKind::Text,
+                type_name: "string",
+                required: false,
+                doc: "The account (default: the key's own).",
+            },
+        ],
+        require_one_of: &[],
+    },
+    CommandSpec {
         name: "get_server_time",
         kraken: "Time",
         doc: "Get the server's time.",
@@ -4021,6 +4653,417 @@ pub async fn dispatch(
             }
             crate::cli::emit_value(call.await, emit)
         }
+        "get_funding_networks" => {
+            let mut call = client.get_funding_networks();
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "get_funding_networks"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "get_funding_assets" => {
+            let mut call = client
+                .get_funding_assets(
+                    crate::cli::required(args.text("direction")?, "direction")?,
+                );
+            if let Some(v) = args.text("asset_class")? {
+                call = call.asset_class(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "get_funding_assets"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "get_funding_methods" => {
+            let mut call = client
+                .get_funding_methods(
+                    crate::cli::required(args.text("direction")?, "direction")?,
+                );
+            if let Some(v) = args
+                .object("asset")?
+                .map(|a| input_funding_asset_filter(&a))
+                .transpose()?
+            {
+                call = call.asset(v);
+            }
+            if let Some(v) = args.text("rebase_multiplier")? {
+                call = call.rebase_multiplier(v);
+            }
+            if let Some(v) = args.int("limit")? {
+                call = call.limit(v);
+            }
+            if let Some(v) = args.text("cursor")? {
+                call = call.cursor(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "get_funding_methods"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "get_funding_deposit_limits" => {
+            let mut call = client
+                .get_funding_deposit_limits(
+                    crate::cli::required(args.text("asset_class")?, "asset_class")?,
+                    crate::cli::required(args.text("asset")?, "asset")?,
+                );
+            if let Some(v) = args
+                .object("preferred_asset")?
+                .map(|a| input_funding_asset_filter(&a))
+                .transpose()?
+            {
+                call = call.preferred_asset(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "get_funding_deposit_limits"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "get_funding_withdrawal_limits" => {
+            let mut call = client
+                .get_funding_withdrawal_limits(
+                    crate::cli::required(args.text("asset_class")?, "asset_class")?,
+                    crate::cli::required(args.text("asset")?, "asset")?,
+                );
+            if let Some(v) = args
+                .object("preferred_asset")?
+                .map(|a| input_funding_asset_filter(&a))
+                .transpose()?
+            {
+                call = call.preferred_asset(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "get_funding_withdrawal_limits"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "get_funding_fee" => {
+            let mut call = client
+                .get_funding_fee(
+                    crate::cli::required(args.text("method_id")?, "method_id")?,
+                    crate::cli::required(args.text("amount")?, "amount")?,
+                );
+            if let Some(v) = args.boolean("fee_included")? {
+                call = call.fee_included(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply", "get_funding_fee"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "get_funding_addresses" => {
+            let mut call = client.get_funding_addresses();
+            if let Some(v) = args
+                .object("scope")?
+                .map(|a| input_funding_scope_filter(&a))
+                .transpose()?
+            {
+                call = call.scope(v);
+            }
+            if let Some(v) = args.int("limit")? {
+                call = call.limit(v);
+            }
+            if let Some(v) = args.text("cursor")? {
+                call = call.cursor(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "get_funding_addresses"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "add_funding_address" => {
+            let mut call = client
+                .add_funding_address(
+                    crate::cli::required(
+                        args
+                            .object("scope")?
+                            .map(|a| input_funding_scope_filter(&a))
+                            .transpose()?,
+                        "scope",
+                    )?,
+                    crate::cli::required(
+                        args
+                            .object("address_details")?
+                            .map(|a| input_funding_address_details_input(&a))
+                            .transpose()?,
+                        "address_details",
+                    )?,
+                    crate::cli::required(args.text("name")?, "name")?,
+                );
+            if let Some(v) = args.text("description")? {
+                call = call.description(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "add_funding_address"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "update_funding_address" => {
+            let mut call = client
+                .update_funding_address(crate::cli::required(args.text("id")?, "id")?);
+            if let Some(v) = args.text("name")? {
+                call = call.name(v);
+            }
+            if let Some(v) = args.text("description")? {
+                call = call.description(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "update_funding_address"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "delete_funding_address" => {
+            let mut call = client
+                .delete_funding_address(crate::cli::required(args.text("id")?, "id")?);
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "delete_funding_address"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "get_funding_deposits" => {
+            let mut call = client.get_funding_deposits();
+            if let Some(v) = args
+                .object("asset")?
+                .map(|a| input_funding_asset_filter(&a))
+                .transpose()?
+            {
+                call = call.asset(v);
+            }
+            if let Some(v) = args
+                .object("scope")?
+                .map(|a| input_funding_scope_filter(&a))
+                .transpose()?
+            {
+                call = call.scope(v);
+            }
+            if let Some(v) = args.int("limit")? {
+                call = call.limit(v);
+            }
+            if let Some(v) = args.text("cursor")? {
+                call = call.cursor(v);
+            }
+            if let Some(v) = args.text("start_time")? {
+                call = call.start_time(v);
+            }
+            if let Some(v) = args.text("end_time")? {
+                call = call.end_time(v);
+            }
+            if let Some(v) = args.text("rebase_multiplier")? {
+                call = call.rebase_multiplier(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "get_funding_deposits"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "claim_funding_deposit_address" => {
+            let mut call = client
+                .claim_funding_deposit_address(
+                    crate::cli::required(args.text("method_id")?, "method_id")?,
+                );
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "claim_funding_deposit_address"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "get_funding_claimed_addresses" => {
+            let mut call = client.get_funding_claimed_addresses();
+            if let Some(v) = args
+                .object("scope")?
+                .map(|a| input_funding_scope_filter(&a))
+                .transpose()?
+            {
+                call = call.scope(v);
+            }
+            if let Some(v) = args
+                .object("asset")?
+                .map(|a| input_funding_asset_filter(&a))
+                .transpose()?
+            {
+                call = call.asset(v);
+            }
+            if let Some(v) = args.int("limit")? {
+                call = call.limit(v);
+            }
+            if let Some(v) = args.text("cursor")? {
+                call = call.cursor(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "get_funding_claimed_addresses"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
+        "submit_funding_withdrawal" => {
+            let mut call = client
+                .submit_funding_withdrawal(
+                    crate::cli::required(
+                        args
+                            .object("scope")?
+                            .map(|a| input_funding_scope_filter(&a))
+                            .transpose()?,
+                        "scope",
+                    )?,
+                    crate::cli::required(args.text("address_id")?, "address_id")?,
+                    crate::cli::required(
+                        args
+                            .object("amount")?
+                            .map(|a| input_funding_amount_input(&a))
+                            .transpose()?,
+                        "amount",
+                    )?,
+                );
+            if let Some(v) = args
+                .object("fee")?
+                .map(|a| input_funding_withdrawal_fee(&a))
+                .transpose()?
+            {
+                call = call.fee(v);
+            }
+            if let Some(v) = args.text("expected_address")? {
+                call = call.expected_address(v);
+            }
+            if let Some(v) = args.text("account_id")? {
+                call = call.account_id(v);
+            }
+            if all {
+                return Err(
+                    CliError::usage(
+                        format!(
+                            "`{}` is not paged: --all does not apply",
+                            "submit_funding_withdrawal"
+                        ),
+                    ),
+                );
+            }
+            crate::cli::emit_value(call.await, emit)
+        }
         "get_server_time" => {
             let call = client.get_server_time();
             if all {
@@ -4769,6 +5812,126 @@ fn input_fee_asset(args: &Args) -> Result<super::FeeAsset, CliError> {
         crate::cli::required(args.text("asset")?, "asset")?,
         crate::cli::required(args.text("aclass")?, "aclass")?,
     );
+    Ok(value)
+}
+fn input_funding_asset_filter(
+    args: &Args,
+) -> Result<super::FundingAssetFilter, CliError> {
+    let mut value = super::FundingAssetFilter::new(
+        crate::cli::required(args.text("class")?, "class")?,
+    );
+    if let Some(v) = args.text("name")? {
+        value = value.name(v);
+    }
+    Ok(value)
+}
+fn input_funding_scope_filter(
+    args: &Args,
+) -> Result<super::FundingScopeFilter, CliError> {
+    let mut value = super::FundingScopeFilter::new();
+    if let Some(v) = args.text("method_id")? {
+        value = value.method_id(v);
+    }
+    if let Some(v) = args.text("network_id")? {
+        value = value.network_id(v);
+    }
+    if let Some(v) = args.text("network_group_id")? {
+        value = value.network_group_id(v);
+    }
+    Ok(value)
+}
+fn input_funding_crypto_address_input(
+    args: &Args,
+) -> Result<super::FundingCryptoAddressInput, CliError> {
+    let mut value = super::FundingCryptoAddressInput::new(
+        crate::cli::required(args.text("address")?, "address")?,
+    );
+    if let Some(v) = args.text("tag")? {
+        value = value.tag(v);
+    }
+    if let Some(v) = args.text("memo")? {
+        value = value.memo(v);
+    }
+    Ok(value)
+}
+fn input_funding_address_details_input(
+    args: &Args,
+) -> Result<super::FundingAddressDetailsInput, CliError> {
+    let value = super::FundingAddressDetailsInput::new(
+        crate::cli::required(
+            args
+                .object("crypto")?
+                .map(|a| input_funding_crypto_address_input(&a))
+                .transpose()?,
+            "crypto",
+        )?,
+    );
+    Ok(value)
+}
+fn input_funding_asset_amount_input(
+    args: &Args,
+) -> Result<super::FundingAssetAmountInput, CliError> {
+    let value = super::FundingAssetAmountInput::new(
+        crate::cli::required(
+            args.object("asset")?.map(|a| input_funding_asset_filter(&a)).transpose()?,
+            "asset",
+        )?,
+        crate::cli::required(args.text("amount")?, "amount")?,
+    );
+    Ok(value)
+}
+fn input_funding_amount_input(
+    args: &Args,
+) -> Result<super::FundingAmountInput, CliError> {
+    let value = super::FundingAmountInput::new(
+        crate::cli::required(
+            args
+                .object("asset_amount")?
+                .map(|a| input_funding_asset_amount_input(&a))
+                .transpose()?,
+            "asset_amount",
+        )?,
+    );
+    Ok(value)
+}
+fn input_funding_quoted_fee(args: &Args) -> Result<super::FundingQuotedFee, CliError> {
+    let value = super::FundingQuotedFee::new(
+        crate::cli::required(args.text("token")?, "token")?,
+    );
+    Ok(value)
+}
+fn input_funding_current_fee(args: &Args) -> Result<super::FundingCurrentFee, CliError> {
+    let mut value = super::FundingCurrentFee::new();
+    if let Some(v) = args
+        .object("max_fee")?
+        .map(|a| input_funding_amount_input(&a))
+        .transpose()?
+    {
+        value = value.max_fee(v);
+    }
+    Ok(value)
+}
+fn input_funding_withdrawal_fee(
+    args: &Args,
+) -> Result<super::FundingWithdrawalFee, CliError> {
+    let mut value = super::FundingWithdrawalFee::new();
+    if let Some(v) = args
+        .object("quoted_fee")?
+        .map(|a| input_funding_quoted_fee(&a))
+        .transpose()?
+    {
+        value = value.quoted_fee(v);
+    }
+    if let Some(v) = args
+        .object("current_fee")?
+        .map(|a| input_funding_current_fee(&a))
+        .transpose()?
+    {
+        value = value.current_fee(v);
+    }
+    if let Some(v) = args.boolean("fee_included")? {
+        value = value.fee_included(v);
+    }
     Ok(value)
 }
 fn input_fast_api_key_permissions_input(
