@@ -94,6 +94,15 @@ pub enum Action {
         /// e.g. `"31000.0"`.
         price: Decimal,
     },
+    /// Replace a pair's book ([`MockKraken::set_book`]).
+    Book {
+        /// e.g. `XBTUSD`.
+        pair: String,
+        /// `[price, volume]` levels.
+        bids: Vec<(Decimal, Decimal)>,
+        /// `[price, volume]` levels.
+        asks: Vec<(Decimal, Decimal)>,
+    },
     /// Replay trades: set the price to each in turn, as if they printed.
     Trades {
         /// e.g. `XBTUSD`.
@@ -171,6 +180,11 @@ pub(crate) fn apply(mock: &MockKraken, action: Action) -> Result<(), String> {
         }
         Action::Price { pair, price } => {
             if !mock.set_price(&pair, price) {
+                return Err(format!("unknown pair {pair:?}"));
+            }
+        }
+        Action::Book { pair, bids, asks } => {
+            if !mock.set_book(&pair, &bids, &asks) {
                 return Err(format!("unknown pair {pair:?}"));
             }
         }

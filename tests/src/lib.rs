@@ -737,8 +737,9 @@ impl MockKraken {
         run_due_events(&self.shared);
     }
 
-    /// Sets the last price of `pair` (altname, e.g. `XBTUSD`): resting limit
-    /// orders it crosses fill (as maker), and later market orders fill at it.
+    /// Sets the last price of `pair` (altname, e.g. `XBTUSD`): the pair's
+    /// book moves so its mid is `price`, resting limit orders it reaches
+    /// fill (as maker), and stop and take-profit orders it reaches trigger.
     /// Returns `false` if the pair is unknown.
     pub fn set_price(&self, pair: &str, price: Decimal) -> bool {
         let now = self.shared.clock.unix();
@@ -746,8 +747,32 @@ impl MockKraken {
         let Some(altname) = sandbox.exchange.pair(pair).map(|p| p.altname.clone()) else {
             return false;
         };
-        sandbox.exchange.last.insert(altname.clone(), price);
-        sandbox.exchange.match_resting(&altname, price, now);
+        sandbox.exchange.set_last(&altname, price, now);
+        true
+    }
+
+    /// Replaces the book of `pair` with these `(price, volume)` levels; the
+    /// last price becomes the book's mid. Taker orders trade against the
+    /// book level by level (partial fills; what a market or IOC order cannot
+    /// fill is canceled). Returns `false` if the pair is unknown.
+    pub fn set_book(
+        &self,
+        pair: &str,
+        bids: &[(Decimal, Decimal)],
+        asks: &[(Decimal, Decimal)],
+    ) -> bool {
+        let now = self.shared.clock.unix();
+        let mut sandbox = lock(&self.shared.sandbox);
+        let Some(pair) = sandbox.exchange.pair(pair).cloned() else {
+            return false;
+        };
+        let book = exchange::Book::new(bids.to_vec(), asks.to_vec());
+        let mid = book.mid().map(|m| m.round_dp(pair.pair_decimals));
+        sandbox.exchange.books.insert(pair.altname.clone(), book);
+        if let Some(mid) = mid {
+            sandbox.exchange.last.insert(pair.altname.clone(), mid);
+            sandbox.exchange.match_resting(&pair.altname, mid, now);
+        }
         true
     }
 
@@ -944,6 +969,12 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
     if let Some(response) = lock(&shared.overrides).get(path) {
         return response.clone();
     }
+    let book = (shared.stateful && path == "/0/public/Depth")
+        .then(|| depth(shared, request))
+        .flatten();
+    if let Some(answer) = book {
+        return answer;
+    }
     if shared.stateful && path == "/0/public/SystemStatus" {
         let status = lock(&shared.sandbox).exchange.system_status.clone();
         let timestamp = exchange::rfc3339(shared.clock.unix());
@@ -986,6 +1017,28 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
         })
         .map(MockResponse::json)
         .unwrap_or_else(|| kraken_error(404, "EGeneral:Unknown method"))
+}
+
+/// Depth from the sandbox's book of the `pair` in the query (`count`
+/// levels a side, default 100); `None` if that pair has no book.
+fn depth(shared: &Shared, request: &RecordedRequest) -> Option<MockResponse> {
+    let query = request.query_pairs();
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let sandbox = lock(&shared.sandbox);
+    let pair = sandbox.exchange.pair(&param("pair")?)?;
+    let book = sandbox.exchange.books.get(&pair.altname)?;
+    let count = param("count").and_then(|c| c.parse().ok()).unwrap_or(100);
+    let now = i64::try_from(shared.clock.unix().trunc()).unwrap_or_default();
+    let levels = book.depth(count, pair.pair_decimals, pair.lot_decimals, now);
+    let result = serde_json::json!({ pair.key.clone(): levels });
+    Some(MockResponse::json(
+        serde_json::json!({"error": [], "result": result}).to_string(),
+    ))
 }
 
 /// The response for a rejected request, shaped like Kraken's for that area.

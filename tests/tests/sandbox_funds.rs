@@ -120,8 +120,9 @@ async fn market_sell_and_ledger_pages_of_fifty() {
     assert_eq!(deposits.count, Some(1));
     let xbt = client.get_account_balance().await.unwrap();
     assert_eq!(xbt["XXBT"], dec("0.7"));
-    // 30 × 0.01 × 30340.6 = 9102.18 received, less 30 × 0.78886 fees.
-    assert_eq!(xbt["ZUSD"], dec("1000") + dec("9102.18") - dec("23.6658"));
+    // Each sale takes the recorded book's best bid (30297.0, 1.115 XBT deep):
+    // 30 × 0.01 × 30297.0 = 9089.1 received, less 30 × 0.78772 (0.26 %) fees.
+    assert_eq!(xbt["ZUSD"], dec("1000") + dec("9089.1") - dec("23.6316"));
 }
 
 async fn call_as_alice(mock: &MockKraken, path: &str, params: &str) -> serde_json::Value {
@@ -193,7 +194,9 @@ async fn stop_loss_triggers_and_gtd_expires() {
     mock.set_price("XBTUSD", dec("28999.0"));
     let o = &mock.orders()[0];
     assert_eq!(o.status, "closed");
-    assert_eq!(o.cost, dec("289.99"));
+    // Triggered, it sells into the book, which moved with the price: its
+    // best bid is now 30297.0 - (30340.55 - 28999) = 28955.45, on the tick 28955.4.
+    assert_eq!(o.cost, dec("289.554"));
 
     let gtd = call(
         &mock,

@@ -161,7 +161,7 @@ async fn kraken_checks_with_kraken_errors() {
 async fn market_orders_fill_and_resting_orders_fill_when_the_price_moves() {
     let mock = MockKraken::sandbox().await;
     let client = client(&mock);
-    // The recorded XBT/USD book's mid is the starting price: 30340.6.
+    // The recorded XBT/USD book (Depth.json): best ask 30384.1, 2.059 deep.
     let market = client
         .submit_order("market", "buy", "0.1", "XBTUSD")
         .await
@@ -170,9 +170,9 @@ async fn market_orders_fill_and_resting_orders_fill_when_the_price_moves() {
     let info = &client.get_orders(txid).await.unwrap()[txid];
     assert_eq!(info.status, OrderStatus::Closed);
     assert_eq!(info.vol_exec, dec("0.1"));
-    assert_eq!(info.cost, dec("3034.06"));
-    assert_eq!(info.fee, dec("7.88856")); // 0.26 % taker, 5 decimals
-    assert_eq!(info.price, dec("30340.6"));
+    assert_eq!(info.cost, dec("3038.41"));
+    assert_eq!(info.fee, dec("7.89987")); // 0.26 % taker, 5 decimals
+    assert_eq!(info.price, dec("30384.1"));
 
     let resting = client
         .submit_order("limit", "sell", "0.2", "XBTUSD")
@@ -206,6 +206,78 @@ async fn market_orders_fill_and_resting_orders_fill_when_the_price_moves() {
     .await;
     assert_eq!(errors(&ioc), Vec::<String>::new());
     assert_eq!(mock.orders()[3].status, "canceled");
+}
+
+#[tokio::test]
+async fn taker_orders_walk_the_book_and_partially_fill() {
+    let mock = MockKraken::sandbox().await;
+    let client = client(&mock);
+    let level = |p: &str, v: &str| (dec(p), dec(v));
+    assert!(mock.set_book(
+        "XBTUSD",
+        &[level("29990.0", "1"), level("29980.0", "2")],
+        &[
+            level("30010.0", "0.5"),
+            level("30020.0", "1"),
+            level("30100.0", "5")
+        ],
+    ));
+    // A limit buy of 2 up to 30020 takes 0.5 + 1 and rests with 0.5 open.
+    let placed = client
+        .submit_order("limit", "buy", "2", "XBTUSD")
+        .price("30020.0")
+        .await
+        .unwrap();
+    let txid = &placed.txid.unwrap()[0];
+    let info = &client.get_orders(txid).await.unwrap()[txid];
+    assert_eq!(info.status, OrderStatus::Open);
+    assert_eq!(info.vol_exec, dec("1.5"));
+    assert_eq!(info.cost, dec("45025")); // 0.5 × 30010 + 1 × 30020
+    assert_eq!(info.price, dec("30016.66667")); // the average, cost decimals
+    assert_eq!(client.get_trades_history().await.unwrap().count, Some(2));
+
+    // The book lost those levels.
+    let depth = reqwest::get(format!(
+        "{}/0/public/Depth?pair=XBTUSD&count=2",
+        mock.base_url()
+    ))
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    let depth: serde_json::Value = serde_json::from_str(&depth).unwrap();
+    assert_eq!(depth["result"]["XXBTZUSD"]["asks"][0][0], "30100.0");
+    assert_eq!(depth["result"]["XXBTZUSD"]["asks"][0][1], "5.00000000");
+    assert_eq!(
+        depth["result"]["XXBTZUSD"]["bids"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // FOK that the book cannot fill whole: nothing trades.
+    let fok = call(
+        &mock,
+        ADD,
+        "ordertype=limit&type=sell&volume=5&pair=XBTUSD&price=29980.0&timeinforce=FOK",
+    )
+    .await;
+    assert_eq!(errors(&fok), Vec::<String>::new());
+    let o = mock.orders().pop().unwrap();
+    assert_eq!((o.status.as_str(), o.vol_exec), ("canceled", dec("0")));
+    // IOC takes what there is (3 XBT) and cancels the rest.
+    let ioc = call(
+        &mock,
+        ADD,
+        "ordertype=limit&type=sell&volume=5&pair=XBTUSD&price=29980.0&timeinforce=IOC",
+    )
+    .await;
+    assert_eq!(errors(&ioc), Vec::<String>::new());
+    let o = mock.orders().pop().unwrap();
+    assert_eq!((o.status.as_str(), o.vol_exec), ("canceled", dec("3")));
+    assert_eq!(o.reason.as_deref(), Some("Insufficient liquidity"));
 }
 
 #[tokio::test]

@@ -31,6 +31,7 @@ const PARAMS: &[(&str, &str)] = &[
     ("QueryTrades", "txid={trade}"),
     ("QueryLedgers", "id={ledger}"),
     ("ClosedOrders", ""),
+    ("Depth", "pair=XBTUSD&count=3"),
 ];
 
 /// JSON bodies (without the nonce) of the JSON-encoded calls.
@@ -93,6 +94,7 @@ const RECORDED: &[(&str, &str, &[&str])] = &[
     ("BalanceEx", "BalanceEx.json", &[]),
     ("Balance", "Balance.json", &[]),
     ("SystemStatus", "SystemStatus.json", &[]),
+    ("Depth", "Depth.json", &[]),
 ];
 
 /// Whether an object key is an id or an asset (a map key, not a field name).

@@ -291,6 +291,7 @@ fn place(ex: &mut Exchange, ctx: &Ctx<'_>, new: NewOrder) -> Result<usize, Strin
         amends: Vec::new(),
         account: ctx.account.to_owned(),
         expires_at: new.expires_at,
+        triggered: false,
     };
     if let Some((asset, needed)) = ex.hold_of(&order) {
         let held = ex
@@ -314,32 +315,18 @@ fn place(ex: &mut Exchange, ctx: &Ctx<'_>, new: NewOrder) -> Result<usize, Strin
     Ok(i)
 }
 
-/// Fills order `i` against the last price if it crosses it (taker); an IOC
-/// or FOK order that does not fill is canceled; a post-only order that
-/// would take is canceled; a stop or take-profit already reached triggers.
+/// Order `i` trades at once what it can (see [`Exchange::take`]); a stop or
+/// take-profit order whose trigger the last price already reached triggers.
 fn match_now(ex: &mut Exchange, ctx: &Ctx<'_>, i: usize) {
     if ex.paused {
         return;
     }
     let o = &ex.orders[i];
-    let last = ex.last.get(&o.view.pair).copied();
-    let post = o.view.oflags.split(',').any(|f| f == "post");
-    let crosses = match (o.view.ordertype.as_str(), last, o.limit) {
-        ("market", Some(_), _) => true,
-        ("limit" | "iceberg", Some(last), Some(limit)) => match o.view.side.as_str() {
-            "buy" => limit >= last,
-            _ => limit <= last,
-        },
-        _ => false,
-    };
-    let ioc = matches!(o.view.timeinforce.as_str(), "IOC" | "FOK");
-    let pair = o.view.pair.clone();
-    match last {
-        Some(_) if crosses && post => ex.close(i, "canceled", Some("Post only order"), ctx.unix),
-        Some(price) if crosses => ex.fill(i, price, false, ctx.unix),
-        _ if ioc => ex.close(i, "canceled", Some("Insufficient liquidity"), ctx.unix),
-        Some(price) => ex.match_resting(&pair, price, ctx.unix),
-        None => {}
+    if matches!(o.view.ordertype.as_str(), "market" | "limit" | "iceberg") {
+        ex.take(i, ctx.unix);
+    } else if let Some(last) = ex.last.get(&o.view.pair).copied() {
+        let pair = o.view.pair.clone();
+        ex.match_resting(&pair, last, ctx.unix);
     }
 }
 

@@ -85,11 +85,3 @@ pub(crate) fn load(dir: &Path) -> Vec<Pair> {
     }
     pairs
 }
-
-/// The mid price of the recorded XBT/USD book (`Depth.json`).
-pub(crate) fn depth_mid(dir: &Path) -> Option<Decimal> {
-    let result = read(dir, "Depth.json")?;
-    let book = result.get("XXBTZUSD")?;
-    let best = |side: &str| dec(book.get(side)?.as_array()?.first()?.as_array()?.first());
-    Some(((best("bids")? + best("asks")?) / Decimal::from(2)).round_dp(1))
-}
