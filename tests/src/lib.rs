@@ -454,6 +454,15 @@ impl MockKraken {
                     .or_default();
                 entry.balances = balances.clone().into_iter().collect();
             }
+            if let Some(volume) = account.volume_30d {
+                let mut sandbox = lock(&self.shared.sandbox);
+                let entry = sandbox
+                    .exchange
+                    .accounts
+                    .entry(account.name.clone())
+                    .or_default();
+                entry.prior_volume = volume;
+            }
             for key in &account.keys {
                 let permissions: Option<Vec<&str>> = key
                     .permissions
@@ -663,6 +672,17 @@ impl MockKraken {
             .entry(account.to_owned())
             .or_default()
             .book(id, &refid, "deposit", asset, amount, Decimal::ZERO, now);
+    }
+
+    /// Sets the 30-day USD trading volume `account` had before the sandbox
+    /// started; with its own trades it picks the fee tier of each fill.
+    pub fn set_trading_volume(&self, account: &str, volume: Decimal) {
+        lock(&self.shared.sandbox)
+            .exchange
+            .accounts
+            .entry(account.to_owned())
+            .or_default()
+            .prior_volume = volume;
     }
 
     /// The balances of `account`, per asset.
@@ -998,9 +1018,9 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
         let Sandbox { exchange, counters } = &mut *sandbox;
         if let Some(answer) = exchange::handle(exchange, counters, &ctx, path, &params) {
             return match answer {
-                Ok(result) => MockResponse::json(
-                    serde_json::json!({"error": [], "result": result}).to_string(),
-                ),
+                Ok(result) => MockResponse::json(exchange::to_json(
+                    &serde_json::json!({"error": [], "result": result}),
+                )),
                 Err(e) => kraken_error(200, &e),
             };
         }

@@ -212,3 +212,33 @@ async fn stop_loss_triggers_and_gtd_expires() {
         ("expired", Some("Order expired"))
     );
 }
+
+#[tokio::test]
+async fn fee_tiers_follow_the_30_day_volume() {
+    let (mock, client) = alice().await;
+    mock.set_balance("alice", "ZUSD", dec("100000"));
+    mock.set_trading_volume("alice", dec("49900"));
+    let volume = client.get_trading_volume().pair("XBTUSD").await.unwrap();
+    assert_eq!(volume.volume, dec("49900"));
+    let tier = &volume.fees.as_ref().unwrap()["XXBTZUSD"];
+    assert_eq!(tier.fee, dec("0.26"));
+    assert_eq!(tier.nextfee, Some(dec("0.24")));
+    assert_eq!(tier.nextvolume, Some(dec("50000")));
+
+    // A market buy of 0.01 (303.84 USD at the recorded best ask): 0.26 %,
+    // and it lifts her past 50000 USD, so the next one pays 0.24 %.
+    for _ in 0..2 {
+        client
+            .submit_order("market", "buy", "0.01", "XBTUSD")
+            .await
+            .unwrap();
+    }
+    let trades = client.get_trades_history().await.unwrap();
+    let fees: Vec<Decimal> = trades.trades.values().map(|t| t.fee).collect();
+    // Most recent first.
+    assert_eq!(fees, [dec("0.72922"), dec("0.78999")]);
+    let volume = client.get_trading_volume().pair("XBTUSD").await.unwrap();
+    assert_eq!(volume.volume, dec("50507.682")); // 49900 + 2 × 303.841
+    assert_eq!(volume.fees.unwrap()["XXBTZUSD"].fee, dec("0.24"));
+    assert_eq!(volume.fees_maker.unwrap()["XXBTZUSD"].fee, dec("0.14"));
+}

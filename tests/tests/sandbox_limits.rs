@@ -271,3 +271,35 @@ async fn key_permissions() {
     assert_eq!(body, r#"{"error":["EGeneral:Permission denied"]}"#);
     assert!(mock.orders().is_empty());
 }
+
+#[tokio::test]
+async fn open_orders_per_pair_are_capped_by_tier() {
+    let mock = MockKraken::sandbox().await;
+    mock.enforce_rate_limits(RateTier::Starter); // 60 open orders per pair
+    for i in 0..60 {
+        // Spread over time so the trading counter is not what refuses.
+        mock.advance(Duration::from_secs(2));
+        let answer = call(
+            &mock,
+            ADD,
+            "ordertype=limit&type=buy&volume=0.01&pair=XBTUSD&price=20000.0",
+        )
+        .await;
+        assert_eq!(errors(&answer), Vec::<String>::new(), "order {i}");
+    }
+    mock.advance(Duration::from_secs(2));
+    let refused = call(
+        &mock,
+        ADD,
+        "ordertype=limit&type=buy&volume=0.01&pair=XBTUSD&price=20000.0",
+    )
+    .await;
+    assert_eq!(errors(&refused), ["EOrder:Orders limit exceeded"]);
+    let other = call(
+        &mock,
+        ADD,
+        "ordertype=limit&type=buy&volume=0.1&pair=ETHXBT&price=0.05",
+    )
+    .await;
+    assert_eq!(errors(&other), Vec::<String>::new());
+}

@@ -374,3 +374,22 @@ async fn dead_mans_switch_cancels_on_the_mock_clock() {
     let off = client.cancel_all_orders_after(0).await.unwrap();
     assert_eq!(off.trigger_time, "0");
 }
+
+#[tokio::test]
+async fn trailing_stop_follows_the_price_up_and_sells_on_the_way_down() {
+    let mock = MockKraken::sandbox().await;
+    let params = "ordertype=trailing-stop&type=sell&volume=0.01&pair=XBTUSD&price=%2B500";
+    assert_eq!(
+        errors(&call(&mock, ADD, params).await),
+        Vec::<String>::new()
+    );
+    // From 30340.6 the price rises to 32000: the trigger trails at 31500.
+    for price in ["31000.0", "32000.0", "31600.0"] {
+        mock.set_price("XBTUSD", dec(price));
+        assert_eq!(mock.orders()[0].status, "open", "at {price}");
+    }
+    mock.set_price("XBTUSD", dec("31500.0"));
+    let o = &mock.orders()[0];
+    assert_eq!(o.status, "closed");
+    assert_eq!(o.vol_exec, dec("0.01"));
+}

@@ -41,6 +41,7 @@ const JSON_PARAMS: &[(&str, &str)] = &[
         r#""orders":[{"ordertype":"limit","type":"buy","volume":"0.01","price":"20000.0"},{"ordertype":"limit","type":"sell","volume":"0.01","price":"40000.0"}],"pair":"XBTUSD""#,
     ),
     ("CancelOrderBatch", r#""orders":[{"txid":"{open}"}]"#),
+    ("TradeVolume", r#""pair":"XBTUSD""#),
 ];
 
 /// The recorded response each state-built answer is compared with, and the
@@ -95,6 +96,7 @@ const RECORDED: &[(&str, &str, &[&str])] = &[
     ("Balance", "Balance.json", &[]),
     ("SystemStatus", "SystemStatus.json", &[]),
     ("Depth", "Depth.json", &[]),
+    ("TradeVolume", "TradeVolume.json", &[]),
 ];
 
 /// Whether an object key is an id or an asset (a map key, not a field name).

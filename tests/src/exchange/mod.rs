@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-pub(crate) use accounts::{Account, DEFAULT_ACCOUNT};
+pub(crate) use accounts::{Account, DEFAULT_ACCOUNT, to_json};
 pub(crate) use book::Book;
 pub(crate) use orders::{Ctx, handle, rfc3339};
 pub(crate) use pairs::Pair;
@@ -98,6 +98,9 @@ pub(crate) struct Order {
     pub expires_at: Option<Decimal>,
     /// A stop or take-profit order whose trigger price was reached.
     pub triggered: bool,
+    /// Trailing stops: the best price since placement (highest for a
+    /// sell, lowest for a buy).
+    pub trail_extreme: Option<Decimal>,
 }
 
 impl Order {
@@ -266,11 +269,11 @@ impl Exchange {
         let Some(pair) = self.pair(&self.orders[i].view.pair).cloned() else {
             return;
         };
-        let fee_pct = if maker {
-            pair.maker_fee
-        } else {
-            pair.taker_fee
-        };
+        let volume_30d = self
+            .accounts
+            .get(&self.orders[i].account)
+            .map_or(Decimal::ZERO, |a| a.volume_30d(now));
+        let fee_pct = pair.fee_at(volume_30d, maker);
         let trade_id = self.new_id('T');
         let ledger_ids = [self.new_id('L'), self.new_id('L')];
         self.trade_ids += 1;
@@ -317,6 +320,7 @@ impl Exchange {
             pair_dp: pair.pair_decimals,
             cost_dp: pair.cost_decimals,
             lot_dp: pair.lot_decimals,
+            usd_quoted: pair.quote == "ZUSD",
         });
         if done {
             self.close(i, "closed", None, now);
@@ -433,6 +437,43 @@ impl Exchange {
                     } else {
                         o.limit = None;
                     }
+                    o.triggered = true;
+                    self.take(i, now);
+                }
+                kind @ ("trailing-stop" | "trailing-stop-limit") => {
+                    let extreme = o.trail_extreme.unwrap_or(price);
+                    let extreme = if buy {
+                        extreme.min(price)
+                    } else {
+                        extreme.max(price)
+                    };
+                    let offset = o
+                        .view
+                        .price
+                        .as_deref()
+                        .and_then(|t| orders::offset(t, extreme));
+                    let limit_offset = o.view.price2.clone();
+                    let o = &mut self.orders[i];
+                    o.trail_extreme = Some(extreme);
+                    let Some(offset) = offset.map(|d| d.abs()) else {
+                        continue;
+                    };
+                    // The trigger trails the best price by the offset.
+                    let trigger = if buy {
+                        extreme + offset
+                    } else {
+                        extreme - offset
+                    };
+                    if (buy && price < trigger) || (!buy && price > trigger) {
+                        continue;
+                    }
+                    o.limit = match kind {
+                        "trailing-stop-limit" => limit_offset
+                            .as_deref()
+                            .and_then(|t| orders::offset(t, trigger))
+                            .map(|d| trigger + d),
+                        _ => None,
+                    };
                     o.triggered = true;
                     self.take(i, now);
                 }
