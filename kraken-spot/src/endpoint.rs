@@ -217,6 +217,9 @@ pub enum ParamValue {
     /// A nested value (a list of orders, an object), kept as the exact JSON
     /// text serde wrote, so struct field order survives into the signed body.
     Json(Box<RawValue>),
+    /// A credential (an OAuth code, a refresh token): sent as text, redacted
+    /// in `Debug` output.
+    Secret(crate::Secret),
 }
 
 impl ParamValue {
@@ -227,6 +230,7 @@ impl ParamValue {
             ParamValue::Int(i) => i.to_string(),
             ParamValue::Bool(b) => b.to_string(),
             ParamValue::Json(raw) => raw.get().to_owned(),
+            ParamValue::Secret(s) => s.expose().to_owned(),
         }
     }
 
@@ -234,6 +238,7 @@ impl ParamValue {
     pub(crate) fn json_text(&self) -> String {
         match self {
             ParamValue::Text(s) => serde_json::Value::from(s.as_str()).to_string(),
+            ParamValue::Secret(s) => serde_json::Value::from(s.expose()).to_string(),
             ParamValue::Json(raw) => raw.get().to_owned(),
             other => other.form_text(),
         }
@@ -267,6 +272,12 @@ impl From<i64> for ParamValue {
 impl From<bool> for ParamValue {
     fn from(b: bool) -> Self {
         ParamValue::Bool(b)
+    }
+}
+
+impl From<crate::Secret> for ParamValue {
+    fn from(s: crate::Secret) -> Self {
+        ParamValue::Secret(s)
     }
 }
 

@@ -17,6 +17,37 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
+//!
+//! ## Safety guarantees
+//!
+//! - **Orders are never sent twice, and you know when one might have gone.**
+//!   Every order carries a client order id (yours, or one the client makes;
+//!   none when you set `userref`, which Kraken makes exclusive with it). A
+//!   failure after the request may have reached Kraken is
+//!   [`Error::OutcomeUnknown`] with the ids ([`Error::cl_ord_id`]);
+//!   [`SpotClient::resolve_order`] asks Kraken what happened. The opt-in
+//!   [`OrderResend::WhenNotPlaced`] sends again, with the same id, only once
+//!   the order's deadline has passed and resolving found nothing.
+//! - **Nothing leaves for another host.** Redirects are never followed
+//!   ([`Error::Redirect`]); the base URL must be a bare origin.
+//! - **Retries fit each call.** Reads are retried on transient failures with
+//!   backoff and jitter, each attempt freshly signed, honouring waits Kraken
+//!   states; calls that change state only when the request cannot have acted.
+//!   One deadline covers a call, retries included.
+//! - **Nonces never fail under load.** Each key's signed requests leave
+//!   through a FIFO gate in nonce order ([`NonceSource`] for scales, your own
+//!   source, or a file shared by processes).
+//! - **A bad key never gets the account locked out.** Auth errors are never
+//!   retried; after an invalid key or signature, signed calls pause for a
+//!   cool-down. [`SpotClient::verify_credentials`] lets the client refuse
+//!   calls the key's permissions do not allow, before sending.
+//! - **Pacing matches Kraken's counters** ([`RateLimitTier`]): the REST
+//!   counter and each pair's trading counter with Kraken's age penalties;
+//!   [`SpotClient::rate_counters`] reads them.
+//! - **Typed errors**: [`Error::kind`], [`Error::is_retryable`], Kraken's
+//!   codes verbatim with their catalogue entry ([`KrakenError::info`]).
+//! - A client can be shared by several tokio runtimes; secrets never appear in
+//!   `Debug` output, logs or errors, and are wiped on drop.
 #![deny(missing_docs)]
 
 mod client;

@@ -1,7 +1,10 @@
 //! The mock's clock: real time plus an offset that tests can advance.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+// tokio's Instant is real time, except in tests that pause tokio's clock:
+// then the mock's counters follow that virtual time too.
+use tokio::time::Instant;
 
 use rust_decimal::Decimal;
 

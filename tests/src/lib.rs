@@ -277,6 +277,8 @@ struct Shared {
     stateful: bool,
     clock: Clock,
     requests: Mutex<Vec<RecordedRequest>>,
+    /// Every Kraken error code answered, in order (rejections included).
+    answered_errors: Mutex<Vec<String>>,
     overrides: Mutex<HashMap<String, MockResponse>>,
     /// One-shot responses per path, served first, in order.
     queued: Mutex<HashMap<String, std::collections::VecDeque<MockResponse>>>,
@@ -368,6 +370,7 @@ impl MockKraken {
             stateful,
             clock: Clock::default(),
             requests: Mutex::new(Vec::new()),
+            answered_errors: Mutex::new(Vec::new()),
             overrides: Mutex::new(HashMap::new()),
             queued: Mutex::new(HashMap::new()),
             keys: Mutex::new(keys),
@@ -519,6 +522,12 @@ impl MockKraken {
     /// Every request received so far, including rejected ones, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.requests).clone()
+    }
+
+    /// Every Kraken error code the mock answered so far (rejections by
+    /// authentication, nonce, counters, faults and the exchange), in order.
+    pub fn answered_errors(&self) -> Vec<String> {
+        lock(&self.shared.answered_errors).clone()
     }
 
     /// The most recent request, if any.
@@ -924,6 +933,9 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             return r;
         }
     };
+    if let Some(r) = &response {
+        note_errors(&shared, r);
+    }
     // A killed connection fails the write of whatever is returned here.
     response
         .unwrap_or_else(|| MockResponse::bytes("text/plain", Vec::new()))
@@ -956,6 +968,20 @@ fn control_answer(shared: &Arc<Shared>, method: &str, name: &str, body: &[u8]) -
             Err(e) => json(400, serde_json::json!({ "error": e })),
         },
         _ => json(404, serde_json::json!({"error": "unknown control call"})),
+    }
+}
+
+/// Remembers the Kraken error codes an answer carries.
+fn note_errors(shared: &Shared, response: &MockResponse) {
+    if !response.content_type.contains("json") {
+        return;
+    }
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&response.body) else {
+        return;
+    };
+    if let Some(codes) = body.get("error").and_then(|e| e.as_array()) {
+        lock(&shared.answered_errors)
+            .extend(codes.iter().filter_map(|c| c.as_str().map(str::to_owned)));
     }
 }
 
@@ -1026,13 +1052,16 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
         }
     }
     // A recorded response first; for endpoints nobody has recorded, the
-    // fixture built from Kraken's documented schema (`*.schema-derived.json`).
+    // fixture built from Kraken's documented schema (`*.schema-derived.json`),
+    // then Kraken's documentation example (`*.docs.json`).
     fixture_name(&request.method, path)
         .and_then(|name| {
             let dir = &shared.config.fixtures_dir;
             let derived = name.replace(".json", ".schema-derived.json");
+            let docs = name.replace(".json", ".docs.json");
             std::fs::read(dir.join(&name))
                 .or_else(|_| std::fs::read(dir.join(derived)))
+                .or_else(|_| std::fs::read(dir.join(docs)))
                 .ok()
         })
         .map(MockResponse::json)
@@ -1097,7 +1126,7 @@ fn fixture_name(method: &str, path: &str) -> Option<String> {
                 "POST" => "OAuth_FastApiKey.create.json".to_owned(),
                 "PUT" => "OAuth_FastApiKey.update.json".to_owned(),
                 "DELETE" => "OAuth_FastApiKey.delete.json".to_owned(),
-                _ => "OAuth_FastApiKeys.json".to_owned(),
+                _ => "OAuth_FastApiKey.list.json".to_owned(),
             },
             "/oauth/fast-api-keys" => "OAuth_FastApiKeys.json".to_owned(),
             _ => return None,

@@ -99,6 +99,13 @@ const RECORDED: &[(&str, &str, &[&str])] = &[
     ("TradeVolume", "TradeVolume.json", &[]),
 ];
 
+/// Endpoints with no recording at all: the sandbox answers
+/// `EGeneral:Unknown method` (HTTP 404), as the replay mock does.
+const NOT_RECORDED: &[(&str, &str)] = &[
+    ("CancelStrategy", "no recorded or documented answer yet"),
+    ("GetOpenStrategies", "no recorded or documented answer yet"),
+];
+
 /// Whether an object key is an id or an asset (a map key, not a field name).
 fn is_map_key(key: &str) -> bool {
     let b = key.as_bytes();
@@ -306,6 +313,10 @@ async fn every_endpoint_decodes_and_state_answers_match_the_recordings() {
             .map(|(_, p)| fill(p));
         let params = json.or(form).unwrap_or_default();
         let (status, content_type, body) = caller.call(e, &params).await;
+        if NOT_RECORDED.iter().any(|(k, _)| *k == e.kraken) {
+            assert_eq!(status, 404, "{} now has an answer: compare it", e.kraken);
+            continue;
+        }
         let round_trip = match (e.decode_to_json)(status, content_type.as_deref(), &body) {
             Ok(json) => json,
             Err(err) => {
