@@ -41,6 +41,7 @@ pub mod counters;
 mod exchange;
 mod faults;
 mod net;
+mod oauth;
 mod params;
 
 use std::collections::HashMap;
@@ -286,6 +287,8 @@ struct Shared {
     keys: Mutex<KeyRing>,
     faults: Mutex<faults::Faults>,
     sandbox: Mutex<Sandbox>,
+    /// Tokens and Fast API keys issued in sandbox mode.
+    oauth: Mutex<oauth::OAuthState>,
     /// Scheduled actions: (mock Unix time due, action), in no particular order.
     events: Mutex<Vec<(Decimal, Action)>>,
 }
@@ -361,6 +364,7 @@ impl MockKraken {
                 secret: config.api_secret.clone(),
                 account: exchange::DEFAULT_ACCOUNT.to_owned(),
                 permissions: None,
+                nonce_window: None,
             },
         );
         let exchange = Exchange::from_fixtures(&config.fixtures_dir);
@@ -380,6 +384,7 @@ impl MockKraken {
                 counters: Counters::default(),
             }),
             events: Mutex::new(Vec::new()),
+            oauth: Mutex::new(oauth::OAuthState::default()),
         });
         // Scheduled events also fire while no request arrives; the loop ends
         // once the mock is gone.
@@ -652,6 +657,7 @@ impl MockKraken {
                 secret: secret.to_owned(),
                 account: account.to_owned(),
                 permissions: permissions.map(|p| p.iter().map(|s| (*s).to_owned()).collect()),
+                nonce_window: None,
             },
         );
     }
@@ -1027,6 +1033,9 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
         let result = serde_json::json!({"status": status, "timestamp": timestamp});
         return MockResponse::json(serde_json::json!({"error": [], "result": result}).to_string());
     }
+    if shared.stateful && (path == "/oauth/token" || path == "/oauth/fast-api-key") {
+        return oauth_answer(shared, request);
+    }
     if let (true, Some(key)) = (shared.stateful, key) {
         let params = Params::parse(request.header("content-type"), &request.body);
         let account = lock(&shared.keys)
@@ -1066,6 +1075,30 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
         })
         .map(MockResponse::json)
         .unwrap_or_else(|| kraken_error(404, "EGeneral:Unknown method"))
+}
+
+/// `/oauth/token` and `/oauth/fast-api-key` from the sandbox's state.
+/// OAuth answers have no `{error, result}` envelope; errors are statuses.
+fn oauth_answer(shared: &Shared, request: &RecordedRequest) -> MockResponse {
+    let params = Params::parse(request.header("content-type"), &request.body);
+    let mut oauth = lock(&shared.oauth);
+    let answer = if request.path == "/oauth/token" {
+        oauth.token(&params)
+    } else {
+        let now = exchange::rfc3339(shared.clock.unix());
+        let mut keys = lock(&shared.keys);
+        oauth.fast_api_key(
+            &request.method,
+            &params,
+            &mut keys,
+            exchange::DEFAULT_ACCOUNT,
+            &now,
+        )
+    };
+    match answer {
+        Ok(body) => MockResponse::json(body.to_string()),
+        Err((status, body)) => MockResponse::json(body.to_string()).status(status),
+    }
 }
 
 /// Depth from the sandbox's book of the `pair` in the query (`count`
@@ -1151,14 +1184,13 @@ fn authenticate(
     };
     let config = &shared.config;
     if path.starts_with("/0/private/") {
-        let now = shared.clock.secs();
         let nonce = lock(&shared.keys).check(
             path,
             header("api-key"),
             header("api-sign"),
             header("content-type"),
             body,
-            now,
+            &shared.clock,
         )?;
         Ok(Auth::ApiKey { nonce })
     } else if path == "/oauth/token" {
@@ -1172,7 +1204,10 @@ fn authenticate(
     } else if path.starts_with("/oauth/") {
         let ok = header("authorization")
             .and_then(|v| strip_scheme(v, "Bearer"))
-            .is_some_and(|token| token.trim() == config.oauth_access_token);
+            .map(str::trim)
+            .is_some_and(|token| {
+                token == config.oauth_access_token || lock(&shared.oauth).accepts(token)
+            });
         ok.then_some(Auth::Bearer)
             .ok_or_else(|| "EAPI:Invalid key".to_owned())
     } else {
