@@ -1043,6 +1043,13 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
             .get(key)
             .map(|k| k.account.clone())
             .unwrap_or_default();
+        if path == "/0/private/RetrieveExport" {
+            let exchange = &lock(&shared.sandbox).exchange;
+            return match exchange::exports::retrieve(exchange, &account, &params) {
+                Ok(zip) => MockResponse::bytes("application/octet-stream", zip),
+                Err(e) => kraken_error(200, &e),
+            };
+        }
         let ctx = exchange::Ctx {
             key,
             account: &account,

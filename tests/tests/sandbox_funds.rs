@@ -242,3 +242,66 @@ async fn fee_tiers_follow_the_30_day_volume() {
     assert_eq!(volume.fees.unwrap()["XXBTZUSD"].fee, dec("0.24"));
     assert_eq!(volume.fees_maker.unwrap()["XXBTZUSD"].fee, dec("0.14"));
 }
+
+#[tokio::test]
+async fn exports_of_trades_and_ledgers() {
+    use std::io::Read;
+    let (mock, client) = alice().await;
+    client
+        .submit_order("market", "buy", "0.01", "XBTUSD")
+        .await
+        .unwrap();
+    let added = client
+        .request_ledgers_export("ledgers", "my ledgers")
+        .await
+        .unwrap();
+    let status = client.get_ledgers_export_status("ledgers").await.unwrap();
+    assert_eq!(status.len(), 1);
+    assert_eq!(status[0].id, added.id);
+    assert_eq!(status[0].status, "Processed");
+    assert!(
+        client
+            .get_ledgers_export_status("trades")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let zip = client.get_ledgers_export(&added.id).await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut csv = String::new();
+    archive
+        .by_name("ledgers.csv")
+        .unwrap()
+        .read_to_string(&mut csv)
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        r#""txid","refid","time","type","subtype","aclass","asset","amount","fee","balance""#
+    );
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[1].contains(r#""XXBT","0.0100000000","0.0000000000","0.0100000000""#),
+        "{csv}"
+    );
+    // 0.01 × 30384.1 = 303.841, fee 0.26 % = 0.78999.
+    assert!(
+        lines[2].contains(r#""ZUSD","-303.8410","0.7900","695.3690""#),
+        "{csv}"
+    );
+
+    let removed = client
+        .delete_ledgers_export(&added.id, "delete")
+        .await
+        .unwrap();
+    assert_eq!(removed.delete, Some(true));
+    assert!(
+        client
+            .get_ledgers_export_status("ledgers")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let _ = mock;
+}

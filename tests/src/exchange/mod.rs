@@ -12,6 +12,7 @@
 
 pub(crate) mod accounts;
 mod book;
+pub(crate) mod exports;
 mod funds;
 mod orders;
 mod pairs;
@@ -125,6 +126,8 @@ pub(crate) struct Exchange {
     /// Dead man's switch per account: mock Unix time at which every open
     /// order of the account is canceled.
     pub cancel_all_at: HashMap<String, Decimal>,
+    /// Requested trade and ledger exports.
+    pub exports: Vec<exports::Export>,
     /// While paused, nothing fills; orders rest until matching resumes.
     pub paused: bool,
     /// `online`, `cancel_only`, `post_only`, `limit_only` or `maintenance`.
@@ -160,6 +163,7 @@ impl Exchange {
             books,
             orders: Vec::new(),
             cancel_all_at: HashMap::new(),
+            exports: Vec::new(),
             paused: false,
             system_status: "online".to_owned(),
             ids: 0,

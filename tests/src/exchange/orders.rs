@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
 use super::accounts::object;
-use super::{Amend, Exchange, MockOrder, Order, funds};
+use super::{Amend, Exchange, MockOrder, Order, exports, funds};
 use crate::counters::{self, Counters};
 use crate::params::Params;
 
@@ -60,6 +60,9 @@ pub(crate) fn handle(
         "Ledgers" => Ok(funds::ledgers(ex, ctx.account, p)),
         "QueryLedgers" => funds::query_ledgers(ex, ctx.account, p),
         "TradeVolume" => funds::trade_volume(ex, ctx.account, p, ctx.unix),
+        "AddExport" => exports::add(ex, ctx.account, p, ctx.unix),
+        "ExportStatus" => exports::status(ex, ctx.account, p),
+        "RemoveExport" => exports::remove(ex, ctx.account, p),
         _ => return None,
     };
     Some(answer)
