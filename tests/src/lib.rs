@@ -75,6 +75,38 @@ use exchange::Exchange;
 use net::{Conn, KillableListener};
 use params::Params;
 
+/// The paths a [`MockKraken::sandbox`] answers from its state; every other
+/// path serves the recordings, as [`MockKraken::start`] does.
+pub const STATEFUL_PATHS: &[&str] = &[
+    "/0/private/AddOrder",
+    "/0/private/AddOrderBatch",
+    "/0/private/AmendOrder",
+    "/0/private/EditOrder",
+    "/0/private/CancelOrder",
+    "/0/private/CancelOrderBatch",
+    "/0/private/CancelAll",
+    "/0/private/CancelAllOrdersAfter",
+    "/0/private/OpenOrders",
+    "/0/private/ClosedOrders",
+    "/0/private/QueryOrders",
+    "/0/private/OrderAmends",
+    "/0/private/Balance",
+    "/0/private/BalanceEx",
+    "/0/private/TradesHistory",
+    "/0/private/QueryTrades",
+    "/0/private/Ledgers",
+    "/0/private/QueryLedgers",
+    "/0/private/TradeVolume",
+    "/0/private/AddExport",
+    "/0/private/ExportStatus",
+    "/0/private/RetrieveExport",
+    "/0/private/RemoveExport",
+    "/0/public/Depth",
+    "/0/public/SystemStatus",
+    "/oauth/token",
+    "/oauth/fast-api-key",
+];
+
 /// The API key the mock accepts by default (`API-Key` header).
 pub const API_KEY: &str = "mock-api-key";
 /// The base64 API secret the mock verifies signatures with by default.
@@ -321,11 +353,15 @@ impl MockKraken {
     }
 
     /// Starts a stateful sandbox with [`MockConfig::default`] on an ephemeral
-    /// port of `127.0.0.1`: the order endpoints (AddOrder, AddOrderBatch,
-    /// AmendOrder, EditOrder, CancelOrder, CancelOrderBatch, CancelAll,
+    /// port of `127.0.0.1`. These endpoints answer from the sandbox's state
+    /// (see [`STATEFUL_PATHS`]): orders (AddOrder, AddOrderBatch, AmendOrder,
+    /// EditOrder, CancelOrder, CancelOrderBatch, CancelAll,
     /// CancelAllOrdersAfter, OpenOrders, ClosedOrders, QueryOrders,
-    /// OrderAmends) answer from the sandbox's state; the others serve the
-    /// recordings.
+    /// OrderAmends), money (Balance, BalanceEx, TradesHistory, QueryTrades,
+    /// Ledgers, QueryLedgers, TradeVolume), exports (AddExport,
+    /// ExportStatus, RetrieveExport, RemoveExport), the market (Depth of a
+    /// pair with a book, SystemStatus) and OAuth (`/oauth/token`,
+    /// `/oauth/fast-api-key`). The others serve the recordings.
     ///
     /// # Panics
     ///

@@ -438,3 +438,13 @@ async fn every_endpoint_decodes_and_state_answers_match_the_recordings() {
     let expected: BTreeSet<&str> = RECORDED.iter().map(|(k, _, _)| *k).collect();
     assert_eq!(compared, expected, "every state-built answer was compared");
 }
+
+#[test]
+fn every_stateful_path_is_an_endpoint() {
+    for path in kraken_mock::STATEFUL_PATHS {
+        assert!(
+            ENDPOINTS.iter().any(|e| e.path == *path),
+            "{path} is not a kraken-spot endpoint"
+        );
+    }
+}
