@@ -1,7 +1,7 @@
 //! The client and its configuration. Sending lives in `send.rs`.
 
 use crate::credentials::{ApiCredentials, DEFAULT_COOLDOWN};
-use crate::endpoint::{Call, Endpoint, Permission};
+use crate::endpoint::{Call, CallOptions, Endpoint, Permission};
 use crate::nonce::{NonceGate, NonceSource};
 use crate::orders::OrderResend;
 use crate::pacing::{Pacer, RateCounters, RateLimitTier};
@@ -212,7 +212,18 @@ impl SpotClient {
         self.execute(&request, None, None).await
     }
 
-    pub(crate) fn call<E: Endpoint>(&self, request: E) -> Call<'_, E> {
+    /// Sends a request with its options (a one-time password, a deadline),
+    /// for example the two halves of [`Call::into_parts`].
+    pub async fn send_with<E: Endpoint>(
+        &self,
+        request: E,
+        options: CallOptions,
+    ) -> Result<E::Response, Error> {
+        let otp = options.otp.as_ref().map(crate::Secret::expose);
+        self.execute(&request, otp, options.timeout).await
+    }
+
+    pub(crate) fn call<E: Endpoint>(&self, request: E) -> Call<E> {
         Call::new(self, request)
     }
 
@@ -400,6 +411,13 @@ impl SpotClientBuilder {
     /// Checks the configuration, decodes the API secret once, and builds the client.
     pub fn build(self) -> Result<SpotClient, Error> {
         let base_url = check_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        if let Some(OrderResend::WhenNotPlaced { deadline }) = self.resend
+            && !(Duration::from_secs(2)..=Duration::from_secs(60)).contains(&deadline)
+        {
+            return Err(Error::InvalidConfig(format!(
+                "OrderResend::WhenNotPlaced needs a deadline 2 to 60 s ahead (Kraken refuses others), not {deadline:?}"
+            )));
+        }
         let cooldown = self.credential_cooldown.unwrap_or(DEFAULT_COOLDOWN);
         let api = match self.credentials {
             None => None,
@@ -538,6 +556,23 @@ mod tests {
             SpotClient::builder().base_url("https://user:hunter2@h")
         );
         assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn the_resend_deadline_must_be_one_kraken_accepts() {
+        for bad in [Duration::from_secs(1), Duration::from_secs(61)] {
+            let err = SpotClient::builder()
+                .order_resend(OrderResend::WhenNotPlaced { deadline: bad })
+                .build()
+                .unwrap_err();
+            assert!(err.to_string().contains("2 to 60 s"), "{err}");
+        }
+        SpotClient::builder()
+            .order_resend(OrderResend::WhenNotPlaced {
+                deadline: Duration::from_secs(10),
+            })
+            .build()
+            .unwrap();
     }
 
     #[test]

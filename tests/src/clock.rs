@@ -2,7 +2,10 @@
 //! that tests can freeze.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+// tokio's Instant is real time, except in tests that pause tokio's clock:
+// then the mock's counters follow that virtual time too.
+use tokio::time::Instant;
 
 use rust_decimal::Decimal;
 

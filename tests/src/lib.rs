@@ -1104,17 +1104,14 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
         }
     }
     // A recorded response first; for endpoints nobody has recorded, the
-    // fixture built from Kraken's documented schema (`*.schema-derived.json`),
-    // then Kraken's documentation example (`*.docs.json`).
+    // fixture built from Kraken's documented example (`*.docs.json`) or
+    // schema (`*.schema-derived.json`).
     fixture_name(&request.method, path)
         .and_then(|name| {
             let dir = &shared.config.fixtures_dir;
-            let derived = name.replace(".json", ".schema-derived.json");
-            let docs = name.replace(".json", ".docs.json");
-            std::fs::read(dir.join(&name))
-                .or_else(|_| std::fs::read(dir.join(derived)))
-                .or_else(|_| std::fs::read(dir.join(docs)))
-                .ok()
+            [".json", ".docs.json", ".schema-derived.json"]
+                .iter()
+                .find_map(|ending| std::fs::read(dir.join(name.replace(".json", ending))).ok())
         })
         .map(MockResponse::json)
         .unwrap_or_else(|| kraken_error(404, "EGeneral:Unknown method"))
@@ -1204,7 +1201,6 @@ fn fixture_name(method: &str, path: &str) -> Option<String> {
                 "DELETE" => "OAuth_FastApiKey.delete.json".to_owned(),
                 _ => "OAuth_FastApiKey.list.json".to_owned(),
             },
-            "/oauth/fast-api-keys" => "OAuth_FastApiKeys.json".to_owned(),
             _ => return None,
         }
     };

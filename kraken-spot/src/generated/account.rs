@@ -1102,7 +1102,7 @@ impl crate::Endpoint for GetAccountBalanceRequest {
         )
     }
 }
-impl crate::Call<'_, GetAccountBalanceRequest> {
+impl crate::Call<GetAccountBalanceRequest> {
     /// How xStocks balances are expressed (default: rebased).
     pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
         self.map(|r| r.rebase_multiplier(value))
@@ -1117,7 +1117,7 @@ impl crate::SpotClient {
     /// Suffixes: `.B` yield-bearing, `.F` Kraken Rewards (deprecated Nov 2025), `.S` staked, `.M` opt-in rewards, `.T` tokenized.
     ///
     /// `POST /0/private/Balance` (Kraken `Balance`), API-key signed, rate-limit cost 1.
-    pub fn get_account_balance(&self) -> crate::Call<'_, GetAccountBalanceRequest> {
+    pub fn get_account_balance(&self) -> crate::Call<GetAccountBalanceRequest> {
         self.call(GetAccountBalanceRequest::new())
     }
 }
@@ -1167,7 +1167,7 @@ impl crate::SpotClient {
     /// Get the name, permissions, nonce settings and restrictions of the API key used for the call (added March 2026; no permission needed).
     ///
     /// `POST /0/private/GetApiKeyInfo` (Kraken `GetApiKeyInfo`), API-key signed, rate-limit cost 1.
-    pub fn get_api_key_info(&self) -> crate::Call<'_, GetApiKeyInfoRequest> {
+    pub fn get_api_key_info(&self) -> crate::Call<GetApiKeyInfoRequest> {
         self.call(GetApiKeyInfoRequest::new())
     }
 }
@@ -1219,7 +1219,7 @@ impl crate::SpotClient {
     /// List the user's wallet accounts (2026; not in the api-specs OpenAPI file).
     ///
     /// `POST /0/private/ListWalletAccounts` (Kraken `ListWalletAccounts`), API-key signed, rate-limit cost 1.
-    pub fn get_wallet_accounts(&self) -> crate::Call<'_, GetWalletAccountsRequest> {
+    pub fn get_wallet_accounts(&self) -> crate::Call<GetWalletAccountsRequest> {
         self.call(GetWalletAccountsRequest::new())
     }
 }
@@ -1282,7 +1282,7 @@ impl crate::Endpoint for GetExtendedBalanceRequest {
         )
     }
 }
-impl crate::Call<'_, GetExtendedBalanceRequest> {
+impl crate::Call<GetExtendedBalanceRequest> {
     /// How xStocks balances are expressed (default: rebased).
     pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
         self.map(|r| r.rebase_multiplier(value))
@@ -1293,7 +1293,7 @@ impl crate::SpotClient {
     /// Available for trading = balance + credit - credit_used - hold_trade.
     ///
     /// `POST /0/private/BalanceEx` (Kraken `BalanceEx`), API-key signed, rate-limit cost 1.
-    pub fn get_extended_balance(&self) -> crate::Call<'_, GetExtendedBalanceRequest> {
+    pub fn get_extended_balance(&self) -> crate::Call<GetExtendedBalanceRequest> {
         self.call(GetExtendedBalanceRequest::new())
     }
 }
@@ -1356,7 +1356,7 @@ impl crate::Endpoint for GetCreditLinesRequest {
         )
     }
 }
-impl crate::Call<'_, GetCreditLinesRequest> {
+impl crate::Call<GetCreditLinesRequest> {
     /// How xStocks balances are expressed (default: rebased).
     pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
         self.map(|r| r.rebase_multiplier(value))
@@ -1366,7 +1366,7 @@ impl crate::SpotClient {
     /// Get credit line details (VIPs with this feature).
     ///
     /// `POST /0/private/CreditLines` (Kraken `CreditLines`), API-key signed, rate-limit cost 1.
-    pub fn get_credit_lines(&self) -> crate::Call<'_, GetCreditLinesRequest> {
+    pub fn get_credit_lines(&self) -> crate::Call<GetCreditLinesRequest> {
         self.call(GetCreditLinesRequest::new())
     }
 }
@@ -1440,7 +1440,7 @@ impl crate::Endpoint for GetTradeBalanceRequest {
         )
     }
 }
-impl crate::Call<'_, GetTradeBalanceRequest> {
+impl crate::Call<GetTradeBalanceRequest> {
     /// Base asset the balances are expressed in (default: ZUSD).
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -1454,7 +1454,7 @@ impl crate::SpotClient {
     /// Get a summary of collateral balances, margin position valuations, equity and margin level.
     ///
     /// `POST /0/private/TradeBalance` (Kraken `TradeBalance`), API-key signed, rate-limit cost 1.
-    pub fn get_trade_balance(&self) -> crate::Call<'_, GetTradeBalanceRequest> {
+    pub fn get_trade_balance(&self) -> crate::Call<GetTradeBalanceRequest> {
         self.call(GetTradeBalanceRequest::new())
     }
 }
@@ -1559,7 +1559,7 @@ impl crate::Endpoint for GetOpenOrdersRequest {
         )
     }
 }
-impl crate::Call<'_, GetOpenOrdersRequest> {
+impl crate::Call<GetOpenOrdersRequest> {
     /// Include the trades related to each order (default: false).
     pub fn trades(self, value: bool) -> Self {
         self.map(|r| r.trades(value))
@@ -1585,7 +1585,7 @@ impl crate::SpotClient {
     /// Get the currently open orders.
     ///
     /// `POST /0/private/OpenOrders` (Kraken `OpenOrders`), API-key signed, rate-limit cost 2.
-    pub fn get_open_orders(&self) -> crate::Call<'_, GetOpenOrdersRequest> {
+    pub fn get_open_orders(&self) -> crate::Call<GetOpenOrdersRequest> {
         self.call(GetOpenOrdersRequest::new())
     }
 }
@@ -1758,7 +1758,7 @@ impl crate::Endpoint for GetClosedOrdersRequest {
         )
     }
 }
-impl crate::Call<'_, GetClosedOrdersRequest> {
+impl crate::Call<GetClosedOrdersRequest> {
     /// Include the trades related to each order (default: false).
     pub fn trades(self, value: bool) -> Self {
         self.map(|r| r.trades(value))
@@ -1810,8 +1810,22 @@ impl crate::SpotClient {
     /// Get closed (filled or cancelled) orders, 50 at a time, most recent first.
     ///
     /// `POST /0/private/ClosedOrders` (Kraken `ClosedOrders`), API-key signed, rate-limit cost 2.
-    pub fn get_closed_orders(&self) -> crate::Call<'_, GetClosedOrdersRequest> {
+    pub fn get_closed_orders(&self) -> crate::Call<GetClosedOrdersRequest> {
         self.call(GetClosedOrdersRequest::new())
+    }
+}
+impl crate::Paged for GetClosedOrdersRequest {
+    type Item = (String, super::OrderInfo);
+    fn start(&self) -> crate::Position {
+        crate::Position::Offset(self.ofs.unwrap_or(0))
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Offset(n) = at {
+            self.ofs = Some(*n);
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::offset(response.closed, response.count)
     }
 }
 /// Parameters of [`SpotClient::get_orders`](crate::SpotClient::get_orders): Get specific orders, open or closed, keyed by txid.
@@ -1922,7 +1936,7 @@ impl crate::Endpoint for GetOrdersRequest {
         )
     }
 }
-impl crate::Call<'_, GetOrdersRequest> {
+impl crate::Call<GetOrdersRequest> {
     /// Include the trades related to each order (default: false).
     pub fn trades(self, value: bool) -> Self {
         self.map(|r| r.trades(value))
@@ -1946,10 +1960,7 @@ impl crate::SpotClient {
     /// Get specific orders, open or closed, keyed by txid.
     ///
     /// `POST /0/private/QueryOrders` (Kraken `QueryOrders`), API-key signed, rate-limit cost 1.
-    pub fn get_orders(
-        &self,
-        txid: impl Into<String>,
-    ) -> crate::Call<'_, GetOrdersRequest> {
+    pub fn get_orders(&self, txid: impl Into<String>) -> crate::Call<GetOrdersRequest> {
         self.call(GetOrdersRequest::new(txid))
     }
 }
@@ -2023,7 +2034,7 @@ impl crate::Endpoint for GetOrderAmendsRequest {
         )
     }
 }
-impl crate::Call<'_, GetOrderAmendsRequest> {
+impl crate::Call<GetOrderAmendsRequest> {
     /// The Kraken order id of the amended order.
     pub fn order_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.order_id(value))
@@ -2037,7 +2048,7 @@ impl crate::SpotClient {
     /// Get the audit trail of amends of an order, oldest first.
     ///
     /// `POST /0/private/OrderAmends` (Kraken `OrderAmends`), API-key signed, rate-limit cost 1.
-    pub fn get_order_amends(&self) -> crate::Call<'_, GetOrderAmendsRequest> {
+    pub fn get_order_amends(&self) -> crate::Call<GetOrderAmendsRequest> {
         self.call(GetOrderAmendsRequest::new())
     }
 }
@@ -2188,7 +2199,7 @@ impl crate::Endpoint for GetTradesHistoryRequest {
         )
     }
 }
-impl crate::Call<'_, GetTradesHistoryRequest> {
+impl crate::Call<GetTradesHistoryRequest> {
     /// Which trades to return (default: all).
     pub fn trade_type(self, value: impl Into<super::TradeHistoryType>) -> Self {
         self.map(|r| r.trade_type(value))
@@ -2232,8 +2243,22 @@ impl crate::SpotClient {
     /// Get the user's trades (fills), 50 at a time, most recent first.
     ///
     /// `POST /0/private/TradesHistory` (Kraken `TradesHistory`), API-key signed, rate-limit cost 2.
-    pub fn get_trades_history(&self) -> crate::Call<'_, GetTradesHistoryRequest> {
+    pub fn get_trades_history(&self) -> crate::Call<GetTradesHistoryRequest> {
         self.call(GetTradesHistoryRequest::new())
+    }
+}
+impl crate::Paged for GetTradesHistoryRequest {
+    type Item = (String, super::TradeInfo);
+    fn start(&self) -> crate::Position {
+        crate::Position::Offset(self.ofs.unwrap_or(0))
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Offset(n) = at {
+            self.ofs = Some(*n);
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::offset(response.trades, response.count)
     }
 }
 /// Parameters of [`SpotClient::get_trades`](crate::SpotClient::get_trades): Get specific trades, keyed by trade txid.
@@ -2316,7 +2341,7 @@ impl crate::Endpoint for GetTradesRequest {
         )
     }
 }
-impl crate::Call<'_, GetTradesRequest> {
+impl crate::Call<GetTradesRequest> {
     /// Include trades related to each position (default: false).
     pub fn trades(self, value: bool) -> Self {
         self.map(|r| r.trades(value))
@@ -2330,10 +2355,7 @@ impl crate::SpotClient {
     /// Get specific trades, keyed by trade txid.
     ///
     /// `POST /0/private/QueryTrades` (Kraken `QueryTrades`), API-key signed, rate-limit cost 2.
-    pub fn get_trades(
-        &self,
-        txid: impl Into<String>,
-    ) -> crate::Call<'_, GetTradesRequest> {
+    pub fn get_trades(&self, txid: impl Into<String>) -> crate::Call<GetTradesRequest> {
         self.call(GetTradesRequest::new(txid))
     }
 }
@@ -2434,7 +2456,7 @@ impl crate::Endpoint for GetOpenPositionsRequest {
         )
     }
 }
-impl crate::Call<'_, GetOpenPositionsRequest> {
+impl crate::Call<GetOpenPositionsRequest> {
     /// Comma-separated position txids to restrict the output to.
     pub fn txid(self, value: impl Into<String>) -> Self {
         self.map(|r| r.txid(value))
@@ -2457,7 +2479,7 @@ impl crate::SpotClient {
     /// `consolidation=market` `Either::Second`, a list of `ConsolidatedPosition`.
     ///
     /// `POST /0/private/OpenPositions` (Kraken `OpenPositions`), API-key signed, rate-limit cost 1.
-    pub fn get_open_positions(&self) -> crate::Call<'_, GetOpenPositionsRequest> {
+    pub fn get_open_positions(&self) -> crate::Call<GetOpenPositionsRequest> {
         self.call(GetOpenPositionsRequest::new())
     }
 }
@@ -2611,7 +2633,7 @@ impl crate::Endpoint for GetLedgersInfoRequest {
         )
     }
 }
-impl crate::Call<'_, GetLedgersInfoRequest> {
+impl crate::Call<GetLedgersInfoRequest> {
     /// Comma-separated assets to filter on (default: all).
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -2655,8 +2677,22 @@ impl crate::SpotClient {
     /// Get ledger entries, 50 at a time, most recent first.
     ///
     /// `POST /0/private/Ledgers` (Kraken `Ledgers`), API-key signed, rate-limit cost 2.
-    pub fn get_ledgers_info(&self) -> crate::Call<'_, GetLedgersInfoRequest> {
+    pub fn get_ledgers_info(&self) -> crate::Call<GetLedgersInfoRequest> {
         self.call(GetLedgersInfoRequest::new())
+    }
+}
+impl crate::Paged for GetLedgersInfoRequest {
+    type Item = (String, super::LedgerEntry);
+    fn start(&self) -> crate::Position {
+        crate::Position::Offset(self.ofs.unwrap_or(0))
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Offset(n) = at {
+            self.ofs = Some(*n);
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::offset(response.ledger, response.count)
     }
 }
 /// Parameters of [`SpotClient::get_ledgers`](crate::SpotClient::get_ledgers): Get specific ledger entries, keyed by ledger id.
@@ -2739,7 +2775,7 @@ impl crate::Endpoint for GetLedgersRequest {
         )
     }
 }
-impl crate::Call<'_, GetLedgersRequest> {
+impl crate::Call<GetLedgersRequest> {
     /// Include trades related to each position (default: false).
     pub fn trades(self, value: bool) -> Self {
         self.map(|r| r.trades(value))
@@ -2753,10 +2789,7 @@ impl crate::SpotClient {
     /// Get specific ledger entries, keyed by ledger id.
     ///
     /// `POST /0/private/QueryLedgers` (Kraken `QueryLedgers`), API-key signed, rate-limit cost 2.
-    pub fn get_ledgers(
-        &self,
-        id: impl Into<String>,
-    ) -> crate::Call<'_, GetLedgersRequest> {
+    pub fn get_ledgers(&self, id: impl Into<String>) -> crate::Call<GetLedgersRequest> {
         self.call(GetLedgersRequest::new(id))
     }
 }
@@ -2870,7 +2903,7 @@ impl crate::Endpoint for GetTradingVolumeRequest {
         )
     }
 }
-impl crate::Call<'_, GetTradingVolumeRequest> {
+impl crate::Call<GetTradingVolumeRequest> {
     /// Comma-separated pairs to get fee info on (needed for any fee info).
     pub fn pair(self, value: impl Into<String>) -> Self {
         self.map(|r| r.pair(value))
@@ -2895,7 +2928,7 @@ impl crate::SpotClient {
     /// Get the 30-day USD trading volume and the resulting fees of the requested pairs (no fees without `pair`).
     ///
     /// `POST /0/private/TradeVolume` (Kraken `TradeVolume`), API-key signed, rate-limit cost 1.
-    pub fn get_trading_volume(&self) -> crate::Call<'_, GetTradingVolumeRequest> {
+    pub fn get_trading_volume(&self) -> crate::Call<GetTradingVolumeRequest> {
         self.call(GetTradingVolumeRequest::new())
     }
 }
@@ -3020,7 +3053,7 @@ impl crate::Endpoint for RequestLedgersExportRequest {
         )
     }
 }
-impl crate::Call<'_, RequestLedgersExportRequest> {
+impl crate::Call<RequestLedgersExportRequest> {
     /// File format (default: CSV).
     pub fn format(self, value: impl Into<super::ExportFormat>) -> Self {
         self.map(|r| r.format(value))
@@ -3050,7 +3083,7 @@ impl crate::SpotClient {
         &self,
         report: impl Into<super::ExportReport>,
         description: impl Into<String>,
-    ) -> crate::Call<'_, RequestLedgersExportRequest> {
+    ) -> crate::Call<RequestLedgersExportRequest> {
         self.call(RequestLedgersExportRequest::new(report, description))
     }
 }
@@ -3113,7 +3146,7 @@ impl crate::SpotClient {
     pub fn get_ledgers_export_status(
         &self,
         report: impl Into<super::ExportReport>,
-    ) -> crate::Call<'_, GetLedgersExportStatusRequest> {
+    ) -> crate::Call<GetLedgersExportStatusRequest> {
         self.call(GetLedgersExportStatusRequest::new(report))
     }
 }
@@ -3169,7 +3202,7 @@ impl crate::SpotClient {
     pub fn get_ledgers_export(
         &self,
         id: impl Into<String>,
-    ) -> crate::Call<'_, GetLedgersExportRequest> {
+    ) -> crate::Call<GetLedgersExportRequest> {
         self.call(GetLedgersExportRequest::new(id))
     }
 }
@@ -3246,7 +3279,7 @@ impl crate::SpotClient {
         &self,
         id: impl Into<String>,
         remove_type: impl Into<super::RemoveExportType>,
-    ) -> crate::Call<'_, DeleteLedgersExportRequest> {
+    ) -> crate::Call<DeleteLedgersExportRequest> {
         self.call(DeleteLedgersExportRequest::new(id, remove_type))
     }
 }

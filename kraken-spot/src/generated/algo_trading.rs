@@ -466,7 +466,7 @@ impl crate::Endpoint for SubmitStrategyRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitStrategyRequest> {
+impl crate::Call<SubmitStrategyRequest> {
     /// The pair's asset class (`forex`).
     pub fn asset_class(self, value: impl Into<super::StrategyAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
@@ -501,7 +501,7 @@ impl crate::SpotClient {
         side: impl Into<super::OrderSide>,
         volume: impl Into<crate::Amount>,
         ordertype: impl Into<super::StrategyOrderType>,
-    ) -> crate::Call<'_, SubmitStrategyRequest> {
+    ) -> crate::Call<SubmitStrategyRequest> {
         self.call(
             SubmitStrategyRequest::new(symbol, strategy_type, side, volume, ordertype),
         )
@@ -569,7 +569,7 @@ impl crate::SpotClient {
     pub fn cancel_strategy(
         &self,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, CancelStrategyRequest> {
+    ) -> crate::Call<CancelStrategyRequest> {
         self.call(CancelStrategyRequest::new(strategy_id))
     }
 }
@@ -638,7 +638,7 @@ impl crate::SpotClient {
     pub fn get_strategies(
         &self,
         strategy_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<'_, GetStrategiesRequest> {
+    ) -> crate::Call<GetStrategiesRequest> {
         self.call(GetStrategiesRequest::new(strategy_ids))
     }
 }
@@ -698,7 +698,7 @@ impl crate::Endpoint for GetOpenStrategiesRequest {
         )
     }
 }
-impl crate::Call<'_, GetOpenStrategiesRequest> {
+impl crate::Call<GetOpenStrategiesRequest> {
     /// Only strategies of this kind.
     pub fn strategy_type(self, value: impl Into<super::StrategyType>) -> Self {
         self.map(|r| r.strategy_type(value))
@@ -708,7 +708,7 @@ impl crate::SpotClient {
     /// Get the account's pending and open strategies.
     ///
     /// `POST /0/private/GetOpenStrategies` (Kraken `GetOpenStrategies`), API-key signed, rate-limit cost 1.
-    pub fn get_open_strategies(&self) -> crate::Call<'_, GetOpenStrategiesRequest> {
+    pub fn get_open_strategies(&self) -> crate::Call<GetOpenStrategiesRequest> {
         self.call(GetOpenStrategiesRequest::new())
     }
 }
@@ -853,7 +853,7 @@ impl crate::Endpoint for GetClosedStrategiesRequest {
         )
     }
 }
-impl crate::Call<'_, GetClosedStrategiesRequest> {
+impl crate::Call<GetClosedStrategiesRequest> {
     /// Only this asset class.
     pub fn asset_class(self, value: impl Into<super::StrategyAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
@@ -896,7 +896,21 @@ impl crate::SpotClient {
     /// time: pass the answer's `next_cursor` as `cursor` for the next page.
     ///
     /// `POST /0/private/GetClosedStrategies` (Kraken `GetClosedStrategies`), API-key signed, rate-limit cost 1.
-    pub fn get_closed_strategies(&self) -> crate::Call<'_, GetClosedStrategiesRequest> {
+    pub fn get_closed_strategies(&self) -> crate::Call<GetClosedStrategiesRequest> {
         self.call(GetClosedStrategiesRequest::new())
+    }
+}
+impl crate::Paged for GetClosedStrategiesRequest {
+    type Item = super::Strategy;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(response.closed, response.next_cursor)
     }
 }

@@ -492,7 +492,7 @@ impl crate::SpotClient {
         &self,
         amount: impl Into<crate::Amount>,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, AllocateEarnFundsRequest> {
+    ) -> crate::Call<AllocateEarnFundsRequest> {
         self.call(AllocateEarnFundsRequest::new(amount, strategy_id))
     }
 }
@@ -570,7 +570,7 @@ impl crate::SpotClient {
         &self,
         amount: impl Into<crate::Amount>,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, DeallocateEarnFundsRequest> {
+    ) -> crate::Call<DeallocateEarnFundsRequest> {
         self.call(DeallocateEarnFundsRequest::new(amount, strategy_id))
     }
 }
@@ -635,7 +635,7 @@ impl crate::SpotClient {
     pub fn get_earn_allocation_status(
         &self,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, GetEarnAllocationStatusRequest> {
+    ) -> crate::Call<GetEarnAllocationStatusRequest> {
         self.call(GetEarnAllocationStatusRequest::new(strategy_id))
     }
 }
@@ -700,7 +700,7 @@ impl crate::SpotClient {
     pub fn get_earn_deallocation_status(
         &self,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, GetEarnDeallocationStatusRequest> {
+    ) -> crate::Call<GetEarnDeallocationStatusRequest> {
         self.call(GetEarnDeallocationStatusRequest::new(strategy_id))
     }
 }
@@ -815,7 +815,7 @@ impl crate::Endpoint for GetEarnStrategiesRequest {
         )
     }
 }
-impl crate::Call<'_, GetEarnStrategiesRequest> {
+impl crate::Call<GetEarnStrategiesRequest> {
     /// Sort ascending (default: false, descending).
     pub fn ascending(self, value: bool) -> Self {
         self.map(|r| r.ascending(value))
@@ -845,8 +845,22 @@ impl crate::SpotClient {
     /// List the earn strategies available to the user (by region), with their parameters.
     ///
     /// `POST /0/private/Earn/Strategies` (Kraken `Earn/Strategies`), API-key signed, rate-limit cost 1.
-    pub fn get_earn_strategies(&self) -> crate::Call<'_, GetEarnStrategiesRequest> {
+    pub fn get_earn_strategies(&self) -> crate::Call<GetEarnStrategiesRequest> {
         self.call(GetEarnStrategiesRequest::new())
+    }
+}
+impl crate::Paged for GetEarnStrategiesRequest {
+    type Item = super::EarnStrategy;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(response.items, response.next_cursor)
     }
 }
 /// Parameters of [`SpotClient::get_earn_allocations`](crate::SpotClient::get_earn_allocations): List the user's allocations (permission Query Funds), including strategies used in the past
@@ -925,7 +939,7 @@ impl crate::Endpoint for GetEarnAllocationsRequest {
         )
     }
 }
-impl crate::Call<'_, GetEarnAllocationsRequest> {
+impl crate::Call<GetEarnAllocationsRequest> {
     /// Sort ascending (default: false, descending).
     pub fn ascending(self, value: bool) -> Self {
         self.map(|r| r.ascending(value))
@@ -944,7 +958,7 @@ impl crate::SpotClient {
     /// with a zero balance now unless `hide_zero_allocations`.
     ///
     /// `POST /0/private/Earn/Allocations` (Kraken `Earn/Allocations`), API-key signed, rate-limit cost 1.
-    pub fn get_earn_allocations(&self) -> crate::Call<'_, GetEarnAllocationsRequest> {
+    pub fn get_earn_allocations(&self) -> crate::Call<GetEarnAllocationsRequest> {
         self.call(GetEarnAllocationsRequest::new())
     }
 }

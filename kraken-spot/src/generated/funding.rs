@@ -408,7 +408,7 @@ impl crate::Endpoint for GetDepositMethodsRequest {
         )
     }
 }
-impl crate::Call<'_, GetDepositMethodsRequest> {
+impl crate::Call<GetDepositMethodsRequest> {
     /// Asset class being deposited (default: currency).
     pub fn aclass(self, value: impl Into<super::AssetClass>) -> Self {
         self.map(|r| r.aclass(value))
@@ -425,7 +425,7 @@ impl crate::SpotClient {
     pub fn get_deposit_methods(
         &self,
         asset: impl Into<String>,
-    ) -> crate::Call<'_, GetDepositMethodsRequest> {
+    ) -> crate::Call<GetDepositMethodsRequest> {
         self.call(GetDepositMethodsRequest::new(asset))
     }
 }
@@ -526,7 +526,7 @@ impl crate::Endpoint for GetDepositAddressesRequest {
         )
     }
 }
-impl crate::Call<'_, GetDepositAddressesRequest> {
+impl crate::Call<GetDepositAddressesRequest> {
     /// Asset class being deposited (default: currency).
     pub fn aclass(self, value: impl Into<super::AssetClass>) -> Self {
         self.map(|r| r.aclass(value))
@@ -548,7 +548,7 @@ impl crate::SpotClient {
         &self,
         asset: impl Into<String>,
         method: impl Into<String>,
-    ) -> crate::Call<'_, GetDepositAddressesRequest> {
+    ) -> crate::Call<GetDepositAddressesRequest> {
         self.call(GetDepositAddressesRequest::new(asset, method))
     }
 }
@@ -692,7 +692,7 @@ impl crate::Endpoint for GetDepositsStatusRequest {
         )
     }
 }
-impl crate::Call<'_, GetDepositsStatusRequest> {
+impl crate::Call<GetDepositsStatusRequest> {
     /// Only this asset.
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -733,8 +733,27 @@ impl crate::SpotClient {
     /// `Deposit`; with `cursor` it is `Either::Second`, a `DepositsPage`.
     ///
     /// `POST /0/private/DepositStatus` (Kraken `DepositStatus`), API-key signed, rate-limit cost 1.
-    pub fn get_deposits_status(&self) -> crate::Call<'_, GetDepositsStatusRequest> {
+    pub fn get_deposits_status(&self) -> crate::Call<GetDepositsStatusRequest> {
         self.call(GetDepositsStatusRequest::new())
+    }
+}
+impl crate::Paged for GetDepositsStatusRequest {
+    type Item = super::Deposit;
+    fn start(&self) -> crate::Position {
+        crate::Position::Cursor("true".to_owned())
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        match response {
+            crate::Either::First(items) => crate::Page::cursor(items, None),
+            crate::Either::Second(page) => {
+                crate::Page::cursor(page.deposit, page.next_cursor)
+            }
+        }
     }
 }
 /// Parameters of [`SpotClient::get_withdrawal_methods`](crate::SpotClient::get_withdrawal_methods): Get the withdrawal methods available to the user.
@@ -829,7 +848,7 @@ impl crate::Endpoint for GetWithdrawalMethodsRequest {
         )
     }
 }
-impl crate::Call<'_, GetWithdrawalMethodsRequest> {
+impl crate::Call<GetWithdrawalMethodsRequest> {
     /// Only this asset.
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -851,9 +870,7 @@ impl crate::SpotClient {
     /// Get the withdrawal methods available to the user.
     ///
     /// `POST /0/private/WithdrawMethods` (Kraken `WithdrawMethods`), API-key signed, rate-limit cost 1.
-    pub fn get_withdrawal_methods(
-        &self,
-    ) -> crate::Call<'_, GetWithdrawalMethodsRequest> {
+    pub fn get_withdrawal_methods(&self) -> crate::Call<GetWithdrawalMethodsRequest> {
         self.call(GetWithdrawalMethodsRequest::new())
     }
 }
@@ -956,7 +973,7 @@ impl crate::Endpoint for GetWithdrawalAddressesRequest {
         )
     }
 }
-impl crate::Call<'_, GetWithdrawalAddressesRequest> {
+impl crate::Call<GetWithdrawalAddressesRequest> {
     /// Only this asset.
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -984,7 +1001,7 @@ impl crate::SpotClient {
     /// `POST /0/private/WithdrawAddresses` (Kraken `WithdrawAddresses`), API-key signed, rate-limit cost 1.
     pub fn get_withdrawal_addresses(
         &self,
-    ) -> crate::Call<'_, GetWithdrawalAddressesRequest> {
+    ) -> crate::Call<GetWithdrawalAddressesRequest> {
         self.call(GetWithdrawalAddressesRequest::new())
     }
 }
@@ -1071,7 +1088,7 @@ impl crate::SpotClient {
         asset: impl Into<String>,
         key: impl Into<String>,
         amount: impl Into<crate::Amount>,
-    ) -> crate::Call<'_, GetWithdrawalInfoRequest> {
+    ) -> crate::Call<GetWithdrawalInfoRequest> {
         self.call(GetWithdrawalInfoRequest::new(asset, key, amount))
     }
 }
@@ -1200,7 +1217,7 @@ impl crate::Endpoint for SubmitWithdrawalRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitWithdrawalRequest> {
+impl crate::Call<SubmitWithdrawalRequest> {
     /// Asset class being withdrawn (default: currency).
     pub fn aclass(self, value: impl Into<super::AssetClass>) -> Self {
         self.map(|r| r.aclass(value))
@@ -1227,7 +1244,7 @@ impl crate::SpotClient {
         asset: impl Into<String>,
         key: impl Into<String>,
         amount: impl Into<crate::Amount>,
-    ) -> crate::Call<'_, SubmitWithdrawalRequest> {
+    ) -> crate::Call<SubmitWithdrawalRequest> {
         self.call(SubmitWithdrawalRequest::new(asset, key, amount))
     }
 }
@@ -1371,7 +1388,7 @@ impl crate::Endpoint for GetWithdrawalsStatusRequest {
         )
     }
 }
-impl crate::Call<'_, GetWithdrawalsStatusRequest> {
+impl crate::Call<GetWithdrawalsStatusRequest> {
     /// Only this asset.
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -1413,9 +1430,7 @@ impl crate::SpotClient {
     /// does not document, kept as JSON.
     ///
     /// `POST /0/private/WithdrawStatus` (Kraken `WithdrawStatus`), API-key signed, rate-limit cost 1.
-    pub fn get_withdrawals_status(
-        &self,
-    ) -> crate::Call<'_, GetWithdrawalsStatusRequest> {
+    pub fn get_withdrawals_status(&self) -> crate::Call<GetWithdrawalsStatusRequest> {
         self.call(GetWithdrawalsStatusRequest::new())
     }
 }
@@ -1489,7 +1504,7 @@ impl crate::SpotClient {
         &self,
         asset: impl Into<String>,
         refid: impl Into<String>,
-    ) -> crate::Call<'_, CancelWithdrawalRequest> {
+    ) -> crate::Call<CancelWithdrawalRequest> {
         self.call(CancelWithdrawalRequest::new(asset, refid))
     }
 }
@@ -1587,7 +1602,7 @@ impl crate::SpotClient {
         from: impl Into<super::TransferWallet>,
         to: impl Into<super::TransferWallet>,
         amount: impl Into<crate::Amount>,
-    ) -> crate::Call<'_, SubmitTransferToFuturesRequest> {
+    ) -> crate::Call<SubmitTransferToFuturesRequest> {
         self.call(SubmitTransferToFuturesRequest::new(asset, from, to, amount))
     }
 }

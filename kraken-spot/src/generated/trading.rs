@@ -791,7 +791,7 @@ impl crate::Endpoint for SubmitOrderRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitOrderRequest> {
+impl crate::Call<SubmitOrderRequest> {
     /// An optional, non-unique numeric id for the order (int32).
     ///
     /// Checked before sending: a signed 32-bit integer.
@@ -892,7 +892,7 @@ impl crate::SpotClient {
         side: impl Into<super::OrderSide>,
         volume: impl Into<crate::Amount>,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, SubmitOrderRequest> {
+    ) -> crate::Call<SubmitOrderRequest> {
         self.call(SubmitOrderRequest::new(ordertype, side, volume, pair))
     }
 }
@@ -1063,7 +1063,7 @@ impl crate::Endpoint for AmendOrderRequest {
         )
     }
 }
-impl crate::Call<'_, AmendOrderRequest> {
+impl crate::Call<AmendOrderRequest> {
     /// The Kraken id of the order (this or `cl_ord_id` is required).
     pub fn txid(self, value: impl Into<String>) -> Self {
         self.map(|r| r.txid(value))
@@ -1110,7 +1110,7 @@ impl crate::SpotClient {
     /// Identify it by `txid` or `cl_ord_id`.
     ///
     /// `POST /0/private/AmendOrder` (Kraken `AmendOrder`), API-key signed, rate-limit cost 0.
-    pub fn amend_order(&self) -> crate::Call<'_, AmendOrderRequest> {
+    pub fn amend_order(&self) -> crate::Call<AmendOrderRequest> {
         self.call(AmendOrderRequest::new())
     }
 }
@@ -1316,7 +1316,7 @@ impl crate::Endpoint for EditOrderRequest {
         )
     }
 }
-impl crate::Call<'_, EditOrderRequest> {
+impl crate::Call<EditOrderRequest> {
     /// A user reference id for the new order (the original's is not kept).
     ///
     /// Checked before sending: a signed 32-bit integer.
@@ -1374,7 +1374,7 @@ impl crate::SpotClient {
         &self,
         txid: impl Into<String>,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, EditOrderRequest> {
+    ) -> crate::Call<EditOrderRequest> {
         self.call(EditOrderRequest::new(txid, pair))
     }
 }
@@ -1464,7 +1464,7 @@ impl crate::Endpoint for CancelOrderRequest {
         )
     }
 }
-impl crate::Call<'_, CancelOrderRequest> {
+impl crate::Call<CancelOrderRequest> {
     /// The order's txid, or a userref as text (cancels every order with it).
     pub fn txid(self, value: impl Into<String>) -> Self {
         self.map(|r| r.txid(value))
@@ -1480,7 +1480,7 @@ impl crate::SpotClient {
     /// Cancel an open order by txid or client order id, or every open order with a given userref.
     ///
     /// `POST /0/private/CancelOrder` (Kraken `CancelOrder`), API-key signed, rate-limit cost 0.
-    pub fn cancel_order(&self) -> crate::Call<'_, CancelOrderRequest> {
+    pub fn cancel_order(&self) -> crate::Call<CancelOrderRequest> {
         self.call(CancelOrderRequest::new())
     }
 }
@@ -1614,7 +1614,7 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitBatchOrdersRequest> {
+impl crate::Call<SubmitBatchOrdersRequest> {
     /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
     pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
@@ -1643,7 +1643,7 @@ impl crate::SpotClient {
         &self,
         orders: impl IntoIterator<Item = impl Into<super::BatchOrder>>,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, SubmitBatchOrdersRequest> {
+    ) -> crate::Call<SubmitBatchOrdersRequest> {
         self.call(SubmitBatchOrdersRequest::new(orders, pair))
     }
 }
@@ -1745,7 +1745,7 @@ impl crate::Endpoint for CancelBatchOrdersRequest {
         )
     }
 }
-impl crate::Call<'_, CancelBatchOrdersRequest> {
+impl crate::Call<CancelBatchOrdersRequest> {
     /// Txids, or userrefs as text (cancels every order with it).
     pub fn orders(self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.map(|r| r.orders(value))
@@ -1761,7 +1761,7 @@ impl crate::SpotClient {
     /// Cancel up to 50 open orders at once, by txid, userref or client order id.
     ///
     /// `POST /0/private/CancelOrderBatch` (Kraken `CancelOrderBatch`), API-key signed, rate-limit cost 0.
-    pub fn cancel_batch_orders(&self) -> crate::Call<'_, CancelBatchOrdersRequest> {
+    pub fn cancel_batch_orders(&self) -> crate::Call<CancelBatchOrdersRequest> {
         self.call(CancelBatchOrdersRequest::new())
     }
 }
@@ -1818,7 +1818,7 @@ impl crate::SpotClient {
     /// Cancel all open orders.
     ///
     /// `POST /0/private/CancelAll` (Kraken `CancelAll`), API-key signed, rate-limit cost 0.
-    pub fn cancel_all_orders(&self) -> crate::Call<'_, CancelAllOrdersRequest> {
+    pub fn cancel_all_orders(&self) -> crate::Call<CancelAllOrdersRequest> {
         self.call(CancelAllOrdersRequest::new())
     }
 }
@@ -1886,7 +1886,7 @@ impl crate::SpotClient {
     pub fn cancel_all_orders_after(
         &self,
         timeout: i64,
-    ) -> crate::Call<'_, CancelAllOrdersAfterRequest> {
+    ) -> crate::Call<CancelAllOrdersAfterRequest> {
         self.call(CancelAllOrdersAfterRequest::new(timeout))
     }
 }
@@ -1938,7 +1938,7 @@ impl crate::SpotClient {
     /// Get a token for the authenticated WebSocket API (permission WebSocket interface On).
     ///
     /// `POST /0/private/GetWebSocketsToken` (Kraken `GetWebSocketsToken`), API-key signed, rate-limit cost 1.
-    pub fn get_websockets_token(&self) -> crate::Call<'_, GetWebsocketsTokenRequest> {
+    pub fn get_websockets_token(&self) -> crate::Call<GetWebsocketsTokenRequest> {
         self.call(GetWebsocketsTokenRequest::new())
     }
 }
