@@ -72,22 +72,26 @@ async fn holds_insufficient_funds_and_a_maker_fill() {
     let trades = client.get_trades_history().await.unwrap();
     assert_eq!(trades.count, Some(1));
     let (trade_id, trade) = trades.trades.first().unwrap();
-    assert_eq!(trade.ordertxid, txid);
-    assert_eq!(trade.pair, "XXBTZUSD");
-    assert_eq!(trade.price, dec("20000.0"));
-    assert_eq!(trade.cost, dec("800"));
-    assert_eq!(trade.fee, dec("1.28"));
-    assert_eq!(trade.vol, dec("0.04"));
+    assert_eq!(trade.ordertxid, Some(txid.clone()));
+    assert_eq!(trade.pair.as_deref(), Some("XXBTZUSD"));
+    assert_eq!(trade.price, Some(dec("20000.0")));
+    assert_eq!(trade.cost, Some(dec("800")));
+    assert_eq!(trade.fee, Some(dec("1.28")));
+    assert_eq!(trade.vol, Some(dec("0.04")));
     let again = client.get_trades(trade_id).await.unwrap();
-    assert_eq!(again[trade_id].cost, dec("800"));
+    assert_eq!(again[trade_id].cost, Some(dec("800")));
 
     let ledgers = client.get_ledgers_info().await.unwrap();
     assert_eq!(ledgers.count, Some(2));
-    let usd = ledgers.ledger.values().find(|e| e.asset == "ZUSD").unwrap();
-    assert_eq!(usd.refid, *trade_id);
-    assert_eq!(usd.amount, dec("-800"));
-    assert_eq!(usd.fee, dec("1.28"));
-    assert_eq!(usd.balance, dec("198.72"));
+    let usd = ledgers
+        .ledger
+        .values()
+        .find(|e| e.asset.as_deref() == Some("ZUSD"))
+        .unwrap();
+    assert_eq!(usd.refid.as_ref(), Some(trade_id));
+    assert_eq!(usd.amount, Some(dec("-800")));
+    assert_eq!(usd.fee, Some(dec("1.28")));
+    assert_eq!(usd.balance, Some(dec("198.72")));
     let id = ledgers.ledger.keys().next().unwrap();
     assert_eq!(client.get_ledgers(id).await.unwrap().len(), 1);
 
@@ -219,9 +223,9 @@ async fn fee_tiers_follow_the_30_day_volume() {
     mock.set_balance("alice", "ZUSD", dec("100000"));
     mock.set_trading_volume("alice", dec("49900"));
     let volume = client.get_trading_volume().pair("XBTUSD").await.unwrap();
-    assert_eq!(volume.volume, dec("49900"));
+    assert_eq!(volume.volume, Some(dec("49900")));
     let tier = &volume.fees.as_ref().unwrap()["XXBTZUSD"];
-    assert_eq!(tier.fee, dec("0.26"));
+    assert_eq!(tier.fee, Some(dec("0.26")));
     assert_eq!(tier.nextfee, Some(dec("0.24")));
     assert_eq!(tier.nextvolume, Some(dec("50000")));
 
@@ -234,13 +238,16 @@ async fn fee_tiers_follow_the_30_day_volume() {
             .unwrap();
     }
     let trades = client.get_trades_history().await.unwrap();
-    let fees: Vec<Decimal> = trades.trades.values().map(|t| t.fee).collect();
+    let fees: Vec<Option<Decimal>> = trades.trades.values().map(|t| t.fee).collect();
     // Most recent first.
-    assert_eq!(fees, [dec("0.72922"), dec("0.78999")]);
+    assert_eq!(fees, [Some(dec("0.72922")), Some(dec("0.78999"))]);
     let volume = client.get_trading_volume().pair("XBTUSD").await.unwrap();
-    assert_eq!(volume.volume, dec("50507.682")); // 49900 + 2 × 303.841
-    assert_eq!(volume.fees.unwrap()["XXBTZUSD"].fee, dec("0.24"));
-    assert_eq!(volume.fees_maker.unwrap()["XXBTZUSD"].fee, dec("0.14"));
+    assert_eq!(volume.volume, Some(dec("50507.682"))); // 49900 + 2 × 303.841
+    assert_eq!(volume.fees.unwrap()["XXBTZUSD"].fee, Some(dec("0.24")));
+    assert_eq!(
+        volume.fees_maker.unwrap()["XXBTZUSD"].fee,
+        Some(dec("0.14"))
+    );
 }
 
 #[tokio::test]
@@ -257,8 +264,8 @@ async fn exports_of_trades_and_ledgers() {
         .unwrap();
     let status = client.get_ledgers_export_status("ledgers").await.unwrap();
     assert_eq!(status.len(), 1);
-    assert_eq!(status[0].id, added.id);
-    assert_eq!(status[0].status, "Processed");
+    assert_eq!(status[0].id.as_ref(), Some(&added.id));
+    assert_eq!(status[0].status.as_deref(), Some("Processed"));
     assert!(
         client
             .get_ledgers_export_status("trades")

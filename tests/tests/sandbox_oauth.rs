@@ -26,7 +26,7 @@ async fn tokens_and_a_fast_api_key_that_trades_within_its_permissions() {
         .redirect_uri("https://app.example/callback")
         .await
         .unwrap();
-    assert_eq!(token.token_type, "bearer");
+    assert_eq!(token.token_type.as_deref(), Some("bearer"));
     let app = app.with_oauth_access_token(token.access_token.expose());
     let created = app
         .create_oauth_fast_api_key("bot")
