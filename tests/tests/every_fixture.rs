@@ -39,8 +39,7 @@ fn endpoint_of(file: &str) -> Option<&'static EndpointInfo> {
             _ => HttpMethod::Get,
         };
         return ENDPOINTS.iter().find(|e| {
-            e.method == method
-                && (e.path == prefix || e.path.starts_with(&format!("{prefix}/")))
+            e.method == method && (e.path == prefix || e.path.starts_with(&format!("{prefix}/")))
         });
     }
     let (kraken, method) = match stem {

@@ -38,1162 +38,2531 @@ impl From<&str> for FundingDirection {
 crate::string_enum!(FundingDirection);
 crate::lenient_via_serde!(FundingDirection);
 /// An asset and its class.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAsset {
     /// `currency` or `tokenized_asset`.
-    #[serde(rename = "class", deserialize_with = "crate::de::lenient")]
     pub asset_class: String,
     /// The asset, for example `USDC`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub name: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAsset {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingAsset;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingAsset")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingAsset, A::Error> {
+                let mut field_asset_class: Option<String> = None;
+                let mut field_name: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "class" => {
+                            field_asset_class = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "name" => {
+                            field_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingAsset {
+                    asset_class: field_asset_class
+                        .ok_or_else(|| ::serde::de::Error::missing_field("class"))?,
+                    name: field_name,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingAsset {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("class", &self.asset_class)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingAsset, b'{');
 /// An amount of an asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAssetAmount {
     /// The asset.
     pub asset: super::FundingAsset,
     /// The amount.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub amount: ::rust_decimal::Decimal,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAssetAmount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingAssetAmount;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingAssetAmount")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingAssetAmount, A::Error> {
+                let mut field_asset: Option<super::FundingAsset> = None;
+                let mut field_amount: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "asset" => {
+                            field_asset = Some(map.next_value::<super::FundingAsset>()?);
+                        }
+                        "amount" => {
+                            field_amount = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingAssetAmount {
+                    asset: field_asset
+                        .ok_or_else(|| ::serde::de::Error::missing_field("asset"))?,
+                    amount: field_amount
+                        .ok_or_else(|| ::serde::de::Error::missing_field("amount"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingAssetAmount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("asset", &self.asset)?;
+        map.serialize_entry("amount", &self.amount)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingAssetAmount, b'{');
 /// An amount as withdrawals report it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingWrappedAmount {
     /// The asset and amount.
     pub asset_amount: super::FundingAssetAmount,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingWrappedAmount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingWrappedAmount;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingWrappedAmount")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingWrappedAmount, A::Error> {
+                let mut field_asset_amount: Option<super::FundingAssetAmount> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "asset_amount" => {
+                            field_asset_amount = Some(
+                                map.next_value::<super::FundingAssetAmount>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingWrappedAmount {
+                    asset_amount: field_asset_amount
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "asset_amount",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingWrappedAmount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("asset_amount", &self.asset_amount)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingWrappedAmount, b'{');
 /// Networks, and groups of networks that share an address format [R, G].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingNetworks {
     /// Groups of networks that share an address format (for example EVM).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_groups: Option<Vec<super::FundingNetworkGroup>>,
     /// Available networks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<super::FundingNetwork>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingNetworks {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Groups of networks that share an address format (for example EVM).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub network_groups: Option<Vec<super::FundingNetworkGroup>>,
-            /// Available networks.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub networks: Option<Vec<super::FundingNetwork>>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingNetworks;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingNetworks")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingNetworks, A::Error> {
+                let mut field_network_groups: Option<Vec<super::FundingNetworkGroup>> = None;
+                let mut field_networks: Option<Vec<super::FundingNetwork>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "network_groups" => {
+                            field_network_groups = map
+                                .next_value::<Option<Vec<super::FundingNetworkGroup>>>()?;
+                        }
+                        "networks" => {
+                            field_networks = map
+                                .next_value::<Option<Vec<super::FundingNetwork>>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_network_groups.is_none() && field_networks.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingNetworks: none of `network_groups`, `networks` is present",
+                        ),
+                    );
+                }
+                Ok(FundingNetworks {
+                    network_groups: field_network_groups,
+                    networks: field_networks,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.network_groups.is_none() && wire.networks.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingNetworks: none of `network_groups`, `networks` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingNetworks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network_groups {
+            map.serialize_entry("network_groups", value)?;
         }
-        Ok(FundingNetworks {
-            network_groups: wire.network_groups,
-            networks: wire.networks,
-        })
+        if let Some(value) = &self.networks {
+            map.serialize_entry("networks", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingNetworks, b'{');
 /// A group of networks sharing an address format.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingNetworkGroup {
     /// The group's id (UUID).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub network_group_id: Option<String>,
     /// Its name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub name: Option<String>,
     /// Its networks.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub network_ids: Option<Vec<String>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingNetworkGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The group's id (UUID).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub network_group_id: Option<String>,
-            /// Its name.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub name: Option<String>,
-            /// Its networks.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub network_ids: Option<Vec<String>>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingNetworkGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingNetworkGroup")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingNetworkGroup, A::Error> {
+                let mut field_network_group_id: Option<String> = None;
+                let mut field_name: Option<String> = None;
+                let mut field_network_ids: Option<Vec<String>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "network_group_id" => {
+                            field_network_group_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "name" => {
+                            field_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "network_ids" => {
+                            field_network_ids = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_network_group_id.is_none() && field_name.is_none()
+                    && field_network_ids.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingNetworkGroup: none of `network_group_id`, `name`, `network_ids` is present",
+                        ),
+                    );
+                }
+                Ok(FundingNetworkGroup {
+                    network_group_id: field_network_group_id,
+                    name: field_name,
+                    network_ids: field_network_ids,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.network_group_id.is_none() && wire.name.is_none()
-            && wire.network_ids.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingNetworkGroup: none of `network_group_id`, `name`, `network_ids` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingNetworkGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network_group_id {
+            map.serialize_entry("network_group_id", value)?;
         }
-        Ok(FundingNetworkGroup {
-            network_group_id: wire.network_group_id,
-            name: wire.name,
-            network_ids: wire.network_ids,
-        })
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.network_ids {
+            map.serialize_entry("network_ids", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingNetworkGroup, b'{');
 /// A network.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingNetwork {
     /// The network's id (UUID).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub network_id: Option<String>,
     /// Its name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub name: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingNetwork {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The network's id (UUID).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub network_id: Option<String>,
-            /// Its name.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub name: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingNetwork;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingNetwork")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingNetwork, A::Error> {
+                let mut field_network_id: Option<String> = None;
+                let mut field_name: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "network_id" => {
+                            field_network_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "name" => {
+                            field_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_network_id.is_none() && field_name.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingNetwork: none of `network_id`, `name` is present",
+                        ),
+                    );
+                }
+                Ok(FundingNetwork {
+                    network_id: field_network_id,
+                    name: field_name,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.network_id.is_none() && wire.name.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingNetwork: none of `network_id`, `name` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingNetwork {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network_id {
+            map.serialize_entry("network_id", value)?;
         }
-        Ok(FundingNetwork {
-            network_id: wire.network_id,
-            name: wire.name,
-        })
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingNetwork, b'{');
 /// Assets available for a direction, by class; the items' shape is not in Kraken's published reference, so they are kept as exact JSON [R].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAssets {
     /// Assets of the currency class.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Vec<crate::RawJson>>,
     /// Tokenized assets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokenized_asset: Option<Vec<crate::RawJson>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingAssets {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Assets of the currency class.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub currency: Option<Vec<crate::RawJson>>,
-            /// Tokenized assets.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub tokenized_asset: Option<Vec<crate::RawJson>>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingAssets;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingAssets")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingAssets, A::Error> {
+                let mut field_currency: Option<Vec<crate::RawJson>> = None;
+                let mut field_tokenized_asset: Option<Vec<crate::RawJson>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "currency" => {
+                            field_currency = map
+                                .next_value::<Option<Vec<crate::RawJson>>>()?;
+                        }
+                        "tokenized_asset" => {
+                            field_tokenized_asset = map
+                                .next_value::<Option<Vec<crate::RawJson>>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_currency.is_none() && field_tokenized_asset.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingAssets: none of `currency`, `tokenized_asset` is present",
+                        ),
+                    );
+                }
+                Ok(FundingAssets {
+                    currency: field_currency,
+                    tokenized_asset: field_tokenized_asset,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.currency.is_none() && wire.tokenized_asset.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingAssets: none of `currency`, `tokenized_asset` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingAssets {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
         }
-        Ok(FundingAssets {
-            currency: wire.currency,
-            tokenized_asset: wire.tokenized_asset,
-        })
+        if let Some(value) = &self.tokenized_asset {
+            map.serialize_entry("tokenized_asset", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingAssets, b'{');
 /// A page of funding methods [R].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingMethods {
     /// Available funding methods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub methods: Option<Vec<super::FundingMethod>>,
     /// The next page's cursor (absent on the last page).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub next_cursor: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingMethods {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Available funding methods.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub methods: Option<Vec<super::FundingMethod>>,
-            /// The next page's cursor (absent on the last page).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub next_cursor: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingMethods;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingMethods")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingMethods, A::Error> {
+                let mut field_methods: Option<Vec<super::FundingMethod>> = None;
+                let mut field_next_cursor: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "methods" => {
+                            field_methods = map
+                                .next_value::<Option<Vec<super::FundingMethod>>>()?;
+                        }
+                        "next_cursor" => {
+                            field_next_cursor = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_methods.is_none() && field_next_cursor.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingMethods: none of `methods`, `next_cursor` is present",
+                        ),
+                    );
+                }
+                Ok(FundingMethods {
+                    methods: field_methods,
+                    next_cursor: field_next_cursor,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.methods.is_none() && wire.next_cursor.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingMethods: none of `methods`, `next_cursor` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingMethods {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.methods {
+            map.serialize_entry("methods", value)?;
         }
-        Ok(FundingMethods {
-            methods: wire.methods,
-            next_cursor: wire.next_cursor,
-        })
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("next_cursor", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingMethods, b'{');
 /// A way to deposit or withdraw an asset, with the fields of Kraken's examples [G].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingMethod {
     /// The asset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset: Option<super::FundingAsset>,
     /// The method's id (UUID).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub method_id: Option<String>,
     /// Its name, for example `USDC - Ethereum`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub method_name: Option<String>,
     /// The smallest amount.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub minimum_amount: Option<::rust_decimal::Decimal>,
     /// The network, for on-chain methods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<super::FundingMethodNetwork>,
     /// Deposit details (deposit methods only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposit: Option<super::FundingMethodDeposit>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The asset.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub asset: Option<super::FundingAsset>,
-            /// The method's id (UUID).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub method_id: Option<String>,
-            /// Its name, for example `USDC - Ethereum`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub method_name: Option<String>,
-            /// The smallest amount.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub minimum_amount: Option<::rust_decimal::Decimal>,
-            /// The network, for on-chain methods.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub network: Option<super::FundingMethodNetwork>,
-            /// Deposit details (deposit methods only).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub deposit: Option<super::FundingMethodDeposit>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingMethod;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingMethod")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingMethod, A::Error> {
+                let mut field_asset: Option<super::FundingAsset> = None;
+                let mut field_method_id: Option<String> = None;
+                let mut field_method_name: Option<String> = None;
+                let mut field_minimum_amount: Option<::rust_decimal::Decimal> = None;
+                let mut field_network: Option<super::FundingMethodNetwork> = None;
+                let mut field_deposit: Option<super::FundingMethodDeposit> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "asset" => {
+                            field_asset = map
+                                .next_value::<Option<super::FundingAsset>>()?;
+                        }
+                        "method_id" => {
+                            field_method_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "method_name" => {
+                            field_method_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "minimum_amount" => {
+                            field_minimum_amount = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "network" => {
+                            field_network = map
+                                .next_value::<Option<super::FundingMethodNetwork>>()?;
+                        }
+                        "deposit" => {
+                            field_deposit = map
+                                .next_value::<Option<super::FundingMethodDeposit>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_asset.is_none() && field_method_id.is_none()
+                    && field_method_name.is_none() && field_minimum_amount.is_none()
+                    && field_network.is_none() && field_deposit.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingMethod: none of `asset`, `method_id`, `method_name`, `minimum_amount`, `network`, `deposit` is present",
+                        ),
+                    );
+                }
+                Ok(FundingMethod {
+                    asset: field_asset,
+                    method_id: field_method_id,
+                    method_name: field_method_name,
+                    minimum_amount: field_minimum_amount,
+                    network: field_network,
+                    deposit: field_deposit,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.asset.is_none() && wire.method_id.is_none() && wire.method_name.is_none()
-            && wire.minimum_amount.is_none() && wire.network.is_none()
-            && wire.deposit.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingMethod: none of `asset`, `method_id`, `method_name`, `minimum_amount`, `network`, `deposit` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.asset {
+            map.serialize_entry("asset", value)?;
         }
-        Ok(FundingMethod {
-            asset: wire.asset,
-            method_id: wire.method_id,
-            method_name: wire.method_name,
-            minimum_amount: wire.minimum_amount,
-            network: wire.network,
-            deposit: wire.deposit,
-        })
+        if let Some(value) = &self.method_id {
+            map.serialize_entry("method_id", value)?;
+        }
+        if let Some(value) = &self.method_name {
+            map.serialize_entry("method_name", value)?;
+        }
+        if let Some(value) = &self.minimum_amount {
+            map.serialize_entry("minimum_amount", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        if let Some(value) = &self.deposit {
+            map.serialize_entry("deposit", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingMethod, b'{');
 /// The network of a funding method.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingMethodNetwork {
     /// The network's id (UUID).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub network_id: Option<String>,
     /// Its name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub network_name: Option<String>,
     /// The token's contract address (absent for native assets).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub contract_address: Option<String>,
     /// The asset's symbol on chain.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub on_chain_asset_symbol: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingMethodNetwork {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The network's id (UUID).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub network_id: Option<String>,
-            /// Its name.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub network_name: Option<String>,
-            /// The token's contract address (absent for native assets).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub contract_address: Option<String>,
-            /// The asset's symbol on chain.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub on_chain_asset_symbol: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingMethodNetwork;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingMethodNetwork")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingMethodNetwork, A::Error> {
+                let mut field_network_id: Option<String> = None;
+                let mut field_network_name: Option<String> = None;
+                let mut field_contract_address: Option<String> = None;
+                let mut field_on_chain_asset_symbol: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "network_id" => {
+                            field_network_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "network_name" => {
+                            field_network_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "contract_address" => {
+                            field_contract_address = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "on_chain_asset_symbol" => {
+                            field_on_chain_asset_symbol = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_network_id.is_none() && field_network_name.is_none()
+                    && field_contract_address.is_none()
+                    && field_on_chain_asset_symbol.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingMethodNetwork: none of `network_id`, `network_name`, `contract_address`, `on_chain_asset_symbol` is present",
+                        ),
+                    );
+                }
+                Ok(FundingMethodNetwork {
+                    network_id: field_network_id,
+                    network_name: field_network_name,
+                    contract_address: field_contract_address,
+                    on_chain_asset_symbol: field_on_chain_asset_symbol,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.network_id.is_none() && wire.network_name.is_none()
-            && wire.contract_address.is_none() && wire.on_chain_asset_symbol.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingMethodNetwork: none of `network_id`, `network_name`, `contract_address`, `on_chain_asset_symbol` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingMethodNetwork {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.network_id {
+            map.serialize_entry("network_id", value)?;
         }
-        Ok(FundingMethodNetwork {
-            network_id: wire.network_id,
-            network_name: wire.network_name,
-            contract_address: wire.contract_address,
-            on_chain_asset_symbol: wire.on_chain_asset_symbol,
-        })
+        if let Some(value) = &self.network_name {
+            map.serialize_entry("network_name", value)?;
+        }
+        if let Some(value) = &self.contract_address {
+            map.serialize_entry("contract_address", value)?;
+        }
+        if let Some(value) = &self.on_chain_asset_symbol {
+            map.serialize_entry("on_chain_asset_symbol", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingMethodNetwork, b'{');
 /// How a deposit method hands out addresses.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingMethodDeposit {
     /// How many addresses can be claimed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_generation: Option<super::FundingAddressGeneration>,
     /// The method whose addresses this one shares (omitted when it has its own).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub shares_addresses_with_method_id: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingMethodDeposit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// How many addresses can be claimed.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub address_generation: Option<super::FundingAddressGeneration>,
-            /// The method whose addresses this one shares (omitted when it has its own).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub shares_addresses_with_method_id: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingMethodDeposit;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingMethodDeposit")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingMethodDeposit, A::Error> {
+                let mut field_address_generation: Option<
+                    super::FundingAddressGeneration,
+                > = None;
+                let mut field_shares_addresses_with_method_id: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "address_generation" => {
+                            field_address_generation = map
+                                .next_value::<Option<super::FundingAddressGeneration>>()?;
+                        }
+                        "shares_addresses_with_method_id" => {
+                            field_shares_addresses_with_method_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_address_generation.is_none()
+                    && field_shares_addresses_with_method_id.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingMethodDeposit: none of `address_generation`, `shares_addresses_with_method_id` is present",
+                        ),
+                    );
+                }
+                Ok(FundingMethodDeposit {
+                    address_generation: field_address_generation,
+                    shares_addresses_with_method_id: field_shares_addresses_with_method_id,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.address_generation.is_none()
-            && wire.shares_addresses_with_method_id.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingMethodDeposit: none of `address_generation`, `shares_addresses_with_method_id` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingMethodDeposit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address_generation {
+            map.serialize_entry("address_generation", value)?;
         }
-        Ok(FundingMethodDeposit {
-            address_generation: wire.address_generation,
-            shares_addresses_with_method_id: wire.shares_addresses_with_method_id,
-        })
+        if let Some(value) = &self.shares_addresses_with_method_id {
+            map.serialize_entry("shares_addresses_with_method_id", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingMethodDeposit, b'{');
 /// Deposit address generation for a method.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressGeneration {
     /// `unlimited`, `limited` or `unsupported`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub status: Option<String>,
     /// How many unused addresses can be held, with `limited`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub limit: Option<i64>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingAddressGeneration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// `unlimited`, `limited` or `unsupported`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub status: Option<String>,
-            /// How many unused addresses can be held, with `limited`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub limit: Option<i64>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingAddressGeneration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingAddressGeneration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingAddressGeneration, A::Error> {
+                let mut field_status: Option<String> = None;
+                let mut field_limit: Option<i64> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "status" => {
+                            field_status = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "limit" => {
+                            field_limit = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_status.is_none() && field_limit.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingAddressGeneration: none of `status`, `limit` is present",
+                        ),
+                    );
+                }
+                Ok(FundingAddressGeneration {
+                    status: field_status,
+                    limit: field_limit,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.status.is_none() && wire.limit.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingAddressGeneration: none of `status`, `limit` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingAddressGeneration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
         }
-        Ok(FundingAddressGeneration {
-            status: wire.status,
-            limit: wire.limit,
-        })
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingAddressGeneration, b'{');
 /// Deposit limits by funding method; their shape is not in Kraken's published reference, so they are kept as exact JSON [R].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingDepositLimits {
     /// Deposit limits by funding method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposit_limits: Option<Vec<crate::RawJson>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingDepositLimits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Deposit limits by funding method.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub deposit_limits: Option<Vec<crate::RawJson>>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingDepositLimits;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingDepositLimits")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingDepositLimits, A::Error> {
+                let mut field_deposit_limits: Option<Vec<crate::RawJson>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "deposit_limits" => {
+                            field_deposit_limits = map
+                                .next_value::<Option<Vec<crate::RawJson>>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_deposit_limits.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingDepositLimits: none of `deposit_limits` is present",
+                        ),
+                    );
+                }
+                Ok(FundingDepositLimits {
+                    deposit_limits: field_deposit_limits,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.deposit_limits.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingDepositLimits: none of `deposit_limits` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingDepositLimits {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.deposit_limits {
+            map.serialize_entry("deposit_limits", value)?;
         }
-        Ok(FundingDepositLimits {
-            deposit_limits: wire.deposit_limits,
-        })
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingDepositLimits, b'{');
 /// Withdrawal limits [R]; the nested shapes are not in Kraken's published reference and are kept as exact JSON.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingWithdrawalLimits {
     /// The balance available for withdrawal after holds, positions, margin and other restrictions.
     pub available_balance: crate::RawJson,
     /// Withdrawal limits by funding method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal_limits: Option<Vec<crate::RawJson>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingWithdrawalLimits {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingWithdrawalLimits;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingWithdrawalLimits")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingWithdrawalLimits, A::Error> {
+                let mut field_available_balance: Option<crate::RawJson> = None;
+                let mut field_withdrawal_limits: Option<Vec<crate::RawJson>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "available_balance" => {
+                            field_available_balance = Some(
+                                map.next_value::<crate::RawJson>()?,
+                            );
+                        }
+                        "withdrawal_limits" => {
+                            field_withdrawal_limits = map
+                                .next_value::<Option<Vec<crate::RawJson>>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingWithdrawalLimits {
+                    available_balance: field_available_balance
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "available_balance",
+                        ))?,
+                    withdrawal_limits: field_withdrawal_limits,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingWithdrawalLimits {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("available_balance", &self.available_balance)?;
+        if let Some(value) = &self.withdrawal_limits {
+            map.serialize_entry("withdrawal_limits", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingWithdrawalLimits, b'{');
 /// A fee quote [G]. For withdrawals it carries a token that pins the fee rate for 5 minutes.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingFee {
     /// The fee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<super::FundingAssetAmount>,
     /// The total debited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gross_amount: Option<super::FundingAssetAmount>,
     /// What arrives after the fee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_amount: Option<super::FundingAssetAmount>,
     /// How the fee is made up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_details: Option<super::FundingFeeDetails>,
     /// Withdrawals only: pass it as the withdrawal's `fee.quoted_fee.token` to pin this rate (valid 5 minutes, reusable).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub withdrawal_fee_token: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingFee {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The fee.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub fee: Option<super::FundingAssetAmount>,
-            /// The total debited.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub gross_amount: Option<super::FundingAssetAmount>,
-            /// What arrives after the fee.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub net_amount: Option<super::FundingAssetAmount>,
-            /// How the fee is made up.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub fee_details: Option<super::FundingFeeDetails>,
-            /// Withdrawals only: pass it as the withdrawal's `fee.quoted_fee.token` to pin this rate (valid 5 minutes, reusable).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub withdrawal_fee_token: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingFee;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingFee")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingFee, A::Error> {
+                let mut field_fee: Option<super::FundingAssetAmount> = None;
+                let mut field_gross_amount: Option<super::FundingAssetAmount> = None;
+                let mut field_net_amount: Option<super::FundingAssetAmount> = None;
+                let mut field_fee_details: Option<super::FundingFeeDetails> = None;
+                let mut field_withdrawal_fee_token: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "fee" => {
+                            field_fee = map
+                                .next_value::<Option<super::FundingAssetAmount>>()?;
+                        }
+                        "gross_amount" => {
+                            field_gross_amount = map
+                                .next_value::<Option<super::FundingAssetAmount>>()?;
+                        }
+                        "net_amount" => {
+                            field_net_amount = map
+                                .next_value::<Option<super::FundingAssetAmount>>()?;
+                        }
+                        "fee_details" => {
+                            field_fee_details = map
+                                .next_value::<Option<super::FundingFeeDetails>>()?;
+                        }
+                        "withdrawal_fee_token" => {
+                            field_withdrawal_fee_token = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_fee.is_none() && field_gross_amount.is_none()
+                    && field_net_amount.is_none() && field_fee_details.is_none()
+                    && field_withdrawal_fee_token.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingFee: none of `fee`, `gross_amount`, `net_amount`, `fee_details`, `withdrawal_fee_token` is present",
+                        ),
+                    );
+                }
+                Ok(FundingFee {
+                    fee: field_fee,
+                    gross_amount: field_gross_amount,
+                    net_amount: field_net_amount,
+                    fee_details: field_fee_details,
+                    withdrawal_fee_token: field_withdrawal_fee_token,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.fee.is_none() && wire.gross_amount.is_none() && wire.net_amount.is_none()
-            && wire.fee_details.is_none() && wire.withdrawal_fee_token.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingFee: none of `fee`, `gross_amount`, `net_amount`, `fee_details`, `withdrawal_fee_token` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingFee {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fee {
+            map.serialize_entry("fee", value)?;
         }
-        Ok(FundingFee {
-            fee: wire.fee,
-            gross_amount: wire.gross_amount,
-            net_amount: wire.net_amount,
-            fee_details: wire.fee_details,
-            withdrawal_fee_token: wire.withdrawal_fee_token,
-        })
+        if let Some(value) = &self.gross_amount {
+            map.serialize_entry("gross_amount", value)?;
+        }
+        if let Some(value) = &self.net_amount {
+            map.serialize_entry("net_amount", value)?;
+        }
+        if let Some(value) = &self.fee_details {
+            map.serialize_entry("fee_details", value)?;
+        }
+        if let Some(value) = &self.withdrawal_fee_token {
+            map.serialize_entry("withdrawal_fee_token", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingFee, b'{');
 /// How a fee is made up.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingFeeDetails {
     /// The fixed part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_fee: Option<super::FundingAssetAmount>,
     /// The percentage part.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee_percentage: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingFeeDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The fixed part.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub base_fee: Option<super::FundingAssetAmount>,
-            /// The percentage part.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fee_percentage: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingFeeDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingFeeDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingFeeDetails, A::Error> {
+                let mut field_base_fee: Option<super::FundingAssetAmount> = None;
+                let mut field_fee_percentage: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "base_fee" => {
+                            field_base_fee = map
+                                .next_value::<Option<super::FundingAssetAmount>>()?;
+                        }
+                        "fee_percentage" => {
+                            field_fee_percentage = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_base_fee.is_none() && field_fee_percentage.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingFeeDetails: none of `base_fee`, `fee_percentage` is present",
+                        ),
+                    );
+                }
+                Ok(FundingFeeDetails {
+                    base_fee: field_base_fee,
+                    fee_percentage: field_fee_percentage,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.base_fee.is_none() && wire.fee_percentage.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingFeeDetails: none of `base_fee`, `fee_percentage` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingFeeDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.base_fee {
+            map.serialize_entry("base_fee", value)?;
         }
-        Ok(FundingFeeDetails {
-            base_fee: wire.base_fee,
-            fee_percentage: wire.fee_percentage,
-        })
+        if let Some(value) = &self.fee_percentage {
+            map.serialize_entry("fee_percentage", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingFeeDetails, b'{');
 /// What an address is saved against: exactly one of a method, a network or a network group [G].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingScope {
     /// A method's id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub method_id: Option<String>,
     /// A network's id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub network_id: Option<String>,
     /// A network group's id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub network_group_id: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// A method's id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub method_id: Option<String>,
-            /// A network's id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub network_id: Option<String>,
-            /// A network group's id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub network_group_id: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingScope;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingScope")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingScope, A::Error> {
+                let mut field_method_id: Option<String> = None;
+                let mut field_network_id: Option<String> = None;
+                let mut field_network_group_id: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "method_id" => {
+                            field_method_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "network_id" => {
+                            field_network_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "network_group_id" => {
+                            field_network_group_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_method_id.is_none() && field_network_id.is_none()
+                    && field_network_group_id.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingScope: none of `method_id`, `network_id`, `network_group_id` is present",
+                        ),
+                    );
+                }
+                Ok(FundingScope {
+                    method_id: field_method_id,
+                    network_id: field_network_id,
+                    network_group_id: field_network_group_id,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.method_id.is_none() && wire.network_id.is_none()
-            && wire.network_group_id.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingScope: none of `method_id`, `network_id`, `network_group_id` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.method_id {
+            map.serialize_entry("method_id", value)?;
         }
-        Ok(FundingScope {
-            method_id: wire.method_id,
-            network_id: wire.network_id,
-            network_group_id: wire.network_group_id,
-        })
+        if let Some(value) = &self.network_id {
+            map.serialize_entry("network_id", value)?;
+        }
+        if let Some(value) = &self.network_group_id {
+            map.serialize_entry("network_group_id", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingScope, b'{');
 /// An address: crypto, or fiat bank details (whose fields Kraken's reference does not list, kept as exact JSON) [G, R].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressDetails {
     /// A crypto address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crypto: Option<super::FundingCryptoAddress>,
     /// Fiat details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fiat: Option<crate::RawJson>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingAddressDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// A crypto address.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub crypto: Option<super::FundingCryptoAddress>,
-            /// Fiat details.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub fiat: Option<crate::RawJson>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingAddressDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingAddressDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingAddressDetails, A::Error> {
+                let mut field_crypto: Option<super::FundingCryptoAddress> = None;
+                let mut field_fiat: Option<crate::RawJson> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "crypto" => {
+                            field_crypto = map
+                                .next_value::<Option<super::FundingCryptoAddress>>()?;
+                        }
+                        "fiat" => {
+                            field_fiat = map.next_value::<Option<crate::RawJson>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_crypto.is_none() && field_fiat.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingAddressDetails: none of `crypto`, `fiat` is present",
+                        ),
+                    );
+                }
+                Ok(FundingAddressDetails {
+                    crypto: field_crypto,
+                    fiat: field_fiat,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.crypto.is_none() && wire.fiat.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingAddressDetails: none of `crypto`, `fiat` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingAddressDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.crypto {
+            map.serialize_entry("crypto", value)?;
         }
-        Ok(FundingAddressDetails {
-            crypto: wire.crypto,
-            fiat: wire.fiat,
-        })
+        if let Some(value) = &self.fiat {
+            map.serialize_entry("fiat", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingAddressDetails, b'{');
 /// A crypto address.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingCryptoAddress {
     /// The address.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub address: String,
     /// A destination tag.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub tag: Option<String>,
     /// A memo.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub memo: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingCryptoAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingCryptoAddress;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingCryptoAddress")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingCryptoAddress, A::Error> {
+                let mut field_address: Option<String> = None;
+                let mut field_tag: Option<String> = None;
+                let mut field_memo: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "address" => {
+                            field_address = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "tag" => {
+                            field_tag = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "memo" => {
+                            field_memo = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingCryptoAddress {
+                    address: field_address
+                        .ok_or_else(|| ::serde::de::Error::missing_field("address"))?,
+                    tag: field_tag,
+                    memo: field_memo,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingCryptoAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address", &self.address)?;
+        if let Some(value) = &self.tag {
+            map.serialize_entry("tag", value)?;
+        }
+        if let Some(value) = &self.memo {
+            map.serialize_entry("memo", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingCryptoAddress, b'{');
 /// A page of saved withdrawal addresses [R, G].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddresses {
     /// The addresses.
     pub addresses: Vec<super::FundingAddress>,
     /// The next page's cursor (absent on the last page).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub next_cursor: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddresses {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingAddresses;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingAddresses")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingAddresses, A::Error> {
+                let mut field_addresses: Option<Vec<super::FundingAddress>> = None;
+                let mut field_next_cursor: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "addresses" => {
+                            field_addresses = Some(
+                                map.next_value::<Vec<super::FundingAddress>>()?,
+                            );
+                        }
+                        "next_cursor" => {
+                            field_next_cursor = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingAddresses {
+                    addresses: field_addresses
+                        .ok_or_else(|| ::serde::de::Error::missing_field("addresses"))?,
+                    next_cursor: field_next_cursor,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingAddresses {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("addresses", &self.addresses)?;
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("next_cursor", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingAddresses, b'{');
 /// A saved withdrawal address.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddress {
     /// Its id, for example `AB7J4FF-BGM7G-V2JMIH`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub address_id: Option<String>,
     /// What it was saved against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<super::FundingScope>,
     /// The address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_details: Option<super::FundingAddressDetails>,
     /// Its name (may be absent).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub name: Option<String>,
     /// Whether it is verified and ready for use.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub verified: Option<bool>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Its id, for example `AB7J4FF-BGM7G-V2JMIH`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub address_id: Option<String>,
-            /// What it was saved against.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub scope: Option<super::FundingScope>,
-            /// The address.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub address_details: Option<super::FundingAddressDetails>,
-            /// Its name (may be absent).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub name: Option<String>,
-            /// Whether it is verified and ready for use.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub verified: Option<bool>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingAddress;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingAddress")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingAddress, A::Error> {
+                let mut field_address_id: Option<String> = None;
+                let mut field_scope: Option<super::FundingScope> = None;
+                let mut field_address_details: Option<super::FundingAddressDetails> = None;
+                let mut field_name: Option<String> = None;
+                let mut field_verified: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "address_id" => {
+                            field_address_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "scope" => {
+                            field_scope = map
+                                .next_value::<Option<super::FundingScope>>()?;
+                        }
+                        "address_details" => {
+                            field_address_details = map
+                                .next_value::<Option<super::FundingAddressDetails>>()?;
+                        }
+                        "name" => {
+                            field_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "verified" => {
+                            field_verified = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_address_id.is_none() && field_scope.is_none()
+                    && field_address_details.is_none() && field_name.is_none()
+                    && field_verified.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingAddress: none of `address_id`, `scope`, `address_details`, `name`, `verified` is present",
+                        ),
+                    );
+                }
+                Ok(FundingAddress {
+                    address_id: field_address_id,
+                    scope: field_scope,
+                    address_details: field_address_details,
+                    name: field_name,
+                    verified: field_verified,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.address_id.is_none() && wire.scope.is_none()
-            && wire.address_details.is_none() && wire.name.is_none()
-            && wire.verified.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingAddress: none of `address_id`, `scope`, `address_details`, `name`, `verified` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address_id {
+            map.serialize_entry("address_id", value)?;
         }
-        Ok(FundingAddress {
-            address_id: wire.address_id,
-            scope: wire.scope,
-            address_details: wire.address_details,
-            name: wire.name,
-            verified: wire.verified,
-        })
+        if let Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        if let Some(value) = &self.address_details {
+            map.serialize_entry("address_details", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingAddress, b'{');
 /// A saved address [G]: addresses created through the API are verified at once.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressCreated {
     /// Its id.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub address_id: String,
     /// Whether it is verified.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub verified: Option<bool>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddressCreated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingAddressCreated;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingAddressCreated")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingAddressCreated, A::Error> {
+                let mut field_address_id: Option<String> = None;
+                let mut field_verified: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "address_id" => {
+                            field_address_id = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "verified" => {
+                            field_verified = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingAddressCreated {
+                    address_id: field_address_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("address_id"))?,
+                    verified: field_verified,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingAddressCreated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address_id", &self.address_id)?;
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingAddressCreated, b'{');
 /// The result of renaming a saved address [R].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressUpdated {
     /// Whether the address is verified and ready for use.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub verified: bool,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddressUpdated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingAddressUpdated;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingAddressUpdated")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingAddressUpdated, A::Error> {
+                let mut field_verified: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "verified" => {
+                            field_verified = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<bool>::new())?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingAddressUpdated {
+                    verified: field_verified
+                        .ok_or_else(|| ::serde::de::Error::missing_field("verified"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingAddressUpdated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("verified", &self.verified)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingAddressUpdated, b'{');
 /// The result of deleting a saved address [R].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressDeleted {
     /// Whether the address was deleted.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub result: bool,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddressDeleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingAddressDeleted;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingAddressDeleted")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingAddressDeleted, A::Error> {
+                let mut field_result: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "result" => {
+                            field_result = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<bool>::new())?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingAddressDeleted {
+                    result: field_result
+                        .ok_or_else(|| ::serde::de::Error::missing_field("result"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingAddressDeleted {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("result", &self.result)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingAddressDeleted, b'{');
 /// A page of deposits, newest first; the items' shape is not in Kraken's published reference, so they are kept as exact JSON [R].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingDeposits {
     /// The deposits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposits: Option<Vec<crate::RawJson>>,
     /// The next page's cursor.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub next_cursor: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingDeposits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The deposits.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub deposits: Option<Vec<crate::RawJson>>,
-            /// The next page's cursor.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub next_cursor: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingDeposits;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingDeposits")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingDeposits, A::Error> {
+                let mut field_deposits: Option<Vec<crate::RawJson>> = None;
+                let mut field_next_cursor: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "deposits" => {
+                            field_deposits = map
+                                .next_value::<Option<Vec<crate::RawJson>>>()?;
+                        }
+                        "next_cursor" => {
+                            field_next_cursor = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_deposits.is_none() && field_next_cursor.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingDeposits: none of `deposits`, `next_cursor` is present",
+                        ),
+                    );
+                }
+                Ok(FundingDeposits {
+                    deposits: field_deposits,
+                    next_cursor: field_next_cursor,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.deposits.is_none() && wire.next_cursor.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingDeposits: none of `deposits`, `next_cursor` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingDeposits {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.deposits {
+            map.serialize_entry("deposits", value)?;
         }
-        Ok(FundingDeposits {
-            deposits: wire.deposits,
-            next_cursor: wire.next_cursor,
-        })
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("next_cursor", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingDeposits, b'{');
 /// A deposit address claimed for a method [R, G].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingClaimedAddress {
     /// The address (a shared one when the method shares addresses).
     pub address_details: super::FundingAddressDetails,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingClaimedAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingClaimedAddress;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingClaimedAddress")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingClaimedAddress, A::Error> {
+                let mut field_address_details: Option<super::FundingAddressDetails> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "address_details" => {
+                            field_address_details = Some(
+                                map.next_value::<super::FundingAddressDetails>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingClaimedAddress {
+                    address_details: field_address_details
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "address_details",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingClaimedAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("address_details", &self.address_details)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingClaimedAddress, b'{');
 /// A page of claimed deposit addresses [R, G].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingClaimedAddresses {
     /// Claimed deposit addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<super::FundingClaimedAddressEntry>>,
     /// The next page's cursor.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub next_cursor: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingClaimedAddresses {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Claimed deposit addresses.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub addresses: Option<Vec<super::FundingClaimedAddressEntry>>,
-            /// The next page's cursor.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub next_cursor: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingClaimedAddresses;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingClaimedAddresses")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingClaimedAddresses, A::Error> {
+                let mut field_addresses: Option<
+                    Vec<super::FundingClaimedAddressEntry>,
+                > = None;
+                let mut field_next_cursor: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "addresses" => {
+                            field_addresses = map
+                                .next_value::<
+                                    Option<Vec<super::FundingClaimedAddressEntry>>,
+                                >()?;
+                        }
+                        "next_cursor" => {
+                            field_next_cursor = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_addresses.is_none() && field_next_cursor.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingClaimedAddresses: none of `addresses`, `next_cursor` is present",
+                        ),
+                    );
+                }
+                Ok(FundingClaimedAddresses {
+                    addresses: field_addresses,
+                    next_cursor: field_next_cursor,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.addresses.is_none() && wire.next_cursor.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingClaimedAddresses: none of `addresses`, `next_cursor` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingClaimedAddresses {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.addresses {
+            map.serialize_entry("addresses", value)?;
         }
-        Ok(FundingClaimedAddresses {
-            addresses: wire.addresses,
-            next_cursor: wire.next_cursor,
-        })
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("next_cursor", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingClaimedAddresses, b'{');
 /// One claimed deposit address.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingClaimedAddressEntry {
     /// The method it is stored against (or the filtered method).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub method_id: Option<String>,
     /// The address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_details: Option<super::FundingAddressDetails>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FundingClaimedAddressEntry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The method it is stored against (or the filtered method).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub method_id: Option<String>,
-            /// The address.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub address_details: Option<super::FundingAddressDetails>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingClaimedAddressEntry;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingClaimedAddressEntry")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingClaimedAddressEntry, A::Error> {
+                let mut field_method_id: Option<String> = None;
+                let mut field_address_details: Option<super::FundingAddressDetails> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "method_id" => {
+                            field_method_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "address_details" => {
+                            field_address_details = map
+                                .next_value::<Option<super::FundingAddressDetails>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_method_id.is_none() && field_address_details.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FundingClaimedAddressEntry: none of `method_id`, `address_details` is present",
+                        ),
+                    );
+                }
+                Ok(FundingClaimedAddressEntry {
+                    method_id: field_method_id,
+                    address_details: field_address_details,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.method_id.is_none() && wire.address_details.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FundingClaimedAddressEntry: none of `method_id`, `address_details` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingClaimedAddressEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.method_id {
+            map.serialize_entry("method_id", value)?;
         }
-        Ok(FundingClaimedAddressEntry {
-            method_id: wire.method_id,
-            address_details: wire.address_details,
-        })
+        if let Some(value) = &self.address_details {
+            map.serialize_entry("address_details", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FundingClaimedAddressEntry, b'{');
 /// A withdrawal just created [R, G].
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingWithdrawal {
     /// Its id, for example `FTVZiTI-e02T84mm87JmibnObWNdnW`.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub withdrawal_id: String,
     /// Sent after fees.
     pub net_amount: super::FundingWrappedAmount,
@@ -1202,12 +2571,109 @@ pub struct FundingWithdrawal {
     /// The fee.
     pub fee: super::FundingWrappedAmount,
     /// Set when the withdrawal waits for an approval.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub approval_request_id: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingWithdrawal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingWithdrawal;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingWithdrawal")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingWithdrawal, A::Error> {
+                let mut field_withdrawal_id: Option<String> = None;
+                let mut field_net_amount: Option<super::FundingWrappedAmount> = None;
+                let mut field_gross_amount: Option<super::FundingWrappedAmount> = None;
+                let mut field_fee: Option<super::FundingWrappedAmount> = None;
+                let mut field_approval_request_id: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "withdrawal_id" => {
+                            field_withdrawal_id = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "net_amount" => {
+                            field_net_amount = Some(
+                                map.next_value::<super::FundingWrappedAmount>()?,
+                            );
+                        }
+                        "gross_amount" => {
+                            field_gross_amount = Some(
+                                map.next_value::<super::FundingWrappedAmount>()?,
+                            );
+                        }
+                        "fee" => {
+                            field_fee = Some(
+                                map.next_value::<super::FundingWrappedAmount>()?,
+                            );
+                        }
+                        "approval_request_id" => {
+                            field_approval_request_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingWithdrawal {
+                    withdrawal_id: field_withdrawal_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "withdrawal_id",
+                        ))?,
+                    net_amount: field_net_amount
+                        .ok_or_else(|| ::serde::de::Error::missing_field("net_amount"))?,
+                    gross_amount: field_gross_amount
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "gross_amount",
+                        ))?,
+                    fee: field_fee
+                        .ok_or_else(|| ::serde::de::Error::missing_field("fee"))?,
+                    approval_request_id: field_approval_request_id,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingWithdrawal {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("withdrawal_id", &self.withdrawal_id)?;
+        map.serialize_entry("net_amount", &self.net_amount)?;
+        map.serialize_entry("gross_amount", &self.gross_amount)?;
+        map.serialize_entry("fee", &self.fee)?;
+        if let Some(value) = &self.approval_request_id {
+            map.serialize_entry("approval_request_id", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingWithdrawal, b'{');
 /// An asset filter (sent as `asset[class]=…&asset[name]=…`): the class is required, the name optional.
