@@ -160,6 +160,8 @@ async fn every_endpoint_is_reachable_from_the_cli_against_the_sandbox() {
     let config = config.to_str().unwrap();
     assert_eq!(COMMANDS.len(), kraken_spot::ENDPOINTS.len());
     let (mut ok, mut kraken_errors) = (Vec::new(), Vec::new());
+    // The export the walk requests, for the calls that read and delete it.
+    let mut export_id: Option<String> = None;
     for (command, info) in COMMANDS.iter().zip(kraken_spot::ENDPOINTS) {
         assert_eq!(command.name, info.name);
         let name = command.command_name();
@@ -180,8 +182,11 @@ async fn every_endpoint_is_reachable_from_the_cli_against_the_sandbox() {
         } else {
             None
         };
-        let value = |p: &kraken_spot::cli::ParamSpec| match (&order_id, p.name) {
-            (Some(id), "txid" | "order_id") => id.clone(),
+        let value = |p: &kraken_spot::cli::ParamSpec| match (&order_id, command.name, p.name) {
+            (Some(id), _, "txid" | "order_id") => id.clone(),
+            (_, "get_ledgers_export" | "delete_ledgers_export", "id") if export_id.is_some() => {
+                export_id.clone().unwrap()
+            }
             _ => sample(command, p.name, p.kind),
         };
         for p in command.params.iter().filter(|p| p.required) {
@@ -195,26 +200,46 @@ async fn every_endpoint_is_reachable_from_the_cli_against_the_sandbox() {
         if let ("get_order_amends", Some(id)) = (command.name, &order_id) {
             args.extend(["--order-id".to_owned(), id.clone()]);
         }
+        if command.name == "update_oauth_fast_api_key" {
+            // The walk deleted its key already: make another to update.
+            let create = [
+                "--config",
+                config,
+                "--yes",
+                "create-oauth-fast-api-key",
+                "cli-test-key",
+            ];
+            let (status, _, err) = cli(&create).await;
+            assert_eq!(status, 0, "{err}");
+        }
+        if command.name == "get_oauth_access_token" {
+            args.extend(["--code".to_owned(), "an-authorization-code".to_owned()]);
+        }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (status, out, err) = cli(&args).await;
         if status == 0 {
             serde_json::from_str::<Value>(&out)
                 .unwrap_or_else(|e| panic!("{name}: stdout is not JSON ({e}): {out}"));
+            if command.name == "request_ledgers_export" {
+                let v: Value = serde_json::from_str(&out).unwrap();
+                export_id = v["id"].as_str().map(str::to_owned);
+            }
             ok.push(name);
         } else {
-            // The sandbox does not implement every endpoint: those answer
-            // Kraken's own "unknown method" error (as a 404 for the Funding
-            // beta paths), as JSON on stderr.
+            // Kraken's error as JSON: the sandbox does not implement every
+            // endpoint (those answer "unknown method", as a 404 for the
+            // Funding beta paths), and some answer a state error.
             let v = error_json(&err);
-            assert_eq!(status, 3, "{name}: {v}");
+            assert!(status > 2, "{name}: usage error {v}");
             assert!(
-                v["error"]["code"] == "EGeneral:Unknown method"
+                v["error"]["code"].is_string()
                     || v["error"]["message"]
                         .as_str()
                         .unwrap()
                         .contains("EGeneral:Unknown method"),
-                "{name}: {v}"
+                "{name}: not a Kraken error: {v}"
             );
+            eprintln!("{name}: exit {status}: {v}");
             kraken_errors.push(name);
         }
     }
@@ -223,10 +248,10 @@ async fn every_endpoint_is_reachable_from_the_cli_against_the_sandbox() {
         ok.len(),
         COMMANDS.len()
     );
-    // Everything the sandbox implements: all but RetrieveExport, CancelStrategy,
-    // OpenStrategies and four Funding beta paths (assets, deposit and
-    // withdrawal limits, deposits).
-    let unimplemented = 7;
+    // Everything the sandbox implements: all but CancelStrategy, OpenStrategies
+    // and four Funding beta paths (assets, deposit and withdrawal limits,
+    // deposits).
+    let unimplemented = 6;
     assert!(
         ok.len() + unimplemented >= COMMANDS.len(),
         "only {} of {} succeed: {kraken_errors:#?}",
