@@ -354,6 +354,15 @@ pub fn command() -> Command {
              KRAKEN_OAUTH_CLIENT_SECRET, KRAKEN_OAUTH_ACCESS_TOKEN) or from the config file \
              (~/.config/kraken-spot/config.toml, mode 0600), never from flags.",
         )
+        .after_long_help(
+            "Credentials come from KRAKEN_API_KEY / KRAKEN_API_SECRET (and KRAKEN_OAUTH_CLIENT_ID, \
+             KRAKEN_OAUTH_CLIENT_SECRET, KRAKEN_OAUTH_ACCESS_TOKEN) or from the config file \
+             (~/.config/kraken-spot/config.toml, mode 0600), never from flags.\n\n\
+             Errors are one JSON object on stderr, {\"error\": {\"code\", \"kind\", \"message\", \"hint\"}}, \
+             and the exit status says the kind: 2 usage, 3 validation, 4 auth, 5 rate_limit, \
+             6 network, 7 api, 8 service, 9 config, 10 parse, 11 refused (not confirmed), \
+             12 outcome_unknown (a write may have reached Kraken).",
+        )
         .subcommand_required(true)
         .arg_required_else_help(true)
         .arg(
