@@ -646,3 +646,22 @@ fn all_optional_structs_need_a_known_key_unless_allow_empty() {
         "{err}"
     );
 }
+
+#[test]
+fn moves_is_only_for_writes_and_takes_trading_or_funds() {
+    let with = |effect: &str, moves: &str| {
+        ENDPOINT.replace(
+            "    effect: write\n",
+            &format!("    effect: {effect}\n    moves: {moves}\n"),
+        )
+    };
+    assert!(generate(&with("write", "trading")).is_ok());
+    assert!(generate(&with("write", "funds")).is_ok());
+    let err = error_of(&with("read", "funds"));
+    assert!(
+        err.contains("`moves:` is for endpoints with `effect: write`"),
+        "{err}"
+    );
+    let err = error_of(&with("write", "everything"));
+    assert!(err.contains("unknown variant `everything`"), "{err}");
+}
