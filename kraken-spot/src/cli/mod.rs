@@ -709,7 +709,8 @@ pub async fn run_captured(argv: Vec<String>) -> (i32, String, String) {
 /// The binary's entry point.
 pub fn main() -> ! {
     let argv: Vec<String> = std::env::args().collect();
-    if argv.get(1).map(String::as_str) == Some("mcp") {
+    // `kraken-spot [global options] mcp …` logs every tool call to stderr.
+    if argv.iter().skip(1).any(|a| a == "mcp") {
         let _ = tracing_subscriber::fmt()
             .with_writer(std::io::stderr)
             .with_max_level(tracing::Level::INFO)
