@@ -1059,7 +1059,7 @@ impl crate::Endpoint for GetAccountBalanceRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1116,7 +1116,7 @@ impl crate::Endpoint for GetApiKeyInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1168,7 +1168,7 @@ impl crate::Endpoint for GetWalletAccountsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1235,7 +1235,7 @@ impl crate::Endpoint for GetExtendedBalanceRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1309,7 +1309,7 @@ impl crate::Endpoint for GetCreditLinesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1393,7 +1393,7 @@ impl crate::Endpoint for GetTradeBalanceRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1502,7 +1502,7 @@ impl crate::Endpoint for GetOpenOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1687,7 +1687,7 @@ impl crate::Endpoint for GetClosedOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1842,7 +1842,7 @@ impl crate::Endpoint for GetOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1941,7 +1941,7 @@ impl crate::Endpoint for GetOrderAmendsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2096,7 +2096,7 @@ impl crate::Endpoint for GetTradesHistoryRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2220,7 +2220,7 @@ impl crate::Endpoint for GetTradesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2338,7 +2338,7 @@ impl crate::Endpoint for GetOpenPositionsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -2504,7 +2504,7 @@ impl crate::Endpoint for GetLedgersInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2628,7 +2628,7 @@ impl crate::Endpoint for GetLedgersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2759,7 +2759,7 @@ impl crate::Endpoint for GetTradingVolumeRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2909,7 +2909,7 @@ impl crate::Endpoint for RequestLedgersExportRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2995,7 +2995,7 @@ impl crate::Endpoint for GetLedgersExportStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3127,7 +3127,7 @@ impl crate::Endpoint for DeleteLedgersExportRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }

@@ -389,7 +389,7 @@ impl crate::Endpoint for GetDepositMethodsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -491,7 +491,7 @@ impl crate::Endpoint for GetDepositAddressesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -639,7 +639,7 @@ impl crate::Endpoint for GetDepositsStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -758,7 +758,7 @@ impl crate::Endpoint for GetWithdrawalMethodsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -881,7 +881,7 @@ impl crate::Endpoint for GetWithdrawalAddressesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -987,7 +987,7 @@ impl crate::Endpoint for GetWithdrawalInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1125,7 +1125,7 @@ impl crate::Endpoint for SubmitWithdrawalRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1282,7 +1282,7 @@ impl crate::Endpoint for GetWithdrawalsStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1388,7 +1388,7 @@ impl crate::Endpoint for CancelWithdrawalRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1483,7 +1483,7 @@ impl crate::Endpoint for SubmitTransferToFuturesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }

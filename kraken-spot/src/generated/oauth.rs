@@ -549,7 +549,7 @@ impl crate::Endpoint for GetOauthAccessTokenRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -616,7 +616,7 @@ impl crate::Endpoint for GetOauthUserInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -778,7 +778,7 @@ impl crate::Endpoint for CreateOauthFastApiKeyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -878,7 +878,7 @@ impl crate::Endpoint for DeleteOauthFastApiKeyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1055,7 +1055,7 @@ impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1149,7 +1149,7 @@ impl crate::Endpoint for ListOauthFastApiKeysRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
