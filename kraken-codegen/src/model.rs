@@ -51,6 +51,9 @@ pub struct StructDef {
     /// Keys Kraken sends that are deliberately not modelled, with the reason.
     #[serde(default)]
     pub skipped: Vec<Skipped>,
+    /// Input structs: groups of optional fields of which at most one may be set.
+    #[serde(default)]
+    pub exclusive: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,6 +75,24 @@ pub struct FieldDef {
     #[serde(default)]
     pub optional: bool,
     pub doc: String,
+    /// Input structs: a documented format checked before sending.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// Input structs: the longest text allowed, in characters.
+    #[serde(default)]
+    pub max_length: Option<u32>,
+}
+
+/// A documented value format, checked before sending (`format:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// An int within a signed 32-bit integer (`userref`).
+    Int32,
+    /// A client order id: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
+    ClOrdId,
+    /// An RFC 3339 time 2 to 60 seconds ahead of now (`deadline`).
+    Deadline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -147,6 +168,10 @@ pub struct EndpointDef {
     /// (AmendOrder: `txid` or `cl_ord_id`).
     #[serde(default)]
     pub require_one_of: Vec<String>,
+    /// Groups of optional params (wire names) of which at most one may be set
+    /// (AddOrder: `userref` and `cl_ord_id`).
+    #[serde(default)]
+    pub exclusive: Vec<Vec<String>>,
     pub response: String,
 }
 
@@ -172,6 +197,12 @@ pub struct ParamDef {
     /// they may share a wire name (TradeVolume `pair` as text or as objects).
     #[serde(default)]
     pub group: Option<String>,
+    /// A documented format checked before sending.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// The longest text allowed, in characters.
+    #[serde(default)]
+    pub max_length: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -317,6 +317,65 @@ fn check_struct(s: &StructDef, at: &str, types: &Types, errors: &mut Vec<String>
         let sat = format!("{at}: skipped `{}`", skipped.name);
         check_doc(&skipped.reason, &sat, errors);
     }
+    if !s.input && !s.exclusive.is_empty() {
+        errors.push(format!("{at}: `exclusive` is for input structs"));
+    }
+    let optional: Vec<&str> = s
+        .fields
+        .iter()
+        .filter(|f| f.optional)
+        .map(|f| f.name.as_str())
+        .collect();
+    check_exclusive(&s.exclusive, &optional, "field", at, errors);
+}
+
+/// `exclusive:` groups of two or more optional params (or input-struct fields).
+fn check_exclusive(
+    groups: &[Vec<String>],
+    optional: &[&str],
+    what: &str,
+    at: &str,
+    errors: &mut Vec<String>,
+) {
+    for group in groups {
+        if group.len() < 2 {
+            errors.push(format!(
+                "{at}: an `exclusive` group needs two or more names"
+            ));
+        }
+        for name in group.iter().filter(|n| !optional.contains(&n.as_str())) {
+            errors.push(format!(
+                "{at}: exclusive names `{name}`, which is not an optional {what}"
+            ));
+        }
+    }
+}
+
+/// `format:` and `max_length:` fit the type they check.
+fn check_format(
+    ty: &Type,
+    format: Option<Format>,
+    max_length: Option<u32>,
+    at: &str,
+    errors: &mut Vec<String>,
+) {
+    let string = matches!(ty, Type::Scalar(Scalar::String) | Type::Secret);
+    let strings = string || *ty == Type::List(Box::new(Type::Scalar(Scalar::String)));
+    let fits = match format {
+        None => true,
+        Some(Format::Int32) => *ty == Type::Scalar(Scalar::Int),
+        Some(Format::ClOrdId) => strings,
+        Some(Format::Deadline) => string,
+    };
+    if !fits {
+        errors.push(format!(
+            "{at}: `format: {}` does not fit `{ty}` (int32: int; cl_ord_id: string or list<string>; deadline: string)",
+            format.map(|f| format!("{f:?}").to_snake_case()).unwrap_or_default()
+        ));
+    }
+    if max_length.is_some() && !string {
+        errors.push(format!("{at}: max_length is for string parameters"));
+    }
 }
 
 /// One field: its doc, Rust name and type (parameter types in input structs,
@@ -341,6 +400,12 @@ fn check_field(
     };
     types.resolve(&ty, fat, errors);
     let kind_of = |n: &str| types.kind_of(n);
+    if !s.input && (field.format.is_some() || field.max_length.is_some()) {
+        errors.push(format!(
+            "{fat}: format and max_length are for input structs"
+        ));
+    }
+    check_format(&ty, field.format, field.max_length, fat, errors);
     if s.input {
         if !is_param_type(&ty, &kind_of, false) {
             errors.push(format!(
@@ -386,6 +451,13 @@ fn check_endpoint(e: &EndpointDef, at: &str, types: &Types, errors: &mut Vec<Str
             "{at}: require_one_of needs two or more params (or make the one required)"
         ));
     }
+    let optional: Vec<&str> = e
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| p.name.as_str())
+        .collect();
+    check_exclusive(&e.exclusive, &optional, "param", at, errors);
     let mut seen = BTreeSet::new();
     for p in &e.params {
         let pat = format!("{at}: param `{}`", p.name);
@@ -478,6 +550,7 @@ fn check_param_type(
             "{pat}: min, max and allowed are for int parameters"
         ));
     }
+    check_format(&ty, p.format, p.max_length, pat, errors);
 }
 
 /// Types a parameter (or an input struct's field) can have. Objects and

@@ -470,3 +470,122 @@ fn rejects_bad_error_entries() {
         );
     }
 }
+
+/// Parameter rules: `format`, `max_length` and `exclusive`, on parameters and
+/// on an input struct's fields.
+const RULES: &str = r#"
+doc: Rules.
+structs:
+  - name: Leg
+    doc: One order.
+    input: true
+    fields:
+      - {name: userref, type: int, optional: true, doc: A reference., format: int32}
+      - {name: cl_ord_id, type: string, optional: true, doc: A client id., format: cl_ord_id}
+    exclusive: [[userref, cl_ord_id]]
+  - name: Done
+    doc: The result.
+    fields:
+      - {name: count, type: int, optional: true, doc: Count.}
+endpoints:
+  - name: place
+    kraken: AddThing
+    http: POST
+    path: /0/private/AddThing
+    auth: api_key
+    encoding: json
+    cost: 0
+    effect: write
+    permission: modify-trades
+    doc: Place things.
+    params:
+      - {name: name, type: string, required: true, doc: A name., max_length: 32}
+      - {name: userref, type: int, doc: A reference., format: int32}
+      - {name: cl_ord_id, type: string, doc: A client id., format: cl_ord_id}
+      - {name: cl_ord_ids, type: list<string>, doc: Client ids., format: cl_ord_id}
+      - {name: deadline, type: string, doc: A deadline., format: deadline}
+      - {name: legs, type: list<Leg>, doc: Orders.}
+    exclusive: [[userref, cl_ord_id]]
+    response: Done
+"#;
+
+#[test]
+fn emits_parameter_rules() {
+    insta::assert_snapshot!(generate(RULES).unwrap());
+}
+
+#[test]
+fn rejects_rules_that_do_not_fit() {
+    let cases = [
+        (
+            RULES.replace(
+                "{name: userref, type: int, doc: A reference., format: int32}",
+                "{name: userref, type: string, doc: A reference., format: int32}",
+            ),
+            "spec/demo.yaml: endpoint `place`: param `userref`: `format: int32` does not fit `string`",
+        ),
+        (
+            RULES.replace(
+                "doc: A deadline., format: deadline",
+                "doc: A deadline., format: iso8601",
+            ),
+            "spec/demo.yaml: endpoint `place`: unknown variant `iso8601`",
+        ),
+        (
+            RULES.replace(
+                "{name: deadline, type: string, doc: A deadline., format: deadline}",
+                "{name: deadline, type: int, doc: A deadline., format: deadline}",
+            ),
+            "spec/demo.yaml: endpoint `place`: param `deadline`: `format: deadline` does not fit `int`",
+        ),
+        (
+            RULES.replace(
+                "doc: A name., max_length: 32",
+                "doc: A name., max_length: -1",
+            ),
+            "spec/demo.yaml: endpoint `place`: invalid value",
+        ),
+        (
+            RULES.replace(
+                "{name: userref, type: int, doc: A reference., format: int32}",
+                "{name: userref, type: int, doc: A reference., max_length: 3}",
+            ),
+            "spec/demo.yaml: endpoint `place`: param `userref`: max_length is for string parameters",
+        ),
+        (
+            RULES.replace(
+                "    exclusive: [[userref, cl_ord_id]]\n    response",
+                "    exclusive: [[userref, name]]\n    response",
+            ),
+            "spec/demo.yaml: endpoint `place`: exclusive names `name`, which is not an optional param",
+        ),
+        (
+            RULES.replace(
+                "    exclusive: [[userref, cl_ord_id]]\n    response",
+                "    exclusive: [[userref]]\n    response",
+            ),
+            "spec/demo.yaml: endpoint `place`: an `exclusive` group needs two or more names",
+        ),
+        (
+            RULES.replace(
+                "    exclusive: [[userref, cl_ord_id]]\n  - name: Done",
+                "    exclusive: [[userref, volume]]\n  - name: Done",
+            ),
+            "spec/demo.yaml: struct `Leg`: exclusive names `volume`, which is not an optional field",
+        ),
+        (
+            RULES.replace(
+                "{name: count, type: int, optional: true, doc: Count.}",
+                "{name: count, type: int, optional: true, doc: Count., format: int32}",
+            ),
+            "spec/demo.yaml: struct `Done`: field `count`: format and max_length are for input structs",
+        ),
+    ];
+    for (yaml, expected) in cases {
+        let err = error_of(&yaml);
+        assert!(
+            err.starts_with(expected),
+            "expected `{expected}`, got:\n{err}"
+        );
+    }
+}

@@ -400,6 +400,13 @@ impl SpotClientBuilder {
     /// Checks the configuration, decodes the API secret once, and builds the client.
     pub fn build(self) -> Result<SpotClient, Error> {
         let base_url = check_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        if let Some(OrderResend::WhenNotPlaced { deadline }) = self.resend
+            && !(Duration::from_secs(2)..=Duration::from_secs(60)).contains(&deadline)
+        {
+            return Err(Error::InvalidConfig(format!(
+                "OrderResend::WhenNotPlaced needs a deadline 2 to 60 s ahead (Kraken refuses others), not {deadline:?}"
+            )));
+        }
         let cooldown = self.credential_cooldown.unwrap_or(DEFAULT_COOLDOWN);
         let api = match self.credentials {
             None => None,
@@ -538,6 +545,23 @@ mod tests {
             SpotClient::builder().base_url("https://user:hunter2@h")
         );
         assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn the_resend_deadline_must_be_one_kraken_accepts() {
+        for bad in [Duration::from_secs(1), Duration::from_secs(61)] {
+            let err = SpotClient::builder()
+                .order_resend(OrderResend::WhenNotPlaced { deadline: bad })
+                .build()
+                .unwrap_err();
+            assert!(err.to_string().contains("2 to 60 s"), "{err}");
+        }
+        SpotClient::builder()
+            .order_resend(OrderResend::WhenNotPlaced {
+                deadline: Duration::from_secs(10),
+            })
+            .build()
+            .unwrap();
     }
 
     #[test]

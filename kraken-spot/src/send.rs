@@ -52,10 +52,17 @@ impl SpotClient {
         otp: Option<&str>,
         timeout: Option<Duration>,
     ) -> Result<E::Response, Error> {
+        // One span per call. It never records parameters, bodies or headers:
+        // they can carry credentials.
         let span = tracing::debug_span!(
             "kraken",
             endpoint = E::NAME,
-            attempt = tracing::field::Empty
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            paced_ms = tracing::field::Empty,
+            kraken_error = tracing::field::Empty,
+            outcome = tracing::field::Empty,
         );
         async move {
             let timeout = timeout.unwrap_or(self.inner.timeout);
@@ -66,7 +73,7 @@ impl SpotClient {
             let first = self
                 .send_with_retries::<E>(&params, otp, &facts, Deadline::after(timeout))
                 .await;
-            match (first, self.inner.resend) {
+            let result = match (first, self.inner.resend) {
                 (Err(e), OrderResend::WhenNotPlaced { deadline })
                     if e.outcome_unknown()
                         && facts.deadline.is_some()
@@ -76,7 +83,14 @@ impl SpotClient {
                         .await
                 }
                 (result, _) => result,
-            }
+            };
+            let outcome = match &result {
+                Ok(_) => "ok",
+                Err(e) if e.outcome_unknown() => "outcome_unknown",
+                Err(_) => "error",
+            };
+            tracing::Span::current().record("outcome", outcome);
+            result
         }
         .instrument(span)
         .await
@@ -140,20 +154,26 @@ impl SpotClient {
     ) -> Result<E::Response, Error> {
         let retry = self.inner.retry;
         let bill = self.trading_bill::<E>(params);
+        let span = tracing::Span::current();
         let mut attempt = 0;
+        let mut paced = Duration::ZERO;
         loop {
-            tracing::Span::current().record("attempt", attempt);
+            span.record("attempt", attempt);
             // pace
             if let Some(pacer) = &self.inner.pacer {
-                within::<E, _>(deadline, pacer.acquire(E::NAME, E::COST, &bill)).await?;
+                paced += within::<E, _>(deadline, pacer.acquire(E::NAME, E::COST, &bill)).await?;
+                span.record("paced_ms", paced.as_millis() as u64);
             }
             // sign, send
+            let sent_at = Instant::now();
             let reply = self.send_once::<E>(params, otp, deadline).await;
+            span.record("latency_ms", sent_at.elapsed().as_millis() as u64);
             // classify, decode
             let mut retry_after = None;
             let result = reply.and_then(|r| {
                 retry_after = r.retry_after;
-                tracing::debug!(status = r.status, bytes = r.body.len(), "answer");
+                span.record("status", r.status);
+                tracing::trace!(bytes = r.body.len(), "answer read");
                 E::decode(r.status, r.content_type.as_deref(), &r.body).map(|v| (v, r.body))
             });
             self.learn::<E>(
@@ -166,7 +186,7 @@ impl SpotClient {
                 Err(e) => e,
             };
             if let Some(code) = error.kraken() {
-                tracing::debug!(kraken_error = code.code(), "Kraken error");
+                span.record("kraken_error", code.code());
             }
             if attempt < retry.max_retries && RetryPolicy::retryable(E::EFFECT, &error) {
                 let wait = retry.wait(attempt, stated_wait(&error, retry_after));

@@ -81,6 +81,7 @@ fn order_calls_carry_their_trading_charge_and_client_order_id_slot() {
             list: None,
             field: "cl_ord_id",
             exclusive_with: &["userref"],
+            deadline: Some("deadline"),
         })
     );
 
@@ -104,6 +105,7 @@ fn order_calls_carry_their_trading_charge_and_client_order_id_slot() {
             list: Some("orders"),
             field: "cl_ord_id",
             exclusive_with: &["userref"],
+            deadline: Some("deadline"),
         })
     );
 

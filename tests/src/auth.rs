@@ -41,6 +41,8 @@ impl Default for LockoutPolicy {
 #[derive(Clone, Debug)]
 pub(crate) struct KeyEntry {
     pub secret: String,
+    /// The account the key acts on.
+    pub account: String,
     /// Permission names (kraken-rest.md §3); `None` allows everything.
     pub permissions: Option<Vec<String>>,
 }
@@ -52,10 +54,13 @@ struct Streak {
     locked_until: f64,
 }
 
+/// How many accepted nonces per key the mock remembers to refuse repeats.
+const NONCE_HISTORY: usize = 4096;
+
 #[derive(Default, Debug)]
 struct Nonces {
     highest: u64,
-    /// Accepted nonces in `(highest - window, highest]`, to refuse repeats.
+    /// The last accepted nonces (at most [`NONCE_HISTORY`]), to refuse repeats.
     recent: BTreeSet<u64>,
 }
 
@@ -105,22 +110,25 @@ impl KeyRing {
 
     /// Accepts `nonce` for `key` if it is fresh: strictly above the highest
     /// accepted one, or, with a window `w`, not a repeat and above `highest - w`.
+    ///
+    /// Repeats are recognised among the last [`NONCE_HISTORY`] accepted
+    /// nonces that are still inside the window.
     fn take_nonce(&mut self, key: &str, nonce: u64) -> Result<(), String> {
         let window = self.nonce_window;
         let seen = self.nonces.entry(key.to_owned()).or_default();
-        let floor = seen.highest.saturating_sub(window);
-        let fresh = if window == 0 || seen.recent.is_empty() {
+        let fresh = if window == 0 {
             nonce > seen.highest
         } else {
-            nonce > floor && !seen.recent.contains(&nonce)
+            nonce > seen.highest.saturating_sub(window) && !seen.recent.contains(&nonce)
         };
         if !fresh {
             return Err("EAPI:Invalid nonce".to_owned());
         }
         seen.highest = seen.highest.max(nonce);
         seen.recent.insert(nonce);
-        let floor = seen.highest.saturating_sub(window);
-        seen.recent = seen.recent.split_off(&floor.saturating_add(1));
+        while seen.recent.len() > NONCE_HISTORY {
+            seen.recent.pop_first();
+        }
         Ok(())
     }
 
@@ -138,6 +146,67 @@ impl KeyRing {
         }
     }
 }
+
+/// The key permissions (kraken-rest.md §3 names) a private path needs: the
+/// key must hold every permission of at least one of the returned sets.
+/// Paths not listed need none.
+pub(crate) fn required_permissions(path: &str) -> &'static [&'static [&'static str]] {
+    const FUNDS: &[&[&str]] = &[&["query-funds"]];
+    const OPEN: &[&[&str]] = &[&["query-open-trades"]];
+    const CLOSED: &[&[&str]] = &[&["query-closed-trades"]];
+    const OPEN_OR_CLOSED: &[&[&str]] = &[&["query-open-trades"], &["query-closed-trades"]];
+    const LEDGER: &[&[&str]] = &[&["query-ledger"]];
+    const EXPORT: &[&[&str]] = &[&["export-data"]];
+    const MODIFY: &[&[&str]] = &[&["modify-trades"]];
+    const MODIFY_OR_CLOSE: &[&[&str]] = &[&["modify-trades"], &["close-trades"]];
+    const MODIFY_AND_CLOSE: &[&[&str]] = &[&["modify-trades", "close-trades"]];
+    const DEPOSIT: &[&[&str]] = &[&["add-funds"]];
+    const WITHDRAW: &[&[&str]] = &[&["withdraw-funds"]];
+    const EARN: &[&[&str]] = &[&["earn-funds"]];
+    const WS: &[&[&str]] = &[&["create-ws-token"]];
+    let Some(name) = path.strip_prefix("/0/private/") else {
+        return &[];
+    };
+    match name {
+        "Balance" | "BalanceEx" | "CreditLines" | "TradeVolume" => FUNDS,
+        "TradeBalance" | "OpenOrders" | "OpenPositions" => OPEN,
+        "ClosedOrders" | "TradesHistory" | "QueryTrades" => CLOSED,
+        "QueryOrders" | "OrderAmends" => OPEN_OR_CLOSED,
+        "Ledgers" | "QueryLedgers" => LEDGER,
+        "AddExport" | "ExportStatus" | "RetrieveExport" | "RemoveExport" => EXPORT,
+        "AddOrder" => MODIFY,
+        "AmendOrder"
+        | "CancelOrder"
+        | "CancelAll"
+        | "CancelAllOrdersAfter"
+        | "CancelOrderBatch" => MODIFY_OR_CLOSE,
+        "AddOrderBatch" | "EditOrder" => MODIFY_AND_CLOSE,
+        "DepositMethods" | "DepositAddresses" | "DepositStatus" => DEPOSIT,
+        "WithdrawMethods" | "WithdrawAddresses" | "WithdrawInfo" | "Withdraw"
+        | "WithdrawStatus" | "WithdrawCancel" => WITHDRAW,
+        "GetWebSocketsToken" => WS,
+        n if n.starts_with("Earn/") => EARN,
+        _ => &[],
+    }
+}
+
+impl KeyRing {
+    /// `Err("EGeneral:Permission denied")` if `key` may not call `path`.
+    pub fn permit(&self, key: &str, path: &str) -> Result<(), &'static str> {
+        let Some(held) = self.keys.get(key).and_then(|k| k.permissions.as_ref()) else {
+            return Ok(());
+        };
+        let needed = required_permissions(path);
+        let ok = needed.is_empty()
+            || needed
+                .iter()
+                .any(|set| set.iter().all(|p| held.iter().any(|h| h == p)));
+        if ok { Ok(()) } else { Err(PERMISSION_DENIED) }
+    }
+}
+
+/// `EGeneral:Permission denied`, verbatim.
+pub const PERMISSION_DENIED: &str = "EGeneral:Permission denied";
 
 /// Extracts the `nonce` from a form or JSON body.
 pub(crate) fn body_nonce(content_type: Option<&str>, body: &[u8]) -> Option<u64> {

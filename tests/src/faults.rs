@@ -138,15 +138,15 @@ impl Faults {
     /// The fault for the next call to `path`, if any: counted faults first
     /// (each consumed once), then the path's fraction fault by a draw.
     pub fn next(&mut self, path: &str) -> Option<Fault> {
-        if let Some(queue) = self.counted.get_mut(path) {
-            if let Some((fault, left)) = queue.first_mut() {
-                let fault = fault.clone();
-                *left -= 1;
-                if *left == 0 {
-                    queue.remove(0);
-                }
-                return Some(fault);
+        let queue = self.counted.get_mut(path).filter(|q| !q.is_empty());
+        if let Some(queue) = queue {
+            let (fault, left) = &mut queue[0];
+            let fault = fault.clone();
+            *left -= 1;
+            if *left == 0 {
+                queue.remove(0);
             }
+            return Some(fault);
         }
         let entry = self.fractions.get(path)?;
         (self.rng.unit() < entry.fraction).then(|| entry.fault.clone())

@@ -35,6 +35,8 @@
 
 mod auth;
 mod clock;
+pub mod config;
+pub mod control;
 pub mod counters;
 mod exchange;
 mod faults;
@@ -60,6 +62,8 @@ use tokio::sync::oneshot;
 
 pub use auth::{LockoutPolicy, TEMPORARY_LOCKOUT, sign};
 pub use clock::Clock;
+pub use config::SandboxConfig;
+pub use control::{Action, FaultSpec};
 pub use counters::RateTier;
 pub use exchange::MockOrder;
 pub use faults::Fault;
@@ -267,6 +271,7 @@ struct Sandbox {
 
 /// State shared between the server task and the [`MockKraken`] handle.
 struct Shared {
+    addr: SocketAddr,
     config: MockConfig,
     /// `true` for [`MockKraken::sandbox`]: order endpoints answer from state.
     stateful: bool,
@@ -281,6 +286,8 @@ struct Shared {
     keys: Mutex<KeyRing>,
     faults: Mutex<faults::Faults>,
     sandbox: Mutex<Sandbox>,
+    /// Scheduled actions: (mock Unix time due, action), in no particular order.
+    events: Mutex<Vec<(Decimal, Action)>>,
 }
 
 /// Locks `m`, ignoring poisoning: the guarded data stays consistent because
@@ -352,11 +359,13 @@ impl MockKraken {
             config.api_key.clone(),
             auth::KeyEntry {
                 secret: config.api_secret.clone(),
+                account: exchange::DEFAULT_ACCOUNT.to_owned(),
                 permissions: None,
             },
         );
         let exchange = Exchange::from_fixtures(&config.fixtures_dir);
         let shared = Arc::new(Shared {
+            addr,
             config,
             stateful,
             clock: Clock::default(),
@@ -370,6 +379,17 @@ impl MockKraken {
                 exchange,
                 counters: Counters::default(),
             }),
+            events: Mutex::new(Vec::new()),
+        });
+        // Scheduled events also fire while no request arrives; the loop ends
+        // once the mock is gone.
+        let weak = Arc::downgrade(&shared);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let Some(shared) = weak.upgrade() else { break };
+                run_due_events(&shared);
+            }
         });
         let app = Router::new()
             .fallback(handle)
@@ -389,6 +409,95 @@ impl MockKraken {
             shared,
             shutdown: Some(tx),
         })
+    }
+
+    /// Starts a sandbox set up by `config` (accounts, keys, prices,
+    /// switches, faults and scheduled events) on `addr`.
+    pub async fn from_config(
+        config: &SandboxConfig,
+        addr: SocketAddr,
+    ) -> Result<MockKraken, String> {
+        let mock = Self::sandbox_with(MockConfig::default(), addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        mock.configure(config)?;
+        Ok(mock)
+    }
+
+    /// Applies `config` to this mock (see [`from_config`](Self::from_config)).
+    pub fn configure(&self, config: &SandboxConfig) -> Result<(), String> {
+        if let Some(tier) = &config.rate_limits {
+            self.apply(Action::RateLimits {
+                tier: Some(tier.clone()),
+            })?;
+        }
+        self.set_lockout(config.lockout);
+        self.set_nonce_window(config.nonce_window);
+        if let Some(seed) = config.fault_seed {
+            self.seed_faults(seed);
+        }
+        if let Some(status) = &config.system_status {
+            self.apply(Action::SystemStatus {
+                status: status.clone(),
+            })?;
+        }
+        for (pair, price) in &config.prices {
+            self.apply(Action::Price {
+                pair: pair.clone(),
+                price: *price,
+            })?;
+        }
+        for account in &config.accounts {
+            if let Some(balances) = &account.balances {
+                let mut sandbox = lock(&self.shared.sandbox);
+                let entry = sandbox
+                    .exchange
+                    .accounts
+                    .entry(account.name.clone())
+                    .or_default();
+                entry.balances = balances.clone().into_iter().collect();
+            }
+            for key in &account.keys {
+                let permissions: Option<Vec<&str>> = key
+                    .permissions
+                    .as_ref()
+                    .map(|p| p.iter().map(String::as_str).collect());
+                self.add_account_key(&account.name, &key.key, &key.secret, permissions.as_deref());
+            }
+        }
+        for fault in &config.faults {
+            self.apply(Action::Fault(fault.clone()))?;
+        }
+        let now = self.shared.clock.unix();
+        for event in &config.events {
+            let due = match (event.after, event.at.as_deref()) {
+                (Some(after), None) => {
+                    now + Decimal::from_f64_retain(after).ok_or("bad event time")?
+                }
+                (None, Some(at)) => {
+                    let secs = config::time_of_day(at)
+                        .ok_or_else(|| format!("event at {at:?}: expected HH:MM or HH:MM:SS"))?;
+                    config::next_at(now, secs)
+                }
+                _ => return Err("each event needs exactly one of `after` and `at`".to_owned()),
+            };
+            lock(&self.shared.events).push((due, event.action.clone()));
+        }
+        Ok(())
+    }
+
+    /// Applies `action` now (the same actions the HTTP control API and
+    /// scenario files use).
+    pub fn apply(&self, action: Action) -> Result<(), String> {
+        control::apply(self, action)
+    }
+
+    /// Applies `action` once `after` of mock time has passed (on the next
+    /// request, clock advance, or within 100 ms of real time).
+    pub fn schedule(&self, after: Duration, action: Action) {
+        let due = self.shared.clock.unix()
+            + Decimal::from_f64_retain(after.as_secs_f64()).unwrap_or_default();
+        lock(&self.shared.events).push((due, action));
     }
 
     /// The server's base URL, e.g. `"http://127.0.0.1:38211"`.
@@ -502,6 +611,107 @@ impl MockKraken {
             .trading(api_key, pair, now)
     }
 
+    /// Adds an API key (base64 `secret`) that may call only what
+    /// `permissions` allow (kraken-rest.md §3 names: `query-funds`,
+    /// `query-open-trades`, `query-closed-trades`, `modify-trades`,
+    /// `close-trades`, `query-ledger`, `export-data`, `add-funds`,
+    /// `withdraw-funds`, `earn-funds`, `create-ws-token`, …); other calls
+    /// answer `EGeneral:Permission denied`. `None` allows everything.
+    /// The key acts on the default account (the one [`API_KEY`] uses).
+    pub fn add_key(&self, key: &str, secret: &str, permissions: Option<&[&str]>) {
+        self.add_account_key(exchange::DEFAULT_ACCOUNT, key, secret, permissions);
+    }
+
+    /// Like [`add_key`](Self::add_key), for the key of another `account`
+    /// (created empty if new): its orders, balances, trades and ledgers are
+    /// its own.
+    pub fn add_account_key(
+        &self,
+        account: &str,
+        key: &str,
+        secret: &str,
+        permissions: Option<&[&str]>,
+    ) {
+        lock(&self.shared.sandbox)
+            .exchange
+            .accounts
+            .entry(account.to_owned())
+            .or_default();
+        lock(&self.shared.keys).keys.insert(
+            key.to_owned(),
+            auth::KeyEntry {
+                secret: secret.to_owned(),
+                account: account.to_owned(),
+                permissions: permissions.map(|p| p.iter().map(|s| (*s).to_owned()).collect()),
+            },
+        );
+    }
+
+    /// Sets the balance of `asset` (Kraken's name, e.g. `ZUSD`, `XXBT`) in
+    /// `account` (`"default"` is [`API_KEY`]'s), creating the account if new.
+    /// No ledger entry is written; see [`deposit`](Self::deposit).
+    pub fn set_balance(&self, account: &str, asset: &str, amount: Decimal) {
+        lock(&self.shared.sandbox)
+            .exchange
+            .accounts
+            .entry(account.to_owned())
+            .or_default()
+            .balances
+            .insert(asset.to_owned(), amount);
+    }
+
+    /// Credits `amount` of `asset` to `account` with a `deposit` ledger entry.
+    pub fn deposit(&self, account: &str, asset: &str, amount: Decimal) {
+        let now = self.shared.clock.unix();
+        let mut sandbox = lock(&self.shared.sandbox);
+        let id = sandbox.exchange.new_id('L');
+        let refid = sandbox.exchange.new_id('F');
+        sandbox
+            .exchange
+            .accounts
+            .entry(account.to_owned())
+            .or_default()
+            .book(id, &refid, "deposit", asset, amount, Decimal::ZERO, now);
+    }
+
+    /// The balances of `account`, per asset.
+    pub fn balances(&self, account: &str) -> std::collections::BTreeMap<String, Decimal> {
+        lock(&self.shared.sandbox)
+            .exchange
+            .accounts
+            .get(account)
+            .map(|a| a.balances.clone())
+            .unwrap_or_default()
+    }
+
+    /// Pauses matching: orders rest and nothing fills until
+    /// [`resume_matching`](Self::resume_matching).
+    pub fn pause_matching(&self) {
+        lock(&self.shared.sandbox).exchange.paused = true;
+    }
+
+    /// Resumes matching and fills what the last prices now reach.
+    pub fn resume_matching(&self) {
+        let now = self.shared.clock.unix();
+        let mut sandbox = lock(&self.shared.sandbox);
+        let exchange = &mut sandbox.exchange;
+        exchange.paused = false;
+        let prices: Vec<(String, Decimal)> =
+            exchange.last.iter().map(|(p, d)| (p.clone(), *d)).collect();
+        for (pair, price) in prices {
+            exchange.match_resting(&pair, price, now);
+        }
+    }
+
+    /// Sets the system status SystemStatus reports and trading obeys:
+    /// `online`, `maintenance` (trading calls answer `EService:Unavailable`),
+    /// `cancel_only` (new orders answer `EService:Market in cancel_only mode`)
+    /// or `post_only` (only post-only limit orders are accepted, others
+    /// answer `EService:Market in post_only mode`).
+    pub fn set_system_status(&self, status: &str) {
+        lock(&self.shared.sandbox).exchange.system_status = status.to_owned();
+    }
+
     /// Switches the temporary lockout on with [`LockoutPolicy::default`]
     /// (5 consecutive `EAPI:Invalid key`/`EAPI:Invalid signature` answers for
     /// one `API-Key` within 60 s lock that key out for 60 s of mock time:
@@ -533,6 +743,7 @@ impl MockKraken {
         self.shared.clock.advance(by);
         let now = self.shared.clock.unix();
         lock(&self.shared.sandbox).exchange.run_timers(now);
+        run_due_events(&self.shared);
     }
 
     /// Sets the last price of `pair` (altname, e.g. `XBTUSD`): resting limit
@@ -557,6 +768,34 @@ impl MockKraken {
     }
 }
 
+/// A handle on `shared` that does not own the server (dropping it does not
+/// shut anything down): how the server applies actions to itself.
+fn view(shared: &Arc<Shared>) -> MockKraken {
+    MockKraken {
+        addr: shared.addr,
+        shared: shared.clone(),
+        shutdown: None,
+    }
+}
+
+/// Applies the scheduled actions that are due, oldest due first.
+fn run_due_events(shared: &Arc<Shared>) {
+    let now = shared.clock.unix();
+    let mut due: Vec<(Decimal, Action)> = {
+        let mut events = lock(&shared.events);
+        let (ready, later) = events.drain(..).partition(|(at, _)| *at <= now);
+        *events = later;
+        ready
+    };
+    due.sort_by_key(|(at, _)| *at);
+    let mock = view(shared);
+    for (_, action) in due {
+        if let Err(e) = mock.apply(action.clone()) {
+            eprintln!("kraken-mock: scheduled {action:?} failed: {e}");
+        }
+    }
+}
+
 impl Drop for MockKraken {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -576,6 +815,13 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
+    run_due_events(&shared);
+    if let Some(name) = path.strip_prefix("/_mock/") {
+        let body = axum::body::to_bytes(body, MAX_BODY)
+            .await
+            .unwrap_or_default();
+        return control_answer(&shared, &method, name, &body).into_response();
+    }
     let query = parts.uri.query().map(str::to_owned);
     let headers: Vec<(String, String)> = parts
         .headers
@@ -665,6 +911,35 @@ fn note_errors(shared: &Shared, response: &MockResponse) {
     }
 }
 
+/// Answers the HTTP control API (see [`control`]).
+fn control_answer(shared: &Arc<Shared>, method: &str, name: &str, body: &[u8]) -> MockResponse {
+    let json = |status: u16, v: serde_json::Value| MockResponse::json(v.to_string()).status(status);
+    match (method, name) {
+        ("GET", "orders") => {
+            let orders = view(shared).orders();
+            json(200, serde_json::to_value(orders).unwrap_or_default())
+        }
+        ("GET", "requests") => {
+            let list: Vec<serde_json::Value> = lock(&shared.requests)
+                .iter()
+                .map(|r| {
+                    let auth = match &r.auth {
+                        Ok(a) => format!("{a:?}"),
+                        Err(e) => e.clone(),
+                    };
+                    serde_json::json!({"method": r.method, "path": r.path, "auth": auth})
+                })
+                .collect();
+            json(200, serde_json::Value::Array(list))
+        }
+        ("POST", name) => match control::parse(name, body).and_then(|a| view(shared).apply(a)) {
+            Ok(()) => json(200, serde_json::json!({"ok": true})),
+            Err(e) => json(400, serde_json::json!({ "error": e })),
+        },
+        _ => json(404, serde_json::json!({"error": "unknown control call"})),
+    }
+}
+
 fn kraken_error(status: u16, code: &str) -> MockResponse {
     MockResponse::error(status, serde_json::json!({ "error": [code] }))
 }
@@ -678,6 +953,9 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
         _ => None,
     };
     if let Some(key) = key {
+        if let Err(e) = lock(&shared.keys).permit(key, path) {
+            return kraken_error(200, e);
+        }
         let now = shared.clock.secs();
         if let Err(e) = lock(&shared.sandbox).counters.charge_rest(key, path, now) {
             return kraken_error(200, e);
@@ -692,10 +970,22 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
     if let Some(response) = lock(&shared.overrides).get(path) {
         return response.clone();
     }
+    if shared.stateful && path == "/0/public/SystemStatus" {
+        let status = lock(&shared.sandbox).exchange.system_status.clone();
+        let timestamp = exchange::rfc3339(shared.clock.unix());
+        let result = serde_json::json!({"status": status, "timestamp": timestamp});
+        return MockResponse::json(serde_json::json!({"error": [], "result": result}).to_string());
+    }
     if let (true, Some(key)) = (shared.stateful, key) {
         let params = Params::parse(request.header("content-type"), &request.body);
+        let account = lock(&shared.keys)
+            .keys
+            .get(key)
+            .map(|k| k.account.clone())
+            .unwrap_or_default();
         let ctx = exchange::Ctx {
             key,
+            account: &account,
             secs: shared.clock.secs(),
             unix: shared.clock.unix(),
         };
@@ -711,14 +1001,14 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
         }
     }
     // A recorded response first; for endpoints nobody has recorded, the
-    // fixture built from Kraken's documented schema (`*.schema-derived.json`).
+    // fixture built from Kraken's documented example (`*.docs.json`) or
+    // schema (`*.schema-derived.json`).
     fixture_name(&request.method, path)
         .and_then(|name| {
             let dir = &shared.config.fixtures_dir;
-            let derived = name.replace(".json", ".schema-derived.json");
-            std::fs::read(dir.join(&name))
-                .or_else(|_| std::fs::read(dir.join(derived)))
-                .ok()
+            [".json", ".docs.json", ".schema-derived.json"]
+                .iter()
+                .find_map(|ending| std::fs::read(dir.join(name.replace(".json", ending))).ok())
         })
         .map(MockResponse::json)
         .unwrap_or_else(|| kraken_error(404, "EGeneral:Unknown method"))
@@ -755,10 +1045,13 @@ fn fixture_name(method: &str, path: &str) -> Option<String> {
         match path {
             "/oauth/token" => "OAuth_Token.json".to_owned(),
             "/oauth/userinfo" => "OAuth_UserInfo.json".to_owned(),
-            "/oauth/fast-api-key" => {
-                format!("OAuth_FastApiKey.{}.json", method.to_ascii_lowercase())
-            }
-            "/oauth/fast-api-keys" => "OAuth_FastApiKeys.json".to_owned(),
+            // Kraken's OpenAPI file lists the keys with GET on the same path (§14).
+            "/oauth/fast-api-key" => match method {
+                "POST" => "OAuth_FastApiKey.create.json".to_owned(),
+                "PUT" => "OAuth_FastApiKey.update.json".to_owned(),
+                "DELETE" => "OAuth_FastApiKey.delete.json".to_owned(),
+                _ => "OAuth_FastApiKey.list.json".to_owned(),
+            },
             _ => return None,
         }
     };
@@ -894,6 +1187,10 @@ mod tests {
         assert_eq!(
             fixture_name("DELETE", "/oauth/fast-api-key").as_deref(),
             Some("OAuth_FastApiKey.delete.json")
+        );
+        assert_eq!(
+            fixture_name("POST", "/oauth/fast-api-key").as_deref(),
+            Some("OAuth_FastApiKey.create.json")
         );
         assert_eq!(fixture_name("GET", "/0/public/../Cargo"), None);
         assert_eq!(fixture_name("GET", "/elsewhere"), None);

@@ -5,7 +5,7 @@ mod common;
 
 use common::{assert_lossless, dec, serve, setup};
 use kraken_mock::Auth;
-use kraken_spot::SpotClient;
+use kraken_spot::{AffectedService, MaintenancePhase, RecommendedAction, SpotClient};
 
 /// Asserts the last request: a GET to `path` with exactly `query`, no body, no credentials.
 fn assert_public_get(mock: &kraken_mock::MockKraken, path: &str, query: Option<&str>) {
@@ -65,10 +65,14 @@ async fn maintenance_schedule_schema_derived() {
     assert_public_get(&mock, "/0/public/MaintenanceSchedule", None);
     let event = &schedule.events[0];
     assert_eq!(event.event_id, 1042);
-    assert_eq!(event.phase.as_deref(), Some("approaching_30m"));
+    assert_eq!(event.phase, Some(MaintenancePhase::Approaching30m));
     assert_eq!(
         event.affected_services.as_deref(),
-        Some(&["spot_trading".to_owned()][..])
+        Some(&[AffectedService::SpotTrading][..])
+    );
+    assert_eq!(
+        event.recommended_action,
+        Some(RecommendedAction::ReduceActivity)
     );
     assert_lossless("MaintenanceSchedule.schema-derived.json", &schedule);
 }
@@ -216,13 +220,13 @@ async fn candles_wire_and_every_fixture() {
         .get_candles("XBTUSDT")
         .interval(60)
         .since(1716523348)
-        .asset_class("currency")
+        .asset_class("tokenized_asset")
         .await
         .unwrap();
     assert_public_get(
         &mock,
         "/0/public/OHLC",
-        Some("pair=XBTUSDT&interval=60&since=1716523348&asset_class=currency"),
+        Some("pair=XBTUSDT&interval=60&since=1716523348&asset_class=tokenized_asset"),
     );
     assert_eq!(ohlc.last, 1706796000, "`last` arrives as a string here");
     let (pair, rows) = ohlc.single().unwrap();

@@ -191,10 +191,10 @@ async fn delete_fast_api_key_sends_a_json_body_with_delete() {
 #[tokio::test]
 async fn list_fast_api_keys_without_secrets() {
     let (mock, client) = setup().await;
-    let fixture = "OAuth_FastApiKeys.schema-derived.json";
-    serve(&mock, "/oauth/fast-api-keys", fixture);
+    let fixture = "OAuth_FastApiKey.list.schema-derived.json";
+    serve(&mock, "/oauth/fast-api-key", fixture);
     let keys = client.list_oauth_fast_api_keys().await.unwrap();
-    assert_bearer(&mock, "GET", "/oauth/fast-api-keys", None);
+    assert_bearer(&mock, "GET", "/oauth/fast-api-key", None);
     assert_eq!(keys.len(), 2);
 
     let bot = &keys[0];

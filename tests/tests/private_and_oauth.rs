@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{assert_generated_id, assert_lossless, dec, sent_cl_ord_ids, serve, setup};
+use common::{
+    assert_generated_id, assert_lossless, deadline_in, dec, sent_cl_ord_ids, serve, setup,
+};
 use kraken_mock::{Auth, MockKraken};
 use kraken_spot::{Error, SpotClient};
 
@@ -56,9 +58,9 @@ async fn account_balance_is_signed_and_decodes_every_fixture() {
 async fn submit_order_puts_every_parameter_on_the_wire() {
     let (mock, client) = setup().await;
     serve(&mock, "/0/private/AddOrder", "AddOrder.docs.json");
+    let deadline = deadline_in(30);
     let order = client
         .submit_order("limit", "buy", "1.25", "XBTUSD")
-        .userref(42)
         .cl_ord_id("6d1b345e-2821-40e2-ad83-4ecb18a06876")
         .displayvol("0.5")
         .asset_class("tokenized_asset")
@@ -75,19 +77,20 @@ async fn submit_order_puts_every_parameter_on_the_wire() {
         .close_ordertype("stop-loss-limit")
         .close_price("22000.0")
         .close_price2("21000.0")
-        .deadline("2026-11-22T10:00:05Z")
+        .deadline(&deadline)
         .validate(true)
         .broker("AA12 N84G 3KLP XH2Q")
         .await
         .unwrap();
     let nonce = signed_form_nonce(&mock, "/0/private/AddOrder");
     let expected = format!(
-        "nonce={nonce}&ordertype=limit&type=buy&volume=1.25&pair=XBTUSD&userref=42\
+        "nonce={nonce}&ordertype=limit&type=buy&volume=1.25&pair=XBTUSD\
          &cl_ord_id=6d1b345e-2821-40e2-ad83-4ecb18a06876&displayvol=0.5&asset_class=tokenized_asset\
          &price=%2B1.5%25&price2=37500.10&trigger=index&leverage=2%3A1&reduce_only=false\
          &stptype=cancel-both&oflags=post%2Cfciq&timeinforce=GTD&starttm=0&expiretm=%2B3600\
          &close%5Bordertype%5D=stop-loss-limit&close%5Bprice%5D=22000.0&close%5Bprice2%5D=21000.0\
-         &deadline=2026-11-22T10%3A00%3A05Z&validate=true&broker=AA12+N84G+3KLP+XH2Q"
+         &deadline={}&validate=true&broker=AA12+N84G+3KLP+XH2Q",
+        deadline.replace(':', "%3A")
     );
     assert_eq!(mock.last_request().unwrap().body_str(), expected);
     assert_eq!(
@@ -135,10 +138,12 @@ async fn submit_order_minimal_validate_and_recorded_response() {
         .validate(true);
     client.send(request).await.unwrap();
     let nonce = signed_form_nonce(&mock, "/0/private/AddOrder");
+    let id = &sent_cl_ord_ids(&mock)[0];
+    assert_generated_id(id);
     assert_eq!(
         mock.last_request().unwrap().body_str(),
         format!(
-            "nonce={nonce}&ordertype=limit&type=sell&volume=1&pair=XBTUSD&price=37500&validate=true"
+            "nonce={nonce}&ordertype=limit&type=sell&volume=1&pair=XBTUSD&price=37500&validate=true&cl_ord_id={id}"
         )
     );
 }

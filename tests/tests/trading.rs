@@ -5,7 +5,7 @@
 mod common;
 
 use common::{
-    assert_generated_id, assert_lossless, assert_signed_form, assert_signed_json, dec,
+    assert_generated_id, assert_lossless, assert_signed_form, assert_signed_json, deadline_in, dec,
     sent_cl_ord_ids, serve, setup,
 };
 use kraken_spot::{BatchOrder, Error};
@@ -15,6 +15,7 @@ async fn amend_order_every_parameter_and_every_fixture() {
     let (mock, client) = setup().await;
     let path = "/0/private/AmendOrder";
     serve(&mock, path, "AmendOrder.json");
+    let deadline = deadline_in(30);
     let amended = client
         .amend_order()
         .txid("OHYO67-6LP66-HMQ437")
@@ -25,15 +26,18 @@ async fn amend_order_every_parameter_and_every_fixture() {
         .trigger_price("-150")
         .pair("AAPLxUSD")
         .post_only(true)
-        .deadline("2026-11-22T10:00:05.123Z")
+        .deadline(&deadline)
         .await
         .unwrap();
     assert_signed_form(
         &mock,
         path,
-        "txid=OHYO67-6LP66-HMQ437&cl_ord_id=6d1b345e-2821-40e2-ad83-4ecb18a06876\
-         &order_qty=1.25&display_qty=0.10&limit_price=%2B0.5%25&trigger_price=-150\
-         &pair=AAPLxUSD&post_only=true&deadline=2026-11-22T10%3A00%3A05.123Z",
+        &format!(
+            "txid=OHYO67-6LP66-HMQ437&cl_ord_id=6d1b345e-2821-40e2-ad83-4ecb18a06876\
+             &order_qty=1.25&display_qty=0.10&limit_price=%2B0.5%25&trigger_price=-150\
+             &pair=AAPLxUSD&post_only=true&deadline={}",
+            deadline.replace(':', "%3A")
+        ),
     );
     assert_eq!(amended.amend_id, "TEZA4R-DSDGT-IJBOJK");
     assert_lossless("AmendOrder.json", &amended);
@@ -55,6 +59,7 @@ async fn edit_order_every_parameter_and_every_fixture() {
     let (mock, client) = setup().await;
     let path = "/0/private/EditOrder";
     serve(&mock, path, "EditOrder.json");
+    let deadline = deadline_in(30);
     let edited = client
         .edit_order("OHYO67-6LP66-HMQ437", "XBTUSD")
         .userref(1234)
@@ -64,7 +69,7 @@ async fn edit_order_every_parameter_and_every_fixture() {
         .price(dec("27500.0"))
         .price2("#10")
         .oflags(["post", "fcib"])
-        .deadline("2026-11-22T10:00:05Z")
+        .deadline(&deadline)
         .cancel_response(false)
         .validate(true)
         .await
@@ -72,9 +77,12 @@ async fn edit_order_every_parameter_and_every_fixture() {
     assert_signed_form(
         &mock,
         path,
-        "txid=OHYO67-6LP66-HMQ437&pair=XBTUSD&userref=1234&volume=1.25&displayvol=0.25\
-         &asset_class=tokenized_asset&price=27500.0&price2=%2310&oflags=post%2Cfcib\
-         &deadline=2026-11-22T10%3A00%3A05Z&cancel_response=false&validate=true",
+        &format!(
+            "txid=OHYO67-6LP66-HMQ437&pair=XBTUSD&userref=1234&volume=1.25&displayvol=0.25\
+             &asset_class=tokenized_asset&price=27500.0&price2=%2310&oflags=post%2Cfcib\
+             &deadline={}&cancel_response=false&validate=true",
+            deadline.replace(':', "%3A")
+        ),
     );
     assert_eq!(edited.txid.as_deref(), Some("OU22CG-KLAF2-FWUDD7"));
     assert_eq!(
@@ -216,7 +224,6 @@ async fn submit_batch_orders_every_field_on_the_wire() {
     let path = "/0/private/AddOrderBatch";
     serve(&mock, path, "AddOrderBatch.json");
     let full = BatchOrder::new("stop-loss-limit", "buy", "0.803")
-        .userref(17)
         .cl_ord_id("6d1b345e-2821-40e2-ad83-4ecb18a06876")
         .displayvol("0.1")
         .price(dec("28300.0"))
@@ -229,25 +236,29 @@ async fn submit_batch_orders_every_field_on_the_wire() {
         .timeinforce("GTD")
         .starttm("0")
         .expiretm("+3600");
-    let plain = BatchOrder::new("limit", "sell", dec("0.10500000")).price("36000.0");
+    let plain = BatchOrder::new("limit", "sell", dec("0.10500000"))
+        .userref(17)
+        .price("36000.0");
+    let deadline = deadline_in(30);
     let added = client
         .submit_batch_orders([full, plain], "XBTUSD")
         .asset_class("tokenized_asset")
-        .deadline("2026-11-22T10:00:05Z")
+        .deadline(&deadline)
         .validate(false)
         .broker("AA12 N84G 3KLP XH2Q")
         .await
         .unwrap();
-    // The second order had no client order id: the client gave it one.
-    let ids = sent_cl_ord_ids(&mock);
-    assert_eq!(ids[0], "6d1b345e-2821-40e2-ad83-4ecb18a06876");
-    assert_generated_id(&ids[1]);
+    // The second order has a userref, which Kraken makes exclusive with a
+    // client order id: the client gave it none.
+    assert_eq!(
+        sent_cl_ord_ids(&mock),
+        ["6d1b345e-2821-40e2-ad83-4ecb18a06876"]
+    );
     assert_signed_json(
         &mock,
         path,
         &format!(
-            r#""orders":[{{"ordertype":"stop-loss-limit","type":"buy","volume":"0.803","userref":17,"cl_ord_id":"6d1b345e-2821-40e2-ad83-4ecb18a06876","displayvol":"0.1","price":"28300.0","price2":"-2%","trigger":"index","leverage":"2:1","reduce_only":false,"stptype":"cancel-oldest","oflags":"post,fciq","timeinforce":"GTD","starttm":"0","expiretm":"+3600"}},{{"ordertype":"limit","type":"sell","volume":"0.10500000","price":"36000.0","cl_ord_id":"{}"}}],"pair":"XBTUSD","asset_class":"tokenized_asset","deadline":"2026-11-22T10:00:05Z","validate":false,"broker":"AA12 N84G 3KLP XH2Q""#,
-            ids[1]
+            r#""orders":[{{"ordertype":"stop-loss-limit","type":"buy","volume":"0.803","cl_ord_id":"6d1b345e-2821-40e2-ad83-4ecb18a06876","displayvol":"0.1","price":"28300.0","price2":"-2%","trigger":"index","leverage":"2:1","reduce_only":false,"stptype":"cancel-oldest","oflags":"post,fciq","timeinforce":"GTD","starttm":"0","expiretm":"+3600"}},{{"ordertype":"limit","type":"sell","volume":"0.10500000","userref":17,"price":"36000.0"}}],"pair":"XBTUSD","asset_class":"tokenized_asset","deadline":"{deadline}","validate":false,"broker":"AA12 N84G 3KLP XH2Q""#
         ),
     );
     assert_eq!(added.orders.len(), 2);

@@ -2,7 +2,7 @@
 //! the runtime needs to send it), the chainable setters on `Call`, and the
 //! `SpotClient` method.
 
-use super::params::{Builder, ParamCode, ParamSpec, builder, param_code};
+use super::params::{Builder, ParamCode, ParamSpec, builder, exclusive_checks, param_code};
 use super::{Kinds, doc, ident, opt_str, rust_type};
 use crate::model::*;
 use crate::types::Type;
@@ -126,6 +126,11 @@ fn endpoint_consts(e: &EndpointDef) -> TokenStream {
 /// parameter checked and pushed in wire order.
 fn params_body(e: &EndpointDef, params: &[ParamCode]) -> TokenStream {
     let group_checks = group_checks(e, params);
+    let exclusive = exclusive_checks(
+        &e.exclusive,
+        params.iter().zip(e.params.iter().map(|d| d.name.as_str())),
+        &quote!(Self::NAME),
+    );
     let require_one = require_one_of(e, params);
     let params_mut = if params.is_empty() {
         quote!(let params = crate::Params::new();)
@@ -143,6 +148,7 @@ fn params_body(e: &EndpointDef, params: &[ParamCode]) -> TokenStream {
     });
     quote! {
         #(#group_checks)*
+        #exclusive
         #require_one
         #params_mut
         #(#pushes)*

@@ -4,7 +4,7 @@
 
 use super::Kinds;
 use super::{doc, ident, rust_type};
-use crate::model::{FieldDef, ParamDef};
+use crate::model::{FieldDef, Format, ParamDef};
 use crate::spec::{Kind, rust_name};
 use crate::types::{Scalar, Type};
 use proc_macro2::{Ident, TokenStream};
@@ -95,6 +95,8 @@ pub(super) struct ParamSpec<'a> {
     min: Option<i64>,
     max: Option<i64>,
     allowed: &'a [i64],
+    format: Option<Format>,
+    max_length: Option<u32>,
 }
 
 impl<'a> From<&'a ParamDef> for ParamSpec<'a> {
@@ -108,6 +110,8 @@ impl<'a> From<&'a ParamDef> for ParamSpec<'a> {
             min: p.min,
             max: p.max,
             allowed: &p.allowed,
+            format: p.format,
+            max_length: p.max_length,
         }
     }
 }
@@ -123,6 +127,8 @@ impl<'a> From<&'a FieldDef> for ParamSpec<'a> {
             min: None,
             max: None,
             allowed: &[],
+            format: f.format,
+            max_length: f.max_length,
         }
     }
 }
@@ -158,9 +164,12 @@ impl Shape {
 
 pub(super) fn param_code(p: &ParamSpec, kinds: &Kinds, endpoint: &TokenStream) -> ParamCode {
     let ty = Type::parse(p.ty).unwrap_or(Type::Json);
-    let shape = scalar_shape(&ty, p, endpoint)
+    let mut shape = scalar_shape(&ty, p, endpoint)
         .or_else(|| compound_shape(&ty, p, kinds, endpoint))
         .unwrap_or_else(|| unreachable_param(&ty));
+    let rules = rule_checks(&ty, p, endpoint);
+    let check = shape.check;
+    shape.check = quote!(#check #rules);
     ParamCode {
         field: ident(&rust_name(p.wire, p.rust)),
         doc: doc(&param_doc(p)),
@@ -187,7 +196,47 @@ fn param_doc(p: &ParamSpec) -> String {
         let list: Vec<String> = p.allowed.iter().map(i64::to_string).collect();
         doc_text.push_str(&format!("\n\nOne of: {}.", list.join(", ")));
     }
+    if let Some(format) = p.format {
+        let rule = match format {
+            Format::Int32 => "a signed 32-bit integer",
+            Format::ClOrdId => {
+                "a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters"
+            }
+            Format::Deadline => "an RFC 3339 time 2 to 60 seconds ahead of now",
+        };
+        doc_text.push_str(&format!("\n\nChecked before sending: {rule}."));
+    }
+    if let Some(n) = p.max_length {
+        doc_text.push_str(&format!("\n\nAt most {n} characters."));
+    }
     doc_text
+}
+
+/// The checks of `format:` and `max_length:`, on `v` (each item of a list).
+fn rule_checks(ty: &Type, p: &ParamSpec, endpoint: &TokenStream) -> TokenStream {
+    let wire = p.wire;
+    let text = if *ty == Type::Secret {
+        quote!(v.expose())
+    } else {
+        quote!(v)
+    };
+    let format = match p.format {
+        None => quote!(),
+        Some(Format::Int32) => quote!(crate::validate::int32(#endpoint, #wire, *v)?;),
+        Some(Format::ClOrdId) if matches!(ty, Type::List(_)) => quote! {
+            for x in v { crate::validate::cl_ord_id(#endpoint, #wire, x)?; }
+        },
+        Some(Format::ClOrdId) => quote!(crate::validate::cl_ord_id(#endpoint, #wire, #text)?;),
+        Some(Format::Deadline) => quote!(crate::validate::deadline(#endpoint, #wire, #text)?;),
+    };
+    let max_length = match p.max_length {
+        None => quote!(),
+        Some(n) => {
+            let n = proc_macro2::Literal::usize_unsuffixed(n as usize);
+            quote!(crate::validate::max_length(#endpoint, #wire, #text, #n)?;)
+        }
+    };
+    quote!(#format #max_length)
 }
 
 /// Strings, integers, secrets, booleans and amounts.
@@ -346,4 +395,33 @@ fn opt_i64(v: Option<i64>) -> TokenStream {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
     }
+}
+
+/// `exclusive:` at most one of each group may be set; `params` pairs each
+/// parameter's code with its wire name.
+pub(super) fn exclusive_checks<'a>(
+    groups: &[Vec<String>],
+    params: impl Iterator<Item = (&'a ParamCode, &'a str)> + Clone,
+    endpoint: &TokenStream,
+) -> TokenStream {
+    let checks = groups.iter().map(|group| {
+        let fields = group.iter().filter_map(|name| {
+            params
+                .clone()
+                .find(|(_, wire)| wire == name)
+                .map(|(p, _)| &p.field)
+        });
+        let names: Vec<String> = group.iter().map(|n| format!("`{n}`")).collect();
+        let reason = format!(
+            "set only one of {} (Kraken refuses them together)",
+            names.join(", ")
+        );
+        let first = &group[0];
+        quote! {
+            if [#(self.#fields.is_some()),*].iter().filter(|set| **set).count() > 1 {
+                return Err(crate::validate::invalid(#endpoint, #first, #reason.into()));
+            }
+        }
+    });
+    quote!(#(#checks)*)
 }

@@ -1,7 +1,7 @@
 //! Structs: response records, positional rows (decoded from JSON arrays) and
 //! request-side input structs (sent as JSON inside a parameter).
 
-use super::params::{Builder, ParamCode, ParamSpec, builder, param_code};
+use super::params::{Builder, ParamCode, ParamSpec, builder, exclusive_checks, param_code};
 use super::{Kinds, doc, ident, rust_type};
 use crate::model::{FieldDef, StructDef};
 use crate::spec::rust_name;
@@ -192,7 +192,7 @@ pub(super) fn emit_input_struct(s: &StructDef, kinds: &Kinds) -> TokenStream {
         &codes,
         " A value with its required fields; set the rest with the chainable setters.",
     );
-    let checks = input_checks(&codes);
+    let checks = input_checks(s, &codes);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize)]
@@ -239,8 +239,13 @@ fn input_field(p: &ParamCode, def: &FieldDef) -> TokenStream {
 }
 
 /// The body of an input struct's `check`.
-fn input_checks(codes: &[ParamCode]) -> TokenStream {
-    let unused = if codes.iter().all(|p| p.check.is_empty()) {
+fn input_checks(s: &StructDef, codes: &[ParamCode]) -> TokenStream {
+    let exclusive = exclusive_checks(
+        &s.exclusive,
+        codes.iter().zip(s.fields.iter().map(|f| f.name.as_str())),
+        &quote!(endpoint),
+    );
+    let unused = if codes.iter().all(|p| p.check.is_empty()) && s.exclusive.is_empty() {
         quote!(let _ = endpoint;)
     } else {
         quote!()
@@ -255,5 +260,5 @@ fn input_checks(codes: &[ParamCode]) -> TokenStream {
             quote! { if let Some(v) = &self.#f { #check } }
         }
     });
-    quote! { #unused #(#checks)* }
+    quote! { #unused #exclusive #(#checks)* }
 }

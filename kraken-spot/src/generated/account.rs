@@ -162,6 +162,14 @@ pub struct TradeBalance {
         deserialize_with = "crate::de::lenient"
     )]
     pub unexecuted_value: Option<::rust_decimal::Decimal>,
+    /// `mfo`, as Kraken's SDK names it: free margin for new orders (not described in the docs).
+    #[serde(
+        rename = "mfo",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub free_margin_orders: Option<::rust_decimal::Decimal>,
 }
 crate::lenient_via_serde!(TradeBalance);
 /// An open, closed or queried order. Closed orders add `closetm` and `reason`.
@@ -275,6 +283,9 @@ pub struct OrderInfo {
         deserialize_with = "crate::de::lenient"
     )]
     pub sender_sub_id: Option<String>,
+    /// Time in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_in_force: Option<super::OrderTimeInForce>,
     /// Related trade ids (with `trades=true`).
     #[serde(
         default,
@@ -485,6 +496,16 @@ pub struct TradeInfo {
     /// Unique id of the trade within its pair.
     #[serde(deserialize_with = "crate::de::lenient")]
     pub trade_id: i64,
+    /// The pair's asset class.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass: Option<String>,
+    /// The type of the order that filled; differs from `ordertype` on triggered fills.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tradeordertype: Option<super::OrderType>,
     /// Whether the trade was a maker fill.
     #[serde(
         default,
@@ -612,6 +633,13 @@ pub struct Position {
     /// Comma-separated order flags.
     #[serde(deserialize_with = "crate::de::lenient")]
     pub oflags: String,
+    /// The position's class.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub class: Option<String>,
 }
 crate::lenient_via_serde!(Position);
 /// Open positions of one pair (the list form of OpenPositions with `consolidation=market`).
@@ -1010,6 +1038,8 @@ crate::lenient_via_serde!(WalletAccountsCursor);
 pub struct GetAccountBalanceRequest {
     /// How xStocks balances are expressed (default: rebased).
     pub rebase_multiplier: Option<super::RebaseMultiplier>,
+    /// The wallet account to read (an `account_id` from `get_wallet_accounts`; default: the main account).
+    pub account_id: Option<String>,
 }
 impl GetAccountBalanceRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -1022,6 +1052,11 @@ impl GetAccountBalanceRequest {
         value: impl Into<super::RebaseMultiplier>,
     ) -> Self {
         self.rebase_multiplier = Some(value.into());
+        self
+    }
+    /// The wallet account to read (an `account_id` from `get_wallet_accounts`; default: the main account).
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
         self
     }
 }
@@ -1046,6 +1081,10 @@ impl crate::Endpoint for GetAccountBalanceRequest {
             crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
             params.push("rebase_multiplier", v.as_str());
         }
+        if let Some(v) = &self.account_id {
+            crate::validate::non_empty(Self::NAME, "account_id", v)?;
+            params.push("account_id", v.as_str());
+        }
         Ok(params)
     }
     fn decode(
@@ -1067,6 +1106,10 @@ impl crate::Call<'_, GetAccountBalanceRequest> {
     /// How xStocks balances are expressed (default: rebased).
     pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
         self.map(|r| r.rebase_multiplier(value))
+    }
+    /// The wallet account to read (an `account_id` from `get_wallet_accounts`; default: the main account).
+    pub fn account_id(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.account_id(value))
     }
 }
 impl crate::SpotClient {
@@ -1422,8 +1465,12 @@ pub struct GetOpenOrdersRequest {
     /// Include the trades related to each order (default: false).
     pub trades: Option<bool>,
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub userref: Option<i64>,
     /// Only the order with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_id: Option<String>,
     /// How xStocks volumes are expressed (default: rebased).
     pub rebase_multiplier: Option<super::RebaseMultiplier>,
@@ -1439,11 +1486,15 @@ impl GetOpenOrdersRequest {
         self
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
     }
     /// Only the order with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -1479,10 +1530,12 @@ impl crate::Endpoint for GetOpenOrdersRequest {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            crate::validate::int32(Self::NAME, "userref", *v)?;
             params.push("userref", *v);
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(Self::NAME, "cl_ord_id", v)?;
             params.push("cl_ord_id", v.as_str());
         }
         if let Some(v) = &self.rebase_multiplier {
@@ -1512,10 +1565,14 @@ impl crate::Call<'_, GetOpenOrdersRequest> {
         self.map(|r| r.trades(value))
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(self, value: i64) -> Self {
         self.map(|r| r.userref(value))
     }
     /// Only the order with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.cl_ord_id(value))
     }
@@ -1539,8 +1596,12 @@ pub struct GetClosedOrdersRequest {
     /// Include the trades related to each order (default: false).
     pub trades: Option<bool>,
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub userref: Option<i64>,
     /// Only orders with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_id: Option<String>,
     /// Exclusive start: a unix timestamp or an order txid.
     pub start: Option<String>,
@@ -1570,11 +1631,15 @@ impl GetClosedOrdersRequest {
         self
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
     }
     /// Only orders with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -1642,10 +1707,12 @@ impl crate::Endpoint for GetClosedOrdersRequest {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            crate::validate::int32(Self::NAME, "userref", *v)?;
             params.push("userref", *v);
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(Self::NAME, "cl_ord_id", v)?;
             params.push("cl_ord_id", v.as_str());
         }
         if let Some(v) = &self.start {
@@ -1697,10 +1764,14 @@ impl crate::Call<'_, GetClosedOrdersRequest> {
         self.map(|r| r.trades(value))
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(self, value: i64) -> Self {
         self.map(|r| r.userref(value))
     }
     /// Only orders with this client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.cl_ord_id(value))
     }
@@ -1752,6 +1823,8 @@ pub struct GetOrdersRequest {
     /// Include the trades related to each order (default: false).
     pub trades: Option<bool>,
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub userref: Option<i64>,
     /// Consolidate trades by individual taker trades (default: true).
     pub consolidate_taker: Option<bool>,
@@ -1775,6 +1848,8 @@ impl GetOrdersRequest {
         self
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
@@ -1820,6 +1895,7 @@ impl crate::Endpoint for GetOrdersRequest {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            crate::validate::int32(Self::NAME, "userref", *v)?;
             params.push("userref", *v);
         }
         if let Some(v) = &self.consolidate_taker {
@@ -1852,6 +1928,8 @@ impl crate::Call<'_, GetOrdersRequest> {
         self.map(|r| r.trades(value))
     }
     /// Only orders with this user reference id.
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(self, value: i64) -> Self {
         self.map(|r| r.userref(value))
     }
@@ -1983,6 +2061,8 @@ pub struct GetTradesHistoryRequest {
     pub consolidate_taker: Option<bool>,
     /// Include related ledger ids (slower; default: false).
     pub ledgers: Option<bool>,
+    /// Skip counting the matches, much faster for large histories (default: false).
+    pub without_count: Option<bool>,
     /// How xStocks volumes are expressed (default: rebased).
     pub rebase_multiplier: Option<super::RebaseMultiplier>,
 }
@@ -2026,6 +2106,11 @@ impl GetTradesHistoryRequest {
     /// Include related ledger ids (slower; default: false).
     pub fn ledgers(mut self, value: bool) -> Self {
         self.ledgers = Some(value);
+        self
+    }
+    /// Skip counting the matches, much faster for large histories (default: false).
+    pub fn without_count(mut self, value: bool) -> Self {
+        self.without_count = Some(value);
         self
     }
     /// How xStocks volumes are expressed (default: rebased).
@@ -2079,6 +2164,9 @@ impl crate::Endpoint for GetTradesHistoryRequest {
         if let Some(v) = &self.ledgers {
             params.push("ledgers", *v);
         }
+        if let Some(v) = &self.without_count {
+            params.push("without_count", *v);
+        }
         if let Some(v) = &self.rebase_multiplier {
             crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
             params.push("rebase_multiplier", v.as_str());
@@ -2130,6 +2218,10 @@ impl crate::Call<'_, GetTradesHistoryRequest> {
     /// Include related ledger ids (slower; default: false).
     pub fn ledgers(self, value: bool) -> Self {
         self.map(|r| r.ledgers(value))
+    }
+    /// Skip counting the matches, much faster for large histories (default: false).
+    pub fn without_count(self, value: bool) -> Self {
+        self.map(|r| r.without_count(value))
     }
     /// How xStocks volumes are expressed (default: rebased).
     pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
@@ -2391,6 +2483,8 @@ pub struct GetLedgersInfoRequest {
     pub without_count: Option<bool>,
     /// How xStocks amounts are expressed (default: rebased).
     pub rebase_multiplier: Option<super::RebaseMultiplier>,
+    /// The wallet account to read (an `account_id` from `get_wallet_accounts`; default: the main account).
+    pub account_id: Option<String>,
 }
 impl GetLedgersInfoRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -2442,6 +2536,11 @@ impl GetLedgersInfoRequest {
         self.rebase_multiplier = Some(value.into());
         self
     }
+    /// The wallet account to read (an `account_id` from `get_wallet_accounts`; default: the main account).
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
 }
 impl crate::Endpoint for GetLedgersInfoRequest {
     type Response = super::Ledgers;
@@ -2490,6 +2589,10 @@ impl crate::Endpoint for GetLedgersInfoRequest {
         if let Some(v) = &self.rebase_multiplier {
             crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
             params.push("rebase_multiplier", v.as_str());
+        }
+        if let Some(v) = &self.account_id {
+            crate::validate::non_empty(Self::NAME, "account_id", v)?;
+            params.push("account_id", v.as_str());
         }
         Ok(params)
     }
@@ -2542,6 +2645,10 @@ impl crate::Call<'_, GetLedgersInfoRequest> {
     /// How xStocks amounts are expressed (default: rebased).
     pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
         self.map(|r| r.rebase_multiplier(value))
+    }
+    /// The wallet account to read (an `account_id` from `get_wallet_accounts`; default: the main account).
+    pub fn account_id(self, value: impl Into<String>) -> Self {
+        self.map(|r| r.account_id(value))
     }
 }
 impl crate::SpotClient {

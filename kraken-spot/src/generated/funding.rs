@@ -335,6 +335,8 @@ pub struct GetDepositMethodsRequest {
     pub asset: String,
     /// Asset class being deposited (default: currency).
     pub aclass: Option<super::AssetClass>,
+    /// How xStocks amounts are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
 }
 impl GetDepositMethodsRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -342,11 +344,20 @@ impl GetDepositMethodsRequest {
         Self {
             asset: asset.into(),
             aclass: None,
+            rebase_multiplier: None,
         }
     }
     /// Asset class being deposited (default: currency).
     pub fn aclass(mut self, value: impl Into<super::AssetClass>) -> Self {
         self.aclass = Some(value.into());
+        self
+    }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
         self
     }
 }
@@ -376,6 +387,10 @@ impl crate::Endpoint for GetDepositMethodsRequest {
             crate::validate::non_empty(Self::NAME, "aclass", v.as_str())?;
             params.push("aclass", v.as_str());
         }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
         Ok(params)
     }
     fn decode(
@@ -398,6 +413,10 @@ impl crate::Call<'_, GetDepositMethodsRequest> {
     pub fn aclass(self, value: impl Into<super::AssetClass>) -> Self {
         self.map(|r| r.aclass(value))
     }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
 }
 impl crate::SpotClient {
     /// Get the methods available for depositing an asset.
@@ -418,6 +437,8 @@ pub struct GetDepositAddressesRequest {
     pub asset: String,
     /// Name of the deposit method.
     pub method: String,
+    /// Asset class being deposited (default: currency).
+    pub aclass: Option<super::AssetClass>,
     /// Generate a new address (default: false).
     pub new_address: Option<bool>,
     /// Amount to deposit (only for `Bitcoin Lightning`).
@@ -429,9 +450,15 @@ impl GetDepositAddressesRequest {
         Self {
             asset: asset.into(),
             method: method.into(),
+            aclass: None,
             new_address: None,
             amount: None,
         }
+    }
+    /// Asset class being deposited (default: currency).
+    pub fn aclass(mut self, value: impl Into<super::AssetClass>) -> Self {
+        self.aclass = Some(value.into());
+        self
     }
     /// Generate a new address (default: false).
     pub fn new_address(mut self, value: bool) -> Self {
@@ -471,6 +498,10 @@ impl crate::Endpoint for GetDepositAddressesRequest {
             crate::validate::non_empty(Self::NAME, "method", v)?;
             params.push("method", v.as_str());
         }
+        if let Some(v) = &self.aclass {
+            crate::validate::non_empty(Self::NAME, "aclass", v.as_str())?;
+            params.push("aclass", v.as_str());
+        }
         if let Some(v) = &self.new_address {
             params.push("new", *v);
         }
@@ -496,6 +527,10 @@ impl crate::Endpoint for GetDepositAddressesRequest {
     }
 }
 impl crate::Call<'_, GetDepositAddressesRequest> {
+    /// Asset class being deposited (default: currency).
+    pub fn aclass(self, value: impl Into<super::AssetClass>) -> Self {
+        self.map(|r| r.aclass(value))
+    }
     /// Generate a new address (default: false).
     pub fn new_address(self, value: bool) -> Self {
         self.map(|r| r.new_address(value))
@@ -537,6 +572,8 @@ pub struct GetDepositsStatusRequest {
     ///
     /// Minimum: 1.
     pub limit: Option<i64>,
+    /// How xStocks amounts are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
 }
 impl GetDepositsStatusRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -578,6 +615,14 @@ impl GetDepositsStatusRequest {
     /// Minimum: 1.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
         self
     }
 }
@@ -625,6 +670,10 @@ impl crate::Endpoint for GetDepositsStatusRequest {
         if let Some(v) = &self.limit {
             crate::validate::int(Self::NAME, "limit", *v, Some(1), None, &[])?;
             params.push("limit", *v);
+        }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
         }
         Ok(params)
     }
@@ -674,6 +723,10 @@ impl crate::Call<'_, GetDepositsStatusRequest> {
     pub fn limit(self, value: i64) -> Self {
         self.map(|r| r.limit(value))
     }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
+    }
 }
 impl crate::SpotClient {
     /// Get recent deposits, newest first. Without `cursor` the result is `Either::First`, a list of
@@ -694,6 +747,8 @@ pub struct GetWithdrawalMethodsRequest {
     pub aclass: Option<super::AssetClass>,
     /// Only this network.
     pub network: Option<String>,
+    /// How xStocks amounts are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
 }
 impl GetWithdrawalMethodsRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -713,6 +768,14 @@ impl GetWithdrawalMethodsRequest {
     /// Only this network.
     pub fn network(mut self, value: impl Into<String>) -> Self {
         self.network = Some(value.into());
+        self
+    }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
         self
     }
 }
@@ -745,6 +808,10 @@ impl crate::Endpoint for GetWithdrawalMethodsRequest {
             crate::validate::non_empty(Self::NAME, "network", v)?;
             params.push("network", v.as_str());
         }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
         Ok(params)
     }
     fn decode(
@@ -774,6 +841,10 @@ impl crate::Call<'_, GetWithdrawalMethodsRequest> {
     /// Only this network.
     pub fn network(self, value: impl Into<String>) -> Self {
         self.map(|r| r.network(value))
+    }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
     }
 }
 impl crate::SpotClient {
@@ -1180,6 +1251,8 @@ pub struct GetWithdrawalsStatusRequest {
     ///
     /// Minimum: 1.
     pub limit: Option<i64>,
+    /// How xStocks amounts are expressed (default: rebased).
+    pub rebase_multiplier: Option<super::RebaseMultiplier>,
 }
 impl GetWithdrawalsStatusRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -1221,6 +1294,14 @@ impl GetWithdrawalsStatusRequest {
     /// Minimum: 1.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
+        self
+    }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(
+        mut self,
+        value: impl Into<super::RebaseMultiplier>,
+    ) -> Self {
+        self.rebase_multiplier = Some(value.into());
         self
     }
 }
@@ -1269,6 +1350,10 @@ impl crate::Endpoint for GetWithdrawalsStatusRequest {
             crate::validate::int(Self::NAME, "limit", *v, Some(1), None, &[])?;
             params.push("limit", *v);
         }
+        if let Some(v) = &self.rebase_multiplier {
+            crate::validate::non_empty(Self::NAME, "rebase_multiplier", v.as_str())?;
+            params.push("rebase_multiplier", v.as_str());
+        }
         Ok(params)
     }
     fn decode(
@@ -1316,6 +1401,10 @@ impl crate::Call<'_, GetWithdrawalsStatusRequest> {
     /// Minimum: 1.
     pub fn limit(self, value: i64) -> Self {
         self.map(|r| r.limit(value))
+    }
+    /// How xStocks amounts are expressed (default: rebased).
+    pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
+        self.map(|r| r.rebase_multiplier(value))
     }
 }
 impl crate::SpotClient {

@@ -122,6 +122,166 @@ impl From<&str> for ExecutionVenue {
 }
 crate::string_enum!(ExecutionVenue);
 crate::lenient_via_serde!(ExecutionVenue);
+/// Where a maintenance event is in its timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MaintenancePhase {
+    /// `announced`: Announced.
+    Announced,
+    /// `reminder_24h`: About 24 hours before the start.
+    Reminder24h,
+    /// `approaching_30m`: About 30 minutes before the start.
+    Approaching30m,
+    /// `imminent_5m`: About 5 minutes before the start.
+    Imminent5m,
+    /// `final_warning_30s`: About 30 seconds before the start.
+    FinalWarning30s,
+    /// `unspecified`: Not specified.
+    Unspecified,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl MaintenancePhase {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Announced => "announced",
+            Self::Reminder24h => "reminder_24h",
+            Self::Approaching30m => "approaching_30m",
+            Self::Imminent5m => "imminent_5m",
+            Self::FinalWarning30s => "final_warning_30s",
+            Self::Unspecified => "unspecified",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for MaintenancePhase {
+    fn from(value: &str) -> Self {
+        match value {
+            "announced" => Self::Announced,
+            "reminder_24h" => Self::Reminder24h,
+            "approaching_30m" => Self::Approaching30m,
+            "imminent_5m" => Self::Imminent5m,
+            "final_warning_30s" => Self::FinalWarning30s,
+            "unspecified" => Self::Unspecified,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(MaintenancePhase);
+crate::lenient_via_serde!(MaintenancePhase);
+/// A service a maintenance event affects.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AffectedService {
+    /// `spot_ws`: Spot WebSocket API.
+    SpotWs,
+    /// `spot_rest`: Spot REST API.
+    SpotRest,
+    /// `spot_fix`: Spot FIX API.
+    SpotFix,
+    /// `spot_trading`: Spot trading.
+    SpotTrading,
+    /// `futures_ws`: Futures WebSocket API.
+    FuturesWs,
+    /// `futures_rest`: Futures REST API.
+    FuturesRest,
+    /// `futures_fix`: Futures FIX API.
+    FuturesFix,
+    /// `futures_trading`: Futures trading.
+    FuturesTrading,
+    /// `all`: Every service.
+    All,
+    /// `unspecified`: Not specified.
+    Unspecified,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl AffectedService {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SpotWs => "spot_ws",
+            Self::SpotRest => "spot_rest",
+            Self::SpotFix => "spot_fix",
+            Self::SpotTrading => "spot_trading",
+            Self::FuturesWs => "futures_ws",
+            Self::FuturesRest => "futures_rest",
+            Self::FuturesFix => "futures_fix",
+            Self::FuturesTrading => "futures_trading",
+            Self::All => "all",
+            Self::Unspecified => "unspecified",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for AffectedService {
+    fn from(value: &str) -> Self {
+        match value {
+            "spot_ws" => Self::SpotWs,
+            "spot_rest" => Self::SpotRest,
+            "spot_fix" => Self::SpotFix,
+            "spot_trading" => Self::SpotTrading,
+            "futures_ws" => Self::FuturesWs,
+            "futures_rest" => Self::FuturesRest,
+            "futures_fix" => Self::FuturesFix,
+            "futures_trading" => Self::FuturesTrading,
+            "all" => Self::All,
+            "unspecified" => Self::Unspecified,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(AffectedService);
+crate::lenient_via_serde!(AffectedService);
+/// What Kraken recommends clients do before a maintenance event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecommendedAction {
+    /// `continue`: Nothing: continue as usual.
+    Continue,
+    /// `reduce_activity`: Reduce activity.
+    ReduceActivity,
+    /// `cancel_open_orders`: Cancel open orders.
+    CancelOpenOrders,
+    /// `stop_new_orders`: Stop placing new orders.
+    StopNewOrders,
+    /// `disconnect_and_wait`: Disconnect and wait for the end.
+    DisconnectAndWait,
+    /// `unspecified`: Not specified.
+    Unspecified,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl RecommendedAction {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Continue => "continue",
+            Self::ReduceActivity => "reduce_activity",
+            Self::CancelOpenOrders => "cancel_open_orders",
+            Self::StopNewOrders => "stop_new_orders",
+            Self::DisconnectAndWait => "disconnect_and_wait",
+            Self::Unspecified => "unspecified",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for RecommendedAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "continue" => Self::Continue,
+            "reduce_activity" => Self::ReduceActivity,
+            "cancel_open_orders" => Self::CancelOpenOrders,
+            "stop_new_orders" => Self::StopNewOrders,
+            "disconnect_and_wait" => Self::DisconnectAndWait,
+            "unspecified" => Self::Unspecified,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(RecommendedAction);
+crate::lenient_via_serde!(RecommendedAction);
 /// The taker side of a public trade.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -207,6 +367,12 @@ pub struct SystemStatus {
     /// Current timestamp (RFC 3339).
     #[serde(deserialize_with = "crate::de::lenient")]
     pub timestamp: String,
+    /// Maintenance starting within 72 hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upcoming_maintenance: Option<Vec<super::MaintenanceEvent>>,
+    /// Active incidents, as Kraken sends them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency: Option<crate::RawJson>,
 }
 crate::lenient_via_serde!(SystemStatus);
 /// Announced maintenance windows.
@@ -252,20 +418,12 @@ pub struct MaintenanceEvent {
         deserialize_with = "crate::de::lenient"
     )]
     pub time_to_start_s: Option<i64>,
-    /// Where the event is in its timeline, for example `approaching_30m`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
-    pub phase: Option<String>,
-    /// Services affected, for example `spot_trading`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
-    pub affected_services: Option<Vec<String>>,
+    /// Where the event is in its timeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<super::MaintenancePhase>,
+    /// Services affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affected_services: Option<Vec<super::AffectedService>>,
     /// Whether orders are accepted, for example `allowed`.
     #[serde(
         default,
@@ -273,13 +431,9 @@ pub struct MaintenanceEvent {
         deserialize_with = "crate::de::lenient"
     )]
     pub order_submission: Option<String>,
-    /// What clients should do, for example `reduce_activity`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
-    pub recommended_action: Option<String>,
+    /// What clients should do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommended_action: Option<super::RecommendedAction>,
     /// Cancel orders before this time (ISO 8601, UTC).
     #[serde(
         default,
@@ -1522,8 +1676,8 @@ impl crate::SpotClient {
 pub struct GetTickerRequest {
     /// Comma-separated pairs (default: all tradable pairs).
     pub pair: Option<String>,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// `forex` (the default) or `tokenized_asset` (required for xStocks pairs).
+    pub asset_class: Option<super::TickerAssetClass>,
 }
 impl GetTickerRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -1535,8 +1689,8 @@ impl GetTickerRequest {
         self.pair = Some(value.into());
         self
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// `forex` (the default) or `tokenized_asset` (required for xStocks pairs).
+    pub fn asset_class(mut self, value: impl Into<super::TickerAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
@@ -1586,8 +1740,8 @@ impl crate::Call<'_, GetTickerRequest> {
     pub fn pair(self, value: impl Into<String>) -> Self {
         self.map(|r| r.pair(value))
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// `forex` (the default) or `tokenized_asset` (required for xStocks pairs).
+    pub fn asset_class(self, value: impl Into<super::TickerAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
 }
@@ -1611,8 +1765,8 @@ pub struct GetCandlesRequest {
     pub interval: Option<i64>,
     /// Return entries since this unix time (for incremental updates; pass the previous `last`).
     pub since: Option<i64>,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub asset_class: Option<super::TokenizedAssetClass>,
 }
 impl GetCandlesRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -1636,8 +1790,8 @@ impl GetCandlesRequest {
         self.since = Some(value);
         self
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(mut self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
@@ -1709,8 +1863,8 @@ impl crate::Call<'_, GetCandlesRequest> {
     pub fn since(self, value: i64) -> Self {
         self.map(|r| r.since(value))
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
 }
@@ -1738,8 +1892,8 @@ pub struct GetOrderBookRequest {
     ///
     /// Maximum: 500.
     pub count: Option<i64>,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub asset_class: Option<super::TokenizedAssetClass>,
 }
 impl GetOrderBookRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -1759,8 +1913,8 @@ impl GetOrderBookRequest {
         self.count = Some(value);
         self
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(mut self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
@@ -1819,8 +1973,8 @@ impl crate::Call<'_, GetOrderBookRequest> {
     pub fn count(self, value: i64) -> Self {
         self.map(|r| r.count(value))
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
 }
@@ -2069,8 +2223,8 @@ pub struct GetRecentTradesRequest {
     ///
     /// Maximum: 1000.
     pub count: Option<i64>,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub asset_class: Option<super::TokenizedAssetClass>,
 }
 impl GetRecentTradesRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -2096,8 +2250,8 @@ impl GetRecentTradesRequest {
         self.count = Some(value);
         self
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(mut self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
@@ -2164,8 +2318,8 @@ impl crate::Call<'_, GetRecentTradesRequest> {
     pub fn count(self, value: i64) -> Self {
         self.map(|r| r.count(value))
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
 }
@@ -2188,8 +2342,8 @@ pub struct GetRecentSpreadsRequest {
     pub pair: String,
     /// Return spreads since this unix time (pass the previous `last`).
     pub since: Option<i64>,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub asset_class: Option<super::TokenizedAssetClass>,
 }
 impl GetRecentSpreadsRequest {
     /// A request with its required parameters; set the rest with the chainable setters.
@@ -2205,8 +2359,8 @@ impl GetRecentSpreadsRequest {
         self.since = Some(value);
         self
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(mut self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
@@ -2261,8 +2415,8 @@ impl crate::Call<'_, GetRecentSpreadsRequest> {
     pub fn since(self, value: i64) -> Self {
         self.map(|r| r.since(value))
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
 }

@@ -5,6 +5,8 @@
 
 /// Account data: balances, orders, trades, positions, ledgers, fees and exports.
 pub mod account;
+/// Algo Trading: strategies (TWAP today) that Kraken executes as a series of child orders.
+pub mod algo_trading;
 /// Earn: strategies, allocations and (de)allocation requests. Allocation and deallocation are
 pub mod earn;
 /// Funding: deposit and withdrawal methods, addresses and status, withdrawals, and transfers
@@ -20,6 +22,7 @@ pub mod trading;
 /// Enums shared by several endpoints, declared once.
 pub mod types;
 pub use account::*;
+pub use algo_trading::*;
 pub use earn::*;
 pub use funding::*;
 pub use market_data::*;
@@ -52,6 +55,15 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     crate::EndpointInfo::of::<account::GetLedgersExportStatusRequest>("ExportStatus"),
     crate::EndpointInfo::of::<account::GetLedgersExportRequest>("RetrieveExport"),
     crate::EndpointInfo::of::<account::DeleteLedgersExportRequest>("RemoveExport"),
+    crate::EndpointInfo::of::<algo_trading::SubmitStrategyRequest>("AddStrategy"),
+    crate::EndpointInfo::of::<algo_trading::CancelStrategyRequest>("CancelStrategy"),
+    crate::EndpointInfo::of::<algo_trading::GetStrategiesRequest>("QueryStrategies"),
+    crate::EndpointInfo::of::<
+        algo_trading::GetOpenStrategiesRequest,
+    >("GetOpenStrategies"),
+    crate::EndpointInfo::of::<
+        algo_trading::GetClosedStrategiesRequest,
+    >("GetClosedStrategies"),
     crate::EndpointInfo::of::<earn::AllocateEarnFundsRequest>("Earn/Allocate"),
     crate::EndpointInfo::of::<earn::DeallocateEarnFundsRequest>("Earn/Deallocate"),
     crate::EndpointInfo::of::<
@@ -95,7 +107,7 @@ pub const ENDPOINTS: &[crate::EndpointInfo] = &[
     crate::EndpointInfo::of::<oauth::CreateOauthFastApiKeyRequest>("oauth/fast-api-key"),
     crate::EndpointInfo::of::<oauth::DeleteOauthFastApiKeyRequest>("oauth/fast-api-key"),
     crate::EndpointInfo::of::<oauth::UpdateOauthFastApiKeyRequest>("oauth/fast-api-key"),
-    crate::EndpointInfo::of::<oauth::ListOauthFastApiKeysRequest>("oauth/fast-api-keys"),
+    crate::EndpointInfo::of::<oauth::ListOauthFastApiKeysRequest>("oauth/fast-api-key"),
     crate::EndpointInfo::of::<subaccounts::CreateSubaccountRequest>("CreateSubaccount"),
     crate::EndpointInfo::of::<
         subaccounts::SubmitSubaccountTransferRequest,

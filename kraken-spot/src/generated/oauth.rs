@@ -633,6 +633,8 @@ impl crate::SpotClient {
 #[non_exhaustive]
 pub struct CreateOauthFastApiKeyRequest {
     /// The key's name, 1 to 32 characters.
+    ///
+    /// At most 32 characters.
     pub api_key_name: String,
     /// Allowed IPv4/IPv6 addresses or CIDR ranges.
     pub ip_allowlist: Option<Vec<String>>,
@@ -728,6 +730,7 @@ impl crate::Endpoint for CreateOauthFastApiKeyRequest {
         {
             let v = &self.api_key_name;
             crate::validate::non_empty(Self::NAME, "api_key_name", v)?;
+            crate::validate::max_length(Self::NAME, "api_key_name", v, 32)?;
             params.push("api_key_name", v.as_str());
         }
         if let Some(v) = &self.ip_allowlist {
@@ -835,6 +838,8 @@ impl crate::SpotClient {
 #[non_exhaustive]
 pub struct DeleteOauthFastApiKeyRequest {
     /// The name of the key to delete.
+    ///
+    /// At most 32 characters.
     pub api_key_name: String,
 }
 impl DeleteOauthFastApiKeyRequest {
@@ -863,6 +868,7 @@ impl crate::Endpoint for DeleteOauthFastApiKeyRequest {
         {
             let v = &self.api_key_name;
             crate::validate::non_empty(Self::NAME, "api_key_name", v)?;
+            crate::validate::max_length(Self::NAME, "api_key_name", v, 32)?;
             params.push("api_key_name", v.as_str());
         }
         Ok(params)
@@ -898,8 +904,12 @@ impl crate::SpotClient {
 #[non_exhaustive]
 pub struct UpdateOauthFastApiKeyRequest {
     /// The name of the key to update.
+    ///
+    /// At most 32 characters.
     pub api_key_name: String,
     /// A new name, 1 to 32 characters.
+    ///
+    /// At most 32 characters.
     pub new_api_key_name: Option<String>,
     /// Allowed IPv4/IPv6 addresses or CIDR ranges.
     pub ip_allowlist: Option<Vec<String>>,
@@ -937,6 +947,8 @@ impl UpdateOauthFastApiKeyRequest {
         }
     }
     /// A new name, 1 to 32 characters.
+    ///
+    /// At most 32 characters.
     pub fn new_api_key_name(mut self, value: impl Into<String>) -> Self {
         self.new_api_key_name = Some(value.into());
         self
@@ -1001,10 +1013,12 @@ impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
         {
             let v = &self.api_key_name;
             crate::validate::non_empty(Self::NAME, "api_key_name", v)?;
+            crate::validate::max_length(Self::NAME, "api_key_name", v, 32)?;
             params.push("api_key_name", v.as_str());
         }
         if let Some(v) = &self.new_api_key_name {
             crate::validate::non_empty(Self::NAME, "new_api_key_name", v)?;
+            crate::validate::max_length(Self::NAME, "new_api_key_name", v, 32)?;
             params.push("new_api_key_name", v.as_str());
         }
         if let Some(v) = &self.ip_allowlist {
@@ -1061,6 +1075,8 @@ impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
 }
 impl crate::Call<'_, UpdateOauthFastApiKeyRequest> {
     /// A new name, 1 to 32 characters.
+    ///
+    /// At most 32 characters.
     pub fn new_api_key_name(self, value: impl Into<String>) -> Self {
         self.map(|r| r.new_api_key_name(value))
     }
@@ -1125,7 +1141,7 @@ impl crate::Endpoint for ListOauthFastApiKeysRequest {
     type Response = Vec<super::FastApiKey>;
     const NAME: &'static str = "list_oauth_fast_api_keys";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Get;
-    const PATH: &'static str = "/oauth/fast-api-keys";
+    const PATH: &'static str = "/oauth/fast-api-key";
     const AUTH: crate::Auth = crate::Auth::OAuthBearer;
     const ENCODING: crate::Encoding = crate::Encoding::Query;
     const COST: u32 = 0;
@@ -1156,7 +1172,7 @@ impl crate::Endpoint for ListOauthFastApiKeysRequest {
 impl crate::SpotClient {
     /// List the user's Fast API keys (scope `account.fast-api-key:read`), without secrets.
     ///
-    /// `GET /oauth/fast-api-keys` (Kraken `oauth/fast-api-keys`), OAuth Bearer, rate-limit cost 0.
+    /// `GET /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
     pub fn list_oauth_fast_api_keys(
         &self,
     ) -> crate::Call<'_, ListOauthFastApiKeysRequest> {

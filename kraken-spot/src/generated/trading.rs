@@ -175,9 +175,13 @@ pub struct BatchOrder {
     /// Order quantity in the base asset.
     pub volume: crate::Amount,
     /// An optional, non-unique numeric id for the order (int32).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub userref: Option<i64>,
     /// A client order id, unique among open orders. Exclusive with `userref`.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cl_ord_id: Option<String>,
     /// Iceberg orders only: the quantity shown in the book.
@@ -244,11 +248,15 @@ impl BatchOrder {
         }
     }
     /// An optional, non-unique numeric id for the order (int32).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
     }
     /// A client order id, unique among open orders. Exclusive with `userref`.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -314,6 +322,20 @@ impl BatchOrder {
 }
 impl crate::validate::Check for BatchOrder {
     fn check(&self, endpoint: &'static str) -> Result<(), crate::Error> {
+        if [self.userref.is_some(), self.cl_ord_id.is_some()]
+            .iter()
+            .filter(|set| **set)
+            .count() > 1
+        {
+            return Err(
+                crate::validate::invalid(
+                    endpoint,
+                    "userref",
+                    "set only one of `userref`, `cl_ord_id` (Kraken refuses them together)"
+                        .into(),
+                ),
+            );
+        }
         {
             let v = &self.ordertype;
             crate::validate::non_empty(endpoint, "ordertype", v.as_str())?;
@@ -328,9 +350,11 @@ impl crate::validate::Check for BatchOrder {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(endpoint, "userref", *v, None, None, &[])?;
+            crate::validate::int32(endpoint, "userref", *v)?;
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(endpoint, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(endpoint, "cl_ord_id", v)?;
         }
         if let Some(v) = &self.displayvol {
             crate::validate::amount(endpoint, "displayvol", v)?;
@@ -413,13 +437,17 @@ pub struct SubmitOrderRequest {
     /// Asset pair id or altname.
     pub pair: String,
     /// An optional, non-unique numeric id for the order (int32).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub userref: Option<i64>,
     /// A client order id, unique among open orders: a UUID, 32 hex characters, or up to 18 ASCII characters. Exclusive with `userref`.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_id: Option<String>,
     /// Iceberg orders only: the quantity shown in the book (at least 1/15 of `volume`).
     pub displayvol: Option<crate::Amount>,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub asset_class: Option<super::TokenizedAssetClass>,
     /// Limit price for limit and iceberg orders; trigger price for stop and take-profit orders. Accepts Kraken's relative forms `+`, `-`, `#` and `%`.
     pub price: Option<crate::Amount>,
     /// Limit price for stop-loss-limit, take-profit-limit and trailing-stop-limit orders.
@@ -447,6 +475,8 @@ pub struct SubmitOrderRequest {
     /// The conditional close order's secondary price.
     pub close_price2: Option<crate::Amount>,
     /// RFC 3339 time after which the matching engine rejects the order (2 to 60 seconds ahead).
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub deadline: Option<String>,
     /// Only validate the order; do not submit it.
     pub validate: Option<bool>,
@@ -489,11 +519,15 @@ impl SubmitOrderRequest {
         }
     }
     /// An optional, non-unique numeric id for the order (int32).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
     }
     /// A client order id, unique among open orders: a UUID, 32 hex characters, or up to 18 ASCII characters. Exclusive with `userref`.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -503,8 +537,8 @@ impl SubmitOrderRequest {
         self.displayvol = Some(value.into());
         self
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(mut self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
@@ -577,6 +611,8 @@ impl SubmitOrderRequest {
         self
     }
     /// RFC 3339 time after which the matching engine rejects the order (2 to 60 seconds ahead).
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(mut self, value: impl Into<String>) -> Self {
         self.deadline = Some(value.into());
         self
@@ -618,6 +654,20 @@ impl crate::Endpoint for SubmitOrderRequest {
         deadline: Some("deadline"),
     });
     fn params(&self) -> Result<crate::Params, crate::Error> {
+        if [self.userref.is_some(), self.cl_ord_id.is_some()]
+            .iter()
+            .filter(|set| **set)
+            .count() > 1
+        {
+            return Err(
+                crate::validate::invalid(
+                    Self::NAME,
+                    "userref",
+                    "set only one of `userref`, `cl_ord_id` (Kraken refuses them together)"
+                        .into(),
+                ),
+            );
+        }
         let mut params = crate::Params::new();
         {
             let v = &self.ordertype;
@@ -641,10 +691,12 @@ impl crate::Endpoint for SubmitOrderRequest {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            crate::validate::int32(Self::NAME, "userref", *v)?;
             params.push("userref", *v);
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(Self::NAME, "cl_ord_id", v)?;
             params.push("cl_ord_id", v.as_str());
         }
         if let Some(v) = &self.displayvol {
@@ -712,6 +764,7 @@ impl crate::Endpoint for SubmitOrderRequest {
         }
         if let Some(v) = &self.deadline {
             crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            crate::validate::deadline(Self::NAME, "deadline", v)?;
             params.push("deadline", v.as_str());
         }
         if let Some(v) = &self.validate {
@@ -740,10 +793,14 @@ impl crate::Endpoint for SubmitOrderRequest {
 }
 impl crate::Call<'_, SubmitOrderRequest> {
     /// An optional, non-unique numeric id for the order (int32).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(self, value: i64) -> Self {
         self.map(|r| r.userref(value))
     }
     /// A client order id, unique among open orders: a UUID, 32 hex characters, or up to 18 ASCII characters. Exclusive with `userref`.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.cl_ord_id(value))
     }
@@ -751,8 +808,8 @@ impl crate::Call<'_, SubmitOrderRequest> {
     pub fn displayvol(self, value: impl Into<crate::Amount>) -> Self {
         self.map(|r| r.displayvol(value))
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
     /// Limit price for limit and iceberg orders; trigger price for stop and take-profit orders. Accepts Kraken's relative forms `+`, `-`, `#` and `%`.
@@ -811,6 +868,8 @@ impl crate::Call<'_, SubmitOrderRequest> {
         self.map(|r| r.close_price2(value))
     }
     /// RFC 3339 time after which the matching engine rejects the order (2 to 60 seconds ahead).
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(self, value: impl Into<String>) -> Self {
         self.map(|r| r.deadline(value))
     }
@@ -844,6 +903,8 @@ pub struct AmendOrderRequest {
     /// The Kraken id of the order (this or `cl_ord_id` is required).
     pub txid: Option<String>,
     /// The client order id of the order (this or `txid` is required).
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_id: Option<String>,
     /// The new quantity (base asset).
     pub order_qty: Option<crate::Amount>,
@@ -858,6 +919,8 @@ pub struct AmendOrderRequest {
     /// Reject a `limit_price` change that could not post passively (default: false).
     pub post_only: Option<bool>,
     /// RFC 3339 time after which the matching engine rejects the amend.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub deadline: Option<String>,
 }
 impl AmendOrderRequest {
@@ -871,6 +934,8 @@ impl AmendOrderRequest {
         self
     }
     /// The client order id of the order (this or `txid` is required).
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -906,6 +971,8 @@ impl AmendOrderRequest {
         self
     }
     /// RFC 3339 time after which the matching engine rejects the amend.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(mut self, value: impl Into<String>) -> Self {
         self.deadline = Some(value.into());
         self
@@ -948,6 +1015,7 @@ impl crate::Endpoint for AmendOrderRequest {
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(Self::NAME, "cl_ord_id", v)?;
             params.push("cl_ord_id", v.as_str());
         }
         if let Some(v) = &self.order_qty {
@@ -975,6 +1043,7 @@ impl crate::Endpoint for AmendOrderRequest {
         }
         if let Some(v) = &self.deadline {
             crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            crate::validate::deadline(Self::NAME, "deadline", v)?;
             params.push("deadline", v.as_str());
         }
         Ok(params)
@@ -1000,6 +1069,8 @@ impl crate::Call<'_, AmendOrderRequest> {
         self.map(|r| r.txid(value))
     }
     /// The client order id of the order (this or `txid` is required).
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.cl_ord_id(value))
     }
@@ -1028,6 +1099,8 @@ impl crate::Call<'_, AmendOrderRequest> {
         self.map(|r| r.post_only(value))
     }
     /// RFC 3339 time after which the matching engine rejects the amend.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(self, value: impl Into<String>) -> Self {
         self.map(|r| r.deadline(value))
     }
@@ -1050,13 +1123,15 @@ pub struct EditOrderRequest {
     /// Asset pair id or altname.
     pub pair: String,
     /// A user reference id for the new order (the original's is not kept).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub userref: Option<i64>,
     /// The new quantity (base asset).
     pub volume: Option<crate::Amount>,
     /// Iceberg orders only: the new displayed quantity (at least 1/15 of `volume`).
     pub displayvol: Option<crate::Amount>,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub asset_class: Option<super::TokenizedAssetClass>,
     /// The new primary price; relative forms accepted.
     pub price: Option<crate::Amount>,
     /// The new secondary price; relative forms accepted.
@@ -1064,6 +1139,8 @@ pub struct EditOrderRequest {
     /// Order flags, sent as one comma-separated value; only `post` can be changed.
     pub oflags: Option<Vec<super::OrderFlag>>,
     /// RFC 3339 time after which the matching engine rejects the edit.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub deadline: Option<String>,
     /// Answer with the pending replace before the order is completely replaced.
     pub cancel_response: Option<bool>,
@@ -1089,6 +1166,8 @@ impl EditOrderRequest {
         }
     }
     /// A user reference id for the new order (the original's is not kept).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(mut self, value: i64) -> Self {
         self.userref = Some(value);
         self
@@ -1103,8 +1182,8 @@ impl EditOrderRequest {
         self.displayvol = Some(value.into());
         self
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(mut self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
@@ -1127,6 +1206,8 @@ impl EditOrderRequest {
         self
     }
     /// RFC 3339 time after which the matching engine rejects the edit.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(mut self, value: impl Into<String>) -> Self {
         self.deadline = Some(value.into());
         self
@@ -1176,6 +1257,7 @@ impl crate::Endpoint for EditOrderRequest {
         }
         if let Some(v) = &self.userref {
             crate::validate::int(Self::NAME, "userref", *v, None, None, &[])?;
+            crate::validate::int32(Self::NAME, "userref", *v)?;
             params.push("userref", *v);
         }
         if let Some(v) = &self.volume {
@@ -1208,6 +1290,7 @@ impl crate::Endpoint for EditOrderRequest {
         }
         if let Some(v) = &self.deadline {
             crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            crate::validate::deadline(Self::NAME, "deadline", v)?;
             params.push("deadline", v.as_str());
         }
         if let Some(v) = &self.cancel_response {
@@ -1235,6 +1318,8 @@ impl crate::Endpoint for EditOrderRequest {
 }
 impl crate::Call<'_, EditOrderRequest> {
     /// A user reference id for the new order (the original's is not kept).
+    ///
+    /// Checked before sending: a signed 32-bit integer.
     pub fn userref(self, value: i64) -> Self {
         self.map(|r| r.userref(value))
     }
@@ -1246,8 +1331,8 @@ impl crate::Call<'_, EditOrderRequest> {
     pub fn displayvol(self, value: impl Into<crate::Amount>) -> Self {
         self.map(|r| r.displayvol(value))
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
     /// The new primary price; relative forms accepted.
@@ -1266,6 +1351,8 @@ impl crate::Call<'_, EditOrderRequest> {
         self.map(|r| r.oflags(value))
     }
     /// RFC 3339 time after which the matching engine rejects the edit.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(self, value: impl Into<String>) -> Self {
         self.map(|r| r.deadline(value))
     }
@@ -1298,6 +1385,8 @@ pub struct CancelOrderRequest {
     /// The order's txid, or a userref as text (cancels every order with it).
     pub txid: Option<String>,
     /// The order's client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_id: Option<String>,
 }
 impl CancelOrderRequest {
@@ -1311,6 +1400,8 @@ impl CancelOrderRequest {
         self
     }
     /// The order's client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(mut self, value: impl Into<String>) -> Self {
         self.cl_ord_id = Some(value.into());
         self
@@ -1353,6 +1444,7 @@ impl crate::Endpoint for CancelOrderRequest {
         }
         if let Some(v) = &self.cl_ord_id {
             crate::validate::non_empty(Self::NAME, "cl_ord_id", v)?;
+            crate::validate::cl_ord_id(Self::NAME, "cl_ord_id", v)?;
             params.push("cl_ord_id", v.as_str());
         }
         Ok(params)
@@ -1378,6 +1470,8 @@ impl crate::Call<'_, CancelOrderRequest> {
         self.map(|r| r.txid(value))
     }
     /// The order's client order id.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.cl_ord_id(value))
     }
@@ -1398,9 +1492,11 @@ pub struct SubmitBatchOrdersRequest {
     pub orders: Vec<super::BatchOrder>,
     /// Asset pair id or altname, for every order.
     pub pair: String,
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub asset_class: Option<super::AssetClass>,
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub asset_class: Option<super::TokenizedAssetClass>,
     /// RFC 3339 time after which the matching engine rejects the batch.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub deadline: Option<String>,
     /// Only validate the batch; do not submit it.
     pub validate: Option<bool>,
@@ -1422,12 +1518,14 @@ impl SubmitBatchOrdersRequest {
             broker: None,
         }
     }
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(mut self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(mut self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.asset_class = Some(value.into());
         self
     }
     /// RFC 3339 time after which the matching engine rejects the batch.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(mut self, value: impl Into<String>) -> Self {
         self.deadline = Some(value.into());
         self
@@ -1489,6 +1587,7 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
         }
         if let Some(v) = &self.deadline {
             crate::validate::non_empty(Self::NAME, "deadline", v)?;
+            crate::validate::deadline(Self::NAME, "deadline", v)?;
             params.push("deadline", v.as_str());
         }
         if let Some(v) = &self.validate {
@@ -1516,11 +1615,13 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
     }
 }
 impl crate::Call<'_, SubmitBatchOrdersRequest> {
-    /// Required for xStocks pairs (`tokenized_asset`).
-    pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
+    /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
+    pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
     }
     /// RFC 3339 time after which the matching engine rejects the batch.
+    ///
+    /// Checked before sending: an RFC 3339 time 2 to 60 seconds ahead of now.
     pub fn deadline(self, value: impl Into<String>) -> Self {
         self.map(|r| r.deadline(value))
     }
@@ -1553,6 +1654,8 @@ pub struct CancelBatchOrdersRequest {
     /// Txids, or userrefs as text (cancels every order with it).
     pub orders: Option<Vec<String>>,
     /// Client order ids.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub cl_ord_ids: Option<Vec<String>>,
 }
 impl CancelBatchOrdersRequest {
@@ -1566,6 +1669,8 @@ impl CancelBatchOrdersRequest {
         self
     }
     /// Client order ids.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1617,6 +1722,9 @@ impl crate::Endpoint for CancelBatchOrdersRequest {
             for x in v {
                 crate::validate::non_empty(Self::NAME, "cl_ord_ids", x)?;
             }
+            for x in v {
+                crate::validate::cl_ord_id(Self::NAME, "cl_ord_ids", x)?;
+            }
             params
                 .push("cl_ord_ids", crate::validate::json(Self::NAME, "cl_ord_ids", v)?);
         }
@@ -1643,6 +1751,8 @@ impl crate::Call<'_, CancelBatchOrdersRequest> {
         self.map(|r| r.orders(value))
     }
     /// Client order ids.
+    ///
+    /// Checked before sending: a UUID with hyphens, 32 hex characters, or up to 18 printable ASCII characters.
     pub fn cl_ord_ids(self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.map(|r| r.cl_ord_ids(value))
     }

@@ -140,6 +140,46 @@ impl From<&str> for TimeInForce {
 }
 crate::string_enum!(TimeInForce);
 crate::lenient_via_serde!(TimeInForce);
+/// An order's time in force as order queries report it (lower case, unlike AddOrder's `timeinforce`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderTimeInForce {
+    /// `gtc`: Good till cancelled.
+    Gtc,
+    /// `ioc`: Immediate or cancel.
+    Ioc,
+    /// `gtd`: Good till date.
+    Gtd,
+    /// `fok`: Fill or kill.
+    Fok,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl OrderTimeInForce {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gtc => "gtc",
+            Self::Ioc => "ioc",
+            Self::Gtd => "gtd",
+            Self::Fok => "fok",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for OrderTimeInForce {
+    fn from(value: &str) -> Self {
+        match value {
+            "gtc" => Self::Gtc,
+            "ioc" => Self::Ioc,
+            "gtd" => Self::Gtd,
+            "fok" => Self::Fok,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(OrderTimeInForce);
+crate::lenient_via_serde!(OrderTimeInForce);
 /// An order flag; several are sent as one comma-separated value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -252,7 +292,7 @@ impl From<&str> for SelfTradePrevention {
 }
 crate::string_enum!(SelfTradePrevention);
 crate::lenient_via_serde!(SelfTradePrevention);
-/// An asset class filter or qualifier.
+/// The class filter of Assets, AssetPairs, Ledgers and the funding calls.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssetClass {
@@ -284,6 +324,66 @@ impl From<&str> for AssetClass {
 }
 crate::string_enum!(AssetClass);
 crate::lenient_via_serde!(AssetClass);
+/// Ticker's `asset_class`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TickerAssetClass {
+    /// `forex`: Ordinary crypto and fiat pairs (the default).
+    Forex,
+    /// `tokenized_asset`: Tokenized assets such as xStocks.
+    TokenizedAsset,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl TickerAssetClass {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Forex => "forex",
+            Self::TokenizedAsset => "tokenized_asset",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for TickerAssetClass {
+    fn from(value: &str) -> Self {
+        match value {
+            "forex" => Self::Forex,
+            "tokenized_asset" => Self::TokenizedAsset,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(TickerAssetClass);
+crate::lenient_via_serde!(TickerAssetClass);
+/// The `asset_class` of order calls and of OHLC, Depth, Trades and Spread: only `tokenized_asset` is documented, so leave it unset for ordinary pairs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenizedAssetClass {
+    /// `tokenized_asset`: Tokenized assets such as xStocks (required for them).
+    TokenizedAsset,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl TokenizedAssetClass {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TokenizedAsset => "tokenized_asset",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for TokenizedAssetClass {
+    fn from(value: &str) -> Self {
+        match value {
+            "tokenized_asset" => Self::TokenizedAsset,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(TokenizedAssetClass);
+crate::lenient_via_serde!(TokenizedAssetClass);
 /// How balances of rebasing tokenized assets (xStocks) are expressed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -1,10 +1,17 @@
-//! The sandbox's exchange state: pairs, orders, fills.
+//! The sandbox's exchange state: pairs, accounts, orders, fills.
 //!
 //! Orders are matched against a last price per pair: a market order, or a
 //! limit order that crosses the last price, fills at once (taker); a resting
 //! limit order fills when [`MockKraken::set_price`](crate::MockKraken::set_price)
-//! moves the price through its limit (maker). Fills are whole.
+//! moves the price through its limit (maker); a stop-loss or take-profit
+//! order triggers when the price reaches its trigger price and then fills
+//! as a market order (or rests as a limit order at `price2` for the
+//! `-limit` variants). Fills are whole. Each fill moves the account's
+//! balances (fees in the quote currency), and adds a trade and two ledger
+//! entries.
 
+pub(crate) mod accounts;
+mod funds;
 mod orders;
 mod pairs;
 
@@ -13,11 +20,12 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-pub(crate) use orders::{Ctx, handle};
+pub(crate) use accounts::{Account, DEFAULT_ACCOUNT};
+pub(crate) use orders::{Ctx, handle, rfc3339};
 pub(crate) use pairs::Pair;
 
 /// An order the sandbox accepted, as [`MockKraken::orders`](crate::MockKraken::orders) shows it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MockOrder {
     /// Kraken's order id, e.g. `"OABCDE-FGHIJ-KLMNOP"`.
@@ -82,6 +90,10 @@ pub(crate) struct Order {
     pub volume: Decimal,
     pub limit: Option<Decimal>,
     pub amends: Vec<Amend>,
+    /// The account it belongs to.
+    pub account: String,
+    /// GTD: when it expires (mock Unix time).
+    pub expires_at: Option<Decimal>,
 }
 
 impl Order {
@@ -90,15 +102,25 @@ impl Order {
     }
 }
 
-/// The exchange: pairs, last prices, orders (oldest first), and id counters.
+/// The exchange: pairs, assets, accounts, last prices, orders (oldest
+/// first), and id counters.
 #[derive(Debug)]
 pub(crate) struct Exchange {
     pub pairs: Vec<Pair>,
+    /// Decimals per asset.
+    pub assets: HashMap<String, u32>,
+    pub accounts: HashMap<String, Account>,
     pub last: HashMap<String, Decimal>,
     pub orders: Vec<Order>,
-    /// Dead man's switch: mock Unix time at which every open order is canceled.
-    pub cancel_all_at: Option<Decimal>,
+    /// Dead man's switch per account: mock Unix time at which every open
+    /// order of the account is canceled.
+    pub cancel_all_at: HashMap<String, Decimal>,
+    /// While paused, nothing fills; orders rest until matching resumes.
+    pub paused: bool,
+    /// `online`, `cancel_only`, `post_only`, `limit_only` or `maintenance`.
+    pub system_status: String,
     ids: u64,
+    trade_ids: u64,
 }
 
 impl Exchange {
@@ -110,12 +132,21 @@ impl Exchange {
         if let Some(mid) = pairs::depth_mid(dir) {
             last.insert("XBTUSD".to_owned(), mid);
         }
+        let default = Account {
+            balances: accounts::recorded_balances(dir),
+            ..Account::default()
+        };
         Exchange {
             pairs,
+            assets: accounts::asset_decimals(dir),
+            accounts: HashMap::from([(DEFAULT_ACCOUNT.to_owned(), default)]),
             last,
             orders: Vec::new(),
-            cancel_all_at: None,
+            cancel_all_at: HashMap::new(),
+            paused: false,
+            system_status: "online".to_owned(),
             ids: 0,
+            trade_ids: 40_274_859,
         }
     }
 
@@ -138,7 +169,7 @@ impl Exchange {
                 chars.push('-');
             }
             chars.push(ALPHABET[(x % 32) as usize] as char);
-            x = x / 32 ^ (x << 59);
+            x = (x / 32) ^ (x << 59);
         }
         chars
     }
@@ -149,10 +180,50 @@ impl Exchange {
             .position(|o| o.is_open() && o.view.txid == txid)
     }
 
-    pub fn find_open_cl(&self, key: &str, cl_ord_id: &str) -> Option<usize> {
+    pub fn find_open_cl(&self, account: &str, cl_ord_id: &str) -> Option<usize> {
         self.orders.iter().position(|o| {
-            o.is_open() && o.view.api_key == key && o.view.cl_ord_id.as_deref() == Some(cl_ord_id)
+            o.is_open() && o.account == account && o.view.cl_ord_id.as_deref() == Some(cl_ord_id)
         })
+    }
+
+    /// Decimals of `asset` (8 if unknown).
+    pub fn asset_dp(&self, asset: &str) -> u32 {
+        self.assets.get(asset).copied().unwrap_or(8)
+    }
+
+    /// What open order `o` holds: `(asset, amount)`. A buy holds its quote
+    /// cost plus the taker fee at its limit (or trigger, or last) price; a
+    /// sell holds its base volume.
+    pub fn hold_of(&self, o: &Order) -> Option<(String, Decimal)> {
+        let pair = self.pair(&o.view.pair)?;
+        let remaining = o.volume - o.view.vol_exec;
+        if o.view.side == "sell" {
+            return Some((pair.base.clone(), remaining));
+        }
+        let price = o
+            .limit
+            .or_else(|| o.view.price.as_deref().and_then(orders::absolute))
+            .or_else(|| self.last.get(&pair.altname).copied())?;
+        let cost = remaining * price;
+        Some((
+            pair.quote.clone(),
+            cost + cost * pair.taker_fee / Decimal::from(100),
+        ))
+    }
+
+    /// What the open orders of `account` hold, per asset.
+    pub fn holds(&self, account: &str) -> HashMap<String, Decimal> {
+        let mut out: HashMap<String, Decimal> = HashMap::new();
+        for o in self
+            .orders
+            .iter()
+            .filter(|o| o.is_open() && o.account == account)
+        {
+            if let Some((asset, amount)) = self.hold_of(o) {
+                *out.entry(asset).or_default() += amount;
+            }
+        }
+        out
     }
 
     /// Closes order `i` with `status` and `reason` at `now`.
@@ -163,58 +234,151 @@ impl Exchange {
         o.closetm = Some(now);
     }
 
-    /// Fills order `i` whole at `price` with fee rate `fee_pct` (percent).
-    pub fn fill(&mut self, i: usize, price: Decimal, fee_pct: Decimal, now: Decimal) {
+    /// Fills order `i` whole at `price` (taker or maker fee): the order
+    /// closes, the account's balances move, a trade and two ledger entries
+    /// are recorded.
+    pub fn fill(&mut self, i: usize, price: Decimal, maker: bool, now: Decimal) {
+        let Some(pair) = self.pair(&self.orders[i].view.pair).cloned() else {
+            return;
+        };
+        let fee_pct = if maker {
+            pair.maker_fee
+        } else {
+            pair.taker_fee
+        };
+        let trade_id = self.new_id('T');
+        let ledger_ids = [self.new_id('L'), self.new_id('L')];
+        self.trade_ids += 1;
         let order = &mut self.orders[i];
-        let pair = self
-            .pairs
-            .iter()
-            .find(|p| p.altname == order.view.pair)
-            .cloned();
-        let cost_dp = pair.map_or(8, |p| p.cost_decimals);
-        let cost = (order.volume * price).round_dp(cost_dp);
-        order.view.vol_exec = order.volume;
-        order.view.cost = cost;
-        order.view.fee = (cost * fee_pct / Decimal::from(100)).round_dp(cost_dp);
+        let volume = order.volume - order.view.vol_exec;
+        let cost = (volume * price).round_dp(pair.cost_decimals);
+        let fee = (cost * fee_pct / Decimal::from(100)).round_dp(pair.cost_decimals);
+        order.view.vol_exec += volume;
+        order.view.cost += cost;
+        order.view.fee += fee;
+        let (side, ordertype) = (order.view.side.clone(), order.view.ordertype.clone());
+        let (txid, account) = (order.view.txid.clone(), order.account.clone());
+        let account = self.accounts.entry(account).or_default();
+        let (base_amount, quote_amount) = if side == "buy" {
+            (volume, -cost)
+        } else {
+            (-volume, cost)
+        };
+        let [l1, l2] = ledger_ids;
+        let l1 = account.book(
+            l1,
+            &trade_id,
+            "trade",
+            &pair.base,
+            base_amount,
+            Decimal::ZERO,
+            now,
+        );
+        let l2 = account.book(l2, &trade_id, "trade", &pair.quote, quote_amount, fee, now);
+        account.trades.push(accounts::Trade {
+            id: trade_id,
+            ordertxid: txid,
+            pair_key: pair.key.clone(),
+            time: now,
+            side,
+            ordertype,
+            price,
+            cost,
+            fee,
+            vol: volume,
+            maker,
+            trade_id: self.trade_ids,
+            ledgers: vec![l1, l2],
+            pair_dp: pair.pair_decimals,
+            cost_dp: pair.cost_decimals,
+            lot_dp: pair.lot_decimals,
+        });
         self.close(i, "closed", None, now);
     }
 
-    /// Fills the resting limit orders of `pair` that `price` crosses (maker).
+    /// Fills or triggers the open orders of `pair` that `price` reaches:
+    /// market orders left from a pause fill at `price`; resting limit
+    /// orders fill at their limit (maker); stop-loss and
+    /// take-profit orders trigger (see the module docs).
     pub fn match_resting(&mut self, pair: &str, price: Decimal, now: Decimal) {
-        let Some(fee) = self.pair(pair).map(|p| p.maker_fee) else {
+        if self.paused {
             return;
-        };
+        }
         for i in 0..self.orders.len() {
             let o = &self.orders[i];
-            if !o.is_open() || o.view.pair != pair || o.view.ordertype != "limit" {
+            if !o.is_open() || o.view.pair != pair {
                 continue;
             }
-            let Some(limit) = o.limit else { continue };
-            let crossed = match o.view.side.as_str() {
-                "buy" => price <= limit,
-                _ => price >= limit,
-            };
-            if crossed {
-                self.fill(i, limit, fee, now);
+            let buy = o.view.side == "buy";
+            let trigger = o.view.price.as_deref().and_then(orders::absolute);
+            match o.view.ordertype.as_str() {
+                // Only rests while matching was paused.
+                "market" => self.fill(i, price, false, now),
+                "limit" | "iceberg" => {
+                    let Some(limit) = o.limit else { continue };
+                    if (buy && price <= limit) || (!buy && price >= limit) {
+                        self.fill(i, limit, true, now);
+                    }
+                }
+                kind @ ("stop-loss" | "take-profit" | "stop-loss-limit" | "take-profit-limit") => {
+                    let Some(trigger) = trigger else { continue };
+                    // A stop triggers when the price moves against the
+                    // position it protects; a take-profit when it moves for it.
+                    let stop = kind.starts_with("stop");
+                    let reached = match (stop, buy) {
+                        (true, true) | (false, false) => price >= trigger,
+                        (true, false) | (false, true) => price <= trigger,
+                    };
+                    if !reached {
+                        continue;
+                    }
+                    if kind.ends_with("-limit") {
+                        let limit = o.view.price2.as_deref().and_then(orders::absolute);
+                        let o = &mut self.orders[i];
+                        o.view.ordertype = "limit".to_owned();
+                        o.limit = limit;
+                        let marketable =
+                            limit.is_some_and(|l| (buy && price <= l) || (!buy && price >= l));
+                        if marketable {
+                            self.fill(i, price, false, now);
+                        }
+                    } else {
+                        self.fill(i, price, false, now);
+                    }
+                }
+                _ => {}
             }
         }
     }
 
-    /// The dead man's switch: cancels every open order once its time passed.
+    /// Time-driven events: the dead man's switch cancels every open order
+    /// of an account once its time has passed; GTD orders expire.
     pub fn run_timers(&mut self, now: Decimal) {
-        if self.cancel_all_at.is_some_and(|at| now >= at) {
-            self.cancel_all_at = None;
+        let due: Vec<String> = self
+            .cancel_all_at
+            .iter()
+            .filter(|(_, at)| now >= **at)
+            .map(|(account, _)| account.clone())
+            .collect();
+        for account in due {
+            self.cancel_all_at.remove(&account);
             for i in 0..self.orders.len() {
-                if self.orders[i].is_open() {
+                if self.orders[i].is_open() && self.orders[i].account == account {
                     self.close(i, "canceled", Some("User requested"), now);
                 }
             }
         }
+        for i in 0..self.orders.len() {
+            let o = &self.orders[i];
+            if o.is_open() && o.expires_at.is_some_and(|at| now >= at) {
+                self.close(i, "expired", Some("Order expired"), now);
+            }
+        }
     }
 
-    /// Kraken's OrderInfo object for order `o`; `closed_fields` adds
-    /// `reason` and `closetm` (ClosedOrders), `reason_null` adds `"reason": null`
-    /// for open orders (QueryOrders).
+    /// Kraken's OrderInfo object for order `o`. Closed orders carry
+    /// `reason` and `closetm`; `with_reason` adds `"reason": null` to open
+    /// ones too (QueryOrders does, OpenOrders does not).
     pub fn order_info(&self, o: &Order, with_reason: bool) -> Value {
         let v = &o.view;
         let pair = self.pair(&v.pair);
@@ -248,7 +412,8 @@ impl Exchange {
         info.insert("status".into(), json!(v.status));
         info.insert("opentm".into(), json!(fixed(v.opentm, 6)));
         info.insert("starttm".into(), json!("0"));
-        info.insert("expiretm".into(), json!("0"));
+        let expiretm = o.expires_at.map_or_else(|| "0".to_owned(), |t| fixed(t, 0));
+        info.insert("expiretm".into(), json!(expiretm));
         info.insert(
             "descr".into(),
             json!({

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
-use super::{Amend, Exchange, MockOrder, Order};
+use super::{Amend, Exchange, MockOrder, Order, funds};
 use crate::counters::{self, Counters};
 use crate::params::Params;
 
@@ -15,6 +15,8 @@ use crate::params::Params;
 pub(crate) struct Ctx<'a> {
     /// The API key that signed the request.
     pub key: &'a str,
+    /// The account the key belongs to.
+    pub account: &'a str,
     /// Mock-clock seconds (monotonic), for counters and order ages.
     pub secs: f64,
     /// Mock Unix time, for timestamps.
@@ -33,7 +35,11 @@ pub(crate) fn handle(
     p: &Params,
 ) -> Option<Answer> {
     ex.run_timers(ctx.unix);
-    let answer = match path.strip_prefix("/0/private/")? {
+    let name = path.strip_prefix("/0/private/")?;
+    if let Err(e) = market_open_for(ex, name) {
+        return Some(Err(e));
+    }
+    let answer = match name {
         "AddOrder" => add_order(ex, counters, ctx, p),
         "AddOrderBatch" => add_order_batch(ex, counters, ctx, p),
         "AmendOrder" => amend_order(ex, counters, ctx, p),
@@ -46,9 +52,31 @@ pub(crate) fn handle(
         "ClosedOrders" => Ok(closed_orders(ex, ctx, p)),
         "QueryOrders" => query_orders(ex, ctx, p),
         "OrderAmends" => order_amends(ex, ctx, p),
+        "Balance" => Ok(funds::balance(ex, ctx.account)),
+        "BalanceEx" => Ok(funds::balance_ex(ex, ctx.account)),
+        "TradesHistory" => Ok(funds::trades_history(ex, ctx.account, p)),
+        "QueryTrades" => funds::query_trades(ex, ctx.account, p),
+        "Ledgers" => Ok(funds::ledgers(ex, ctx.account, p)),
+        "QueryLedgers" => funds::query_ledgers(ex, ctx.account, p),
         _ => return None,
     };
     Some(answer)
+}
+
+/// Refuses order-creating calls by the system status: everything in
+/// `maintenance`, everything but cancels in `cancel_only`. (`post_only`
+/// is checked per order in [`check_order`].)
+fn market_open_for(ex: &Exchange, name: &str) -> Result<(), String> {
+    let creates = matches!(
+        name,
+        "AddOrder" | "AddOrderBatch" | "EditOrder" | "AmendOrder"
+    );
+    let trading = creates || name.starts_with("Cancel");
+    match ex.system_status.as_str() {
+        "maintenance" if trading => Err("EService:Unavailable".to_owned()),
+        "cancel_only" if creates => Err("EService:Market in cancel_only mode".to_owned()),
+        _ => Ok(()),
+    }
 }
 
 fn invalid(name: &str) -> String {
@@ -70,7 +98,7 @@ const ORDER_TYPES: &[&str] = &[
 ];
 
 /// An absolute decimal price (not `+1.5%`, `#10`, …).
-fn absolute(text: &str) -> Option<Decimal> {
+pub(crate) fn absolute(text: &str) -> Option<Decimal> {
     if text.starts_with(['+', '-', '#']) || text.ends_with('%') {
         return None;
     }
@@ -92,6 +120,7 @@ fn valid_cl_ord_id(id: &str) -> bool {
 /// A checked order, not yet placed.
 struct NewOrder {
     view: MockOrder,
+    expires_at: Option<Decimal>,
     volume: Decimal,
     limit: Option<Decimal>,
 }
@@ -135,6 +164,17 @@ fn check_order(ex: &Exchange, ctx: &Ctx<'_>, p: &Params, pair: &str) -> Result<N
     if timeinforce == "GTD" && p.get("expiretm").is_none() {
         return Err(invalid("expiretm"));
     }
+    let oflags = p.get("oflags").unwrap_or_default();
+    let post = oflags.split(',').any(|f| f == "post");
+    if ex.system_status == "post_only" && !(ordertype == "limit" && post) {
+        return Err("EService:Market in post_only mode".to_owned());
+    }
+    let expires_at = match p.get("expiretm") {
+        Some(t) if timeinforce == "GTD" => {
+            Some(time_param(&t, ctx.unix).ok_or_else(|| invalid("expiretm"))?)
+        }
+        _ => None,
+    };
     if pair.ordermin.is_some_and(|min| volume < min) {
         return Err("EOrder:Order minimum not met".to_owned());
     }
@@ -143,18 +183,23 @@ fn check_order(ex: &Exchange, ctx: &Ctx<'_>, p: &Params, pair: &str) -> Result<N
     } else {
         None
     };
-    if let (Some(abs), Some(tick)) = (price.as_deref().and_then(absolute), pair.tick_size) {
-        if !tick.is_zero() && !(abs % tick).is_zero() {
-            return Err("EOrder:Tick size check failed".to_owned());
-        }
+    let off_tick = match (price.as_deref().and_then(absolute), pair.tick_size) {
+        (Some(abs), Some(tick)) => !tick.is_zero() && !(abs % tick).is_zero(),
+        _ => false,
+    };
+    if off_tick {
+        return Err("EOrder:Tick size check failed".to_owned());
     }
     let reference = limit.or_else(|| ex.last.get(&pair.altname).copied());
-    if let (Some(price), Some(min)) = (reference, pair.costmin) {
-        if price * volume < min {
-            return Err("EOrder:Cost minimum not met".to_owned());
-        }
+    let below_costmin = match (reference, pair.costmin) {
+        (Some(price), Some(min)) => price * volume < min,
+        _ => false,
+    };
+    if below_costmin {
+        return Err("EOrder:Cost minimum not met".to_owned());
     }
     Ok(NewOrder {
+        expires_at,
         view: MockOrder {
             txid: String::new(),
             cl_ord_id,
@@ -165,7 +210,7 @@ fn check_order(ex: &Exchange, ctx: &Ctx<'_>, p: &Params, pair: &str) -> Result<N
             volume: volume_text,
             price,
             price2: p.get("price2"),
-            oflags: p.get("oflags").unwrap_or_default(),
+            oflags,
             timeinforce,
             status: "open".to_owned(),
             reason: None,
@@ -179,6 +224,14 @@ fn check_order(ex: &Exchange, ctx: &Ctx<'_>, p: &Params, pair: &str) -> Result<N
         volume,
         limit,
     })
+}
+
+/// A time parameter: Unix seconds, or `+N` seconds from `now`.
+fn time_param(text: &str, now: Decimal) -> Option<Decimal> {
+    match text.strip_prefix('+') {
+        Some(rel) => Some(now + Decimal::from_str(rel).ok()?),
+        None => Decimal::from_str(text).ok(),
+    }
 }
 
 /// `descr.order`, e.g. `buy 1.25000000 XBTUSD @ limit 37500.0`.
@@ -219,71 +272,96 @@ fn descr(ex: &Exchange, v: &MockOrder) -> String {
     describe(v, pdp, ldp)
 }
 
-/// Places a checked order (with a fresh txid) and matches it at once if it
-/// can; returns its index.
-fn place(ex: &mut Exchange, ctx: &Ctx<'_>, new: NewOrder) -> usize {
-    let mut view = new.view;
-    view.txid = ex.new_id('O');
-    ex.orders.push(Order {
-        view,
+/// Whether an open order of the caller already holds the new order's cl_ord_id.
+fn cl_ord_id_taken(ex: &Exchange, ctx: &Ctx<'_>, new: &NewOrder) -> bool {
+    new.view
+        .cl_ord_id
+        .as_deref()
+        .is_some_and(|id| ex.find_open_cl(ctx.account, id).is_some())
+}
+
+/// Places a checked order (with a fresh txid) if the account can pay for
+/// it, and matches it at once if it can; returns its index.
+fn place(ex: &mut Exchange, ctx: &Ctx<'_>, new: NewOrder) -> Result<usize, String> {
+    let order = Order {
+        view: new.view,
         aged_from: ctx.secs,
         volume: new.volume,
         limit: new.limit,
         amends: Vec::new(),
-    });
+        account: ctx.account.to_owned(),
+        expires_at: new.expires_at,
+    };
+    if let Some((asset, needed)) = ex.hold_of(&order) {
+        let held = ex
+            .holds(ctx.account)
+            .get(&asset)
+            .copied()
+            .unwrap_or_default();
+        let balance = ex
+            .accounts
+            .get(ctx.account)
+            .map_or(Decimal::ZERO, |a| a.balance(&asset));
+        if balance - held < needed {
+            return Err("EOrder:Insufficient funds".to_owned());
+        }
+    }
+    let mut order = order;
+    order.view.txid = ex.new_id('O');
+    ex.orders.push(order);
     let i = ex.orders.len() - 1;
     match_now(ex, ctx, i);
-    i
+    Ok(i)
 }
 
 /// Fills order `i` against the last price if it crosses it (taker); an IOC
-/// or FOK order that does not fill is canceled.
+/// or FOK order that does not fill is canceled; a post-only order that
+/// would take is canceled; a stop or take-profit already reached triggers.
 fn match_now(ex: &mut Exchange, ctx: &Ctx<'_>, i: usize) {
+    if ex.paused {
+        return;
+    }
     let o = &ex.orders[i];
     let last = ex.last.get(&o.view.pair).copied();
     let post = o.view.oflags.split(',').any(|f| f == "post");
     let crosses = match (o.view.ordertype.as_str(), last, o.limit) {
         ("market", Some(_), _) => true,
-        ("limit", Some(last), Some(limit)) => match o.view.side.as_str() {
+        ("limit" | "iceberg", Some(last), Some(limit)) => match o.view.side.as_str() {
             "buy" => limit >= last,
             _ => limit <= last,
         },
         _ => false,
     };
     let ioc = matches!(o.view.timeinforce.as_str(), "IOC" | "FOK");
-    let fee = ex.pair(&o.view.pair).map_or(Decimal::ZERO, |p| p.taker_fee);
+    let pair = o.view.pair.clone();
     match last {
-        // A post-only order that would take is canceled (Kraken: "Post only order").
         Some(_) if crosses && post => ex.close(i, "canceled", Some("Post only order"), ctx.unix),
-        Some(price) if crosses => ex.fill(i, price, fee, ctx.unix),
+        Some(price) if crosses => ex.fill(i, price, false, ctx.unix),
         _ if ioc => ex.close(i, "canceled", Some("Insufficient liquidity"), ctx.unix),
-        _ => {}
+        Some(price) => ex.match_resting(&pair, price, ctx.unix),
+        None => {}
     }
 }
 
 fn add_order(ex: &mut Exchange, counters: &mut Counters, ctx: &Ctx<'_>, p: &Params) -> Answer {
     let pair_name = p.get("pair").ok_or_else(|| invalid("pair"))?;
     let validate = p.flag("validate");
-    if !validate {
+    let pair = ex.pair(&pair_name).map(|p| p.altname.clone());
+    if let (false, Some(pair)) = (validate, pair) {
         // The fixed +1 applies even when the order then fails its checks (§4).
-        if let Some(pair) = ex.pair(&pair_name) {
-            let pair = pair.altname.clone();
-            counters.charge_trading(ctx.key, &pair, counters::add_charge(1, false), ctx.secs)?;
-        }
+        counters.charge_trading(ctx.key, &pair, counters::add_charge(1, false), ctx.secs)?;
     }
     let new = check_order(ex, ctx, p, &pair_name)?;
     let order_descr = descr(ex, &new.view);
     if validate {
         return Ok(json!({"descr": {"order": order_descr}}));
     }
-    if let Some(id) = &new.view.cl_ord_id {
-        if ex.find_open_cl(ctx.key, id).is_some() {
-            // Kraken does not document its answer to a cl_ord_id already used
-            // by an open order; this is its generic invalid-arguments form.
-            return Err(invalid("cl_ord_id"));
-        }
+    if cl_ord_id_taken(ex, ctx, &new) {
+        // Kraken does not document its answer to a cl_ord_id already used
+        // by an open order; this is its generic invalid-arguments form.
+        return Err(invalid("cl_ord_id"));
     }
-    let i = place(ex, ctx, new);
+    let i = place(ex, ctx, new)?;
     Ok(json!({"descr": {"order": order_descr}, "txid": [ex.orders[i].view.txid]}))
 }
 
@@ -299,12 +377,10 @@ fn add_order_batch(
         return Err(invalid("orders"));
     }
     let validate = p.flag("validate");
-    if !validate {
-        if let Some(pair) = ex.pair(&pair_name) {
-            let pair = pair.altname.clone();
-            let charge = counters::add_charge(list.len(), true);
-            counters.charge_trading(ctx.key, &pair, charge, ctx.secs)?;
-        }
+    let pair = ex.pair(&pair_name).map(|p| p.altname.clone());
+    if let (false, Some(pair)) = (validate, pair) {
+        let charge = counters::add_charge(list.len(), true);
+        counters.charge_trading(ctx.key, &pair, charge, ctx.secs)?;
     }
     // The whole batch is checked before anything is placed.
     let mut checked = Vec::new();
@@ -324,14 +400,15 @@ fn add_order_batch(
             continue;
         }
         // An order whose cl_ord_id an open order holds fails on its own.
-        if let Some(id) = &new.view.cl_ord_id {
-            if ex.find_open_cl(ctx.key, id).is_some() {
-                results.push(json!({"error": invalid("cl_ord_id")}));
-                continue;
-            }
+        if cl_ord_id_taken(ex, ctx, &new) {
+            results.push(json!({"error": invalid("cl_ord_id")}));
+            continue;
         }
-        let i = place(ex, ctx, new);
-        results.push(json!({"txid": ex.orders[i].view.txid, "descr": {"order": order_descr}}));
+        match place(ex, ctx, new) {
+            Ok(i) => results
+                .push(json!({"txid": ex.orders[i].view.txid, "descr": {"order": order_descr}})),
+            Err(e) => results.push(json!({"error": e})),
+        }
     }
     Ok(json!({"orders": results}))
 }
@@ -341,8 +418,8 @@ fn target(ex: &Exchange, ctx: &Ctx<'_>, p: &Params) -> Result<usize, String> {
     let found = match (p.get("txid"), p.get("cl_ord_id")) {
         (Some(txid), _) => ex
             .find_open(&txid)
-            .filter(|&i| ex.orders[i].view.api_key == ctx.key),
-        (None, Some(cl)) => ex.find_open_cl(ctx.key, &cl),
+            .filter(|&i| ex.orders[i].account == ctx.account),
+        (None, Some(cl)) => ex.find_open_cl(ctx.account, &cl),
         (None, None) => return Err(invalid("txid")),
     };
     found.ok_or_else(|| UNKNOWN_ORDER.to_owned())
@@ -411,11 +488,11 @@ fn edit_order(ex: &mut Exchange, counters: &mut Counters, ctx: &Ctx<'_>, p: &Par
     let pair_name = p.get("pair").ok_or_else(|| invalid("pair"))?;
     let found = match txid.parse::<i64>() {
         Ok(userref) => ex.orders.iter().position(|o| {
-            o.is_open() && o.view.api_key == ctx.key && o.view.userref == Some(userref)
+            o.is_open() && o.account == ctx.account && o.view.userref == Some(userref)
         }),
         Err(_) => ex
             .find_open(&txid)
-            .filter(|&i| ex.orders[i].view.api_key == ctx.key),
+            .filter(|&i| ex.orders[i].account == ctx.account),
     };
     let i = found.ok_or_else(|| UNKNOWN_ORDER.to_owned())?;
     let old = ex.orders[i].view.clone();
@@ -457,7 +534,17 @@ fn edit_order(ex: &mut Exchange, counters: &mut Counters, ctx: &Ctx<'_>, p: &Par
     ex.close(i, "canceled", Some("Order replaced"), ctx.unix);
     let (price, price2) = (new.view.price.clone(), new.view.price2.clone());
     let new_userref = new.view.userref;
-    let j = place(ex, ctx, new);
+    let j = match place(ex, ctx, new) {
+        Ok(j) => j,
+        Err(e) => {
+            // The edit failed: the original order stays as it was.
+            let o = &mut ex.orders[i];
+            o.view.status = "open".to_owned();
+            o.view.reason = None;
+            o.view.closetm = None;
+            return Err(e);
+        }
+    };
     let mut result = json!({
         "status": "ok",
         "txid": ex.orders[j].view.txid,
@@ -509,7 +596,7 @@ fn select(ex: &Exchange, ctx: &Ctx<'_>, txid: Option<&str>, cl: Option<&str>) ->
         .filter(|&i| {
             let v = &ex.orders[i].view;
             ex.orders[i].is_open()
-                && v.api_key == ctx.key
+                && ex.orders[i].account == ctx.account
                 && match (txid, userref, cl) {
                     (_, Some(u), _) => v.userref == Some(u),
                     (Some(t), None, _) => v.txid == t,
@@ -571,7 +658,7 @@ fn cancel_order_batch(
 fn cancel_all(ex: &mut Exchange, ctx: &Ctx<'_>) -> Answer {
     let mut count = 0;
     for i in 0..ex.orders.len() {
-        if ex.orders[i].is_open() && ex.orders[i].view.api_key == ctx.key {
+        if ex.orders[i].is_open() && ex.orders[i].account == ctx.account {
             ex.close(i, "canceled", Some("User requested"), ctx.unix);
             count += 1;
         }
@@ -588,11 +675,11 @@ fn cancel_all_after(ex: &mut Exchange, ctx: &Ctx<'_>, p: &Params) -> Answer {
     let now = ctx.unix.trunc();
     let current = rfc3339(now);
     if timeout == 0 {
-        ex.cancel_all_at = None;
+        ex.cancel_all_at.remove(ctx.account);
         return Ok(json!({"currentTime": current, "triggerTime": "0"}));
     }
     let at = now + Decimal::from(timeout);
-    ex.cancel_all_at = Some(at);
+    ex.cancel_all_at.insert(ctx.account.to_owned(), at);
     Ok(json!({"currentTime": current, "triggerTime": rfc3339(at)}))
 }
 
@@ -620,7 +707,7 @@ pub(crate) fn rfc3339(t: Decimal) -> String {
 
 /// Whether order `o` passes the `userref` and `cl_ord_id` filters of `p`.
 fn filtered(o: &Order, ctx: &Ctx<'_>, p: &Params) -> bool {
-    o.view.api_key == ctx.key
+    o.account == ctx.account
         && p.get("userref")
             .is_none_or(|u| u.parse().ok() == o.view.userref)
         && p.get("cl_ord_id")
@@ -687,7 +774,7 @@ fn order_amends(ex: &Exchange, ctx: &Ctx<'_>, p: &Params) -> Answer {
     let o = ex
         .orders
         .iter()
-        .find(|o| o.view.txid == id && o.view.api_key == ctx.key)
+        .find(|o| o.view.txid == id && o.account == ctx.account)
         .ok_or_else(|| UNKNOWN_ORDER.to_owned())?;
     let ldp = ex.pair(&o.view.pair).map_or(8, |p| p.lot_decimals);
     let fixed = |d: Decimal| format!("{:.*}", ldp as usize, d.round_dp(ldp));

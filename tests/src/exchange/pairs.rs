@@ -15,7 +15,9 @@ pub(crate) struct Pair {
     pub altname: String,
     /// e.g. `XBT/USD`.
     pub wsname: String,
+    /// The base asset, e.g. `XXBT`.
     pub base: String,
+    /// The quote asset, e.g. `ZUSD`.
     pub quote: String,
     pub pair_decimals: u32,
     pub lot_decimals: u32,

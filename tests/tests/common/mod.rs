@@ -93,6 +93,21 @@ pub fn assert_lossless<T: serde::Serialize>(fixture: &str, decoded: &T) {
     );
 }
 
+/// [`assert_lossless`] for a body that is not a fixture file (a fixture with
+/// fields added, for example).
+pub fn assert_lossless_body<T: serde::Serialize>(body: &str, decoded: &T) {
+    let body = exact(body);
+    let result = body.get("result").cloned().unwrap_or(body);
+    let mut problems = Vec::new();
+    let round_trip = exact(&serde_json::to_string(decoded).expect("serializes"));
+    compare(&result, &round_trip, "result", &mut problems);
+    assert!(
+        problems.is_empty(),
+        "decoding lost values:\n{}",
+        problems.join("\n")
+    );
+}
+
 /// Every value of the fixture's `result` that `round_trip` (the decoded
 /// response serialized again) dropped or changed.
 pub fn lossless_problems(fixture: &str, round_trip: &str) -> Vec<String> {
@@ -258,4 +273,31 @@ pub fn assert_generated_id(id: &str) {
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
         "not a generated client order id: {id}"
     );
+}
+
+/// An RFC 3339 time (UTC, whole seconds) `seconds` from now: a `deadline`
+/// Kraken accepts is 2 to 60 seconds ahead.
+pub fn deadline_in(seconds: u64) -> String {
+    let unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + seconds;
+    let (days, rest) = ((unix / 86_400) as i64, unix % 86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
 }
