@@ -462,7 +462,7 @@ impl crate::Endpoint for SubmitStrategyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -557,7 +557,7 @@ impl crate::Endpoint for CancelStrategyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -627,7 +627,7 @@ impl crate::Endpoint for GetStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -694,7 +694,7 @@ impl crate::Endpoint for GetOpenStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -849,7 +849,7 @@ impl crate::Endpoint for GetClosedStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
