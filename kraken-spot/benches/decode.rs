@@ -7,8 +7,8 @@
 //! are measured once more, interleaved (A B C A B C …), and printed.
 
 use criterion::Criterion;
-use std::hint::black_box;
 use kraken_spot::Endpoint;
+use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 type Decode = fn(&[u8]) -> bool;
@@ -31,11 +31,31 @@ fn bodies() -> Vec<(&'static str, Vec<u8>, Decode)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
     let read = |name: &str| std::fs::read(format!("{dir}{name}")).expect("fixture");
     vec![
-        ("AssetPairs.many", read("AssetPairs.many.json"), typed::<GetAssetPairsRequest> as Decode),
-        ("OHLC.720", read("OHLC.720.json"), typed::<GetCandlesRequest>),
-        ("Depth.large", read("Depth.large.json"), typed::<GetOrderBookRequest>),
-        ("Trades.large", read("Trades.large.json"), typed::<GetRecentTradesRequest>),
-        ("Ticker.multi", read("Ticker.multi.json"), typed::<GetTickerRequest>),
+        (
+            "AssetPairs.many",
+            read("AssetPairs.many.json"),
+            typed::<GetAssetPairsRequest> as Decode,
+        ),
+        (
+            "OHLC.720",
+            read("OHLC.720.json"),
+            typed::<GetCandlesRequest>,
+        ),
+        (
+            "Depth.large",
+            read("Depth.large.json"),
+            typed::<GetOrderBookRequest>,
+        ),
+        (
+            "Trades.large",
+            read("Trades.large.json"),
+            typed::<GetRecentTradesRequest>,
+        ),
+        (
+            "Ticker.multi",
+            read("Ticker.multi.json"),
+            typed::<GetTickerRequest>,
+        ),
         ("Ticker", read("Ticker.json"), typed::<GetTickerRequest>),
         (
             "Balance",

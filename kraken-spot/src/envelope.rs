@@ -165,11 +165,16 @@ pub fn kraken<T, R: Read<T>>(
     sensitive: bool,
     read: R,
 ) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let one_pass = EnvelopeSeed(&read, PhantomData)
-        .deserialize(&mut de)
-        .and_then(|envelope| de.end().map(|()| envelope));
-    if let Ok(OnePass { error, result }) = one_pass {
+    // UTF-8 is checked once for the whole body, so neither strings nor the
+    // exact text of each number is checked again.
+    let one_pass = std::str::from_utf8(body).ok().and_then(|text| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        EnvelopeSeed(&read, PhantomData)
+            .deserialize(&mut de)
+            .and_then(|envelope| de.end().map(|()| envelope))
+            .ok()
+    });
+    if let Some(OnePass { error, result }) = one_pass {
         check_errors(endpoint, error)?;
         if !success(status) {
             return Err(Error::Http {
