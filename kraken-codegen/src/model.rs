@@ -54,6 +54,30 @@ pub struct StructDef {
     /// Input structs: groups of optional fields of which at most one may be set.
     #[serde(default)]
     pub exclusive: Vec<Vec<String>>,
+    /// Response structs: optional fields of which at least one must be
+    /// present (non-null), so an unrelated object is a decode error.
+    #[serde(default)]
+    pub require_one_of: Vec<String>,
+    /// Response structs whose fields are all optional: an object with none
+    /// of them is accepted (otherwise it is a decode error).
+    #[serde(default)]
+    pub allow_empty: bool,
+}
+
+impl StructDef {
+    /// The fields of which a decoded object must have at least one (non-null):
+    /// `require_one_of`, or every field of a response struct whose fields are
+    /// all optional, unless `allow_empty`. Empty: no such rule.
+    pub fn one_of_required(&self) -> Vec<&str> {
+        if !self.require_one_of.is_empty() {
+            return self.require_one_of.iter().map(String::as_str).collect();
+        }
+        let all_optional = self.fields.iter().all(|f| f.optional);
+        if self.input || self.positional || self.allow_empty || !all_optional {
+            return Vec::new();
+        }
+        self.fields.iter().map(|f| f.name.as_str()).collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -158,6 +182,9 @@ pub struct EndpointDef {
     /// Where an order-placing call carries its client order id.
     #[serde(default)]
     pub client_order_id: Option<ClientOrderIdDef>,
+    /// How the call pages through a long result (streams).
+    #[serde(default)]
+    pub paging: Option<PagingDef>,
     /// Responses carry secrets: never quote the body in errors.
     #[serde(default)]
     pub sensitive_response: bool,
@@ -377,3 +404,37 @@ pub enum ErrorKindDef {
 pub const ERROR_CATEGORIES: &[&str] = &[
     "General", "API", "Query", "Order", "Trade", "Funding", "Service", "Auth", "Account", "BM",
 ];
+
+/// `paging:` how a call pages through a long result.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingDef {
+    pub kind: PagingKind,
+    /// The parameter that moves to the next page (`ofs`, `cursor`, `since`).
+    pub param: String,
+    /// The type of one item (a struct or row name).
+    pub item: String,
+    /// offset, cursor: the field of the result (or of its page shape) holding the items.
+    #[serde(default)]
+    pub items: Option<String>,
+    /// offset: the field holding the total number of matches.
+    #[serde(default)]
+    pub total: Option<String>,
+    /// cursor: the field holding the next page's cursor.
+    #[serde(default)]
+    pub next: Option<String>,
+    /// cursor: the value of `param` that turns paging on (DepositStatus: `true`).
+    #[serde(default)]
+    pub start: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PagingKind {
+    /// `ofs` over a newest-first, id-keyed map with a total `count`.
+    Offset,
+    /// An opaque cursor from the previous page.
+    Cursor,
+    /// Kraken's `last`, passed back as `since`.
+    Since,
+}

@@ -75,7 +75,9 @@ fn bench(c: &mut Criterion) {
     for (name, signed) in [("public Ticker", false), ("signed Balance", true)] {
         for callers in [1u64, 64] {
             c.bench_function(&format!("loopback/{name}, {callers} callers"), |b| {
-                b.iter_custom(|iters| rt.block_on(run(&client, signed, callers, iters.max(callers))))
+                b.iter_custom(|iters| {
+                    rt.block_on(run(&client, signed, callers, iters.max(callers)))
+                })
             });
         }
     }

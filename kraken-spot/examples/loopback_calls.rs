@@ -31,7 +31,9 @@ fn serve() -> String {
             let mut buf = vec![0u8; 8192];
             let mut have = 0;
             loop {
-                let Ok(n) = conn.read(&mut buf[have..]) else { break };
+                let Ok(n) = conn.read(&mut buf[have..]) else {
+                    break;
+                };
                 if n == 0 {
                     break;
                 }
@@ -49,7 +51,11 @@ fn serve() -> String {
                 if have < end + 4 + len {
                     continue;
                 }
-                let body = if head.contains("/0/private/balance") { &balance } else { &ticker };
+                let body = if head.contains("/0/private/balance") {
+                    &balance
+                } else {
+                    &ticker
+                };
                 let mut reply = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
                     body.len()

@@ -150,7 +150,11 @@ mod tests {
         let c = ApiCredentials::new("  KEY\n".into(), " c2VjcmV0\r\n".into(), DEFAULT_COOLDOWN)
             .unwrap();
         assert_eq!(c.key.expose_secret(), "KEY");
-        assert_eq!(c.secret.expose_secret(), b"secret");
+        // Keyed with the decoded secret `secret`.
+        assert_eq!(
+            c.signer.sign("/0/private/Balance", 1, b"nonce=1"),
+            crate::signing::sign("/0/private/Balance", 1, b"nonce=1", b"secret")
+        );
     }
 
     #[test]

@@ -234,20 +234,12 @@ fn kraken_careful<T, R: Read<T>>(
         message: "the envelope has no `result`".into(),
         body_start: excerpt(body, sensitive),
     })?;
-    read_text(read, result.get()).map_err(|e| Error::Decode {
+    read.read_text(result.get()).map_err(|e| Error::Decode {
         endpoint,
         status,
         message: e.to_string(),
         body_start: excerpt(body, sensitive),
     })
-}
-
-/// Reads a whole JSON text.
-fn read_text<T, R: Read<T>>(read: &R, text: &str) -> serde_json::Result<T> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = read.read(&mut de)?;
-    de.end()?;
-    Ok(value)
 }
 
 /// Decodes a body that has no envelope (the OAuth token endpoint).
@@ -271,7 +263,7 @@ pub fn bare<T, R: Read<T>>(
         message: e.to_string(),
         body_start: excerpt(body, sensitive),
     })?;
-    read_text(&read, text).map_err(|e| Error::Decode {
+    read.read_text(text).map_err(|e| Error::Decode {
         endpoint,
         status,
         message: e.to_string(),

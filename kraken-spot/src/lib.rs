@@ -62,6 +62,7 @@ mod credentials;
 mod nonce;
 mod orders;
 mod pacing;
+mod paging;
 mod retry;
 mod send;
 mod shapes;
@@ -71,14 +72,16 @@ mod validate;
 
 pub use client::{DEFAULT_BASE_URL, SpotClient, SpotClientBuilder};
 pub use endpoint::{
-    Auth, Call, ClientOrderIdSlot, DecodeToJson, Effect, Encoding, Endpoint, EndpointInfo,
-    HttpMethod, ParamValue, Params, Permission, Permissions, TradingAction, TradingCharge,
+    Auth, Call, CallOptions, ClientOrderIdSlot, DecodeToJson, Effect, Encoding, Endpoint,
+    EndpointInfo, HttpMethod, ParamValue, Params, Permission, Permissions, TradingAction,
+    TradingCharge,
 };
 pub use error::{Error, ErrorInfo, ErrorKind, KrakenError, PermissionsText, TransportError};
 pub use generated::*;
 pub use nonce::NonceSource;
 pub use orders::{OrderResend, OrderResolution};
 pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
+pub use paging::{Page, Paged, Position};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use shapes::{Amount, Either, RawJson, Secret, WithLast};

@@ -213,7 +213,7 @@ pub struct StrategyAdded {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub strategy_id: String,
 }
-crate::lenient_via_serde!(StrategyAdded);
+crate::lenient_via_serde!(StrategyAdded, b'{');
 /// One strategy, as QueryStrategies, GetOpenStrategies and GetClosedStrategies describe it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -233,7 +233,7 @@ pub struct Strategy {
     /// What it does and how far it got.
     pub details: super::StrategyDetails,
 }
-crate::lenient_via_serde!(Strategy);
+crate::lenient_via_serde!(Strategy, b'{');
 /// A strategy's parameters and execution totals.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -291,7 +291,7 @@ pub struct StrategyDetails {
     )]
     pub price: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(StrategyDetails);
+crate::lenient_via_serde!(StrategyDetails, b'{');
 /// Strategies found by id; ids not found, or of another account, are left out.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -299,7 +299,7 @@ pub struct QueriedStrategies {
     /// The strategies, keyed by strategy id.
     pub strategies: ::indexmap::IndexMap<String, super::Strategy>,
 }
-crate::lenient_via_serde!(QueriedStrategies);
+crate::lenient_via_serde!(QueriedStrategies, b'{');
 /// A page of strategies in a terminal state, newest first.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -314,8 +314,9 @@ pub struct ClosedStrategies {
     )]
     pub next_cursor: Option<String>,
 }
-crate::lenient_via_serde!(ClosedStrategies);
+crate::lenient_via_serde!(ClosedStrategies, b'{');
 /// Parameters of [`SpotClient::submit_strategy`](crate::SpotClient::submit_strategy): Create a strategy (TWAP). Its window (`expiretm` - `starttm`) must be at least 60 s, both ends
+#[doc(alias = "AddStrategy")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitStrategyRequest {
@@ -466,7 +467,7 @@ impl crate::Endpoint for SubmitStrategyRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitStrategyRequest> {
+impl crate::Call<SubmitStrategyRequest> {
     /// The pair's asset class (`forex`).
     pub fn asset_class(self, value: impl Into<super::StrategyAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
@@ -494,6 +495,9 @@ impl crate::SpotClient {
     /// With `validate(true)` Kraken only checks it and answers an empty `strategy_id`.
     ///
     /// `POST /0/private/AddStrategy` (Kraken `AddStrategy`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`StrategyAdded`](crate::StrategyAdded).
+    #[doc(alias = "AddStrategy")]
     pub fn submit_strategy(
         &self,
         symbol: impl Into<String>,
@@ -501,13 +505,14 @@ impl crate::SpotClient {
         side: impl Into<super::OrderSide>,
         volume: impl Into<crate::Amount>,
         ordertype: impl Into<super::StrategyOrderType>,
-    ) -> crate::Call<'_, SubmitStrategyRequest> {
+    ) -> crate::Call<SubmitStrategyRequest> {
         self.call(
             SubmitStrategyRequest::new(symbol, strategy_type, side, volume, ordertype),
         )
     }
 }
 /// Parameters of [`SpotClient::cancel_strategy`](crate::SpotClient::cancel_strategy): Cancel a pending or open strategy. A child order already sent may still fill; poll
+#[doc(alias = "CancelStrategy")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelStrategyRequest {
@@ -566,14 +571,18 @@ impl crate::SpotClient {
     /// `get_strategies` for the final status and totals.
     ///
     /// `POST /0/private/CancelStrategy` (Kraken `CancelStrategy`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`RawJson`](crate::RawJson), Kraken's exact JSON.
+    #[doc(alias = "CancelStrategy")]
     pub fn cancel_strategy(
         &self,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, CancelStrategyRequest> {
+    ) -> crate::Call<CancelStrategyRequest> {
         self.call(CancelStrategyRequest::new(strategy_id))
     }
 }
 /// Parameters of [`SpotClient::get_strategies`](crate::SpotClient::get_strategies): Get strategies by id (up to 20), open or closed.
+#[doc(alias = "QueryStrategies")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetStrategiesRequest {
@@ -635,14 +644,18 @@ impl crate::SpotClient {
     /// Get strategies by id (up to 20), open or closed.
     ///
     /// `POST /0/private/QueryStrategies` (Kraken `QueryStrategies`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`QueriedStrategies`](crate::QueriedStrategies).
+    #[doc(alias = "QueryStrategies")]
     pub fn get_strategies(
         &self,
         strategy_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<'_, GetStrategiesRequest> {
+    ) -> crate::Call<GetStrategiesRequest> {
         self.call(GetStrategiesRequest::new(strategy_ids))
     }
 }
 /// Parameters of [`SpotClient::get_open_strategies`](crate::SpotClient::get_open_strategies): Get the account's pending and open strategies.
+#[doc(alias = "GetOpenStrategies")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOpenStrategiesRequest {
@@ -698,7 +711,7 @@ impl crate::Endpoint for GetOpenStrategiesRequest {
         )
     }
 }
-impl crate::Call<'_, GetOpenStrategiesRequest> {
+impl crate::Call<GetOpenStrategiesRequest> {
     /// Only strategies of this kind.
     pub fn strategy_type(self, value: impl Into<super::StrategyType>) -> Self {
         self.map(|r| r.strategy_type(value))
@@ -708,11 +721,15 @@ impl crate::SpotClient {
     /// Get the account's pending and open strategies.
     ///
     /// `POST /0/private/GetOpenStrategies` (Kraken `GetOpenStrategies`), API-key signed, rate-limit cost 1.
-    pub fn get_open_strategies(&self) -> crate::Call<'_, GetOpenStrategiesRequest> {
+    ///
+    /// Returns [`RawJson`](crate::RawJson), Kraken's exact JSON.
+    #[doc(alias = "GetOpenStrategies")]
+    pub fn get_open_strategies(&self) -> crate::Call<GetOpenStrategiesRequest> {
         self.call(GetOpenStrategiesRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_closed_strategies`](crate::SpotClient::get_closed_strategies): Get strategies in a terminal state (closed, expired, cancelled), newest first, a page at a
+#[doc(alias = "GetClosedStrategies")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetClosedStrategiesRequest {
@@ -853,7 +870,7 @@ impl crate::Endpoint for GetClosedStrategiesRequest {
         )
     }
 }
-impl crate::Call<'_, GetClosedStrategiesRequest> {
+impl crate::Call<GetClosedStrategiesRequest> {
     /// Only this asset class.
     pub fn asset_class(self, value: impl Into<super::StrategyAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
@@ -896,7 +913,24 @@ impl crate::SpotClient {
     /// time: pass the answer's `next_cursor` as `cursor` for the next page.
     ///
     /// `POST /0/private/GetClosedStrategies` (Kraken `GetClosedStrategies`), API-key signed, rate-limit cost 1.
-    pub fn get_closed_strategies(&self) -> crate::Call<'_, GetClosedStrategiesRequest> {
+    ///
+    /// Returns [`ClosedStrategies`](crate::ClosedStrategies).
+    #[doc(alias = "GetClosedStrategies")]
+    pub fn get_closed_strategies(&self) -> crate::Call<GetClosedStrategiesRequest> {
         self.call(GetClosedStrategiesRequest::new())
+    }
+}
+impl crate::Paged for GetClosedStrategiesRequest {
+    type Item = super::Strategy;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(response.closed, response.next_cursor)
     }
 }

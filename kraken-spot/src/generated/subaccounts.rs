@@ -12,11 +12,16 @@ pub struct SubaccountTransfer {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub transfer_id: String,
     /// The transfer status, for example `complete`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub status: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub status: Option<String>,
 }
-crate::lenient_via_serde!(SubaccountTransfer);
+crate::lenient_via_serde!(SubaccountTransfer, b'{');
 /// Parameters of [`SpotClient::create_subaccount`](crate::SpotClient::create_subaccount): Create a trading subaccount (permission Withdraw Funds).
+#[doc(alias = "CreateSubaccount")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubaccountRequest {
@@ -82,15 +87,19 @@ impl crate::SpotClient {
     /// Create a trading subaccount (permission Withdraw Funds).
     ///
     /// `POST /0/private/CreateSubaccount` (Kraken `CreateSubaccount`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns `bool`.
+    #[doc(alias = "CreateSubaccount")]
     pub fn create_subaccount(
         &self,
         username: impl Into<String>,
         email: impl Into<String>,
-    ) -> crate::Call<'_, CreateSubaccountRequest> {
+    ) -> crate::Call<CreateSubaccountRequest> {
         self.call(CreateSubaccountRequest::new(username, email))
     }
 }
 /// Parameters of [`SpotClient::submit_subaccount_transfer`](crate::SpotClient::submit_subaccount_transfer): Transfer funds between the master account and a subaccount, or between subaccounts.
+#[doc(alias = "AccountTransfer")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitSubaccountTransferRequest {
@@ -185,7 +194,7 @@ impl crate::Endpoint for SubmitSubaccountTransferRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitSubaccountTransferRequest> {
+impl crate::Call<SubmitSubaccountTransferRequest> {
     /// Asset class being transferred (default: currency).
     pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
@@ -195,13 +204,16 @@ impl crate::SpotClient {
     /// Transfer funds between the master account and a subaccount, or between subaccounts.
     ///
     /// `POST /0/private/AccountTransfer` (Kraken `AccountTransfer`), API-key signed, rate-limit cost 1.
+    ///
+    /// Returns [`SubaccountTransfer`](crate::SubaccountTransfer).
+    #[doc(alias = "AccountTransfer")]
     pub fn submit_subaccount_transfer(
         &self,
         asset: impl Into<String>,
         amount: impl Into<crate::Amount>,
         from: impl Into<String>,
         to: impl Into<String>,
-    ) -> crate::Call<'_, SubmitSubaccountTransferRequest> {
+    ) -> crate::Call<SubmitSubaccountTransferRequest> {
         self.call(SubmitSubaccountTransferRequest::new(asset, amount, from, to))
     }
 }
