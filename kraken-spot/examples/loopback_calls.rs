@@ -30,10 +30,7 @@ fn serve() -> String {
             let _ = conn.set_nodelay(true);
             let mut buf = vec![0u8; 8192];
             let mut have = 0;
-            loop {
-                let Ok(n) = conn.read(&mut buf[have..]) else {
-                    break;
-                };
+            while let Ok(n) = conn.read(&mut buf[have..]) {
                 if n == 0 {
                     break;
                 }
