@@ -1,7 +1,7 @@
 //! History that is complete (issue 9 §1): streams over every paged endpoint,
 //! correct while new entries arrive, paced, and ending at the last page.
 
-use futures_util::{StreamExt as _, TryStreamExt as _};
+use futures_util::TryStreamExt as _;
 use kraken_mock::{MockKraken, MockResponse};
 use kraken_spot::{RateLimitTier, SpotClient};
 use rust_decimal::Decimal;
