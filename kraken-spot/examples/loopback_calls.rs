@@ -6,6 +6,10 @@
 //! cargo build --release -p kraken-spot --example loopback_calls
 //! /usr/bin/time -v target/release/examples/loopback_calls 3000
 //! ```
+//!
+//! `loopback_calls N MODE [BASE_URL]` makes N calls of one kind (`mixed`,
+//! `ticker`, `balance`, `assetpairs`), to `BASE_URL` when given (a server in
+//! another process, to compare clients' CPU time per call), every answer checked.
 //! It prints the time from `main` to a built client and to the first answer;
 //! `/usr/bin/time -v` gives the peak memory ("Maximum resident set size").
 
@@ -22,6 +26,7 @@ fn serve() -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
     let ticker = std::fs::read(format!("{dir}Ticker.json")).expect("fixture");
     let balance = std::fs::read(format!("{dir}Balance.json")).expect("fixture");
+    let pairs = std::fs::read(format!("{dir}AssetPairs.many.json")).expect("fixture");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     std::thread::spawn(move || {
@@ -50,6 +55,8 @@ fn serve() -> String {
                 }
                 let body = if head.contains("/0/private/balance") {
                     &balance
+                } else if head.contains("/0/public/assetpairs") {
+                    &pairs
                 } else {
                     &ticker
                 };
@@ -72,31 +79,35 @@ fn serve() -> String {
 
 fn main() -> Result<(), kraken_spot::Error> {
     let start = Instant::now();
-    let calls: usize = std::env::args()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3000);
+    let args: Vec<String> = std::env::args().collect();
+    let calls: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(3000);
+    let mode = args.get(2).map_or("mixed", String::as_str);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let base = serve();
+    let base = args.get(3).cloned().unwrap_or_else(serve);
     let client = SpotClient::builder()
         .base_url(base)
         .credentials("API_KEY", SECRET)
         .build()?;
     let built = start.elapsed();
     rt.block_on(async {
-        let first = client.get_ticker().pair("XBTUSDT").await?;
-        assert_eq!(first.len(), 1);
-        let first_answer = start.elapsed();
-        for i in 1..calls {
-            if i % 2 == 0 {
-                client.get_ticker().pair("XBTUSDT").await?;
-            } else {
-                client.get_account_balance().await?;
+        let mut first_answer = None;
+        for i in 0..calls {
+            match (mode, i % 2) {
+                ("ticker", _) | ("mixed", 0) => {
+                    assert_eq!(client.get_ticker().pair("XBTUSDT").await?.len(), 1)
+                }
+                ("balance", _) | ("mixed", _) => {
+                    assert_eq!(client.get_account_balance().await?.len(), 10)
+                }
+                ("assetpairs", _) => assert_eq!(client.get_asset_pairs().await?.len(), 86),
+                _ => panic!("mode: mixed, ticker, balance or assetpairs"),
             }
+            first_answer.get_or_insert_with(|| start.elapsed());
         }
+        let first_answer = first_answer.unwrap_or_default();
         println!(
             "client built {:.2} ms after start, first answer {:.2} ms; {calls} calls in {:.0} ms",
             built.as_secs_f64() * 1e3,
