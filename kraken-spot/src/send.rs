@@ -22,7 +22,7 @@ struct Reply {
 
 /// A call's request, encoded and signed, before it becomes an HTTP request.
 struct Encoded {
-    url: String,
+    url: url::Url,
     /// Credential headers; wiped once the HTTP request holds them.
     headers: Vec<(&'static str, Zeroizing<String>)>,
     body: Option<(Vec<u8>, &'static str)>,
@@ -336,7 +336,7 @@ impl SpotClient {
     ) -> Result<(String, usize, Option<Vec<u8>>), Error> {
         let params = request.params()?;
         let Encoded { url, headers, body } = self.encode::<E>(&params, None, Some(nonce));
-        Ok((url, headers.len(), body.map(|(b, _)| b)))
+        Ok((url.into(), headers.len(), body.map(|(b, _)| b)))
     }
 
     fn encode<E: Endpoint>(
@@ -346,9 +346,9 @@ impl SpotClient {
         nonce: Option<u64>,
     ) -> Encoded {
         let inner = &*self.inner;
-        let mut url = String::with_capacity(inner.base_url.len() + E::PATH.len() + 1);
-        url.push_str(&inner.base_url);
-        url.push_str(E::PATH);
+        // The origin was parsed once, at build: only the path and query are new.
+        let mut url = inner.origin.clone();
+        url.set_path(E::PATH);
 
         let mut params = std::borrow::Cow::Borrowed(params);
         // Credential copies made here are wiped once the header holds them.
@@ -384,11 +384,7 @@ impl SpotClient {
         let body: Option<(Vec<u8>, &'static str)> = match E::ENCODING {
             Encoding::Query => {
                 if !params.entries().is_empty() {
-                    url.push('?');
-                    let start = url.len();
-                    url::form_urlencoded::Serializer::for_suffix(&mut url, start)
-                        .extend_pairs(params.form_pairs())
-                        .finish();
+                    url.query_pairs_mut().extend_pairs(params.form_pairs());
                 }
                 None
             }
