@@ -255,6 +255,11 @@ impl<'de> Lenient<'de> for bool {
 /// expected (Kraken sends `""` for an unset price); a string keeps `""`.
 impl<'de, T: Lenient<'de>> Lenient<'de> for Option<T> {
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if T::JSON_KIND.is_some() {
+            // A list or object is read in place (no text captured and read
+            // again); `""` is still `None`, as it can never be one.
+            return d.deserialize_option(OptionVisitor::<T>(PhantomData));
+        }
         via_raw(d)
     }
     fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
@@ -263,6 +268,40 @@ impl<'de, T: Lenient<'de>> Lenient<'de> for Option<T> {
             "\"\"" => Ok(T::from_raw(raw).ok()),
             _ => T::from_raw(raw).map(Some),
         }
+    }
+}
+
+/// `Option<T>` for a `T` that reads only lists or only objects.
+struct OptionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient<'de>> Visitor<'de> for OptionVisitor<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match T::JSON_KIND {
+            Some(b'[') => "an array or null",
+            _ => "an object or null",
+        })
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
+        if v.is_empty() {
+            return Ok(None);
+        }
+        Err(de::Error::invalid_type(de::Unexpected::Str(v), &self))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
+        T::lenient(de::value::SeqAccessDeserializer::new(seq)).map(Some)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        T::lenient(de::value::MapAccessDeserializer::new(map)).map(Some)
     }
 }
 
@@ -522,6 +561,16 @@ mod tests {
             read::<Vec<Option<i64>>>("[null, \"0\", 5]"),
             vec![None, Some(0), Some(5)]
         );
+        // Lists and objects inside `Option` are read in place.
+        assert_eq!(
+            read::<Option<Vec<Vec<Decimal>>>>("[[0, 0.26], [\"50000\", 0.240]]").unwrap()[1][1]
+                .to_string(),
+            "0.240"
+        );
+        assert_eq!(read::<Option<Vec<i64>>>("null"), None);
+        assert_eq!(read::<Option<Vec<i64>>>("\"\""), None);
+        let mut d = serde_json::Deserializer::from_str("\"x\"");
+        assert!(Option::<Vec<i64>>::lenient(&mut d).is_err());
     }
 
     #[test]
