@@ -37,6 +37,8 @@ pub struct SpotClient {
 pub(crate) struct Inner {
     pub(crate) http: HttpPools,
     pub(crate) base_url: String,
+    /// `base_url` parsed once; each call's URL is a copy with the path set.
+    pub(crate) origin: url::Url,
     /// Shared, not copied, by clients made with `with_oauth_access_token`.
     pub(crate) api: Option<Arc<ApiCredentials>>,
     pub(crate) oauth_client: Option<Arc<OAuthClient>>,
@@ -166,6 +168,7 @@ impl SpotClient {
                     ),
                 },
                 base_url: inner.base_url.clone(),
+                origin: inner.origin.clone(),
                 api: inner.api.clone(),
                 oauth_client: inner.oauth_client.clone(),
                 oauth_token: Some(SecretString::from(token.into())),
@@ -448,10 +451,13 @@ impl SpotClientBuilder {
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
         })?;
 
+        let origin = url::Url::parse(&base_url)
+            .map_err(|e| Error::InvalidConfig(format!("the base URL is not a URL ({e})")))?;
         Ok(SpotClient {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                origin,
                 api,
                 oauth_client,
                 oauth_token: self.oauth_token,

@@ -227,14 +227,16 @@ pub enum ParamValue {
 }
 
 impl ParamValue {
-    /// The value in a form body or query string.
-    fn form_text(&self) -> String {
+    /// The value in a form body or query string: borrowed where it is text
+    /// already, so encoding copies nothing (a secret's text included).
+    fn form_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            ParamValue::Text(s) => s.clone(),
-            ParamValue::Int(i) => i.to_string(),
-            ParamValue::Bool(b) => b.to_string(),
-            ParamValue::Json(raw) => raw.get().to_owned(),
-            ParamValue::Secret(s) => s.expose().to_owned(),
+            ParamValue::Text(s) => s.as_str().into(),
+            ParamValue::Int(i) => i.to_string().into(),
+            ParamValue::Bool(true) => "true".into(),
+            ParamValue::Bool(false) => "false".into(),
+            ParamValue::Json(raw) => raw.get().into(),
+            ParamValue::Secret(s) => s.expose().into(),
         }
     }
 
@@ -244,7 +246,7 @@ impl ParamValue {
             ParamValue::Text(s) => serde_json::Value::from(s.as_str()).to_string(),
             ParamValue::Secret(s) => serde_json::Value::from(s.expose()).to_string(),
             ParamValue::Json(raw) => raw.get().to_owned(),
-            other => other.form_text(),
+            other => other.form_text().into_owned(),
         }
     }
 }
@@ -342,7 +344,9 @@ impl Params {
     }
 
     /// Form or query encoding: scalars as text, nested values as JSON text.
-    pub(crate) fn form_pairs(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+    pub(crate) fn form_pairs(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, std::borrow::Cow<'_, str>)> + '_ {
         self.entries.iter().map(|(k, v)| (*k, v.form_text()))
     }
 

@@ -319,9 +319,9 @@ fn require_one_of(e: &EndpointDef, params: &[ParamCode]) -> TokenStream {
 /// The body of `decode()`, by envelope.
 fn decode_body(e: &EndpointDef) -> TokenStream {
     let reader = if Type::parse(&e.response).is_ok_and(|t| t.is_lenient()) {
-        quote!(crate::de::from_json_lenient)
+        quote!(crate::de::ReadLenient)
     } else {
-        quote!(crate::de::from_json)
+        quote!(crate::de::ReadSerde)
     };
     match e.envelope {
         EnvelopeKind::Kraken => quote! {

@@ -4520,7 +4520,7 @@ impl crate::Endpoint for GetAccountBalanceRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -4585,7 +4585,7 @@ impl crate::Endpoint for GetApiKeyInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4641,7 +4641,7 @@ impl crate::Endpoint for GetWalletAccountsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4712,7 +4712,7 @@ impl crate::Endpoint for GetExtendedBalanceRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4790,7 +4790,7 @@ impl crate::Endpoint for GetCreditLinesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4878,7 +4878,7 @@ impl crate::Endpoint for GetTradeBalanceRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5001,7 +5001,7 @@ impl crate::Endpoint for GetOpenOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5204,7 +5204,7 @@ impl crate::Endpoint for GetClosedOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5386,7 +5386,7 @@ impl crate::Endpoint for GetOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5488,7 +5488,7 @@ impl crate::Endpoint for GetOrderAmendsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5657,7 +5657,7 @@ impl crate::Endpoint for GetTradesHistoryRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5803,7 +5803,7 @@ impl crate::Endpoint for GetTradesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5922,7 +5922,7 @@ impl crate::Endpoint for GetOpenPositionsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -6103,7 +6103,7 @@ impl crate::Endpoint for GetLedgersInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6249,7 +6249,7 @@ impl crate::Endpoint for GetLedgersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6381,7 +6381,7 @@ impl crate::Endpoint for GetTradingVolumeRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6535,7 +6535,7 @@ impl crate::Endpoint for RequestLedgersExportRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6625,7 +6625,7 @@ impl crate::Endpoint for GetLedgersExportStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6765,7 +6765,7 @@ impl crate::Endpoint for DeleteLedgersExportRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }

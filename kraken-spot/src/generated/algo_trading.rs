@@ -910,7 +910,7 @@ impl crate::Endpoint for SubmitStrategyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1009,7 +1009,7 @@ impl crate::Endpoint for CancelStrategyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1083,7 +1083,7 @@ impl crate::Endpoint for GetStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1154,7 +1154,7 @@ impl crate::Endpoint for GetOpenStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1313,7 +1313,7 @@ impl crate::Endpoint for GetClosedStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }

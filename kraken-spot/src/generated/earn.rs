@@ -1826,7 +1826,7 @@ impl crate::Endpoint for AllocateEarnFundsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1908,7 +1908,7 @@ impl crate::Endpoint for DeallocateEarnFundsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1979,7 +1979,7 @@ impl crate::Endpoint for GetEarnAllocationStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2048,7 +2048,7 @@ impl crate::Endpoint for GetEarnDeallocationStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2174,7 +2174,7 @@ impl crate::Endpoint for GetEarnStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2302,7 +2302,7 @@ impl crate::Endpoint for GetEarnAllocationsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }

@@ -1397,7 +1397,7 @@ impl crate::Endpoint for GetDepositMethodsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1519,7 +1519,7 @@ impl crate::Endpoint for GetDepositAddressesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1689,7 +1689,7 @@ impl crate::Endpoint for GetDepositsStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1849,7 +1849,7 @@ impl crate::Endpoint for GetWithdrawalMethodsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1978,7 +1978,7 @@ impl crate::Endpoint for GetWithdrawalAddressesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2088,7 +2088,7 @@ impl crate::Endpoint for GetWithdrawalInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2230,7 +2230,7 @@ impl crate::Endpoint for SubmitWithdrawalRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2405,7 +2405,7 @@ impl crate::Endpoint for GetWithdrawalsStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -2517,7 +2517,7 @@ impl crate::Endpoint for CancelWithdrawalRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -2616,7 +2616,7 @@ impl crate::Endpoint for SubmitTransferToFuturesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }

@@ -3036,7 +3036,7 @@ impl crate::Endpoint for GetFundingNetworksRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3132,7 +3132,7 @@ impl crate::Endpoint for GetFundingAssetsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3282,7 +3282,7 @@ impl crate::Endpoint for GetFundingMethodsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3419,7 +3419,7 @@ impl crate::Endpoint for GetFundingDepositLimitsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3541,7 +3541,7 @@ impl crate::Endpoint for GetFundingWithdrawalLimitsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3652,7 +3652,7 @@ impl crate::Endpoint for GetFundingFeeRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3775,7 +3775,7 @@ impl crate::Endpoint for GetFundingAddressesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3911,7 +3911,7 @@ impl crate::Endpoint for AddFundingAddressRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4028,7 +4028,7 @@ impl crate::Endpoint for UpdateFundingAddressRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4123,7 +4123,7 @@ impl crate::Endpoint for DeleteFundingAddressRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4288,7 +4288,7 @@ impl crate::Endpoint for GetFundingDepositsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4404,7 +4404,7 @@ impl crate::Endpoint for ClaimFundingDepositAddressRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4533,7 +4533,7 @@ impl crate::Endpoint for GetFundingClaimedAddressesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4683,7 +4683,7 @@ impl crate::Endpoint for SubmitFundingWithdrawalRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }

@@ -3136,7 +3136,7 @@ impl crate::Endpoint for GetServerTimeRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3190,7 +3190,7 @@ impl crate::Endpoint for GetSystemStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3244,7 +3244,7 @@ impl crate::Endpoint for GetMaintenanceScheduleRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3323,7 +3323,7 @@ impl crate::Endpoint for GetAssetInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3450,7 +3450,7 @@ impl crate::Endpoint for GetAssetPairsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3552,7 +3552,7 @@ impl crate::Endpoint for GetTickerRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3673,7 +3673,7 @@ impl crate::Endpoint for GetCandlesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3789,7 +3789,7 @@ impl crate::Endpoint for GetOrderBookRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3916,7 +3916,7 @@ impl crate::Endpoint for GetGroupedBookRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4023,7 +4023,7 @@ impl crate::Endpoint for GetLevel3OrderBookRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4142,7 +4142,7 @@ impl crate::Endpoint for GetRecentTradesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4266,7 +4266,7 @@ impl crate::Endpoint for GetRecentSpreadsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4356,7 +4356,7 @@ impl crate::Endpoint for GetPreTradeDataRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4466,7 +4466,7 @@ impl crate::Endpoint for GetPostTradeDataRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }

@@ -1161,7 +1161,7 @@ impl crate::Endpoint for GetOauthAccessTokenRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1232,7 +1232,7 @@ impl crate::Endpoint for GetOauthUserInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1401,7 +1401,7 @@ impl crate::Endpoint for CreateOauthFastApiKeyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1508,7 +1508,7 @@ impl crate::Endpoint for DeleteOauthFastApiKeyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1697,7 +1697,7 @@ impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1797,7 +1797,7 @@ impl crate::Endpoint for ListOauthFastApiKeysRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }

@@ -146,7 +146,7 @@ impl crate::Endpoint for CreateSubaccountRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -257,7 +257,7 @@ impl crate::Endpoint for SubmitSubaccountTransferRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }

@@ -1449,7 +1449,7 @@ impl crate::Endpoint for SubmitOrderRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1725,7 +1725,7 @@ impl crate::Endpoint for AmendOrderRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1982,7 +1982,7 @@ impl crate::Endpoint for EditOrderRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2134,7 +2134,7 @@ impl crate::Endpoint for CancelOrderRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2288,7 +2288,7 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2423,7 +2423,7 @@ impl crate::Endpoint for CancelBatchOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2496,7 +2496,7 @@ impl crate::Endpoint for CancelAllOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2564,7 +2564,7 @@ impl crate::Endpoint for CancelAllOrdersAfterRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2624,7 +2624,7 @@ impl crate::Endpoint for GetWebsocketsTokenRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
