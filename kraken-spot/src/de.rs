@@ -265,6 +265,10 @@ pub fn row_serde<'de, T: serde::Deserialize<'de>, A: SeqAccess<'de>>(
 }
 
 /// Reads an optional trailing element of a positional row with its own `Deserialize`.
+#[allow(
+    dead_code,
+    reason = "kraken-codegen emits it for optional non-lenient row fields; today's spec has none"
+)]
 pub fn row_serde_opt<'de, T: serde::Deserialize<'de>, A: SeqAccess<'de>>(
     seq: &mut A,
 ) -> Result<Option<T>, A::Error> {

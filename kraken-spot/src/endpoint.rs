@@ -339,9 +339,19 @@ impl Params {
     }
 }
 
+/// Seals [`Endpoint`]: only the generated request types implement it.
+pub(crate) mod sealed {
+    /// Implemented by generated code for each request type.
+    pub trait Sealed {}
+}
+
 /// One Kraken endpoint: generated from the spec for every endpoint, so that
 /// the runtime can send it without knowing which one it is.
-pub trait Endpoint: Send + Sync {
+///
+/// Sealed: the generated request types (`GetTickerRequest`, …) implement it and
+/// are sent with [`SpotClient::send`]; it cannot be implemented outside this
+/// crate.
+pub trait Endpoint: sealed::Sealed + Send + Sync {
     /// The decoded response.
     type Response: Send;
     /// The Rust method name, used in errors.
@@ -368,9 +378,11 @@ pub trait Endpoint: Send + Sync {
     const CLIENT_ORDER_ID: Option<ClientOrderIdSlot>;
 
     /// Checks the parameters and lists them in wire order.
+    #[doc(hidden)] // plumbing for the send path; public for the sandbox's tests
     fn params(&self) -> Result<Params, Error>;
 
     /// Decodes a response body.
+    #[doc(hidden)] // plumbing for the send path; reach it through `ENDPOINTS[i].decode_to_json`
     fn decode(
         status: u16,
         content_type: Option<&str>,

@@ -50,10 +50,13 @@
 //!   `Debug` output, logs or errors, and are wiped on drop.
 #![deny(missing_docs)]
 
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+compile_error!("kraken-spot needs a TLS backend: enable the `rustls` (default) or `native-tls` feature");
+
 mod client;
-pub mod de;
+mod de;
 mod endpoint;
-pub mod envelope;
+mod envelope;
 mod error;
 // Formatted by prettyplease in kraken-codegen; rustfmt would fight it.
 #[rustfmt::skip]
@@ -65,20 +68,26 @@ mod pacing;
 mod retry;
 mod send;
 mod shapes;
-pub mod signing;
+mod signing;
 mod string_enum;
 mod validate;
 
 pub use client::{DEFAULT_BASE_URL, SpotClient, SpotClientBuilder};
 pub use endpoint::{
     Auth, Call, ClientOrderIdSlot, DecodeToJson, Effect, Encoding, Endpoint, EndpointInfo,
-    HttpMethod, ParamValue, Params, Permission, Permissions, TradingAction, TradingCharge,
+    HttpMethod, Permission, Permissions, TradingAction, TradingCharge,
 };
+// Hidden: the wire form of a request's parameters, built by generated code and
+// read by the send path; public only so `Endpoint::params` can name it (the
+// sandbox tests inspect it). Not part of the supported API.
+#[doc(hidden)]
+pub use endpoint::{ParamValue, Params};
 pub use error::{Error, ErrorInfo, ErrorKind, KrakenError, PermissionsText, TransportError};
 pub use generated::*;
 pub use nonce::NonceSource;
 pub use orders::{OrderResend, OrderResolution};
 pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
 pub use retry::RetryPolicy;
+pub use indexmap::IndexMap;
 pub use rust_decimal::Decimal;
 pub use shapes::{Amount, Either, RawJson, Secret, WithLast};

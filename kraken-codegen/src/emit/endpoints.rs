@@ -73,6 +73,7 @@ fn endpoint_impl(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> Toke
     let params_body = params_body(e, params);
     let decode = decode_body(e);
     quote! {
+        impl crate::endpoint::sealed::Sealed for #request {}
         impl crate::Endpoint for #request {
             type Response = #response;
             #consts
@@ -260,13 +261,14 @@ fn client_method(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> Toke
     };
     let http_text = format!("{:?}", e.http).to_uppercase();
     let method_doc = doc(&format!(
-        "{}\n\n`{} {}` (Kraken `{}`), {}, rate-limit cost {}.",
+        "{}\n\n`{} {}` (Kraken `{}`), {}, rate-limit cost {}.\n\n{}",
         e.doc.trim(),
         http_text,
         e.path,
         e.kraken,
         auth_text,
-        e.cost
+        e.cost,
+        super::examples::method_example(e, params)
     ));
     let required: Vec<&ParamCode> = params.iter().filter(|p| p.required).collect();
     let req_names = required.iter().map(|p| &p.field);

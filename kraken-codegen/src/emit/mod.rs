@@ -4,11 +4,12 @@
 //! One module per kind of output: [`enums`], [`structs`] (response rows and
 //! records, and request-side input structs), [`params`] (how a parameter is
 //! stored, set, checked and sent; shared by endpoints and input structs),
-//! [`endpoints`], [`errors`] (the error catalogue) and [`registry`]
+//! [`endpoints`] (with [`examples`], each method's doc example), [`errors`] (the error catalogue) and [`registry`]
 //! (`generated/mod.rs`). A new output is a new module called from [`emit`].
 
 mod endpoints;
 mod enums;
+mod examples;
 mod errors;
 mod params;
 mod registry;

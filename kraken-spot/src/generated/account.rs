@@ -1060,6 +1060,7 @@ impl GetAccountBalanceRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetAccountBalanceRequest {}
 impl crate::Endpoint for GetAccountBalanceRequest {
     type Response = ::indexmap::IndexMap<String, ::rust_decimal::Decimal>;
     const NAME: &'static str = "get_account_balance";
@@ -1117,6 +1118,15 @@ impl crate::SpotClient {
     /// Suffixes: `.B` yield-bearing, `.F` Kraken Rewards (deprecated Nov 2025), `.S` staked, `.M` opt-in rewards, `.T` tokenized.
     ///
     /// `POST /0/private/Balance` (Kraken `Balance`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_account_balance().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_account_balance(&self) -> crate::Call<'_, GetAccountBalanceRequest> {
         self.call(GetAccountBalanceRequest::new())
     }
@@ -1131,6 +1141,7 @@ impl GetApiKeyInfoRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetApiKeyInfoRequest {}
 impl crate::Endpoint for GetApiKeyInfoRequest {
     type Response = super::ApiKeyInfo;
     const NAME: &'static str = "get_api_key_info";
@@ -1167,6 +1178,15 @@ impl crate::SpotClient {
     /// Get the name, permissions, nonce settings and restrictions of the API key used for the call (added March 2026; no permission needed).
     ///
     /// `POST /0/private/GetApiKeyInfo` (Kraken `GetApiKeyInfo`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_api_key_info().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_api_key_info(&self) -> crate::Call<'_, GetApiKeyInfoRequest> {
         self.call(GetApiKeyInfoRequest::new())
     }
@@ -1181,6 +1201,7 @@ impl GetWalletAccountsRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWalletAccountsRequest {}
 impl crate::Endpoint for GetWalletAccountsRequest {
     type Response = super::WalletAccounts;
     const NAME: &'static str = "get_wallet_accounts";
@@ -1219,6 +1240,15 @@ impl crate::SpotClient {
     /// List the user's wallet accounts (2026; not in the api-specs OpenAPI file).
     ///
     /// `POST /0/private/ListWalletAccounts` (Kraken `ListWalletAccounts`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_wallet_accounts().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_wallet_accounts(&self) -> crate::Call<'_, GetWalletAccountsRequest> {
         self.call(GetWalletAccountsRequest::new())
     }
@@ -1244,6 +1274,7 @@ impl GetExtendedBalanceRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetExtendedBalanceRequest {}
 impl crate::Endpoint for GetExtendedBalanceRequest {
     type Response = ::indexmap::IndexMap<String, super::ExtendedBalance>;
     const NAME: &'static str = "get_extended_balance";
@@ -1293,6 +1324,15 @@ impl crate::SpotClient {
     /// Available for trading = balance + credit - credit_used - hold_trade.
     ///
     /// `POST /0/private/BalanceEx` (Kraken `BalanceEx`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_extended_balance().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_extended_balance(&self) -> crate::Call<'_, GetExtendedBalanceRequest> {
         self.call(GetExtendedBalanceRequest::new())
     }
@@ -1318,6 +1358,7 @@ impl GetCreditLinesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetCreditLinesRequest {}
 impl crate::Endpoint for GetCreditLinesRequest {
     type Response = super::CreditLines;
     const NAME: &'static str = "get_credit_lines";
@@ -1366,6 +1407,15 @@ impl crate::SpotClient {
     /// Get credit line details (VIPs with this feature).
     ///
     /// `POST /0/private/CreditLines` (Kraken `CreditLines`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_credit_lines().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_credit_lines(&self) -> crate::Call<'_, GetCreditLinesRequest> {
         self.call(GetCreditLinesRequest::new())
     }
@@ -1398,6 +1448,7 @@ impl GetTradeBalanceRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetTradeBalanceRequest {}
 impl crate::Endpoint for GetTradeBalanceRequest {
     type Response = super::TradeBalance;
     const NAME: &'static str = "get_trade_balance";
@@ -1454,6 +1505,15 @@ impl crate::SpotClient {
     /// Get a summary of collateral balances, margin position valuations, equity and margin level.
     ///
     /// `POST /0/private/TradeBalance` (Kraken `TradeBalance`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_trade_balance().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_trade_balance(&self) -> crate::Call<'_, GetTradeBalanceRequest> {
         self.call(GetTradeBalanceRequest::new())
     }
@@ -1508,6 +1568,7 @@ impl GetOpenOrdersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOpenOrdersRequest {}
 impl crate::Endpoint for GetOpenOrdersRequest {
     type Response = super::OpenOrders;
     const NAME: &'static str = "get_open_orders";
@@ -1585,6 +1646,15 @@ impl crate::SpotClient {
     /// Get the currently open orders.
     ///
     /// `POST /0/private/OpenOrders` (Kraken `OpenOrders`), API-key signed, rate-limit cost 2.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_open_orders().trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_open_orders(&self) -> crate::Call<'_, GetOpenOrdersRequest> {
         self.call(GetOpenOrdersRequest::new())
     }
@@ -1685,6 +1755,7 @@ impl GetClosedOrdersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetClosedOrdersRequest {}
 impl crate::Endpoint for GetClosedOrdersRequest {
     type Response = super::ClosedOrders;
     const NAME: &'static str = "get_closed_orders";
@@ -1810,6 +1881,15 @@ impl crate::SpotClient {
     /// Get closed (filled or cancelled) orders, 50 at a time, most recent first.
     ///
     /// `POST /0/private/ClosedOrders` (Kraken `ClosedOrders`), API-key signed, rate-limit cost 2.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_closed_orders().trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_closed_orders(&self) -> crate::Call<'_, GetClosedOrdersRequest> {
         self.call(GetClosedOrdersRequest::new())
     }
@@ -1868,6 +1948,7 @@ impl GetOrdersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOrdersRequest {}
 impl crate::Endpoint for GetOrdersRequest {
     type Response = ::indexmap::IndexMap<String, super::OrderInfo>;
     const NAME: &'static str = "get_orders";
@@ -1946,6 +2027,15 @@ impl crate::SpotClient {
     /// Get specific orders, open or closed, keyed by txid.
     ///
     /// `POST /0/private/QueryOrders` (Kraken `QueryOrders`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_orders("OQCLML-BW3P3-BUCMWZ").trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_orders(
         &self,
         txid: impl Into<String>,
@@ -1981,6 +2071,7 @@ impl GetOrderAmendsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOrderAmendsRequest {}
 impl crate::Endpoint for GetOrderAmendsRequest {
     type Response = super::OrderAmends;
     const NAME: &'static str = "get_order_amends";
@@ -2037,6 +2128,15 @@ impl crate::SpotClient {
     /// Get the audit trail of amends of an order, oldest first.
     ///
     /// `POST /0/private/OrderAmends` (Kraken `OrderAmends`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_order_amends().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_order_amends(&self) -> crate::Call<'_, GetOrderAmendsRequest> {
         self.call(GetOrderAmendsRequest::new())
     }
@@ -2122,6 +2222,7 @@ impl GetTradesHistoryRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetTradesHistoryRequest {}
 impl crate::Endpoint for GetTradesHistoryRequest {
     type Response = super::TradesHistory;
     const NAME: &'static str = "get_trades_history";
@@ -2232,6 +2333,15 @@ impl crate::SpotClient {
     /// Get the user's trades (fills), 50 at a time, most recent first.
     ///
     /// `POST /0/private/TradesHistory` (Kraken `TradesHistory`), API-key signed, rate-limit cost 2.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_trades_history().trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_trades_history(&self) -> crate::Call<'_, GetTradesHistoryRequest> {
         self.call(GetTradesHistoryRequest::new())
     }
@@ -2270,6 +2380,7 @@ impl GetTradesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetTradesRequest {}
 impl crate::Endpoint for GetTradesRequest {
     type Response = ::indexmap::IndexMap<String, super::TradeInfo>;
     const NAME: &'static str = "get_trades";
@@ -2330,6 +2441,15 @@ impl crate::SpotClient {
     /// Get specific trades, keyed by trade txid.
     ///
     /// `POST /0/private/QueryTrades` (Kraken `QueryTrades`), API-key signed, rate-limit cost 2.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_trades("OQCLML-BW3P3-BUCMWZ").trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_trades(
         &self,
         txid: impl Into<String>,
@@ -2382,6 +2502,7 @@ impl GetOpenPositionsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOpenPositionsRequest {}
 impl crate::Endpoint for GetOpenPositionsRequest {
     type Response = crate::Either<
         ::indexmap::IndexMap<String, super::Position>,
@@ -2457,6 +2578,15 @@ impl crate::SpotClient {
     /// `consolidation=market` `Either::Second`, a list of `ConsolidatedPosition`.
     ///
     /// `POST /0/private/OpenPositions` (Kraken `OpenPositions`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_open_positions().docalcs(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_open_positions(&self) -> crate::Call<'_, GetOpenPositionsRequest> {
         self.call(GetOpenPositionsRequest::new())
     }
@@ -2542,6 +2672,7 @@ impl GetLedgersInfoRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetLedgersInfoRequest {}
 impl crate::Endpoint for GetLedgersInfoRequest {
     type Response = super::Ledgers;
     const NAME: &'static str = "get_ledgers_info";
@@ -2655,6 +2786,15 @@ impl crate::SpotClient {
     /// Get ledger entries, 50 at a time, most recent first.
     ///
     /// `POST /0/private/Ledgers` (Kraken `Ledgers`), API-key signed, rate-limit cost 2.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_ledgers_info().ofs(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_ledgers_info(&self) -> crate::Call<'_, GetLedgersInfoRequest> {
         self.call(GetLedgersInfoRequest::new())
     }
@@ -2693,6 +2833,7 @@ impl GetLedgersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetLedgersRequest {}
 impl crate::Endpoint for GetLedgersRequest {
     type Response = ::indexmap::IndexMap<String, super::LedgerEntry>;
     const NAME: &'static str = "get_ledgers";
@@ -2753,6 +2894,15 @@ impl crate::SpotClient {
     /// Get specific ledger entries, keyed by ledger id.
     ///
     /// `POST /0/private/QueryLedgers` (Kraken `QueryLedgers`), API-key signed, rate-limit cost 2.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_ledgers("LGBRJU-SQZ4L-5HLS3C").trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_ledgers(
         &self,
         id: impl Into<String>,
@@ -2805,6 +2955,7 @@ impl GetTradingVolumeRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetTradingVolumeRequest {}
 impl crate::Endpoint for GetTradingVolumeRequest {
     type Response = super::TradeVolume;
     const NAME: &'static str = "get_trading_volume";
@@ -2895,6 +3046,15 @@ impl crate::SpotClient {
     /// Get the 30-day USD trading volume and the resulting fees of the requested pairs (no fees without `pair`).
     ///
     /// `POST /0/private/TradeVolume` (Kraken `TradeVolume`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_trading_volume().fee_schedule(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_trading_volume(&self) -> crate::Call<'_, GetTradingVolumeRequest> {
         self.call(GetTradingVolumeRequest::new())
     }
@@ -2960,6 +3120,7 @@ impl RequestLedgersExportRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for RequestLedgersExportRequest {}
 impl crate::Endpoint for RequestLedgersExportRequest {
     type Response = super::ExportAdded;
     const NAME: &'static str = "request_ledgers_export";
@@ -3046,6 +3207,15 @@ impl crate::SpotClient {
     /// Request an export of trades or ledger entries.
     ///
     /// `POST /0/private/AddExport` (Kraken `AddExport`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.request_ledgers_export("ledgers", "my export").starttm(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn request_ledgers_export(
         &self,
         report: impl Into<super::ExportReport>,
@@ -3067,6 +3237,7 @@ impl GetLedgersExportStatusRequest {
         Self { report: report.into() }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetLedgersExportStatusRequest {}
 impl crate::Endpoint for GetLedgersExportStatusRequest {
     type Response = Vec<super::ExportInfo>;
     const NAME: &'static str = "get_ledgers_export_status";
@@ -3110,6 +3281,15 @@ impl crate::SpotClient {
     /// Get the status of requested exports.
     ///
     /// `POST /0/private/ExportStatus` (Kraken `ExportStatus`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_ledgers_export_status("ledgers").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_ledgers_export_status(
         &self,
         report: impl Into<super::ExportReport>,
@@ -3130,6 +3310,7 @@ impl GetLedgersExportRequest {
         Self { id: id.into() }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetLedgersExportRequest {}
 impl crate::Endpoint for GetLedgersExportRequest {
     type Response = Vec<u8>;
     const NAME: &'static str = "get_ledgers_export";
@@ -3166,6 +3347,15 @@ impl crate::SpotClient {
     /// Download a processed export as a ZIP file.
     ///
     /// `POST /0/private/RetrieveExport` (Kraken `RetrieveExport`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_ledgers_export("TCJA").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_ledgers_export(
         &self,
         id: impl Into<String>,
@@ -3194,6 +3384,7 @@ impl DeleteLedgersExportRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for DeleteLedgersExportRequest {}
 impl crate::Endpoint for DeleteLedgersExportRequest {
     type Response = super::ExportRemoved;
     const NAME: &'static str = "delete_ledgers_export";
@@ -3242,6 +3433,15 @@ impl crate::SpotClient {
     /// Cancel a queued export or delete a processed one.
     ///
     /// `POST /0/private/RemoveExport` (Kraken `RemoveExport`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.delete_ledgers_export("TCJA", "delete").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn delete_ledgers_export(
         &self,
         id: impl Into<String>,

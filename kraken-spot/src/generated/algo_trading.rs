@@ -388,6 +388,7 @@ impl SubmitStrategyRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitStrategyRequest {}
 impl crate::Endpoint for SubmitStrategyRequest {
     type Response = super::StrategyAdded;
     const NAME: &'static str = "submit_strategy";
@@ -494,6 +495,15 @@ impl crate::SpotClient {
     /// With `validate(true)` Kraken only checks it and answers an empty `strategy_id`.
     ///
     /// `POST /0/private/AddStrategy` (Kraken `AddStrategy`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_strategy("BTC/USD", "twap", "buy", "1.25", "limit").validate(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn submit_strategy(
         &self,
         symbol: impl Into<String>,
@@ -522,6 +532,7 @@ impl CancelStrategyRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelStrategyRequest {}
 impl crate::Endpoint for CancelStrategyRequest {
     type Response = crate::RawJson;
     const NAME: &'static str = "cancel_strategy";
@@ -566,6 +577,15 @@ impl crate::SpotClient {
     /// `get_strategies` for the final status and totals.
     ///
     /// `POST /0/private/CancelStrategy` (Kraken `CancelStrategy`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_strategy("ESRFUO3-Q62XD-WIOIL7").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn cancel_strategy(
         &self,
         strategy_id: impl Into<String>,
@@ -588,6 +608,7 @@ impl GetStrategiesRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetStrategiesRequest {}
 impl crate::Endpoint for GetStrategiesRequest {
     type Response = super::QueriedStrategies;
     const NAME: &'static str = "get_strategies";
@@ -635,6 +656,15 @@ impl crate::SpotClient {
     /// Get strategies by id (up to 20), open or closed.
     ///
     /// `POST /0/private/QueryStrategies` (Kraken `QueryStrategies`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_strategies(["ESRFUO3-Q62XD-WIOIL7"]).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_strategies(
         &self,
         strategy_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -660,6 +690,7 @@ impl GetOpenStrategiesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOpenStrategiesRequest {}
 impl crate::Endpoint for GetOpenStrategiesRequest {
     type Response = crate::RawJson;
     const NAME: &'static str = "get_open_strategies";
@@ -708,6 +739,15 @@ impl crate::SpotClient {
     /// Get the account's pending and open strategies.
     ///
     /// `POST /0/private/GetOpenStrategies` (Kraken `GetOpenStrategies`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_open_strategies().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_open_strategies(&self) -> crate::Call<'_, GetOpenStrategiesRequest> {
         self.call(GetOpenStrategiesRequest::new())
     }
@@ -787,6 +827,7 @@ impl GetClosedStrategiesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetClosedStrategiesRequest {}
 impl crate::Endpoint for GetClosedStrategiesRequest {
     type Response = super::ClosedStrategies;
     const NAME: &'static str = "get_closed_strategies";
@@ -896,6 +937,15 @@ impl crate::SpotClient {
     /// time: pass the answer's `next_cursor` as `cursor` for the next page.
     ///
     /// `POST /0/private/GetClosedStrategies` (Kraken `GetClosedStrategies`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_closed_strategies().start(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_closed_strategies(&self) -> crate::Call<'_, GetClosedStrategiesRequest> {
         self.call(GetClosedStrategiesRequest::new())
     }

@@ -439,6 +439,7 @@ impl AllocateEarnFundsRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for AllocateEarnFundsRequest {}
 impl crate::Endpoint for AllocateEarnFundsRequest {
     type Response = bool;
     const NAME: &'static str = "allocate_earn_funds";
@@ -488,6 +489,15 @@ impl crate::SpotClient {
     /// was accepted; poll `get_earn_allocation_status`.
     ///
     /// `POST /0/private/Earn/Allocate` (Kraken `Earn/Allocate`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.allocate_earn_funds("0.5", "ESRFUO3-Q62XD-WIOIL7").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn allocate_earn_funds(
         &self,
         amount: impl Into<crate::Amount>,
@@ -517,6 +527,7 @@ impl DeallocateEarnFundsRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for DeallocateEarnFundsRequest {}
 impl crate::Endpoint for DeallocateEarnFundsRequest {
     type Response = bool;
     const NAME: &'static str = "deallocate_earn_funds";
@@ -566,6 +577,15 @@ impl crate::SpotClient {
     /// request was accepted; poll `get_earn_deallocation_status`.
     ///
     /// `POST /0/private/Earn/Deallocate` (Kraken `Earn/Deallocate`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.deallocate_earn_funds("0.5", "ESRFUO3-Q62XD-WIOIL7").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn deallocate_earn_funds(
         &self,
         amount: impl Into<crate::Amount>,
@@ -589,6 +609,7 @@ impl GetEarnAllocationStatusRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetEarnAllocationStatusRequest {}
 impl crate::Endpoint for GetEarnAllocationStatusRequest {
     type Response = super::EarnOperationStatus;
     const NAME: &'static str = "get_earn_allocation_status";
@@ -632,6 +653,15 @@ impl crate::SpotClient {
     /// Get the status of the last allocation request for a strategy.
     ///
     /// `POST /0/private/Earn/AllocateStatus` (Kraken `Earn/AllocateStatus`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_earn_allocation_status("ESRFUO3-Q62XD-WIOIL7").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_earn_allocation_status(
         &self,
         strategy_id: impl Into<String>,
@@ -654,6 +684,7 @@ impl GetEarnDeallocationStatusRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetEarnDeallocationStatusRequest {}
 impl crate::Endpoint for GetEarnDeallocationStatusRequest {
     type Response = super::EarnOperationStatus;
     const NAME: &'static str = "get_earn_deallocation_status";
@@ -697,6 +728,15 @@ impl crate::SpotClient {
     /// Get the status of the last deallocation request for a strategy.
     ///
     /// `POST /0/private/Earn/DeallocateStatus` (Kraken `Earn/DeallocateStatus`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_earn_deallocation_status("ESRFUO3-Q62XD-WIOIL7").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_earn_deallocation_status(
         &self,
         strategy_id: impl Into<String>,
@@ -761,6 +801,7 @@ impl GetEarnStrategiesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetEarnStrategiesRequest {}
 impl crate::Endpoint for GetEarnStrategiesRequest {
     type Response = super::EarnStrategies;
     const NAME: &'static str = "get_earn_strategies";
@@ -845,6 +886,15 @@ impl crate::SpotClient {
     /// List the earn strategies available to the user (by region), with their parameters.
     ///
     /// `POST /0/private/Earn/Strategies` (Kraken `Earn/Strategies`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_earn_strategies().ascending(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_earn_strategies(&self) -> crate::Call<'_, GetEarnStrategiesRequest> {
         self.call(GetEarnStrategiesRequest::new())
     }
@@ -881,6 +931,7 @@ impl GetEarnAllocationsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetEarnAllocationsRequest {}
 impl crate::Endpoint for GetEarnAllocationsRequest {
     type Response = super::EarnAllocations;
     const NAME: &'static str = "get_earn_allocations";
@@ -944,6 +995,15 @@ impl crate::SpotClient {
     /// with a zero balance now unless `hide_zero_allocations`.
     ///
     /// `POST /0/private/Earn/Allocations` (Kraken `Earn/Allocations`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_earn_allocations().ascending(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_earn_allocations(&self) -> crate::Call<'_, GetEarnAllocationsRequest> {
         self.call(GetEarnAllocationsRequest::new())
     }

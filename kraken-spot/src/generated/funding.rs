@@ -361,6 +361,7 @@ impl GetDepositMethodsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetDepositMethodsRequest {}
 impl crate::Endpoint for GetDepositMethodsRequest {
     type Response = Vec<super::DepositMethod>;
     const NAME: &'static str = "get_deposit_methods";
@@ -422,6 +423,15 @@ impl crate::SpotClient {
     /// Get the methods available for depositing an asset.
     ///
     /// `POST /0/private/DepositMethods` (Kraken `DepositMethods`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_deposit_methods("XBT").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_deposit_methods(
         &self,
         asset: impl Into<String>,
@@ -471,6 +481,7 @@ impl GetDepositAddressesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetDepositAddressesRequest {}
 impl crate::Endpoint for GetDepositAddressesRequest {
     type Response = Vec<super::DepositAddress>;
     const NAME: &'static str = "get_deposit_addresses";
@@ -544,6 +555,15 @@ impl crate::SpotClient {
     /// Get (or generate) deposit addresses for an asset and method.
     ///
     /// `POST /0/private/DepositAddresses` (Kraken `DepositAddresses`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_deposit_addresses("XBT", "Bitcoin").new_address(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_deposit_addresses(
         &self,
         asset: impl Into<String>,
@@ -626,6 +646,7 @@ impl GetDepositsStatusRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetDepositsStatusRequest {}
 impl crate::Endpoint for GetDepositsStatusRequest {
     type Response = crate::Either<Vec<super::Deposit>, super::DepositsPage>;
     const NAME: &'static str = "get_deposits_status";
@@ -733,6 +754,15 @@ impl crate::SpotClient {
     /// `Deposit`; with `cursor` it is `Either::Second`, a `DepositsPage`.
     ///
     /// `POST /0/private/DepositStatus` (Kraken `DepositStatus`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_deposits_status().limit(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_deposits_status(&self) -> crate::Call<'_, GetDepositsStatusRequest> {
         self.call(GetDepositsStatusRequest::new())
     }
@@ -779,6 +809,7 @@ impl GetWithdrawalMethodsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWithdrawalMethodsRequest {}
 impl crate::Endpoint for GetWithdrawalMethodsRequest {
     type Response = Vec<super::WithdrawalMethod>;
     const NAME: &'static str = "get_withdrawal_methods";
@@ -851,6 +882,15 @@ impl crate::SpotClient {
     /// Get the withdrawal methods available to the user.
     ///
     /// `POST /0/private/WithdrawMethods` (Kraken `WithdrawMethods`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_withdrawal_methods().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_withdrawal_methods(
         &self,
     ) -> crate::Call<'_, GetWithdrawalMethodsRequest> {
@@ -903,6 +943,7 @@ impl GetWithdrawalAddressesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWithdrawalAddressesRequest {}
 impl crate::Endpoint for GetWithdrawalAddressesRequest {
     type Response = Vec<super::WithdrawalAddress>;
     const NAME: &'static str = "get_withdrawal_addresses";
@@ -982,6 +1023,15 @@ impl crate::SpotClient {
     /// Get the withdrawal addresses set up on the account.
     ///
     /// `POST /0/private/WithdrawAddresses` (Kraken `WithdrawAddresses`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_withdrawal_addresses().verified(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_withdrawal_addresses(
         &self,
     ) -> crate::Call<'_, GetWithdrawalAddressesRequest> {
@@ -1013,6 +1063,7 @@ impl GetWithdrawalInfoRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWithdrawalInfoRequest {}
 impl crate::Endpoint for GetWithdrawalInfoRequest {
     type Response = super::WithdrawalInfo;
     const NAME: &'static str = "get_withdrawal_info";
@@ -1066,6 +1117,15 @@ impl crate::SpotClient {
     /// Get fee information about a potential withdrawal.
     ///
     /// `POST /0/private/WithdrawInfo` (Kraken `WithdrawInfo`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_withdrawal_info("XBT", "my-withdrawal-key", "0.5").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_withdrawal_info(
         &self,
         asset: impl Into<String>,
@@ -1135,6 +1195,7 @@ impl SubmitWithdrawalRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitWithdrawalRequest {}
 impl crate::Endpoint for SubmitWithdrawalRequest {
     type Response = super::FundingReference;
     const NAME: &'static str = "submit_withdrawal";
@@ -1222,6 +1283,15 @@ impl crate::SpotClient {
     /// Request a withdrawal to an address or account set up on the account.
     ///
     /// `POST /0/private/Withdraw` (Kraken `Withdraw`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_withdrawal("XBT", "my-withdrawal-key", "0.5").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn submit_withdrawal(
         &self,
         asset: impl Into<String>,
@@ -1305,6 +1375,7 @@ impl GetWithdrawalsStatusRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWithdrawalsStatusRequest {}
 impl crate::Endpoint for GetWithdrawalsStatusRequest {
     type Response = crate::Either<Vec<super::Withdrawal>, crate::RawJson>;
     const NAME: &'static str = "get_withdrawals_status";
@@ -1413,6 +1484,15 @@ impl crate::SpotClient {
     /// does not document, kept as JSON.
     ///
     /// `POST /0/private/WithdrawStatus` (Kraken `WithdrawStatus`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_withdrawals_status().limit(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_withdrawals_status(
         &self,
     ) -> crate::Call<'_, GetWithdrawalsStatusRequest> {
@@ -1437,6 +1517,7 @@ impl CancelWithdrawalRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelWithdrawalRequest {}
 impl crate::Endpoint for CancelWithdrawalRequest {
     type Response = bool;
     const NAME: &'static str = "cancel_withdrawal";
@@ -1485,6 +1566,15 @@ impl crate::SpotClient {
     /// Cancel a recently requested withdrawal that has not been processed yet.
     ///
     /// `POST /0/private/WithdrawCancel` (Kraken `WithdrawCancel`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_withdrawal("XBT", "FTQcuak-V6Za8qrWnhzTx67yYHz8Tg").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn cancel_withdrawal(
         &self,
         asset: impl Into<String>,
@@ -1522,6 +1612,7 @@ impl SubmitTransferToFuturesRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitTransferToFuturesRequest {}
 impl crate::Endpoint for SubmitTransferToFuturesRequest {
     type Response = super::FundingReference;
     const NAME: &'static str = "submit_transfer_to_futures";
@@ -1581,6 +1672,15 @@ impl crate::SpotClient {
     /// Futures API call.
     ///
     /// `POST /0/private/WalletTransfer` (Kraken `WalletTransfer`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_transfer_to_futures("XBT", "Spot Wallet", "Futures Wallet", "0.5").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn submit_transfer_to_futures(
         &self,
         asset: impl Into<String>,

@@ -1307,6 +1307,7 @@ impl GetServerTimeRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetServerTimeRequest {}
 impl crate::Endpoint for GetServerTimeRequest {
     type Response = super::ServerTime;
     const NAME: &'static str = "get_server_time";
@@ -1343,6 +1344,15 @@ impl crate::SpotClient {
     /// Get the server's time.
     ///
     /// `GET /0/public/Time` (Kraken `Time`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_server_time().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_server_time(&self) -> crate::Call<'_, GetServerTimeRequest> {
         self.call(GetServerTimeRequest::new())
     }
@@ -1357,6 +1367,7 @@ impl GetSystemStatusRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetSystemStatusRequest {}
 impl crate::Endpoint for GetSystemStatusRequest {
     type Response = super::SystemStatus;
     const NAME: &'static str = "get_system_status";
@@ -1393,6 +1404,15 @@ impl crate::SpotClient {
     /// Get the current system status or trading mode.
     ///
     /// `GET /0/public/SystemStatus` (Kraken `SystemStatus`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_system_status().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_system_status(&self) -> crate::Call<'_, GetSystemStatusRequest> {
         self.call(GetSystemStatusRequest::new())
     }
@@ -1407,6 +1427,7 @@ impl GetMaintenanceScheduleRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetMaintenanceScheduleRequest {}
 impl crate::Endpoint for GetMaintenanceScheduleRequest {
     type Response = super::MaintenanceSchedule;
     const NAME: &'static str = "get_maintenance_schedule";
@@ -1443,6 +1464,15 @@ impl crate::SpotClient {
     /// Get announced maintenance windows (2026; not in the api-specs OpenAPI file).
     ///
     /// `GET /0/public/MaintenanceSchedule` (Kraken `MaintenanceSchedule`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_maintenance_schedule().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_maintenance_schedule(
         &self,
     ) -> crate::Call<'_, GetMaintenanceScheduleRequest> {
@@ -1474,6 +1504,7 @@ impl GetAssetInfoRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetAssetInfoRequest {}
 impl crate::Endpoint for GetAssetInfoRequest {
     type Response = ::indexmap::IndexMap<String, super::AssetInfo>;
     const NAME: &'static str = "get_asset_info";
@@ -1528,6 +1559,15 @@ impl crate::SpotClient {
     /// Get information about the assets available for deposit, withdrawal, trading and earn.
     ///
     /// `GET /0/public/Assets` (Kraken `Assets`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_asset_info().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_asset_info(&self) -> crate::Call<'_, GetAssetInfoRequest> {
         self.call(GetAssetInfoRequest::new())
     }
@@ -1581,6 +1621,7 @@ impl GetAssetPairsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetAssetPairsRequest {}
 impl crate::Endpoint for GetAssetPairsRequest {
     type Response = ::indexmap::IndexMap<String, super::AssetPair>;
     const NAME: &'static str = "get_asset_pairs";
@@ -1666,6 +1707,15 @@ impl crate::SpotClient {
     /// Get tradable asset pairs.
     ///
     /// `GET /0/public/AssetPairs` (Kraken `AssetPairs`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_asset_pairs().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_asset_pairs(&self) -> crate::Call<'_, GetAssetPairsRequest> {
         self.call(GetAssetPairsRequest::new())
     }
@@ -1695,6 +1745,7 @@ impl GetTickerRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetTickerRequest {}
 impl crate::Endpoint for GetTickerRequest {
     type Response = ::indexmap::IndexMap<String, super::Ticker>;
     const NAME: &'static str = "get_ticker";
@@ -1749,6 +1800,15 @@ impl crate::SpotClient {
     /// Get ticker information for all or the requested pairs.
     ///
     /// `GET /0/public/Ticker` (Kraken `Ticker`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_ticker().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_ticker(&self) -> crate::Call<'_, GetTickerRequest> {
         self.call(GetTickerRequest::new())
     }
@@ -1796,6 +1856,7 @@ impl GetCandlesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetCandlesRequest {}
 impl crate::Endpoint for GetCandlesRequest {
     type Response = crate::WithLast<Vec<super::OhlcRow>>;
     const NAME: &'static str = "get_candles";
@@ -1873,6 +1934,15 @@ impl crate::SpotClient {
     /// The last entry is the current, not yet committed interval and is always present.
     ///
     /// `GET /0/public/OHLC` (Kraken `OHLC`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_candles("XBTUSD").interval(1).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_candles(
         &self,
         pair: impl Into<String>,
@@ -1919,6 +1989,7 @@ impl GetOrderBookRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOrderBookRequest {}
 impl crate::Endpoint for GetOrderBookRequest {
     type Response = ::indexmap::IndexMap<String, super::OrderBook>;
     const NAME: &'static str = "get_order_book";
@@ -1982,6 +2053,15 @@ impl crate::SpotClient {
     /// Get the L2 order book, with aggregated quantities at each price level.
     ///
     /// `GET /0/public/Depth` (Kraken `Depth`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_order_book("XBTUSD").count(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_order_book(
         &self,
         pair: impl Into<String>,
@@ -2028,6 +2108,7 @@ impl GetGroupedBookRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetGroupedBookRequest {}
 impl crate::Endpoint for GetGroupedBookRequest {
     type Response = super::GroupedBook;
     const NAME: &'static str = "get_grouped_book";
@@ -2106,6 +2187,15 @@ impl crate::SpotClient {
     /// The docs render the parameters as a JSON body on a GET; they travel in the query, as observed working.
     ///
     /// `GET /0/public/GroupedBook` (Kraken `GroupedBook`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_grouped_book("XBTUSD").depth(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_grouped_book(
         &self,
         pair: impl Into<String>,
@@ -2140,6 +2230,7 @@ impl GetLevel3OrderBookRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetLevel3OrderBookRequest {}
 impl crate::Endpoint for GetLevel3OrderBookRequest {
     type Response = super::Level3Book;
     const NAME: &'static str = "get_level3_order_book";
@@ -2202,6 +2293,15 @@ impl crate::SpotClient {
     /// Get the L3 order book, every resting order with its id (permission Query open orders & trades).
     ///
     /// `POST /0/private/Level3` (Kraken `Level3`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_level3_order_book("XBTUSD").depth(0).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_level3_order_book(
         &self,
         pair: impl Into<String>,
@@ -2256,6 +2356,7 @@ impl GetRecentTradesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetRecentTradesRequest {}
 impl crate::Endpoint for GetRecentTradesRequest {
     type Response = crate::WithLast<Vec<super::TradeRow>>;
     const NAME: &'static str = "get_recent_trades";
@@ -2327,6 +2428,15 @@ impl crate::SpotClient {
     /// Get recent trades (the last 1000 by default).
     ///
     /// `GET /0/public/Trades` (Kraken `Trades`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_recent_trades("XBTUSD").count(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_recent_trades(
         &self,
         pair: impl Into<String>,
@@ -2365,6 +2475,7 @@ impl GetRecentSpreadsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetRecentSpreadsRequest {}
 impl crate::Endpoint for GetRecentSpreadsRequest {
     type Response = crate::WithLast<Vec<super::SpreadRow>>;
     const NAME: &'static str = "get_recent_spreads";
@@ -2424,6 +2535,15 @@ impl crate::SpotClient {
     /// Get the last ~200 top-of-book spreads for a pair.
     ///
     /// `GET /0/public/Spread` (Kraken `Spread`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_recent_spreads("XBTUSD").since(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_recent_spreads(
         &self,
         pair: impl Into<String>,
@@ -2444,6 +2564,7 @@ impl GetPreTradeDataRequest {
         Self { symbol: symbol.into() }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetPreTradeDataRequest {}
 impl crate::Endpoint for GetPreTradeDataRequest {
     type Response = super::PreTradeData;
     const NAME: &'static str = "get_pre_trade_data";
@@ -2485,6 +2606,15 @@ impl crate::SpotClient {
     /// Get the top 10 aggregated book levels of a symbol, for regulatory transparency.
     ///
     /// `GET /0/public/PreTrade` (Kraken `PreTrade`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_pre_trade_data("BTC/USD").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_pre_trade_data(
         &self,
         symbol: impl Into<String>,
@@ -2539,6 +2669,7 @@ impl GetPostTradeDataRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetPostTradeDataRequest {}
 impl crate::Endpoint for GetPostTradeDataRequest {
     type Response = super::PostTradeData;
     const NAME: &'static str = "get_post_trade_data";
@@ -2613,6 +2744,15 @@ impl crate::SpotClient {
     /// Get recent trades across all pairs or one symbol, for regulatory transparency (the last 1000 by default).
     ///
     /// `GET /0/public/PostTrade` (Kraken `PostTrade`), public, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_post_trade_data().count(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_post_trade_data(&self) -> crate::Call<'_, GetPostTradeDataRequest> {
         self.call(GetPostTradeDataRequest::new())
     }

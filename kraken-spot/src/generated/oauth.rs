@@ -504,6 +504,7 @@ impl GetOauthAccessTokenRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOauthAccessTokenRequest {}
 impl crate::Endpoint for GetOauthAccessTokenRequest {
     type Response = super::OAuthToken;
     const NAME: &'static str = "get_oauth_access_token";
@@ -571,6 +572,15 @@ impl crate::SpotClient {
     /// Exchange an authorization code or a refresh token for an access token.
     ///
     /// `POST /oauth/token` (Kraken `oauth/token`), OAuth Basic, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_oauth_access_token("authorization_code").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_oauth_access_token(
         &self,
         grant_type: impl Into<super::GrantType>,
@@ -588,6 +598,7 @@ impl GetOauthUserInfoRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOauthUserInfoRequest {}
 impl crate::Endpoint for GetOauthUserInfoRequest {
     type Response = super::OAuthUserInfo;
     const NAME: &'static str = "get_oauth_user_info";
@@ -624,6 +635,15 @@ impl crate::SpotClient {
     /// Get the authenticated user's email address and IIBAN (scope `account.info:basic`).
     ///
     /// `GET /oauth/userinfo` (Kraken `oauth/userinfo`), OAuth Bearer, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_oauth_user_info().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_oauth_user_info(&self) -> crate::Call<'_, GetOauthUserInfoRequest> {
         self.call(GetOauthUserInfoRequest::new())
     }
@@ -712,6 +732,7 @@ impl CreateOauthFastApiKeyRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for CreateOauthFastApiKeyRequest {}
 impl crate::Endpoint for CreateOauthFastApiKeyRequest {
     type Response = super::FastApiKeyCreated;
     const NAME: &'static str = "create_oauth_fast_api_key";
@@ -826,6 +847,15 @@ impl crate::SpotClient {
     /// Create a Fast API key for the user (scope `account.fast-api-key:write`). The secret is returned only once.
     ///
     /// `POST /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.create_oauth_fast_api_key("my-bot").nonce_window(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn create_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
@@ -850,6 +880,7 @@ impl DeleteOauthFastApiKeyRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for DeleteOauthFastApiKeyRequest {}
 impl crate::Endpoint for DeleteOauthFastApiKeyRequest {
     type Response = bool;
     const NAME: &'static str = "delete_oauth_fast_api_key";
@@ -892,6 +923,15 @@ impl crate::SpotClient {
     /// Delete a Fast API key (scope `account.fast-api-key:write`).
     ///
     /// `DELETE /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.delete_oauth_fast_api_key("my-bot").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn delete_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
@@ -995,6 +1035,7 @@ impl UpdateOauthFastApiKeyRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for UpdateOauthFastApiKeyRequest {}
 impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
     type Response = bool;
     const NAME: &'static str = "update_oauth_fast_api_key";
@@ -1120,6 +1161,15 @@ impl crate::SpotClient {
     /// Update a Fast API key (scope `account.fast-api-key:write`).
     ///
     /// `PUT /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.update_oauth_fast_api_key("my-bot").nonce_window(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn update_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
@@ -1137,6 +1187,7 @@ impl ListOauthFastApiKeysRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for ListOauthFastApiKeysRequest {}
 impl crate::Endpoint for ListOauthFastApiKeysRequest {
     type Response = Vec<super::FastApiKey>;
     const NAME: &'static str = "list_oauth_fast_api_keys";
@@ -1173,6 +1224,15 @@ impl crate::SpotClient {
     /// List the user's Fast API keys (scope `account.fast-api-key:read`), without secrets.
     ///
     /// `GET /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.list_oauth_fast_api_keys().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn list_oauth_fast_api_keys(
         &self,
     ) -> crate::Call<'_, ListOauthFastApiKeysRequest> {

@@ -628,6 +628,7 @@ impl SubmitOrderRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitOrderRequest {}
 impl crate::Endpoint for SubmitOrderRequest {
     type Response = super::OrderAdded;
     const NAME: &'static str = "submit_order";
@@ -886,6 +887,15 @@ impl crate::SpotClient {
     /// Place a new order. With `validate(true)` Kraken only checks it: nothing trades, no txid is assigned.
     ///
     /// `POST /0/private/AddOrder` (Kraken `AddOrder`), API-key signed, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_order("limit", "buy", "1.25", "XBTUSD").reduce_only(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn submit_order(
         &self,
         ordertype: impl Into<super::OrderType>,
@@ -978,6 +988,7 @@ impl AmendOrderRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for AmendOrderRequest {}
 impl crate::Endpoint for AmendOrderRequest {
     type Response = super::OrderAmended;
     const NAME: &'static str = "amend_order";
@@ -1110,6 +1121,15 @@ impl crate::SpotClient {
     /// Identify it by `txid` or `cl_ord_id`.
     ///
     /// `POST /0/private/AmendOrder` (Kraken `AmendOrder`), API-key signed, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.amend_order().post_only(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn amend_order(&self) -> crate::Call<'_, AmendOrderRequest> {
         self.call(AmendOrderRequest::new())
     }
@@ -1223,6 +1243,7 @@ impl EditOrderRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for EditOrderRequest {}
 impl crate::Endpoint for EditOrderRequest {
     type Response = super::OrderEdited;
     const NAME: &'static str = "edit_order";
@@ -1370,6 +1391,15 @@ impl crate::SpotClient {
     /// (queue priority is lost; prefer `amend_order`).
     ///
     /// `POST /0/private/EditOrder` (Kraken `EditOrder`), API-key signed, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.edit_order("OQCLML-BW3P3-BUCMWZ", "XBTUSD").cancel_response(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn edit_order(
         &self,
         txid: impl Into<String>,
@@ -1407,6 +1437,7 @@ impl CancelOrderRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelOrderRequest {}
 impl crate::Endpoint for CancelOrderRequest {
     type Response = super::OrdersCancelled;
     const NAME: &'static str = "cancel_order";
@@ -1480,6 +1511,15 @@ impl crate::SpotClient {
     /// Cancel an open order by txid or client order id, or every open order with a given userref.
     ///
     /// `POST /0/private/CancelOrder` (Kraken `CancelOrder`), API-key signed, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_order().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn cancel_order(&self) -> crate::Call<'_, CancelOrderRequest> {
         self.call(CancelOrderRequest::new())
     }
@@ -1541,6 +1581,7 @@ impl SubmitBatchOrdersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitBatchOrdersRequest {}
 impl crate::Endpoint for SubmitBatchOrdersRequest {
     type Response = super::BatchOrdersAdded;
     const NAME: &'static str = "submit_batch_orders";
@@ -1639,6 +1680,15 @@ impl crate::SpotClient {
     /// fails validation, none is placed. With `validate(true)` Kraken only checks the batch.
     ///
     /// `POST /0/private/AddOrderBatch` (Kraken `AddOrderBatch`), API-key signed, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_batch_orders(Vec::<kraken_spot::BatchOrder>::new(), "XBTUSD").validate(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn submit_batch_orders(
         &self,
         orders: impl IntoIterator<Item = impl Into<super::BatchOrder>>,
@@ -1679,6 +1729,7 @@ impl CancelBatchOrdersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelBatchOrdersRequest {}
 impl crate::Endpoint for CancelBatchOrdersRequest {
     type Response = super::OrdersCancelled;
     const NAME: &'static str = "cancel_batch_orders";
@@ -1761,6 +1812,15 @@ impl crate::SpotClient {
     /// Cancel up to 50 open orders at once, by txid, userref or client order id.
     ///
     /// `POST /0/private/CancelOrderBatch` (Kraken `CancelOrderBatch`), API-key signed, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_batch_orders().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn cancel_batch_orders(&self) -> crate::Call<'_, CancelBatchOrdersRequest> {
         self.call(CancelBatchOrdersRequest::new())
     }
@@ -1775,6 +1835,7 @@ impl CancelAllOrdersRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelAllOrdersRequest {}
 impl crate::Endpoint for CancelAllOrdersRequest {
     type Response = super::OrdersCancelled;
     const NAME: &'static str = "cancel_all_orders";
@@ -1818,6 +1879,15 @@ impl crate::SpotClient {
     /// Cancel all open orders.
     ///
     /// `POST /0/private/CancelAll` (Kraken `CancelAll`), API-key signed, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_all_orders().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn cancel_all_orders(&self) -> crate::Call<'_, CancelAllOrdersRequest> {
         self.call(CancelAllOrdersRequest::new())
     }
@@ -1839,6 +1909,7 @@ impl CancelAllOrdersAfterRequest {
         Self { timeout }
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelAllOrdersAfterRequest {}
 impl crate::Endpoint for CancelAllOrdersAfterRequest {
     type Response = super::CancelAllAfterTimer;
     const NAME: &'static str = "cancel_all_orders_after";
@@ -1883,6 +1954,15 @@ impl crate::SpotClient {
     /// Call it every 15 to 30 seconds with a timeout of about 60; `0` disables the timer.
     ///
     /// `POST /0/private/CancelAllOrdersAfter` (Kraken `CancelAllOrdersAfter`), API-key signed, rate-limit cost 0.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_all_orders_after(60).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn cancel_all_orders_after(
         &self,
         timeout: i64,
@@ -1900,6 +1980,7 @@ impl GetWebsocketsTokenRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWebsocketsTokenRequest {}
 impl crate::Endpoint for GetWebsocketsTokenRequest {
     type Response = super::WebSocketsToken;
     const NAME: &'static str = "get_websockets_token";
@@ -1938,6 +2019,15 @@ impl crate::SpotClient {
     /// Get a token for the authenticated WebSocket API (permission WebSocket interface On).
     ///
     /// `POST /0/private/GetWebSocketsToken` (Kraken `GetWebSocketsToken`), API-key signed, rate-limit cost 1.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_websockets_token().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     pub fn get_websockets_token(&self) -> crate::Call<'_, GetWebsocketsTokenRequest> {
         self.call(GetWebsocketsTokenRequest::new())
     }
