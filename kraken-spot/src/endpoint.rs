@@ -205,6 +205,7 @@ pub struct ClientOrderIdSlot {
 }
 
 /// One parameter value as it goes on the wire.
+#[doc(hidden)] // the send path's plumbing; public only because `Endpoint::params` returns it
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ParamValue {
@@ -288,6 +289,7 @@ impl From<Box<RawValue>> for ParamValue {
 }
 
 /// A call's parameters, in the order they go on the wire, already checked.
+#[doc(hidden)] // the send path's plumbing; public only because `Endpoint::params` returns it
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Params {
     entries: Vec<(&'static str, ParamValue)>,
