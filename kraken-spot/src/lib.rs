@@ -1,9 +1,10 @@
 //! # kraken-spot
 //!
 //! A typed client for Kraken's Spot REST API. Every endpoint is declared once
-//! in the YAML spec (`spec/`) and generated into [`generated`]; this crate's
-//! hand-written core does everything behavioural: transport, signing, nonces,
-//! OAuth, and envelope and error decoding.
+//! in the YAML spec (`spec/`) and generated into [`generated`] (all of it
+//! re-exported here); this crate's hand-written core does everything
+//! behavioural: transport, signing, nonces, pacing, retries, OAuth, and
+//! envelope and error decoding.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), kraken_spot::Error> {
@@ -17,6 +18,35 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
+//!
+//! ## Guides
+//!
+//! [`guide::quickstart`] · [`guide::errors`] · [`guide::pacing`] ·
+//! [`guide::order_safety`] · [`guide::nonces`] · [`guide::sandbox`] (offline
+//! tests) · [`guide::pagination`] · [`guide::names`] (Kraken's endpoint names →
+//! our methods and types). Runnable recipes are in `examples/`.
+//!
+//! ## Where things are
+//!
+//! - [`SpotClient`] (built with [`SpotClientBuilder`]): one method per
+//!   endpoint, returning a [`Call`] whose setters take the optional parameters;
+//!   [`SpotClient::send`] sends a request type (`GetTickerRequest`, …);
+//!   [`SpotClient::resolve_order`] and [`SpotClient::verify_credentials`].
+//! - Errors: [`Error`], [`ErrorKind`], [`KrakenError`], [`ERROR_CATALOGUE`],
+//!   [`TransportError`].
+//! - Behaviour: [`RetryPolicy`], [`OrderResend`] and [`OrderResolution`],
+//!   [`NonceSource`], [`RateLimitTier`] and [`RateCounters`].
+//! - Values: [`Decimal`] for money, [`Amount`] for prices and volumes sent
+//!   (`&str` or `Decimal`), [`IndexMap`] for keyed results, [`Either`],
+//!   [`WithLast`], [`RawJson`], [`Secret`].
+//! - The spec at run time: [`ENDPOINTS`] ([`EndpointInfo`]: method, path,
+//!   auth, cost, [`Effect`], [`Permissions`], [`TradingCharge`]).
+//!
+//! ## Features
+//!
+//! - `rustls` (default): TLS through rustls with the webpki roots.
+//! - `native-tls`: the platform's TLS (OpenSSL on Linux); build with
+//!   `default-features = false, features = ["native-tls"]`.
 //!
 //! ## Safety guarantees
 //!
@@ -51,13 +81,16 @@
 #![deny(missing_docs)]
 
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-compile_error!("kraken-spot needs a TLS backend: enable the `rustls` (default) or `native-tls` feature");
+compile_error!(
+    "kraken-spot needs a TLS backend: enable the `rustls` (default) or `native-tls` feature"
+);
 
 mod client;
 mod de;
 mod endpoint;
 mod envelope;
 mod error;
+pub mod guide;
 // Formatted by prettyplease in kraken-codegen; rustfmt would fight it.
 #[rustfmt::skip]
 pub mod generated;
@@ -84,10 +117,10 @@ pub use endpoint::{
 pub use endpoint::{ParamValue, Params};
 pub use error::{Error, ErrorInfo, ErrorKind, KrakenError, PermissionsText, TransportError};
 pub use generated::*;
+pub use indexmap::IndexMap;
 pub use nonce::NonceSource;
 pub use orders::{OrderResend, OrderResolution};
 pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
 pub use retry::RetryPolicy;
-pub use indexmap::IndexMap;
 pub use rust_decimal::Decimal;
 pub use shapes::{Amount, Either, RawJson, Secret, WithLast};

@@ -87,7 +87,10 @@ fn by_type(ty: &Type, def: &ParamDef) -> Option<String> {
         Type::Scalar(Scalar::Bool) => "true".to_owned(),
         Type::Amount => "\"1.0\"".to_owned(),
         Type::Csv(inner) | Type::List(inner) if matches!(**inner, Type::Scalar(_)) => {
-            format!("[{}]", by_type(inner, def).unwrap_or_else(|| "\"…\"".into()))
+            format!(
+                "[{}]",
+                by_type(inner, def).unwrap_or_else(|| "\"…\"".into())
+            )
         }
         // A list of input structs: built with their own `new`; empty here.
         Type::List(inner) => format!("Vec::<kraken_spot::{inner}>::new()"),
