@@ -158,6 +158,9 @@ pub struct EndpointDef {
     /// Where an order-placing call carries its client order id.
     #[serde(default)]
     pub client_order_id: Option<ClientOrderIdDef>,
+    /// How the call pages through a long result (streams).
+    #[serde(default)]
+    pub paging: Option<PagingDef>,
     /// Responses carry secrets: never quote the body in errors.
     #[serde(default)]
     pub sensitive_response: bool,
@@ -377,3 +380,37 @@ pub enum ErrorKindDef {
 pub const ERROR_CATEGORIES: &[&str] = &[
     "General", "API", "Query", "Order", "Trade", "Funding", "Service", "Auth", "Account", "BM",
 ];
+
+/// `paging:` how a call pages through a long result.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingDef {
+    pub kind: PagingKind,
+    /// The parameter that moves to the next page (`ofs`, `cursor`, `since`).
+    pub param: String,
+    /// The type of one item (a struct or row name).
+    pub item: String,
+    /// offset, cursor: the field of the result (or of its page shape) holding the items.
+    #[serde(default)]
+    pub items: Option<String>,
+    /// offset: the field holding the total number of matches.
+    #[serde(default)]
+    pub total: Option<String>,
+    /// cursor: the field holding the next page's cursor.
+    #[serde(default)]
+    pub next: Option<String>,
+    /// cursor: the value of `param` that turns paging on (DepositStatus: `true`).
+    #[serde(default)]
+    pub start: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PagingKind {
+    /// `ofs` over a newest-first, id-keyed map with a total `count`.
+    Offset,
+    /// An opaque cursor from the previous page.
+    Cursor,
+    /// Kraken's `last`, passed back as `since`.
+    Since,
+}

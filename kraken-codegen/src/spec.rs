@@ -639,6 +639,79 @@ fn check_endpoint_facts(e: &EndpointDef, at: &str, types: &Types, errors: &mut V
     if let Some(c) = &e.client_order_id {
         check_client_order_id(e, c, at, types, errors);
     }
+    if let Some(p) = &e.paging {
+        check_paging(e, p, at, types, errors);
+    }
+}
+
+/// `paging:` names a parameter and fields that exist with the right types:
+/// offset, a `map<item>` and a total; cursor, a `list<item>` and a next
+/// cursor (on the result, or on the second shape of an `either<list<item>, Page>`);
+/// since, a `with_last<list<item>>` result.
+fn check_paging(e: &EndpointDef, p: &PagingDef, at: &str, types: &Types, errors: &mut Vec<String>) {
+    let at = format!("{at}: paging");
+    if !e.params.iter().any(|q| q.name == p.param) {
+        errors.push(format!("{at}: `{}` is not a parameter", p.param));
+    }
+    let item = Type::Named(p.item.clone());
+    let field_type =
+        |s: &StructDef, name: &Option<String>, what: &str, errors: &mut Vec<String>| {
+            let Some(name) = name else {
+                errors.push(format!("{at}: `{what}:` is required for this kind"));
+                return None;
+            };
+            let found = s.fields.iter().find(|f| &f.name == name);
+            if found.is_none() {
+                errors.push(format!("{at}: `{name}` is not a field of `{}`", s.name));
+            }
+            found.and_then(|f| Type::parse(&f.ty).ok())
+        };
+    let response = Type::parse(&e.response).unwrap_or(Type::Json);
+    let page = match (&p.kind, &response) {
+        (PagingKind::Since, _) => {
+            if response != Type::WithLast(Box::new(Type::List(Box::new(item.clone())))) {
+                errors.push(format!(
+                    "{at}: `since` paging needs a `with_last<list<{}>>` result",
+                    p.item
+                ));
+            }
+            return;
+        }
+        (PagingKind::Cursor, Type::Either(first, second)) => {
+            if **first != Type::List(Box::new(item.clone())) {
+                errors.push(format!("{at}: the first shape must be `list<{}>`", p.item));
+            }
+            second.as_ref().clone()
+        }
+        _ => response,
+    };
+    let Some(s) = (match &page {
+        Type::Named(n) => types.structs.get(n.as_str()).copied(),
+        _ => None,
+    }) else {
+        return errors.push(format!(
+            "{at}: the result (or its page shape) must be a struct"
+        ));
+    };
+    let items = field_type(s, &p.items, "items", errors);
+    match p.kind {
+        PagingKind::Offset => {
+            if items.is_some_and(|t| t != Type::Map(Box::new(item.clone()))) {
+                errors.push(format!("{at}: offset paging needs `map<{}>` items", p.item));
+            }
+            field_type(s, &p.total, "total", errors);
+        }
+        PagingKind::Cursor => {
+            if items.is_some_and(|t| t != Type::List(Box::new(item.clone()))) {
+                errors.push(format!(
+                    "{at}: cursor paging needs `list<{}>` items",
+                    p.item
+                ));
+            }
+            field_type(s, &p.next, "next", errors);
+        }
+        PagingKind::Since => {}
+    }
 }
 
 /// `client_order_id:` names a parameter, or with `list:` a field of each

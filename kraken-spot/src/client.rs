@@ -1,7 +1,7 @@
 //! The client and its configuration. Sending lives in `send.rs`.
 
 use crate::credentials::{ApiCredentials, DEFAULT_COOLDOWN};
-use crate::endpoint::{Call, Endpoint, Permission};
+use crate::endpoint::{Call, CallOptions, Endpoint, Permission};
 use crate::nonce::{NonceGate, NonceSource};
 use crate::orders::OrderResend;
 use crate::pacing::{Pacer, RateCounters, RateLimitTier};
@@ -217,7 +217,18 @@ impl SpotClient {
         self.execute(&request, None, None).await
     }
 
-    pub(crate) fn call<E: Endpoint>(&self, request: E) -> Call<'_, E> {
+    /// Sends a request with its options (a one-time password, a deadline),
+    /// for example the two halves of [`Call::into_parts`].
+    pub async fn send_with<E: Endpoint>(
+        &self,
+        request: E,
+        options: CallOptions,
+    ) -> Result<E::Response, Error> {
+        let otp = options.otp.as_ref().map(crate::Secret::expose);
+        self.execute(&request, otp, options.timeout).await
+    }
+
+    pub(crate) fn call<E: Endpoint>(&self, request: E) -> Call<E> {
         Call::new(self, request)
     }
 

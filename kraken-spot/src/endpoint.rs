@@ -475,23 +475,59 @@ where
     })
 }
 
-/// A request on its way: set optional parameters with its chainable setters,
-/// then `.await` it.
-#[must_use = "a call does nothing until it is awaited"]
-pub struct Call<'a, E> {
-    pub(crate) client: &'a SpotClient,
-    pub(crate) request: E,
-    pub(crate) otp: Option<String>,
+/// What a call carries besides its parameters: a one-time password and a
+/// deadline. Kept with the request by [`Call::into_parts`], so that nothing set
+/// on a call is lost; send them with [`SpotClient::send_with`].
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    pub(crate) otp: Option<crate::Secret>,
     pub(crate) timeout: Option<std::time::Duration>,
 }
 
-impl<'a, E: Endpoint> Call<'a, E> {
-    pub(crate) fn new(client: &'a SpotClient, request: E) -> Self {
+impl CallOptions {
+    /// No options: the client's static otp (if any) and its deadline.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A one-time password (2FA) for this call.
+    pub fn otp(mut self, otp: impl Into<String>) -> Self {
+        self.otp = Some(crate::Secret::from(otp.into()));
+        self
+    }
+
+    /// This call's overall deadline, retries and waits included.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+impl std::fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("otp", &self.otp.as_ref().map(|_| "[REDACTED]"))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// A request on its way: set optional parameters with its chainable setters,
+/// then `.await` it. A call holds a cheap handle to its client, so it can be
+/// moved into `tokio::spawn`.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<E> {
+    pub(crate) client: SpotClient,
+    pub(crate) request: E,
+    pub(crate) options: CallOptions,
+}
+
+impl<E: Endpoint> Call<E> {
+    pub(crate) fn new(client: &SpotClient, request: E) -> Self {
         Self {
-            client,
+            client: client.clone(),
             request,
-            otp: None,
-            timeout: None,
+            options: CallOptions::default(),
         }
     }
 
@@ -502,14 +538,14 @@ impl<'a, E: Endpoint> Call<'a, E> {
 
     /// Sends a one-time password (2FA) with this call.
     pub fn otp(mut self, otp: impl Into<String>) -> Self {
-        self.otp = Some(otp.into());
+        self.options = self.options.otp(otp);
         self
     }
 
     /// This call's overall deadline, retries and waits included (instead of
     /// the client's).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options = self.options.timeout(timeout);
         self
     }
 
@@ -518,37 +554,40 @@ impl<'a, E: Endpoint> Call<'a, E> {
         &self.request
     }
 
-    /// The request, to keep or send later with [`SpotClient::send`].
-    pub fn into_request(self) -> E {
-        self.request
+    /// The request and its options, to keep or send later with
+    /// [`SpotClient::send_with`]: nothing set on the call is lost.
+    pub fn into_parts(self) -> (E, CallOptions) {
+        (self.request, self.options)
     }
 }
 
-impl<E> std::fmt::Debug for Call<'_, E>
+impl<E> std::fmt::Debug for Call<E>
 where
     E: std::fmt::Debug,
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Call")
             .field("request", &self.request)
-            .field("otp", &self.otp.as_ref().map(|_| "[REDACTED]"))
-            .field("timeout", &self.timeout)
+            .field("options", &self.options)
             .finish()
     }
 }
 
-impl<'a, E> IntoFuture for Call<'a, E>
+impl<E> IntoFuture for Call<E>
 where
-    E: Endpoint + 'a,
+    E: Endpoint + 'static,
 {
     type Output = Result<E::Response, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            self.client
-                .execute(&self.request, self.otp.as_deref(), self.timeout)
-                .await
+            let Call {
+                client,
+                request,
+                options,
+            } = self;
+            client.send_with(request, options).await
         })
     }
 }

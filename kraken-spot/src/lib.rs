@@ -98,6 +98,7 @@ mod credentials;
 mod nonce;
 mod orders;
 mod pacing;
+mod paging;
 mod retry;
 mod send;
 mod shapes;
@@ -107,8 +108,8 @@ mod validate;
 
 pub use client::{DEFAULT_BASE_URL, SpotClient, SpotClientBuilder};
 pub use endpoint::{
-    Auth, Call, ClientOrderIdSlot, DecodeToJson, Effect, Encoding, Endpoint, EndpointInfo,
-    HttpMethod, Permission, Permissions, TradingAction, TradingCharge,
+    Auth, Call, CallOptions, ClientOrderIdSlot, DecodeToJson, Effect, Encoding, Endpoint,
+    EndpointInfo, HttpMethod, Permission, Permissions, TradingAction, TradingCharge,
 };
 // Hidden: the wire form of a request's parameters, built by generated code and
 // read by the send path; public only so `Endpoint::params` can name it (the
@@ -121,6 +122,7 @@ pub use indexmap::IndexMap;
 pub use nonce::NonceSource;
 pub use orders::{OrderResend, OrderResolution};
 pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
+pub use paging::{Page, Paged, Position};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use shapes::{Amount, Either, RawJson, Secret, WithLast};

@@ -552,3 +552,29 @@ fn params_debug_redacts_secret_parameters() {
     );
     assert!(shown.contains("REDACTED"), "{shown}");
 }
+
+// ---- Calls that fit async Rust (issue 9 §2) ----
+
+#[tokio::test]
+async fn a_built_call_can_be_spawned_and_its_parts_keep_the_otp() {
+    let mock = MockKraken::start().await;
+    mock.respond("/0/private/Balance", MockResponse::fixture("Balance.json"));
+    let client = builder(&mock).build().unwrap();
+    let otp_sent = |mock: &MockKraken| {
+        mock.last_request()
+            .unwrap()
+            .form()
+            .into_iter()
+            .find(|(k, _)| k == "otp")
+            .map(|(_, v)| v)
+    };
+    // The call owns a handle to the client: it outlives this scope's borrow.
+    let handle = tokio::spawn(client.get_account_balance().otp("123456").into_future());
+    handle.await.unwrap().unwrap();
+    assert_eq!(otp_sent(&mock).as_deref(), Some("123456"));
+
+    let (request, options) = client.get_account_balance().otp("654321").into_parts();
+    assert!(!format!("{options:?}").contains("654321"));
+    client.send_with(request, options).await.unwrap();
+    assert_eq!(otp_sent(&mock).as_deref(), Some("654321"));
+}

@@ -6,7 +6,7 @@ use super::params::{Builder, ParamCode, ParamSpec, builder, exclusive_checks, pa
 use super::{Kinds, doc, ident, opt_str, rust_type};
 use crate::model::*;
 use crate::types::Type;
-use heck::ToUpperCamelCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -22,11 +22,114 @@ pub(super) fn emit_endpoint(e: &EndpointDef, kinds: &Kinds) -> TokenStream {
     let endpoint_impl = endpoint_impl(e, &request, &params);
     let call_impl = call_setters(&request, &params);
     let client_method = client_method(e, &request, &params);
+    let paging = paging_impl(e, &request, &params);
     quote! {
         #request_type
         #endpoint_impl
         #call_impl
         #client_method
+        #paging
+    }
+}
+
+/// `impl Paged`: how the runtime's stream moves from page to page, and where
+/// a page's items are. One runtime stream serves every kind.
+fn paging_impl(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> TokenStream {
+    let Some(p) = &e.paging else {
+        return quote!();
+    };
+    let field = |name: &Option<String>| ident(&name.as_deref().unwrap_or_default().to_snake_case());
+    let Some(param) = e
+        .params
+        .iter()
+        .zip(params)
+        .find(|(d, _)| d.name == p.param)
+        .map(|(_, c)| c.field.clone())
+    else {
+        return quote!();
+    };
+    let item = ident(&p.item);
+    match p.kind {
+        PagingKind::Offset => {
+            let (items, total) = (field(&p.items), field(&p.total));
+            quote! {
+            impl crate::Paged for #request {
+                type Item = (String, super::#item);
+                fn start(&self) -> crate::Position {
+                    crate::Position::Offset(self.#param.unwrap_or(0))
+                }
+                fn set_position(&mut self, at: &crate::Position) {
+                    if let crate::Position::Offset(n) = at {
+                        self.#param = Some(*n);
+                    }
+                }
+                fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+                    crate::Page::offset(response.#items, response.#total)
+                }
+            }
+            }
+        }
+        PagingKind::Cursor => {
+            let (items, next) = (field(&p.items), field(&p.next));
+            let start = match &p.start {
+                Some(v) => quote!(crate::Position::Cursor(#v.to_owned())),
+                None => quote!(crate::Position::Start),
+            };
+            let into_page = if e.response.starts_with("either<") {
+                quote! {
+                    match response {
+                        crate::Either::First(items) => crate::Page::cursor(items, None),
+                        crate::Either::Second(page) => crate::Page::cursor(page.#items, page.#next),
+                    }
+                }
+            } else {
+                quote!(crate::Page::cursor(response.#items, response.#next))
+            };
+            quote! {
+                impl crate::Paged for #request {
+                    type Item = super::#item;
+                    fn start(&self) -> crate::Position {
+                        #start
+                    }
+                    fn set_position(&mut self, at: &crate::Position) {
+                        if let crate::Position::Cursor(c) = at {
+                            self.#param = Some(c.clone());
+                        }
+                    }
+                    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+                        #into_page
+                    }
+                }
+            }
+        }
+        PagingKind::Since => {
+            let is_text = e
+                .params
+                .iter()
+                .any(|d| d.name == p.param && d.ty == "string");
+            let set = if is_text {
+                quote!(self.#param = Some(last.to_string());)
+            } else {
+                quote!(self.#param = Some(i64::try_from(*last).unwrap_or(i64::MAX));)
+            };
+            quote! {
+                impl crate::Paged for #request {
+                    type Item = super::#item;
+                    fn start(&self) -> crate::Position {
+                        crate::Position::Start
+                    }
+                    fn set_position(&mut self, at: &crate::Position) {
+                        if let crate::Position::Since(last) = at {
+                            #set
+                        }
+                    }
+                    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+                        let last = response.last;
+                        crate::Page::since(response.pairs.into_values().flatten().collect(), last)
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -244,7 +347,7 @@ fn call_setters(request: &Ident, params: &[ParamCode]) -> TokenStream {
         }
     });
     quote! {
-        impl crate::Call<'_, #request> {
+        impl crate::Call<#request> {
             #(#setters)*
         }
     }
@@ -279,7 +382,7 @@ fn client_method(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> Toke
     quote! {
         impl crate::SpotClient {
             #method_doc
-            pub fn #method(&self, #(#req_args),*) -> crate::Call<'_, #request> {
+            pub fn #method(&self, #(#req_args),*) -> crate::Call<#request> {
                 self.call(#request::new(#(#req_names),*))
             }
         }

@@ -1103,7 +1103,7 @@ impl crate::Endpoint for GetAccountBalanceRequest {
         )
     }
 }
-impl crate::Call<'_, GetAccountBalanceRequest> {
+impl crate::Call<GetAccountBalanceRequest> {
     /// How xStocks balances are expressed (default: rebased).
     pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
         self.map(|r| r.rebase_multiplier(value))
@@ -1127,7 +1127,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_account_balance(&self) -> crate::Call<'_, GetAccountBalanceRequest> {
+    pub fn get_account_balance(&self) -> crate::Call<GetAccountBalanceRequest> {
         self.call(GetAccountBalanceRequest::new())
     }
 }
@@ -1187,7 +1187,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_api_key_info(&self) -> crate::Call<'_, GetApiKeyInfoRequest> {
+    pub fn get_api_key_info(&self) -> crate::Call<GetApiKeyInfoRequest> {
         self.call(GetApiKeyInfoRequest::new())
     }
 }
@@ -1249,7 +1249,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_wallet_accounts(&self) -> crate::Call<'_, GetWalletAccountsRequest> {
+    pub fn get_wallet_accounts(&self) -> crate::Call<GetWalletAccountsRequest> {
         self.call(GetWalletAccountsRequest::new())
     }
 }
@@ -1313,7 +1313,7 @@ impl crate::Endpoint for GetExtendedBalanceRequest {
         )
     }
 }
-impl crate::Call<'_, GetExtendedBalanceRequest> {
+impl crate::Call<GetExtendedBalanceRequest> {
     /// How xStocks balances are expressed (default: rebased).
     pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
         self.map(|r| r.rebase_multiplier(value))
@@ -1333,7 +1333,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_extended_balance(&self) -> crate::Call<'_, GetExtendedBalanceRequest> {
+    pub fn get_extended_balance(&self) -> crate::Call<GetExtendedBalanceRequest> {
         self.call(GetExtendedBalanceRequest::new())
     }
 }
@@ -1397,7 +1397,7 @@ impl crate::Endpoint for GetCreditLinesRequest {
         )
     }
 }
-impl crate::Call<'_, GetCreditLinesRequest> {
+impl crate::Call<GetCreditLinesRequest> {
     /// How xStocks balances are expressed (default: rebased).
     pub fn rebase_multiplier(self, value: impl Into<super::RebaseMultiplier>) -> Self {
         self.map(|r| r.rebase_multiplier(value))
@@ -1416,7 +1416,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_credit_lines(&self) -> crate::Call<'_, GetCreditLinesRequest> {
+    pub fn get_credit_lines(&self) -> crate::Call<GetCreditLinesRequest> {
         self.call(GetCreditLinesRequest::new())
     }
 }
@@ -1491,7 +1491,7 @@ impl crate::Endpoint for GetTradeBalanceRequest {
         )
     }
 }
-impl crate::Call<'_, GetTradeBalanceRequest> {
+impl crate::Call<GetTradeBalanceRequest> {
     /// Base asset the balances are expressed in (default: ZUSD).
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -1514,7 +1514,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_trade_balance(&self) -> crate::Call<'_, GetTradeBalanceRequest> {
+    pub fn get_trade_balance(&self) -> crate::Call<GetTradeBalanceRequest> {
         self.call(GetTradeBalanceRequest::new())
     }
 }
@@ -1620,7 +1620,7 @@ impl crate::Endpoint for GetOpenOrdersRequest {
         )
     }
 }
-impl crate::Call<'_, GetOpenOrdersRequest> {
+impl crate::Call<GetOpenOrdersRequest> {
     /// Include the trades related to each order (default: false).
     pub fn trades(self, value: bool) -> Self {
         self.map(|r| r.trades(value))
@@ -1655,7 +1655,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_open_orders(&self) -> crate::Call<'_, GetOpenOrdersRequest> {
+    pub fn get_open_orders(&self) -> crate::Call<GetOpenOrdersRequest> {
         self.call(GetOpenOrdersRequest::new())
     }
 }
@@ -1829,7 +1829,7 @@ impl crate::Endpoint for GetClosedOrdersRequest {
         )
     }
 }
-impl crate::Call<'_, GetClosedOrdersRequest> {
+impl crate::Call<GetClosedOrdersRequest> {
     /// Include the trades related to each order (default: false).
     pub fn trades(self, value: bool) -> Self {
         self.map(|r| r.trades(value))
@@ -1890,8 +1890,22 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_closed_orders(&self) -> crate::Call<'_, GetClosedOrdersRequest> {
+    pub fn get_closed_orders(&self) -> crate::Call<GetClosedOrdersRequest> {
         self.call(GetClosedOrdersRequest::new())
+    }
+}
+impl crate::Paged for GetClosedOrdersRequest {
+    type Item = (String, super::OrderInfo);
+    fn start(&self) -> crate::Position {
+        crate::Position::Offset(self.ofs.unwrap_or(0))
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Offset(n) = at {
+            self.ofs = Some(*n);
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::offset(response.closed, response.count)
     }
 }
 /// Parameters of [`SpotClient::get_orders`](crate::SpotClient::get_orders): Get specific orders, open or closed, keyed by txid.
@@ -2003,7 +2017,7 @@ impl crate::Endpoint for GetOrdersRequest {
         )
     }
 }
-impl crate::Call<'_, GetOrdersRequest> {
+impl crate::Call<GetOrdersRequest> {
     /// Include the trades related to each order (default: false).
     pub fn trades(self, value: bool) -> Self {
         self.map(|r| r.trades(value))
@@ -2036,10 +2050,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_orders(
-        &self,
-        txid: impl Into<String>,
-    ) -> crate::Call<'_, GetOrdersRequest> {
+    pub fn get_orders(&self, txid: impl Into<String>) -> crate::Call<GetOrdersRequest> {
         self.call(GetOrdersRequest::new(txid))
     }
 }
@@ -2114,7 +2125,7 @@ impl crate::Endpoint for GetOrderAmendsRequest {
         )
     }
 }
-impl crate::Call<'_, GetOrderAmendsRequest> {
+impl crate::Call<GetOrderAmendsRequest> {
     /// The Kraken order id of the amended order.
     pub fn order_id(self, value: impl Into<String>) -> Self {
         self.map(|r| r.order_id(value))
@@ -2137,7 +2148,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_order_amends(&self) -> crate::Call<'_, GetOrderAmendsRequest> {
+    pub fn get_order_amends(&self) -> crate::Call<GetOrderAmendsRequest> {
         self.call(GetOrderAmendsRequest::new())
     }
 }
@@ -2289,7 +2300,7 @@ impl crate::Endpoint for GetTradesHistoryRequest {
         )
     }
 }
-impl crate::Call<'_, GetTradesHistoryRequest> {
+impl crate::Call<GetTradesHistoryRequest> {
     /// Which trades to return (default: all).
     pub fn trade_type(self, value: impl Into<super::TradeHistoryType>) -> Self {
         self.map(|r| r.trade_type(value))
@@ -2342,8 +2353,22 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_trades_history(&self) -> crate::Call<'_, GetTradesHistoryRequest> {
+    pub fn get_trades_history(&self) -> crate::Call<GetTradesHistoryRequest> {
         self.call(GetTradesHistoryRequest::new())
+    }
+}
+impl crate::Paged for GetTradesHistoryRequest {
+    type Item = (String, super::TradeInfo);
+    fn start(&self) -> crate::Position {
+        crate::Position::Offset(self.ofs.unwrap_or(0))
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Offset(n) = at {
+            self.ofs = Some(*n);
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::offset(response.trades, response.count)
     }
 }
 /// Parameters of [`SpotClient::get_trades`](crate::SpotClient::get_trades): Get specific trades, keyed by trade txid.
@@ -2427,7 +2452,7 @@ impl crate::Endpoint for GetTradesRequest {
         )
     }
 }
-impl crate::Call<'_, GetTradesRequest> {
+impl crate::Call<GetTradesRequest> {
     /// Include trades related to each position (default: false).
     pub fn trades(self, value: bool) -> Self {
         self.map(|r| r.trades(value))
@@ -2450,10 +2475,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_trades(
-        &self,
-        txid: impl Into<String>,
-    ) -> crate::Call<'_, GetTradesRequest> {
+    pub fn get_trades(&self, txid: impl Into<String>) -> crate::Call<GetTradesRequest> {
         self.call(GetTradesRequest::new(txid))
     }
 }
@@ -2555,7 +2577,7 @@ impl crate::Endpoint for GetOpenPositionsRequest {
         )
     }
 }
-impl crate::Call<'_, GetOpenPositionsRequest> {
+impl crate::Call<GetOpenPositionsRequest> {
     /// Comma-separated position txids to restrict the output to.
     pub fn txid(self, value: impl Into<String>) -> Self {
         self.map(|r| r.txid(value))
@@ -2587,7 +2609,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_open_positions(&self) -> crate::Call<'_, GetOpenPositionsRequest> {
+    pub fn get_open_positions(&self) -> crate::Call<GetOpenPositionsRequest> {
         self.call(GetOpenPositionsRequest::new())
     }
 }
@@ -2742,7 +2764,7 @@ impl crate::Endpoint for GetLedgersInfoRequest {
         )
     }
 }
-impl crate::Call<'_, GetLedgersInfoRequest> {
+impl crate::Call<GetLedgersInfoRequest> {
     /// Comma-separated assets to filter on (default: all).
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -2795,8 +2817,22 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_ledgers_info(&self) -> crate::Call<'_, GetLedgersInfoRequest> {
+    pub fn get_ledgers_info(&self) -> crate::Call<GetLedgersInfoRequest> {
         self.call(GetLedgersInfoRequest::new())
+    }
+}
+impl crate::Paged for GetLedgersInfoRequest {
+    type Item = (String, super::LedgerEntry);
+    fn start(&self) -> crate::Position {
+        crate::Position::Offset(self.ofs.unwrap_or(0))
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Offset(n) = at {
+            self.ofs = Some(*n);
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::offset(response.ledger, response.count)
     }
 }
 /// Parameters of [`SpotClient::get_ledgers`](crate::SpotClient::get_ledgers): Get specific ledger entries, keyed by ledger id.
@@ -2880,7 +2916,7 @@ impl crate::Endpoint for GetLedgersRequest {
         )
     }
 }
-impl crate::Call<'_, GetLedgersRequest> {
+impl crate::Call<GetLedgersRequest> {
     /// Include trades related to each position (default: false).
     pub fn trades(self, value: bool) -> Self {
         self.map(|r| r.trades(value))
@@ -2903,10 +2939,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_ledgers(
-        &self,
-        id: impl Into<String>,
-    ) -> crate::Call<'_, GetLedgersRequest> {
+    pub fn get_ledgers(&self, id: impl Into<String>) -> crate::Call<GetLedgersRequest> {
         self.call(GetLedgersRequest::new(id))
     }
 }
@@ -3021,7 +3054,7 @@ impl crate::Endpoint for GetTradingVolumeRequest {
         )
     }
 }
-impl crate::Call<'_, GetTradingVolumeRequest> {
+impl crate::Call<GetTradingVolumeRequest> {
     /// Comma-separated pairs to get fee info on (needed for any fee info).
     pub fn pair(self, value: impl Into<String>) -> Self {
         self.map(|r| r.pair(value))
@@ -3055,7 +3088,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_trading_volume(&self) -> crate::Call<'_, GetTradingVolumeRequest> {
+    pub fn get_trading_volume(&self) -> crate::Call<GetTradingVolumeRequest> {
         self.call(GetTradingVolumeRequest::new())
     }
 }
@@ -3181,7 +3214,7 @@ impl crate::Endpoint for RequestLedgersExportRequest {
         )
     }
 }
-impl crate::Call<'_, RequestLedgersExportRequest> {
+impl crate::Call<RequestLedgersExportRequest> {
     /// File format (default: CSV).
     pub fn format(self, value: impl Into<super::ExportFormat>) -> Self {
         self.map(|r| r.format(value))
@@ -3220,7 +3253,7 @@ impl crate::SpotClient {
         &self,
         report: impl Into<super::ExportReport>,
         description: impl Into<String>,
-    ) -> crate::Call<'_, RequestLedgersExportRequest> {
+    ) -> crate::Call<RequestLedgersExportRequest> {
         self.call(RequestLedgersExportRequest::new(report, description))
     }
 }
@@ -3293,7 +3326,7 @@ impl crate::SpotClient {
     pub fn get_ledgers_export_status(
         &self,
         report: impl Into<super::ExportReport>,
-    ) -> crate::Call<'_, GetLedgersExportStatusRequest> {
+    ) -> crate::Call<GetLedgersExportStatusRequest> {
         self.call(GetLedgersExportStatusRequest::new(report))
     }
 }
@@ -3359,7 +3392,7 @@ impl crate::SpotClient {
     pub fn get_ledgers_export(
         &self,
         id: impl Into<String>,
-    ) -> crate::Call<'_, GetLedgersExportRequest> {
+    ) -> crate::Call<GetLedgersExportRequest> {
         self.call(GetLedgersExportRequest::new(id))
     }
 }
@@ -3446,7 +3479,7 @@ impl crate::SpotClient {
         &self,
         id: impl Into<String>,
         remove_type: impl Into<super::RemoveExportType>,
-    ) -> crate::Call<'_, DeleteLedgersExportRequest> {
+    ) -> crate::Call<DeleteLedgersExportRequest> {
         self.call(DeleteLedgersExportRequest::new(id, remove_type))
     }
 }

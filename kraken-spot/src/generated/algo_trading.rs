@@ -467,7 +467,7 @@ impl crate::Endpoint for SubmitStrategyRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitStrategyRequest> {
+impl crate::Call<SubmitStrategyRequest> {
     /// The pair's asset class (`forex`).
     pub fn asset_class(self, value: impl Into<super::StrategyAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
@@ -511,7 +511,7 @@ impl crate::SpotClient {
         side: impl Into<super::OrderSide>,
         volume: impl Into<crate::Amount>,
         ordertype: impl Into<super::StrategyOrderType>,
-    ) -> crate::Call<'_, SubmitStrategyRequest> {
+    ) -> crate::Call<SubmitStrategyRequest> {
         self.call(
             SubmitStrategyRequest::new(symbol, strategy_type, side, volume, ordertype),
         )
@@ -589,7 +589,7 @@ impl crate::SpotClient {
     pub fn cancel_strategy(
         &self,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, CancelStrategyRequest> {
+    ) -> crate::Call<CancelStrategyRequest> {
         self.call(CancelStrategyRequest::new(strategy_id))
     }
 }
@@ -668,7 +668,7 @@ impl crate::SpotClient {
     pub fn get_strategies(
         &self,
         strategy_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::Call<'_, GetStrategiesRequest> {
+    ) -> crate::Call<GetStrategiesRequest> {
         self.call(GetStrategiesRequest::new(strategy_ids))
     }
 }
@@ -729,7 +729,7 @@ impl crate::Endpoint for GetOpenStrategiesRequest {
         )
     }
 }
-impl crate::Call<'_, GetOpenStrategiesRequest> {
+impl crate::Call<GetOpenStrategiesRequest> {
     /// Only strategies of this kind.
     pub fn strategy_type(self, value: impl Into<super::StrategyType>) -> Self {
         self.map(|r| r.strategy_type(value))
@@ -748,7 +748,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_open_strategies(&self) -> crate::Call<'_, GetOpenStrategiesRequest> {
+    pub fn get_open_strategies(&self) -> crate::Call<GetOpenStrategiesRequest> {
         self.call(GetOpenStrategiesRequest::new())
     }
 }
@@ -894,7 +894,7 @@ impl crate::Endpoint for GetClosedStrategiesRequest {
         )
     }
 }
-impl crate::Call<'_, GetClosedStrategiesRequest> {
+impl crate::Call<GetClosedStrategiesRequest> {
     /// Only this asset class.
     pub fn asset_class(self, value: impl Into<super::StrategyAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
@@ -946,7 +946,21 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_closed_strategies(&self) -> crate::Call<'_, GetClosedStrategiesRequest> {
+    pub fn get_closed_strategies(&self) -> crate::Call<GetClosedStrategiesRequest> {
         self.call(GetClosedStrategiesRequest::new())
+    }
+}
+impl crate::Paged for GetClosedStrategiesRequest {
+    type Item = super::Strategy;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(response.closed, response.next_cursor)
     }
 }

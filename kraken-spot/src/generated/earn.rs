@@ -502,7 +502,7 @@ impl crate::SpotClient {
         &self,
         amount: impl Into<crate::Amount>,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, AllocateEarnFundsRequest> {
+    ) -> crate::Call<AllocateEarnFundsRequest> {
         self.call(AllocateEarnFundsRequest::new(amount, strategy_id))
     }
 }
@@ -590,7 +590,7 @@ impl crate::SpotClient {
         &self,
         amount: impl Into<crate::Amount>,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, DeallocateEarnFundsRequest> {
+    ) -> crate::Call<DeallocateEarnFundsRequest> {
         self.call(DeallocateEarnFundsRequest::new(amount, strategy_id))
     }
 }
@@ -665,7 +665,7 @@ impl crate::SpotClient {
     pub fn get_earn_allocation_status(
         &self,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, GetEarnAllocationStatusRequest> {
+    ) -> crate::Call<GetEarnAllocationStatusRequest> {
         self.call(GetEarnAllocationStatusRequest::new(strategy_id))
     }
 }
@@ -740,7 +740,7 @@ impl crate::SpotClient {
     pub fn get_earn_deallocation_status(
         &self,
         strategy_id: impl Into<String>,
-    ) -> crate::Call<'_, GetEarnDeallocationStatusRequest> {
+    ) -> crate::Call<GetEarnDeallocationStatusRequest> {
         self.call(GetEarnDeallocationStatusRequest::new(strategy_id))
     }
 }
@@ -856,7 +856,7 @@ impl crate::Endpoint for GetEarnStrategiesRequest {
         )
     }
 }
-impl crate::Call<'_, GetEarnStrategiesRequest> {
+impl crate::Call<GetEarnStrategiesRequest> {
     /// Sort ascending (default: false, descending).
     pub fn ascending(self, value: bool) -> Self {
         self.map(|r| r.ascending(value))
@@ -895,8 +895,22 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_earn_strategies(&self) -> crate::Call<'_, GetEarnStrategiesRequest> {
+    pub fn get_earn_strategies(&self) -> crate::Call<GetEarnStrategiesRequest> {
         self.call(GetEarnStrategiesRequest::new())
+    }
+}
+impl crate::Paged for GetEarnStrategiesRequest {
+    type Item = super::EarnStrategy;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(response.items, response.next_cursor)
     }
 }
 /// Parameters of [`SpotClient::get_earn_allocations`](crate::SpotClient::get_earn_allocations): List the user's allocations (permission Query Funds), including strategies used in the past
@@ -976,7 +990,7 @@ impl crate::Endpoint for GetEarnAllocationsRequest {
         )
     }
 }
-impl crate::Call<'_, GetEarnAllocationsRequest> {
+impl crate::Call<GetEarnAllocationsRequest> {
     /// Sort ascending (default: false, descending).
     pub fn ascending(self, value: bool) -> Self {
         self.map(|r| r.ascending(value))
@@ -1004,7 +1018,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_earn_allocations(&self) -> crate::Call<'_, GetEarnAllocationsRequest> {
+    pub fn get_earn_allocations(&self) -> crate::Call<GetEarnAllocationsRequest> {
         self.call(GetEarnAllocationsRequest::new())
     }
 }

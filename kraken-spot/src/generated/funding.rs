@@ -409,7 +409,7 @@ impl crate::Endpoint for GetDepositMethodsRequest {
         )
     }
 }
-impl crate::Call<'_, GetDepositMethodsRequest> {
+impl crate::Call<GetDepositMethodsRequest> {
     /// Asset class being deposited (default: currency).
     pub fn aclass(self, value: impl Into<super::AssetClass>) -> Self {
         self.map(|r| r.aclass(value))
@@ -435,7 +435,7 @@ impl crate::SpotClient {
     pub fn get_deposit_methods(
         &self,
         asset: impl Into<String>,
-    ) -> crate::Call<'_, GetDepositMethodsRequest> {
+    ) -> crate::Call<GetDepositMethodsRequest> {
         self.call(GetDepositMethodsRequest::new(asset))
     }
 }
@@ -537,7 +537,7 @@ impl crate::Endpoint for GetDepositAddressesRequest {
         )
     }
 }
-impl crate::Call<'_, GetDepositAddressesRequest> {
+impl crate::Call<GetDepositAddressesRequest> {
     /// Asset class being deposited (default: currency).
     pub fn aclass(self, value: impl Into<super::AssetClass>) -> Self {
         self.map(|r| r.aclass(value))
@@ -568,7 +568,7 @@ impl crate::SpotClient {
         &self,
         asset: impl Into<String>,
         method: impl Into<String>,
-    ) -> crate::Call<'_, GetDepositAddressesRequest> {
+    ) -> crate::Call<GetDepositAddressesRequest> {
         self.call(GetDepositAddressesRequest::new(asset, method))
     }
 }
@@ -713,7 +713,7 @@ impl crate::Endpoint for GetDepositsStatusRequest {
         )
     }
 }
-impl crate::Call<'_, GetDepositsStatusRequest> {
+impl crate::Call<GetDepositsStatusRequest> {
     /// Only this asset.
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -763,8 +763,27 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_deposits_status(&self) -> crate::Call<'_, GetDepositsStatusRequest> {
+    pub fn get_deposits_status(&self) -> crate::Call<GetDepositsStatusRequest> {
         self.call(GetDepositsStatusRequest::new())
+    }
+}
+impl crate::Paged for GetDepositsStatusRequest {
+    type Item = super::Deposit;
+    fn start(&self) -> crate::Position {
+        crate::Position::Cursor("true".to_owned())
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        match response {
+            crate::Either::First(items) => crate::Page::cursor(items, None),
+            crate::Either::Second(page) => {
+                crate::Page::cursor(page.deposit, page.next_cursor)
+            }
+        }
     }
 }
 /// Parameters of [`SpotClient::get_withdrawal_methods`](crate::SpotClient::get_withdrawal_methods): Get the withdrawal methods available to the user.
@@ -860,7 +879,7 @@ impl crate::Endpoint for GetWithdrawalMethodsRequest {
         )
     }
 }
-impl crate::Call<'_, GetWithdrawalMethodsRequest> {
+impl crate::Call<GetWithdrawalMethodsRequest> {
     /// Only this asset.
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -891,9 +910,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_withdrawal_methods(
-        &self,
-    ) -> crate::Call<'_, GetWithdrawalMethodsRequest> {
+    pub fn get_withdrawal_methods(&self) -> crate::Call<GetWithdrawalMethodsRequest> {
         self.call(GetWithdrawalMethodsRequest::new())
     }
 }
@@ -997,7 +1014,7 @@ impl crate::Endpoint for GetWithdrawalAddressesRequest {
         )
     }
 }
-impl crate::Call<'_, GetWithdrawalAddressesRequest> {
+impl crate::Call<GetWithdrawalAddressesRequest> {
     /// Only this asset.
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -1034,7 +1051,7 @@ impl crate::SpotClient {
     /// ```
     pub fn get_withdrawal_addresses(
         &self,
-    ) -> crate::Call<'_, GetWithdrawalAddressesRequest> {
+    ) -> crate::Call<GetWithdrawalAddressesRequest> {
         self.call(GetWithdrawalAddressesRequest::new())
     }
 }
@@ -1131,7 +1148,7 @@ impl crate::SpotClient {
         asset: impl Into<String>,
         key: impl Into<String>,
         amount: impl Into<crate::Amount>,
-    ) -> crate::Call<'_, GetWithdrawalInfoRequest> {
+    ) -> crate::Call<GetWithdrawalInfoRequest> {
         self.call(GetWithdrawalInfoRequest::new(asset, key, amount))
     }
 }
@@ -1261,7 +1278,7 @@ impl crate::Endpoint for SubmitWithdrawalRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitWithdrawalRequest> {
+impl crate::Call<SubmitWithdrawalRequest> {
     /// Asset class being withdrawn (default: currency).
     pub fn aclass(self, value: impl Into<super::AssetClass>) -> Self {
         self.map(|r| r.aclass(value))
@@ -1297,7 +1314,7 @@ impl crate::SpotClient {
         asset: impl Into<String>,
         key: impl Into<String>,
         amount: impl Into<crate::Amount>,
-    ) -> crate::Call<'_, SubmitWithdrawalRequest> {
+    ) -> crate::Call<SubmitWithdrawalRequest> {
         self.call(SubmitWithdrawalRequest::new(asset, key, amount))
     }
 }
@@ -1442,7 +1459,7 @@ impl crate::Endpoint for GetWithdrawalsStatusRequest {
         )
     }
 }
-impl crate::Call<'_, GetWithdrawalsStatusRequest> {
+impl crate::Call<GetWithdrawalsStatusRequest> {
     /// Only this asset.
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -1493,9 +1510,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_withdrawals_status(
-        &self,
-    ) -> crate::Call<'_, GetWithdrawalsStatusRequest> {
+    pub fn get_withdrawals_status(&self) -> crate::Call<GetWithdrawalsStatusRequest> {
         self.call(GetWithdrawalsStatusRequest::new())
     }
 }
@@ -1579,7 +1594,7 @@ impl crate::SpotClient {
         &self,
         asset: impl Into<String>,
         refid: impl Into<String>,
-    ) -> crate::Call<'_, CancelWithdrawalRequest> {
+    ) -> crate::Call<CancelWithdrawalRequest> {
         self.call(CancelWithdrawalRequest::new(asset, refid))
     }
 }
@@ -1687,7 +1702,7 @@ impl crate::SpotClient {
         from: impl Into<super::TransferWallet>,
         to: impl Into<super::TransferWallet>,
         amount: impl Into<crate::Amount>,
-    ) -> crate::Call<'_, SubmitTransferToFuturesRequest> {
+    ) -> crate::Call<SubmitTransferToFuturesRequest> {
         self.call(SubmitTransferToFuturesRequest::new(asset, from, to, amount))
     }
 }

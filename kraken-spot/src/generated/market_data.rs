@@ -1353,7 +1353,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_server_time(&self) -> crate::Call<'_, GetServerTimeRequest> {
+    pub fn get_server_time(&self) -> crate::Call<GetServerTimeRequest> {
         self.call(GetServerTimeRequest::new())
     }
 }
@@ -1413,7 +1413,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_system_status(&self) -> crate::Call<'_, GetSystemStatusRequest> {
+    pub fn get_system_status(&self) -> crate::Call<GetSystemStatusRequest> {
         self.call(GetSystemStatusRequest::new())
     }
 }
@@ -1475,7 +1475,7 @@ impl crate::SpotClient {
     /// ```
     pub fn get_maintenance_schedule(
         &self,
-    ) -> crate::Call<'_, GetMaintenanceScheduleRequest> {
+    ) -> crate::Call<GetMaintenanceScheduleRequest> {
         self.call(GetMaintenanceScheduleRequest::new())
     }
 }
@@ -1545,7 +1545,7 @@ impl crate::Endpoint for GetAssetInfoRequest {
         )
     }
 }
-impl crate::Call<'_, GetAssetInfoRequest> {
+impl crate::Call<GetAssetInfoRequest> {
     /// Comma-separated assets to get info on (default: all).
     pub fn asset(self, value: impl Into<String>) -> Self {
         self.map(|r| r.asset(value))
@@ -1568,7 +1568,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_asset_info(&self) -> crate::Call<'_, GetAssetInfoRequest> {
+    pub fn get_asset_info(&self) -> crate::Call<GetAssetInfoRequest> {
         self.call(GetAssetInfoRequest::new())
     }
 }
@@ -1678,7 +1678,7 @@ impl crate::Endpoint for GetAssetPairsRequest {
         )
     }
 }
-impl crate::Call<'_, GetAssetPairsRequest> {
+impl crate::Call<GetAssetPairsRequest> {
     /// Comma-separated pairs to get data for (default: all).
     pub fn pair(self, value: impl Into<String>) -> Self {
         self.map(|r| r.pair(value))
@@ -1716,7 +1716,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_asset_pairs(&self) -> crate::Call<'_, GetAssetPairsRequest> {
+    pub fn get_asset_pairs(&self) -> crate::Call<GetAssetPairsRequest> {
         self.call(GetAssetPairsRequest::new())
     }
 }
@@ -1786,7 +1786,7 @@ impl crate::Endpoint for GetTickerRequest {
         )
     }
 }
-impl crate::Call<'_, GetTickerRequest> {
+impl crate::Call<GetTickerRequest> {
     /// Comma-separated pairs (default: all tradable pairs).
     pub fn pair(self, value: impl Into<String>) -> Self {
         self.map(|r| r.pair(value))
@@ -1809,7 +1809,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_ticker(&self) -> crate::Call<'_, GetTickerRequest> {
+    pub fn get_ticker(&self) -> crate::Call<GetTickerRequest> {
         self.call(GetTickerRequest::new())
     }
 }
@@ -1913,7 +1913,7 @@ impl crate::Endpoint for GetCandlesRequest {
         )
     }
 }
-impl crate::Call<'_, GetCandlesRequest> {
+impl crate::Call<GetCandlesRequest> {
     /// Interval in minutes (default: 1).
     ///
     /// One of: 1, 5, 15, 30, 60, 240, 1440, 10080, 21600.
@@ -1946,7 +1946,7 @@ impl crate::SpotClient {
     pub fn get_candles(
         &self,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, GetCandlesRequest> {
+    ) -> crate::Call<GetCandlesRequest> {
         self.call(GetCandlesRequest::new(pair))
     }
 }
@@ -2035,7 +2035,7 @@ impl crate::Endpoint for GetOrderBookRequest {
         )
     }
 }
-impl crate::Call<'_, GetOrderBookRequest> {
+impl crate::Call<GetOrderBookRequest> {
     /// Maximum number of asks and bids (default: 100).
     ///
     /// Minimum: 1.
@@ -2065,7 +2065,7 @@ impl crate::SpotClient {
     pub fn get_order_book(
         &self,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, GetOrderBookRequest> {
+    ) -> crate::Call<GetOrderBookRequest> {
         self.call(GetOrderBookRequest::new(pair))
     }
 }
@@ -2168,7 +2168,7 @@ impl crate::Endpoint for GetGroupedBookRequest {
         )
     }
 }
-impl crate::Call<'_, GetGroupedBookRequest> {
+impl crate::Call<GetGroupedBookRequest> {
     /// Levels per side (default: 10).
     ///
     /// One of: 10, 25, 100, 250, 1000.
@@ -2199,7 +2199,7 @@ impl crate::SpotClient {
     pub fn get_grouped_book(
         &self,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, GetGroupedBookRequest> {
+    ) -> crate::Call<GetGroupedBookRequest> {
         self.call(GetGroupedBookRequest::new(pair))
     }
 }
@@ -2281,7 +2281,7 @@ impl crate::Endpoint for GetLevel3OrderBookRequest {
         )
     }
 }
-impl crate::Call<'_, GetLevel3OrderBookRequest> {
+impl crate::Call<GetLevel3OrderBookRequest> {
     /// Orders per side, 0 for the full book (default: 100).
     ///
     /// One of: 0, 10, 25, 100, 250, 1000.
@@ -2305,7 +2305,7 @@ impl crate::SpotClient {
     pub fn get_level3_order_book(
         &self,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, GetLevel3OrderBookRequest> {
+    ) -> crate::Call<GetLevel3OrderBookRequest> {
         self.call(GetLevel3OrderBookRequest::new(pair))
     }
 }
@@ -2406,7 +2406,7 @@ impl crate::Endpoint for GetRecentTradesRequest {
         )
     }
 }
-impl crate::Call<'_, GetRecentTradesRequest> {
+impl crate::Call<GetRecentTradesRequest> {
     /// Return trades since this time or cursor (pass the previous `last`).
     pub fn since(self, value: impl Into<String>) -> Self {
         self.map(|r| r.since(value))
@@ -2440,8 +2440,23 @@ impl crate::SpotClient {
     pub fn get_recent_trades(
         &self,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, GetRecentTradesRequest> {
+    ) -> crate::Call<GetRecentTradesRequest> {
         self.call(GetRecentTradesRequest::new(pair))
+    }
+}
+impl crate::Paged for GetRecentTradesRequest {
+    type Item = super::TradeRow;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Since(last) = at {
+            self.since = Some(last.to_string());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        let last = response.last;
+        crate::Page::since(response.pairs.into_values().flatten().collect(), last)
     }
 }
 /// Parameters of [`SpotClient::get_recent_spreads`](crate::SpotClient::get_recent_spreads): Get the last ~200 top-of-book spreads for a pair.
@@ -2521,7 +2536,7 @@ impl crate::Endpoint for GetRecentSpreadsRequest {
         )
     }
 }
-impl crate::Call<'_, GetRecentSpreadsRequest> {
+impl crate::Call<GetRecentSpreadsRequest> {
     /// Return spreads since this unix time (pass the previous `last`).
     pub fn since(self, value: i64) -> Self {
         self.map(|r| r.since(value))
@@ -2547,8 +2562,23 @@ impl crate::SpotClient {
     pub fn get_recent_spreads(
         &self,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, GetRecentSpreadsRequest> {
+    ) -> crate::Call<GetRecentSpreadsRequest> {
         self.call(GetRecentSpreadsRequest::new(pair))
+    }
+}
+impl crate::Paged for GetRecentSpreadsRequest {
+    type Item = super::SpreadRow;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Since(last) = at {
+            self.since = Some(i64::try_from(*last).unwrap_or(i64::MAX));
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        let last = response.last;
+        crate::Page::since(response.pairs.into_values().flatten().collect(), last)
     }
 }
 /// Parameters of [`SpotClient::get_pre_trade_data`](crate::SpotClient::get_pre_trade_data): Get the top 10 aggregated book levels of a symbol, for regulatory transparency.
@@ -2618,7 +2648,7 @@ impl crate::SpotClient {
     pub fn get_pre_trade_data(
         &self,
         symbol: impl Into<String>,
-    ) -> crate::Call<'_, GetPreTradeDataRequest> {
+    ) -> crate::Call<GetPreTradeDataRequest> {
         self.call(GetPreTradeDataRequest::new(symbol))
     }
 }
@@ -2718,7 +2748,7 @@ impl crate::Endpoint for GetPostTradeDataRequest {
         )
     }
 }
-impl crate::Call<'_, GetPostTradeDataRequest> {
+impl crate::Call<GetPostTradeDataRequest> {
     /// Only this symbol, for example `BTC/USD`.
     pub fn symbol(self, value: impl Into<String>) -> Self {
         self.map(|r| r.symbol(value))
@@ -2753,7 +2783,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_post_trade_data(&self) -> crate::Call<'_, GetPostTradeDataRequest> {
+    pub fn get_post_trade_data(&self) -> crate::Call<GetPostTradeDataRequest> {
         self.call(GetPostTradeDataRequest::new())
     }
 }

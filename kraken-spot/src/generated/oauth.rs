@@ -554,7 +554,7 @@ impl crate::Endpoint for GetOauthAccessTokenRequest {
         )
     }
 }
-impl crate::Call<'_, GetOauthAccessTokenRequest> {
+impl crate::Call<GetOauthAccessTokenRequest> {
     /// The authorization code (with `authorization_code`).
     pub fn code(self, value: impl Into<String>) -> Self {
         self.map(|r| r.code(value))
@@ -584,7 +584,7 @@ impl crate::SpotClient {
     pub fn get_oauth_access_token(
         &self,
         grant_type: impl Into<super::GrantType>,
-    ) -> crate::Call<'_, GetOauthAccessTokenRequest> {
+    ) -> crate::Call<GetOauthAccessTokenRequest> {
         self.call(GetOauthAccessTokenRequest::new(grant_type))
     }
 }
@@ -644,7 +644,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_oauth_user_info(&self) -> crate::Call<'_, GetOauthUserInfoRequest> {
+    pub fn get_oauth_user_info(&self) -> crate::Call<GetOauthUserInfoRequest> {
         self.call(GetOauthUserInfoRequest::new())
     }
 }
@@ -806,7 +806,7 @@ impl crate::Endpoint for CreateOauthFastApiKeyRequest {
         )
     }
 }
-impl crate::Call<'_, CreateOauthFastApiKeyRequest> {
+impl crate::Call<CreateOauthFastApiKeyRequest> {
     /// Allowed IPv4/IPv6 addresses or CIDR ranges.
     pub fn ip_allowlist(
         self,
@@ -859,7 +859,7 @@ impl crate::SpotClient {
     pub fn create_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
-    ) -> crate::Call<'_, CreateOauthFastApiKeyRequest> {
+    ) -> crate::Call<CreateOauthFastApiKeyRequest> {
         self.call(CreateOauthFastApiKeyRequest::new(api_key_name))
     }
 }
@@ -935,7 +935,7 @@ impl crate::SpotClient {
     pub fn delete_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
-    ) -> crate::Call<'_, DeleteOauthFastApiKeyRequest> {
+    ) -> crate::Call<DeleteOauthFastApiKeyRequest> {
         self.call(DeleteOauthFastApiKeyRequest::new(api_key_name))
     }
 }
@@ -1114,7 +1114,7 @@ impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
         )
     }
 }
-impl crate::Call<'_, UpdateOauthFastApiKeyRequest> {
+impl crate::Call<UpdateOauthFastApiKeyRequest> {
     /// A new name, 1 to 32 characters.
     ///
     /// At most 32 characters.
@@ -1173,7 +1173,7 @@ impl crate::SpotClient {
     pub fn update_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
-    ) -> crate::Call<'_, UpdateOauthFastApiKeyRequest> {
+    ) -> crate::Call<UpdateOauthFastApiKeyRequest> {
         self.call(UpdateOauthFastApiKeyRequest::new(api_key_name))
     }
 }
@@ -1233,9 +1233,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn list_oauth_fast_api_keys(
-        &self,
-    ) -> crate::Call<'_, ListOauthFastApiKeysRequest> {
+    pub fn list_oauth_fast_api_keys(&self) -> crate::Call<ListOauthFastApiKeysRequest> {
         self.call(ListOauthFastApiKeysRequest::new())
     }
 }

@@ -96,7 +96,7 @@ impl crate::SpotClient {
         &self,
         username: impl Into<String>,
         email: impl Into<String>,
-    ) -> crate::Call<'_, CreateSubaccountRequest> {
+    ) -> crate::Call<CreateSubaccountRequest> {
         self.call(CreateSubaccountRequest::new(username, email))
     }
 }
@@ -196,7 +196,7 @@ impl crate::Endpoint for SubmitSubaccountTransferRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitSubaccountTransferRequest> {
+impl crate::Call<SubmitSubaccountTransferRequest> {
     /// Asset class being transferred (default: currency).
     pub fn asset_class(self, value: impl Into<super::AssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
@@ -221,7 +221,7 @@ impl crate::SpotClient {
         amount: impl Into<crate::Amount>,
         from: impl Into<String>,
         to: impl Into<String>,
-    ) -> crate::Call<'_, SubmitSubaccountTransferRequest> {
+    ) -> crate::Call<SubmitSubaccountTransferRequest> {
         self.call(SubmitSubaccountTransferRequest::new(asset, amount, from, to))
     }
 }

@@ -792,7 +792,7 @@ impl crate::Endpoint for SubmitOrderRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitOrderRequest> {
+impl crate::Call<SubmitOrderRequest> {
     /// An optional, non-unique numeric id for the order (int32).
     ///
     /// Checked before sending: a signed 32-bit integer.
@@ -902,7 +902,7 @@ impl crate::SpotClient {
         side: impl Into<super::OrderSide>,
         volume: impl Into<crate::Amount>,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, SubmitOrderRequest> {
+    ) -> crate::Call<SubmitOrderRequest> {
         self.call(SubmitOrderRequest::new(ordertype, side, volume, pair))
     }
 }
@@ -1074,7 +1074,7 @@ impl crate::Endpoint for AmendOrderRequest {
         )
     }
 }
-impl crate::Call<'_, AmendOrderRequest> {
+impl crate::Call<AmendOrderRequest> {
     /// The Kraken id of the order (this or `cl_ord_id` is required).
     pub fn txid(self, value: impl Into<String>) -> Self {
         self.map(|r| r.txid(value))
@@ -1130,7 +1130,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn amend_order(&self) -> crate::Call<'_, AmendOrderRequest> {
+    pub fn amend_order(&self) -> crate::Call<AmendOrderRequest> {
         self.call(AmendOrderRequest::new())
     }
 }
@@ -1337,7 +1337,7 @@ impl crate::Endpoint for EditOrderRequest {
         )
     }
 }
-impl crate::Call<'_, EditOrderRequest> {
+impl crate::Call<EditOrderRequest> {
     /// A user reference id for the new order (the original's is not kept).
     ///
     /// Checked before sending: a signed 32-bit integer.
@@ -1404,7 +1404,7 @@ impl crate::SpotClient {
         &self,
         txid: impl Into<String>,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, EditOrderRequest> {
+    ) -> crate::Call<EditOrderRequest> {
         self.call(EditOrderRequest::new(txid, pair))
     }
 }
@@ -1495,7 +1495,7 @@ impl crate::Endpoint for CancelOrderRequest {
         )
     }
 }
-impl crate::Call<'_, CancelOrderRequest> {
+impl crate::Call<CancelOrderRequest> {
     /// The order's txid, or a userref as text (cancels every order with it).
     pub fn txid(self, value: impl Into<String>) -> Self {
         self.map(|r| r.txid(value))
@@ -1520,7 +1520,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn cancel_order(&self) -> crate::Call<'_, CancelOrderRequest> {
+    pub fn cancel_order(&self) -> crate::Call<CancelOrderRequest> {
         self.call(CancelOrderRequest::new())
     }
 }
@@ -1655,7 +1655,7 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
         )
     }
 }
-impl crate::Call<'_, SubmitBatchOrdersRequest> {
+impl crate::Call<SubmitBatchOrdersRequest> {
     /// Required for xStocks pairs (`tokenized_asset`); leave unset otherwise.
     pub fn asset_class(self, value: impl Into<super::TokenizedAssetClass>) -> Self {
         self.map(|r| r.asset_class(value))
@@ -1693,7 +1693,7 @@ impl crate::SpotClient {
         &self,
         orders: impl IntoIterator<Item = impl Into<super::BatchOrder>>,
         pair: impl Into<String>,
-    ) -> crate::Call<'_, SubmitBatchOrdersRequest> {
+    ) -> crate::Call<SubmitBatchOrdersRequest> {
         self.call(SubmitBatchOrdersRequest::new(orders, pair))
     }
 }
@@ -1796,7 +1796,7 @@ impl crate::Endpoint for CancelBatchOrdersRequest {
         )
     }
 }
-impl crate::Call<'_, CancelBatchOrdersRequest> {
+impl crate::Call<CancelBatchOrdersRequest> {
     /// Txids, or userrefs as text (cancels every order with it).
     pub fn orders(self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.map(|r| r.orders(value))
@@ -1821,7 +1821,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn cancel_batch_orders(&self) -> crate::Call<'_, CancelBatchOrdersRequest> {
+    pub fn cancel_batch_orders(&self) -> crate::Call<CancelBatchOrdersRequest> {
         self.call(CancelBatchOrdersRequest::new())
     }
 }
@@ -1888,7 +1888,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn cancel_all_orders(&self) -> crate::Call<'_, CancelAllOrdersRequest> {
+    pub fn cancel_all_orders(&self) -> crate::Call<CancelAllOrdersRequest> {
         self.call(CancelAllOrdersRequest::new())
     }
 }
@@ -1966,7 +1966,7 @@ impl crate::SpotClient {
     pub fn cancel_all_orders_after(
         &self,
         timeout: i64,
-    ) -> crate::Call<'_, CancelAllOrdersAfterRequest> {
+    ) -> crate::Call<CancelAllOrdersAfterRequest> {
         self.call(CancelAllOrdersAfterRequest::new(timeout))
     }
 }
@@ -2028,7 +2028,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
-    pub fn get_websockets_token(&self) -> crate::Call<'_, GetWebsocketsTokenRequest> {
+    pub fn get_websockets_token(&self) -> crate::Call<GetWebsocketsTokenRequest> {
         self.call(GetWebsocketsTokenRequest::new())
     }
 }
