@@ -282,9 +282,8 @@ pub fn row_end<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<(), A::Error> {
 }
 
 /// Implements [`Lenient`] through a type's own `Deserialize`, so named types
-/// can sit inside lenient containers such as `Either`.
-#[macro_export]
-#[doc(hidden)]
+/// can sit inside lenient containers such as `Either`. Crate-private: generated
+/// code calls it as `crate::lenient_via_serde!`.
 macro_rules! lenient_via_serde {
     ($t:ty) => {
         impl<'de> $crate::de::Lenient<'de> for $t {
@@ -294,6 +293,8 @@ macro_rules! lenient_via_serde {
         }
     };
 }
+
+pub(crate) use lenient_via_serde;
 
 lenient_via_serde!(crate::RawJson);
 lenient_via_serde!(crate::Secret);

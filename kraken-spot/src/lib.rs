@@ -126,3 +126,7 @@ pub use paging::{Page, Paged, Position};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use shapes::{Amount, Either, RawJson, Secret, WithLast};
+// The generated code's helper macros, as `crate::string_enum!` and
+// `crate::lenient_via_serde!`.
+pub(crate) use de::lenient_via_serde;
+pub(crate) use string_enum::string_enum;
