@@ -54,6 +54,30 @@ pub struct StructDef {
     /// Input structs: groups of optional fields of which at most one may be set.
     #[serde(default)]
     pub exclusive: Vec<Vec<String>>,
+    /// Response structs: optional fields of which at least one must be
+    /// present (non-null), so an unrelated object is a decode error.
+    #[serde(default)]
+    pub require_one_of: Vec<String>,
+    /// Response structs whose fields are all optional: an object with none
+    /// of them is accepted (otherwise it is a decode error).
+    #[serde(default)]
+    pub allow_empty: bool,
+}
+
+impl StructDef {
+    /// The fields of which a decoded object must have at least one (non-null):
+    /// `require_one_of`, or every field of a response struct whose fields are
+    /// all optional, unless `allow_empty`. Empty: no such rule.
+    pub fn one_of_required(&self) -> Vec<&str> {
+        if !self.require_one_of.is_empty() {
+            return self.require_one_of.iter().map(String::as_str).collect();
+        }
+        let all_optional = self.fields.iter().all(|f| f.optional);
+        if self.input || self.positional || self.allow_empty || !all_optional {
+            return Vec::new();
+        }
+        self.fields.iter().map(|f| f.name.as_str()).collect()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -327,6 +327,30 @@ fn check_struct(s: &StructDef, at: &str, types: &Types, errors: &mut Vec<String>
         .map(|f| f.name.as_str())
         .collect();
     check_exclusive(&s.exclusive, &optional, "field", at, errors);
+    if !s.require_one_of.is_empty() && (s.input || s.positional) {
+        errors.push(format!(
+            "{at}: `require_one_of` is for response objects (not input or positional structs)"
+        ));
+    }
+    if s.allow_empty && (s.input || s.positional || !s.require_one_of.is_empty()) {
+        errors.push(format!(
+            "{at}: `allow_empty` is for response objects without `require_one_of`"
+        ));
+    }
+    if s.allow_empty && optional.len() != s.fields.len() {
+        errors.push(format!(
+            "{at}: `allow_empty` is for structs whose fields are all optional"
+        ));
+    }
+    for name in s
+        .require_one_of
+        .iter()
+        .filter(|n| !optional.contains(&n.as_str()))
+    {
+        errors.push(format!(
+            "{at}: require_one_of names `{name}`, which is not an optional field"
+        ));
+    }
 }
 
 /// `exclusive:` groups of two or more optional params (or input-struct fields).

@@ -589,3 +589,63 @@ fn rejects_rules_that_do_not_fit() {
         );
     }
 }
+
+const ONE_OF: &str = r#"
+doc: Results.
+structs:
+  - name: Removed
+    doc: The result of removing a thing.
+    fields:
+      - {name: delete, type: bool, optional: true, doc: Deleted.}
+      - {name: cancel, type: bool, optional: true, doc: Cancelled.}
+    require_one_of: [delete, cancel]
+"#;
+
+#[test]
+fn emits_require_one_of_as_a_checked_deserialize() {
+    insta::assert_snapshot!(generate(ONE_OF).unwrap());
+}
+
+#[test]
+fn rejects_require_one_of_naming_a_required_or_missing_field() {
+    let err = error_of(&ONE_OF.replace("[delete, cancel]", "[delete, gone]"));
+    assert_eq!(
+        err,
+        "spec/demo.yaml: struct `Removed`: require_one_of names `gone`, which is not an optional field"
+    );
+    let err = error_of(&ONE_OF.replace(
+        "    require_one_of: [delete, cancel]",
+        "    input: true\n    require_one_of: [delete, cancel]",
+    ));
+    assert!(
+        err.contains("`require_one_of` is for response objects"),
+        "{err}"
+    );
+}
+
+#[test]
+fn all_optional_structs_need_a_known_key_unless_allow_empty() {
+    // Implicitly every field: the same checked Deserialize as require_one_of.
+    let implicit = generate(&ONE_OF.replace("    require_one_of: [delete, cancel]\n", "")).unwrap();
+    assert!(
+        implicit.contains("not a Removed: none of `delete`, `cancel` is present"),
+        "{implicit}"
+    );
+    let allowed = generate(&ONE_OF.replace(
+        "    require_one_of: [delete, cancel]",
+        "    allow_empty: true",
+    ))
+    .unwrap();
+    assert!(
+        allowed.contains("::serde::Serialize, ::serde::Deserialize)]"),
+        "{allowed}"
+    );
+    let err = error_of(&ONE_OF.replace(
+        "{name: cancel, type: bool, optional: true, doc: Cancelled.}\n    require_one_of: [delete, cancel]",
+        "{name: cancel, type: bool, doc: Cancelled.}\n    allow_empty: true",
+    ));
+    assert!(
+        err.contains("`allow_empty` is for structs whose fields are all optional"),
+        "{err}"
+    );
+}

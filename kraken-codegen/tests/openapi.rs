@@ -84,6 +84,8 @@ struct Operation {
     /// Nested object parameters: `param.field` → required.
     nested: BTreeMap<String, bool>,
     response_fields: BTreeSet<String>,
+    /// The schema of the result (under the envelope's `result`).
+    result_schema: Value,
 }
 
 fn properties(schema: &Value) -> Vec<(String, Value, bool)> {
@@ -194,6 +196,7 @@ fn operations(resolver: &mut Resolver, file: &Path, prefix: &str) -> Vec<Operati
                 }
             }
             let mut response_fields = BTreeSet::new();
+            let mut result_schema = Value::Null;
             if let Some(Value::Mapping(content)) = op
                 .get("responses")
                 .and_then(|r| r.get("200"))
@@ -206,8 +209,14 @@ fn operations(resolver: &mut Resolver, file: &Path, prefix: &str) -> Vec<Operati
                             .into_iter()
                             .find(|(n, _, _)| n == "result")
                         {
-                            Some((_, result, _)) => field_names(&result, &mut response_fields),
-                            None => field_names(schema, &mut response_fields),
+                            Some((_, result, _)) => {
+                                field_names(&result, &mut response_fields);
+                                result_schema = result;
+                            }
+                            None => {
+                                field_names(schema, &mut response_fields);
+                                result_schema = schema.clone();
+                            }
                         }
                     }
                 }
@@ -224,6 +233,7 @@ fn operations(resolver: &mut Resolver, file: &Path, prefix: &str) -> Vec<Operati
                 params,
                 nested,
                 response_fields,
+                result_schema,
             });
         }
     }
@@ -258,6 +268,70 @@ fn spec_fields(spec: &Spec, ty: &Type, out: &mut BTreeSet<String>, seen: &mut BT
         Type::Either(a, b) => {
             spec_fields(spec, a, out, seen);
             spec_fields(spec, b, out, seen);
+        }
+        _ => {}
+    }
+}
+
+/// Spec fields that are required although the OpenAPI schema they decode
+/// leaves them optional, as `Struct.field`: walks the spec type and the
+/// schema side by side (objects, lists, maps, alternatives).
+fn required_but_optional(
+    spec: &Spec,
+    ty: &Type,
+    schema: &Value,
+    out: &mut BTreeSet<String>,
+    seen: &mut BTreeSet<(String, String)>,
+) {
+    let alternatives: Vec<&Value> = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_sequence))
+        .flatten()
+        .collect();
+    for alt in alternatives {
+        required_but_optional(spec, ty, alt, out, seen);
+    }
+    match ty {
+        Type::Named(n) => {
+            let Some(s) = spec
+                .files
+                .iter()
+                .flat_map(|f| &f.structs)
+                .find(|s| &s.name == n && !s.positional && !s.input)
+            else {
+                return;
+            };
+            if !seen.insert((n.clone(), format!("{schema:?}"))) {
+                return;
+            }
+            let props = properties(schema);
+            for f in &s.fields {
+                let Some((_, sub, required)) = props.iter().find(|(p, _, _)| *p == f.name) else {
+                    continue;
+                };
+                if !f.optional && !required {
+                    out.insert(format!("{}.{}", s.name, f.name));
+                }
+                let fty = Type::parse(&f.ty).unwrap();
+                required_but_optional(spec, &fty, sub, out, seen);
+            }
+        }
+        Type::List(t) => {
+            if let Some(items) = schema.get("items") {
+                required_but_optional(spec, t, items, out, seen);
+            }
+        }
+        Type::Map(t) | Type::WithLast(t) => {
+            if let Some(values) = schema
+                .get("additionalProperties")
+                .filter(|v| v.is_mapping())
+            {
+                required_but_optional(spec, t, values, out, seen);
+            }
+        }
+        Type::Either(a, b) => {
+            required_but_optional(spec, a, schema, out, seen);
+            required_but_optional(spec, b, schema, out, seen);
         }
         _ => {}
     }
@@ -368,6 +442,17 @@ fn spec_covers_krakens_openapi_files() {
             if !ours.contains(field) {
                 found.insert((op.id.clone(), "response".into(), field.clone()));
             }
+        }
+        let mut stricter = BTreeSet::new();
+        required_but_optional(
+            &spec,
+            &Type::parse(&e.response).unwrap(),
+            &op.result_schema,
+            &mut stricter,
+            &mut BTreeSet::new(),
+        );
+        for field in stricter {
+            found.insert((op.id.clone(), "response_required".into(), field));
         }
     }
 

@@ -38,13 +38,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let time = client.get_server_time().await?;
-    println!("server time: {} ({})", time.unixtime, time.rfc1123);
+    println!(
+        "server time: {} ({})",
+        time.unixtime,
+        time.rfc1123.as_deref().unwrap_or("-")
+    );
 
     let ticker = client.get_ticker().pair("XBTUSD").await?;
     for (pair, t) in &ticker {
+        // Every Ticker field is optional in Kraken's OpenAPI file.
         println!(
-            "{pair}: ask {} bid {} last {}",
-            t.ask.price, t.bid.price, t.last_trade.price
+            "{pair}: ask {:?} bid {:?} last {:?}",
+            t.ask.as_ref().map(|l| l.price),
+            t.bid.as_ref().map(|l| l.price),
+            t.last_trade.as_ref().map(|l| l.price)
         );
     }
 

@@ -15,6 +15,11 @@ use std::str::FromStr;
 
 /// A value decoded from the raw JSON text of one scalar (or container of them).
 pub trait Lenient<'de>: Sized {
+    /// The first byte of every JSON text this type reads, when it reads only
+    /// one kind (`b'['` arrays, `b'{'` objects); `None` when it reads several.
+    /// [`crate::Either`] uses it to pick the shape without guessing.
+    const JSON_KIND: Option<u8> = None;
+
     /// Reads the value.
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
 }
@@ -83,15 +88,61 @@ fn excerpt(text: &str) -> &str {
     &text[..end]
 }
 
+/// Digits `Decimal` always holds exactly: at most 28 significant digits, so
+/// at most 28 digits in all for a plain (not scientific) number.
+const EXACT_DIGITS: usize = 28;
+
 fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let text = text.trim();
     let plain = text.strip_prefix('+').unwrap_or(text);
-    if plain.contains(['e', 'E']) {
+    let scientific = plain.contains(['e', 'E']);
+    let parsed = if scientific {
         Decimal::from_scientific(plain)
     } else {
         Decimal::from_str(plain)
     }
-    .map_err(|e| format!("`{}` is not a decimal: {e}", excerpt(text)))
+    .map_err(|e| format!("`{}` is not a decimal: {e}", excerpt(text)))?;
+    // The common case is exact by construction; anything longer, or in
+    // scientific form, is checked digit for digit, never silently rounded.
+    let digits = plain.bytes().filter(u8::is_ascii_digit).count();
+    if (scientific || digits > EXACT_DIGITS)
+        && significand(plain) != significand(&parsed.to_string())
+    {
+        return Err(format!(
+            "`{}` cannot be held exactly by a decimal (28 significant digits at most)",
+            excerpt(text)
+        ));
+    }
+    Ok(parsed)
+}
+
+/// A number's significant digits (no leading or trailing zeros), its sign,
+/// and the power of ten of its last digit; zero is `(false, "", 0)`. `None`
+/// for text that is not a number.
+fn significand(text: &str) -> Option<(bool, String, i64)> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().ok()?),
+        None => (rest, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let all = format!("{int}{frac}");
+    let trimmed = all.trim_start_matches('0');
+    let significant = trimmed.trim_end_matches('0');
+    if significant.is_empty() {
+        return Some((false, String::new(), 0));
+    }
+    let trailing = (trimmed.len() - significant.len()) as i64;
+    let last = exponent
+        .checked_sub(frac.len() as i64)?
+        .checked_add(trailing)?;
+    Some((negative, significant.to_owned(), last))
 }
 
 impl<'de> Lenient<'de> for Decimal {
@@ -163,6 +214,8 @@ impl<'de, T: Lenient<'de>> Lenient<'de> for Option<T> {
 }
 
 impl<'de, T: Lenient<'de>> Lenient<'de> for Vec<T> {
+    const JSON_KIND: Option<u8> = Some(b'[');
+
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V<T>(PhantomData<T>);
         impl<'de, T: Lenient<'de>> Visitor<'de> for V<T> {
@@ -183,6 +236,8 @@ impl<'de, T: Lenient<'de>> Lenient<'de> for Vec<T> {
 }
 
 impl<'de, T: Lenient<'de>> Lenient<'de> for IndexMap<String, T> {
+    const JSON_KIND: Option<u8> = Some(b'{');
+
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V<T>(PhantomData<T>);
         impl<'de, T: Lenient<'de>> Visitor<'de> for V<T> {
@@ -224,17 +279,43 @@ pub fn cow_str<'de, D: Deserializer<'de>>(d: D) -> Result<std::borrow::Cow<'de, 
     d.deserialize_str(V)
 }
 
-/// Reads a whole JSON text as a serde type.
+/// Reads a whole JSON text as a serde type. An error names the field that
+/// did not fit (`trades.THVRQM-33VKH-UCI7BS.price: …`).
 pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> serde_json::Result<T> {
-    serde_json::from_str(text)
+    serde_json::from_str(text).map_err(|error| {
+        // Only failures pay for tracking the path: decode again with it.
+        let mut track = serde_path_to_error::Track::new();
+        let mut d = serde_json::Deserializer::from_str(text);
+        let again = T::deserialize(serde_path_to_error::Deserializer::new(&mut d, &mut track));
+        with_path(error, again.is_err(), track)
+    })
 }
 
-/// Reads a whole JSON text as a [`Lenient`] type (a scalar, or lists and maps of them).
+/// Reads a whole JSON text as a [`Lenient`] type (a scalar, or lists and
+/// maps of them). An error names the field that did not fit.
 pub fn from_json_lenient<T: for<'de> Lenient<'de>>(text: &str) -> serde_json::Result<T> {
     let mut d = serde_json::Deserializer::from_str(text);
-    let value = T::lenient(&mut d)?;
-    d.end()?;
-    Ok(value)
+    T::lenient(&mut d)
+        .and_then(|value| d.end().map(|()| value))
+        .map_err(|error| {
+            let mut track = serde_path_to_error::Track::new();
+            let mut d = serde_json::Deserializer::from_str(text);
+            let again = T::lenient(serde_path_to_error::Deserializer::new(&mut d, &mut track));
+            with_path(error, again.is_err(), track)
+        })
+}
+
+/// Prefixes `error` with the path where decoding failed, when there is one.
+fn with_path(
+    error: serde_json::Error,
+    failed_again: bool,
+    track: serde_path_to_error::Track,
+) -> serde_json::Error {
+    let path = track.path().to_string();
+    if !failed_again || path.is_empty() || path == "." || path == "?" {
+        return error;
+    }
+    <serde_json::Error as de::Error>::custom(format_args!("{path}: {error}"))
 }
 
 /// Reads a required element of a positional row leniently.
@@ -292,6 +373,16 @@ macro_rules! lenient_via_serde {
             }
         }
     };
+    // A type that reads one JSON kind only: `b'{'` objects, `b'['` arrays.
+    ($t:ty, $kind:expr) => {
+        impl<'de> $crate::de::Lenient<'de> for $t {
+            const JSON_KIND: Option<u8> = Some($kind);
+
+            fn lenient<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$t as ::serde::Deserialize<'de>>::deserialize(d)
+            }
+        }
+    };
 }
 
 pub(crate) use lenient_via_serde;
@@ -344,6 +435,54 @@ mod tests {
             read::<Vec<Option<i64>>>("[null, \"0\", 5]"),
             vec![None, Some(0), Some(5)]
         );
+    }
+
+    #[test]
+    fn decimals_that_cannot_be_held_exactly_are_errors_never_rounded() {
+        let err = |json: &str| {
+            let mut d = serde_json::Deserializer::from_str(json);
+            Decimal::lenient(&mut d).unwrap_err().to_string()
+        };
+        // Too small for 28 decimal places: an error, never 0.
+        assert!(err("1e-29").contains("`1e-29`"), "{}", err("1e-29"));
+        assert!(err("1.5e-28").contains("`1.5e-28`"));
+        // Plain text that `Decimal::from_str` would round: refused instead.
+        assert!(err("\"0.00000000000000000000000000001\"").contains("cannot be held exactly"));
+        assert!(err("1.00000000000000000000000000001").contains("cannot be held exactly"));
+        // Out of range.
+        assert!(err("123456789012345678901234567890").contains("decimal"));
+        assert!(err("1e40").contains("decimal"));
+        // At the limits, and long forms whose value fits, stay exact.
+        assert_eq!(
+            read::<Decimal>("1e-28").to_string(),
+            "0.0000000000000000000000000001"
+        );
+        assert_eq!(
+            read::<Decimal>("\"1.000000000000000000000000000\"").to_string(),
+            "1.000000000000000000000000000"
+        );
+        assert_eq!(
+            read::<Decimal>("0.00000000000000000000000000000").to_string(),
+            "0.0000000000000000000000000000"
+        );
+        assert_eq!(read::<Decimal>("-2.5E+3").to_string(), "-2500");
+        assert_eq!(
+            read::<Decimal>("1.0000000000000000000000000001").to_string(),
+            "1.0000000000000000000000000001"
+        );
+        assert_eq!(
+            read::<Decimal>("79228162514264337593543950335").to_string(),
+            "79228162514264337593543950335"
+        );
+    }
+
+    #[test]
+    fn significands_compare_values_not_spellings() {
+        assert_eq!(significand("12.30"), Some((false, "123".into(), -1)));
+        assert_eq!(significand("1230"), Some((false, "123".into(), 1)));
+        assert_eq!(significand("-0.0012e2"), Some((true, "12".into(), -2)));
+        assert_eq!(significand("000"), Some((false, String::new(), 0)));
+        assert_eq!(significand("1x"), None);
     }
 
     #[test]

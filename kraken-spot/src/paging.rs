@@ -157,7 +157,7 @@ impl<E: Paged> Call<E> {
     /// use futures_util::TryStreamExt as _;
     /// let mut ledger = std::pin::pin!(client.get_ledgers_info().asset("XBT").stream());
     /// while let Some((id, entry)) = ledger.try_next().await? {
-    ///     println!("{id} {} {}", entry.amount, entry.balance);
+    ///     println!("{id} {:?} {:?}", entry.amount, entry.balance);
     /// }
     /// # Ok(()) }
     /// ```

@@ -85,9 +85,22 @@ pub enum Either<A, B> {
     Second(B),
 }
 
+/// A shape that reads only one JSON kind (array or object) is the only one
+/// tried for that kind: a malformed list is an error, never the other shape.
 impl<'de, A: Lenient<'de>, B: Lenient<'de>> Lenient<'de> for Either<A, B> {
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw: &'de RawValue = Deserialize::deserialize(d)?;
+        let kind = raw.get().as_bytes().first().copied();
+        if kind.is_some() && kind == A::JSON_KIND {
+            return A::lenient(raw)
+                .map(Either::First)
+                .map_err(de::Error::custom);
+        }
+        if kind.is_some() && kind == B::JSON_KIND {
+            return B::lenient(raw)
+                .map(Either::Second)
+                .map_err(de::Error::custom);
+        }
         match A::lenient(raw) {
             Ok(a) => Ok(Either::First(a)),
             Err(first) => B::lenient(raw).map(Either::Second).map_err(|second| {

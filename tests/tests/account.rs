@@ -110,13 +110,16 @@ async fn credit_lines_wire_and_fixture() {
         .unwrap();
     assert_signed_form(&mock, "/0/private/CreditLines", "rebase_multiplier=rebased");
     let usd = &credit.asset_details["USD"];
-    assert_eq!(usd.balance.to_string(), "1000.5000");
-    assert_eq!(usd.credit_limit, dec("50000"));
-    assert_eq!(usd.available_credit, dec("37500.0000"));
-    assert_eq!(credit.asset_details["EUR"].credit_used, dec("5000"));
+    assert_eq!(usd.balance.as_ref().unwrap().to_string(), "1000.5000");
+    assert_eq!(usd.credit_limit, Some(dec("50000")));
+    assert_eq!(usd.available_credit, Some(dec("37500.0000")));
+    assert_eq!(credit.asset_details["EUR"].credit_used, Some(dec("5000")));
     let limits = &credit.limits_monitor;
-    assert_eq!(limits.total_collateral_value_usd, dec("150000"));
-    assert_eq!(limits.debt_to_equity.to_string(), "0.2000");
+    assert_eq!(limits.total_collateral_value_usd, Some(dec("150000")));
+    assert_eq!(
+        limits.debt_to_equity.as_ref().unwrap().to_string(),
+        "0.2000"
+    );
     assert_lossless("CreditLines.json", &credit);
 }
 
@@ -136,9 +139,9 @@ async fn trade_balance_wire_and_every_fixture() {
         "asset=ZEUR&rebase_multiplier=base",
     );
     assert_eq!(tb.equivalent_balance, Some(dec("1101.3425")));
-    assert_eq!(tb.trade_balance, dec("392.2264"));
-    assert_eq!(tb.net, dec("-10.0232"));
-    assert_eq!(tb.free_margin, dec("375.1678"));
+    assert_eq!(tb.trade_balance, Some(dec("392.2264")));
+    assert_eq!(tb.net, Some(dec("-10.0232")));
+    assert_eq!(tb.free_margin, Some(dec("375.1678")));
     assert_eq!(tb.margin_level, Some(dec("5432.57")));
     assert_eq!(tb.unexecuted_value, None);
     assert_lossless("TradeBalance.json", &tb);
@@ -149,7 +152,7 @@ async fn trade_balance_wire_and_every_fixture() {
         "TradeBalance.kraken-async-rs.json",
     );
     let tb = client.get_trade_balance().await.unwrap();
-    assert_eq!(tb.equity, dec("4204.0545"));
+    assert_eq!(tb.equity, Some(dec("4204.0545")));
     assert_eq!(
         tb.unexecuted_value.map(|v| v.to_string()).as_deref(),
         Some("0.0000")
@@ -178,14 +181,26 @@ async fn open_orders_wire_and_every_fixture() {
     let order = &open.open["OXCZ7B-EMVZQ-MTJTQJ"];
     assert_eq!(order.refid, None);
     assert_eq!(order.userref, Some(0), "\"0\" as a string");
-    assert_eq!(order.status, kraken_spot::OrderStatus::Open);
-    assert_eq!(order.opentm.to_string(), "1705260203.583000");
-    assert_eq!(order.descr.ordertype, kraken_spot::OrderType::TakeProfit);
-    assert_eq!(order.descr.side, kraken_spot::OrderSide::Sell);
-    assert_eq!(order.descr.price, "120.00000");
-    assert_eq!(order.vol.to_string(), "0.10000000");
+    assert_eq!(order.status, Some(kraken_spot::OrderStatus::Open));
+    assert_eq!(
+        order.opentm.as_ref().unwrap().to_string(),
+        "1705260203.583000"
+    );
+    assert_eq!(
+        order.descr.as_ref().unwrap().ordertype,
+        Some(kraken_spot::OrderType::TakeProfit)
+    );
+    assert_eq!(
+        order.descr.as_ref().unwrap().side,
+        Some(kraken_spot::OrderSide::Sell)
+    );
+    assert_eq!(
+        order.descr.as_ref().unwrap().price.as_deref(),
+        Some("120.00000")
+    );
+    assert_eq!(order.vol.as_ref().unwrap().to_string(), "0.10000000");
     assert_eq!(order.stopprice, Some(dec("0")));
-    assert_eq!(order.oflags, "fciq");
+    assert_eq!(order.oflags.as_deref(), Some("fciq"));
     assert_lossless("OpenOrders.json", &open);
 
     serve(&mock, "/0/private/OpenOrders", "OpenOrders.cl_ord_id.json");
@@ -194,7 +209,10 @@ async fn open_orders_wire_and_every_fixture() {
     let order = &open.open["O2F2HY-QIPHF-4UCMSW"];
     assert_eq!(order.userref, None, "null userref");
     assert_eq!(order.cl_ord_id.as_deref(), Some("123"));
-    assert_eq!(order.descr.order, "buy 0.20000000 LTCUSDT @ limit 50.00000");
+    assert_eq!(
+        order.descr.as_ref().unwrap().order.as_deref(),
+        Some("buy 0.20000000 LTCUSDT @ limit 50.00000")
+    );
     assert_lossless("OpenOrders.cl_ord_id.json", &open);
 
     serve(&mock, "/0/private/OpenOrders", "OpenOrders.docs.json");
@@ -205,16 +223,19 @@ async fn open_orders_wire_and_every_fixture() {
     );
     let first = &open.open["OQCLML-BW3P3-BUCMWZ"];
     assert_eq!(first.refid.as_deref(), Some("None"), "the docs' string");
-    assert_eq!(first.opentm, dec("1688666559.8974"));
-    assert_eq!(first.vol_exec, dec("0.375"));
-    assert_eq!(first.cost, dec("11253.7"));
+    assert_eq!(first.opentm, Some(dec("1688666559.8974")));
+    assert_eq!(first.vol_exec, Some(dec("0.375")));
+    assert_eq!(first.cost, Some(dec("11253.7")));
     assert_eq!(
         first.trades.as_deref(),
         Some(&["TCCCTY-WE2O6-P3NB37".to_owned()][..])
     );
     let second = &open.open["OB5VMB-B4U2U-DK2WRW"];
     assert_eq!(second.userref, Some(45326));
-    assert_eq!(second.descr.leverage, "5:1");
+    assert_eq!(
+        second.descr.as_ref().unwrap().leverage.as_deref(),
+        Some("5:1")
+    );
     assert_eq!(second.trades, None);
     assert_lossless("OpenOrders.docs.json", &open);
 
@@ -232,9 +253,12 @@ async fn open_orders_wire_and_every_fixture() {
     assert_eq!(atom.link_id, None);
     let luna = &open.open["R62T2L-0U03M-GJ4MBG"];
     assert_eq!(luna.link_id.as_deref(), Some("APCXQQ-SAYXM-3CC6EY"));
-    assert_eq!(luna.opentm.to_string(), "1652451289.7784367");
-    assert_eq!(luna.price.to_string(), "0.000000000000");
-    assert_eq!(luna.oflags, "fcib");
+    assert_eq!(
+        luna.opentm.as_ref().unwrap().to_string(),
+        "1652451289.7784367"
+    );
+    assert_eq!(luna.price.as_ref().unwrap().to_string(), "0.000000000000");
+    assert_eq!(luna.oflags.as_deref(), Some("fcib"));
     assert_lossless("OpenOrders.kraken-async-rs.json", &open);
 }
 
@@ -264,7 +288,7 @@ async fn closed_orders_wire_and_every_fixture() {
     );
     assert_eq!(closed.count, Some(1), "\"1\" as a string");
     let order = &closed.closed["O2F2HY-QIPHF-4UCMSW"];
-    assert_eq!(order.status, kraken_spot::OrderStatus::Canceled);
+    assert_eq!(order.status, Some(kraken_spot::OrderStatus::Canceled));
     assert_eq!(order.reason.as_deref(), Some("User requested"));
     assert_eq!(
         order.closetm.map(|t| t.to_string()).as_deref(),
@@ -278,13 +302,19 @@ async fn closed_orders_wire_and_every_fixture() {
     assert_signed_form(&mock, "/0/private/ClosedOrders", "");
     assert_eq!(closed.count, Some(2));
     let gbp = &closed.closed["O37652-RJWRT-IMO74O"];
-    assert_eq!(gbp.descr.ordertype, kraken_spot::OrderType::StopLossLimit);
+    assert_eq!(
+        gbp.descr.as_ref().unwrap().ordertype,
+        Some(kraken_spot::OrderType::StopLossLimit)
+    );
     assert_eq!(gbp.trigger, Some(kraken_spot::TriggerSignal::Index));
     assert_eq!(gbp.closetm, Some(dec("1688148610.0482")));
     let eur = &closed.closed["O6YDQ5-LOMWU-37YKEE"];
     assert_eq!(eur.userref, Some(36493663));
-    assert_eq!(eur.descr.pair, "XBTEUR");
-    assert_eq!(eur.descr.ordertype, kraken_spot::OrderType::TakeProfitLimit);
+    assert_eq!(eur.descr.as_ref().unwrap().pair.as_deref(), Some("XBTEUR"));
+    assert_eq!(
+        eur.descr.as_ref().unwrap().ordertype,
+        Some(kraken_spot::OrderType::TakeProfitLimit)
+    );
     assert_lossless("ClosedOrders.docs.json", &closed);
 
     serve(
@@ -296,11 +326,11 @@ async fn closed_orders_wire_and_every_fixture() {
     assert_eq!(closed.count, Some(99), "more than one page");
     assert_eq!(closed.closed.len(), 3);
     let eth = &closed.closed["KGOWV8-P15FK-YG75U7"];
-    assert_eq!(eth.descr.aclass.as_deref(), Some("forex"));
+    assert_eq!(eth.descr.as_ref().unwrap().aclass.as_deref(), Some("forex"));
     assert_eq!(eth.reason, None);
-    assert_eq!(eth.fee, dec("0.09375"));
+    assert_eq!(eth.fee, Some(dec("0.09375")));
     let algo = &closed.closed["MSMU5X-PKW32-HQCHHD"];
-    assert_eq!(algo.cost.to_string(), "4.8507000000000");
+    assert_eq!(algo.cost.as_ref().unwrap().to_string(), "4.8507000000000");
     assert_eq!(
         closed.closed["1OX8PJ-DOX9B-1TAW4M"].reason.as_deref(),
         Some("User requested")
@@ -327,10 +357,13 @@ async fn query_orders_wire_and_every_fixture() {
          &consolidate_taker=true&rebase_multiplier=rebased",
     );
     let order = &orders["OR6EGN-KQSEG-AMI6CL"];
-    assert_eq!(order.oflags, "post,fciq");
-    assert_eq!(order.descr.price, "50.00000");
+    assert_eq!(order.oflags.as_deref(), Some("post,fciq"));
+    assert_eq!(
+        order.descr.as_ref().unwrap().price.as_deref(),
+        Some("50.00000")
+    );
     assert_eq!(order.reason, None);
-    assert_eq!(order.opentm, dec("1705259439.563"));
+    assert_eq!(order.opentm, Some(dec("1705259439.563")));
     assert_lossless("QueryOrders.json", &orders);
 
     serve(&mock, "/0/private/QueryOrders", "QueryOrders.docs.json");
@@ -338,15 +371,18 @@ async fn query_orders_wire_and_every_fixture() {
     assert_signed_form(&mock, "/0/private/QueryOrders", "txid=OBCMZD-JIEE7-77TH3F");
     assert_eq!(orders.len(), 2);
     let stop = &orders["OBCMZD-JIEE7-77TH3F"];
-    assert_eq!(stop.status, kraken_spot::OrderStatus::Closed);
-    assert_eq!(stop.fee, dec("26.2"));
+    assert_eq!(stop.status, Some(kraken_spot::OrderStatus::Closed));
+    assert_eq!(stop.fee, Some(dec("26.2")));
     assert_eq!(
         stop.trades.as_deref(),
         Some(&["TZX2WP-XSEOP-FP7WYR".to_owned()][..])
     );
     let market = &orders["OMMDB2-FSB6Z-7W3HPO"];
-    assert_eq!(market.descr.ordertype, kraken_spot::OrderType::Market);
-    assert_eq!(market.price, dec("30000.0"));
+    assert_eq!(
+        market.descr.as_ref().unwrap().ordertype,
+        Some(kraken_spot::OrderType::Market)
+    );
+    assert_eq!(market.price, Some(dec("30000.0")));
     assert_lossless("QueryOrders.docs.json", &orders);
 
     serve(
@@ -359,7 +395,10 @@ async fn query_orders_wire_and_every_fixture() {
     assert_eq!(replaced.reason.as_deref(), Some("Order replaced"));
     assert_eq!(replaced.link_id.as_deref(), Some("2AHH5M-YR054-MCF0Y8"));
     assert_eq!(replaced.closetm, Some(dec("1699792641.705669")));
-    assert_eq!(replaced.descr.price, "0.9000");
+    assert_eq!(
+        replaced.descr.as_ref().unwrap().price.as_deref(),
+        Some("0.9000")
+    );
     assert_lossless("QueryOrders.kraken-async-rs.json", &orders);
 }
 
@@ -378,14 +417,18 @@ async fn order_amends_wire_and_every_fixture() {
         "/0/private/OrderAmends",
         "order_id=OVM3PT-56ACO-53SM2T&rebase_multiplier=base",
     );
-    assert_eq!(amends.count, 3);
-    assert_eq!(amends.amends[0].amend_type, "original");
+    assert_eq!(amends.count, Some(3));
+    assert_eq!(amends.amends[0].amend_type.as_deref(), Some("original"));
     assert_eq!(
-        amends.amends[1].timestamp, 1724158076936755700,
+        amends.amends[1].timestamp,
+        Some(1724158076936755700),
         "nanoseconds beyond 2^53, every digit"
     );
     assert_eq!(amends.amends[2].limit_price, Some(dec("61032.6")));
-    assert_eq!(amends.amends[0].order_qty.to_string(), "0.01000000");
+    assert_eq!(
+        amends.amends[0].order_qty.as_ref().unwrap().to_string(),
+        "0.01000000"
+    );
     assert_eq!(amends.amends[0].post_only, None);
     assert_lossless("OrderAmends.json", &amends);
 
@@ -396,13 +439,13 @@ async fn order_amends_wire_and_every_fixture() {
     );
     let amends = client.get_order_amends().await.unwrap();
     assert_signed_form(&mock, "/0/private/OrderAmends", "");
-    assert_eq!(amends.count, 2);
+    assert_eq!(amends.count, Some(2));
     let user = &amends.amends[1];
-    assert_eq!(user.amend_id, "TXH3X2-E4ADJ-CH53N2");
-    assert_eq!(user.order_qty, dec("5.25"));
+    assert_eq!(user.amend_id.as_deref(), Some("TXH3X2-E4ADJ-CH53N2"));
+    assert_eq!(user.order_qty, Some(dec("5.25")));
     assert_eq!(user.reason.as_deref(), Some("User requested"));
     assert_eq!(user.post_only, Some(true));
-    assert_eq!(user.timestamp, 1728821182969, "milliseconds here");
+    assert_eq!(user.timestamp, Some(1728821182969), "milliseconds here");
     assert_lossless("OrderAmends.kraken-async-rs.json", &amends);
 }
 
@@ -434,13 +477,13 @@ async fn trades_history_wire_and_fixture() {
         ["THVRQM-33VKH-UCI7BS", "TCWJEG-FL4SZ-3FKGH6"]
     );
     let fill = &history.trades["THVRQM-33VKH-UCI7BS"];
-    assert_eq!(fill.ordertxid, "OQCLML-BW3P3-BUCMWZ");
-    assert_eq!(fill.time, dec("1688667796.8802"));
-    assert_eq!(fill.price.to_string(), "30010.00000");
-    assert_eq!(fill.cost, dec("600.2"));
-    assert_eq!(fill.trade_id, 40274859);
+    assert_eq!(fill.ordertxid.as_deref(), Some("OQCLML-BW3P3-BUCMWZ"));
+    assert_eq!(fill.time, Some(dec("1688667796.8802")));
+    assert_eq!(fill.price.as_ref().unwrap().to_string(), "30010.00000");
+    assert_eq!(fill.cost, Some(dec("600.2")));
+    assert_eq!(fill.trade_id, Some(40274859));
     assert_eq!(fill.maker, Some(true));
-    assert_eq!(fill.side, kraken_spot::OrderSide::Buy);
+    assert_eq!(fill.side, Some(kraken_spot::OrderSide::Buy));
     assert_eq!(fill.ledgers, None);
     assert_lossless("TradesHistory.json", &history);
 
@@ -467,11 +510,11 @@ async fn query_trades_wire_and_every_fixture() {
         "/0/private/QueryTrades",
         "txid=THVRQM-33VKH-UCI7BS%2CTTEUX3-HDAAA-RC2RUO&trades=true&rebase_multiplier=base",
     );
-    assert_eq!(trades["THVRQM-33VKH-UCI7BS"].trade_id, 93748276);
+    assert_eq!(trades["THVRQM-33VKH-UCI7BS"].trade_id, Some(93748276));
     let eur = &trades["TTEUX3-HDAAA-RC2RUO"];
-    assert_eq!(eur.pair, "XXBTZEUR");
-    assert_eq!(eur.cost.to_string(), "0.20020");
-    assert_eq!(eur.vol, dec("0.0002"));
+    assert_eq!(eur.pair.as_deref(), Some("XXBTZEUR"));
+    assert_eq!(eur.cost.as_ref().unwrap().to_string(), "0.20020");
+    assert_eq!(eur.vol, Some(dec("0.0002")));
     assert_eq!(eur.leverage, None);
     assert_lossless("QueryTrades.json", &trades);
 
@@ -483,8 +526,8 @@ async fn query_trades_wire_and_every_fixture() {
     let trades = client.get_trades("X2Q49U-F3M8J-7HK49O").await.unwrap();
     assert_signed_form(&mock, "/0/private/QueryTrades", "txid=X2Q49U-F3M8J-7HK49O");
     let rndr = &trades["X2Q49U-F3M8J-7HK49O"];
-    assert_eq!(rndr.time.to_string(), "1685055903.487446");
-    assert_eq!(rndr.fee, dec("0.046423"));
+    assert_eq!(rndr.time.as_ref().unwrap().to_string(), "1685055903.487446");
+    assert_eq!(rndr.fee, Some(dec("0.046423")));
     assert_eq!(rndr.leverage.as_deref(), Some("0"));
     assert_eq!(
         rndr.ledgers.as_deref(),
@@ -495,7 +538,7 @@ async fn query_trades_wire_and_every_fixture() {
             ][..]
         )
     );
-    assert_eq!(rndr.trade_id, 670058);
+    assert_eq!(rndr.trade_id, Some(670058));
     assert_lossless("QueryTrades.kraken-async-rs.json", &trades);
 }
 
@@ -540,14 +583,14 @@ async fn open_positions_wire_and_every_fixture() {
     };
     assert_eq!(map.len(), 5);
     let first = &map["TF5GVO-T7ZZ2-6NBKBI"];
-    assert_eq!(first.ordertxid, "OLWNFG-LLH4R-D6SFFP");
-    assert_eq!(first.posstatus, "open");
+    assert_eq!(first.ordertxid.as_deref(), Some("OLWNFG-LLH4R-D6SFFP"));
+    assert_eq!(first.posstatus.as_deref(), Some("open"));
     assert_eq!(first.net, Some(dec("154186.9728")), "an explicit + sign");
     assert_eq!(first.value, Some(dec("258797.5")));
-    assert_eq!(first.vol_closed.to_string(), "0.20200000");
-    assert_eq!(first.terms, "0.0100% per 4 hours");
-    assert_eq!(first.rollovertm, dec("1616672637"));
-    assert_eq!(map["TYMRFG-URRG5-2ZTQSD"].vol, dec("0.0000001"));
+    assert_eq!(first.vol_closed.as_ref().unwrap().to_string(), "0.20200000");
+    assert_eq!(first.terms.as_deref(), Some("0.0100% per 4 hours"));
+    assert_eq!(first.rollovertm, Some(dec("1616672637")));
+    assert_eq!(map["TYMRFG-URRG5-2ZTQSD"].vol, Some(dec("0.0000001")));
     assert_lossless("OpenPositions.docs.json", &positions);
 
     let fixture = "OpenPositions.no-docalcs.kraken-async-rs.json";
@@ -559,8 +602,8 @@ async fn open_positions_wire_and_every_fixture() {
     };
     let only = &map["TF5GVO-T7ZZ2-6NBKBI"];
     assert_eq!((only.value, only.net), (None, None), "no docalcs");
-    assert_eq!(only.cost, dec("104610.52842"));
-    assert_eq!(only.time, dec("1605280097.8294"));
+    assert_eq!(only.cost, Some(dec("104610.52842")));
+    assert_eq!(only.time, Some(dec("1605280097.8294")));
     assert_lossless(fixture, &positions);
 }
 
@@ -588,13 +631,16 @@ async fn ledgers_info_wire_and_every_fixture() {
     );
     assert_eq!(ledgers.count, Some(2));
     let gbp = &ledgers.ledger["L4UESK-KG3EQ-UFO4T5"];
-    assert_eq!(gbp.refid, "TJKLXF-PGMUI-4NTLXU");
-    assert_eq!(gbp.kind, kraken_spot::LedgerType::Trade);
-    assert_eq!(gbp.subtype, "");
-    assert_eq!(gbp.amount.to_string(), "-24.5000");
-    assert_eq!(gbp.fee, dec("0.049"));
-    assert_eq!(gbp.balance, dec("459567.9171"));
-    assert_eq!(ledgers.ledger["LMKZCZ-Z3GVL-CXKK4H"].asset, "ZUSD");
+    assert_eq!(gbp.refid.as_deref(), Some("TJKLXF-PGMUI-4NTLXU"));
+    assert_eq!(gbp.kind, Some(kraken_spot::LedgerType::Trade));
+    assert_eq!(gbp.subtype.as_deref(), Some(""));
+    assert_eq!(gbp.amount.as_ref().unwrap().to_string(), "-24.5000");
+    assert_eq!(gbp.fee, Some(dec("0.049")));
+    assert_eq!(gbp.balance, Some(dec("459567.9171")));
+    assert_eq!(
+        ledgers.ledger["LMKZCZ-Z3GVL-CXKK4H"].asset.as_deref(),
+        Some("ZUSD")
+    );
     assert_lossless("Ledgers.json", &ledgers);
 
     serve(&mock, "/0/private/Ledgers", "Ledgers.kraken-async-rs.json");
@@ -603,21 +649,24 @@ async fn ledgers_info_wire_and_every_fixture() {
     assert_eq!(ledgers.count, Some(324));
     assert_eq!(ledgers.ledger.len(), 11);
     let luna = &ledgers.ledger["ZKFTQO-BR8G7-08P80H"];
-    assert_eq!(luna.kind, kraken_spot::LedgerType::Transfer);
-    assert_eq!(luna.subtype, "spotfromfutures");
-    assert_eq!(luna.time.to_string(), "1669369455.5642295");
-    assert_eq!(luna.amount, dec("0.03216614"));
+    assert_eq!(luna.kind, Some(kraken_spot::LedgerType::Transfer));
+    assert_eq!(luna.subtype.as_deref(), Some("spotfromfutures"));
+    assert_eq!(
+        luna.time.as_ref().unwrap().to_string(),
+        "1669369455.5642295"
+    );
+    assert_eq!(luna.amount, Some(dec("0.03216614")));
     assert!(
         ledgers
             .ledger
             .values()
-            .any(|e| e.subtype == "stakingtospot")
+            .any(|e| e.subtype.as_deref() == Some("stakingtospot"))
     );
     assert!(
         ledgers
             .ledger
             .values()
-            .any(|e| e.kind == kraken_spot::LedgerType::Withdrawal)
+            .any(|e| e.kind == Some(kraken_spot::LedgerType::Withdrawal))
     );
     assert_lossless("Ledgers.kraken-async-rs.json", &ledgers);
 }
@@ -638,9 +687,9 @@ async fn query_ledgers_wire_and_every_fixture() {
         "id=L4UESK-KG3EQ-UFO4T5%2CLMKZCZ-Z3GVL-CXKK4H&trades=true&rebase_multiplier=rebased",
     );
     let gbp = &entries["L4UESK-KG3EQ-UFO4T5"];
-    assert_eq!(gbp.asset, "ZGBP");
-    assert_eq!(gbp.amount, dec("-24.5"));
-    assert_eq!(gbp.time, dec("1688464484.1787"));
+    assert_eq!(gbp.asset.as_deref(), Some("ZGBP"));
+    assert_eq!(gbp.amount, Some(dec("-24.5")));
+    assert_eq!(gbp.time, Some(dec("1688464484.1787")));
     assert_lossless("QueryLedgers.json", &entries);
 
     serve(
@@ -651,11 +700,11 @@ async fn query_ledgers_wire_and_every_fixture() {
     let entries = client.get_ledgers("LMWW7L-EWV66-ZXPC3L").await.unwrap();
     assert_signed_form(&mock, "/0/private/QueryLedgers", "id=LMWW7L-EWV66-ZXPC3L");
     let usd = &entries["LMWW7L-EWV66-ZXPC3L"];
-    assert_eq!(usd.asset, "USD", "not ZUSD");
-    assert_eq!(usd.amount.to_string(), "-90.0000");
-    assert_eq!(usd.fee, dec("0.144"));
-    assert_eq!(usd.time.to_string(), "1699961059.3636901");
-    assert_eq!(usd.refid, "TAUGAY-Z4ZJO-O3POKN");
+    assert_eq!(usd.asset.as_deref(), Some("USD"), "not ZUSD");
+    assert_eq!(usd.amount.as_ref().unwrap().to_string(), "-90.0000");
+    assert_eq!(usd.fee, Some(dec("0.144")));
+    assert_eq!(usd.time.as_ref().unwrap().to_string(), "1699961059.3636901");
+    assert_eq!(usd.refid.as_deref(), Some("TAUGAY-Z4ZJO-O3POKN"));
     assert_lossless("QueryLedgers.kraken-async-rs.json", &entries);
 }
 
@@ -675,15 +724,15 @@ async fn trading_volume_text_pair_is_json_and_every_fixture_decodes() {
         "/0/private/TradeVolume",
         r#""pair":"XXBTZUSD,XETHZUSD","fee_schedule":true,"rebase_multiplier":"rebased""#,
     );
-    assert_eq!(volume.currency, "ZUSD");
-    assert_eq!(volume.volume, dec("200709587.4223"));
+    assert_eq!(volume.currency.as_deref(), Some("ZUSD"));
+    assert_eq!(volume.volume, Some(dec("200709587.4223")));
     let taker = &volume.fees.as_ref().unwrap()["XXBTZUSD"];
-    assert_eq!(taker.fee.to_string(), "0.1000");
+    assert_eq!(taker.fee.as_ref().unwrap().to_string(), "0.1000");
     assert_eq!(taker.maxfee, Some(dec("0.26")));
     assert_eq!(taker.tiervolume, Some(dec("10000000")));
     assert_eq!((taker.nextfee, taker.nextvolume), (None, None), "top tier");
     let maker = &volume.fees_maker.as_ref().unwrap()["XXBTZUSD"];
-    assert_eq!(maker.fee, dec("0"));
+    assert_eq!(maker.fee, Some(dec("0")));
     assert_eq!(maker.maxfee, Some(dec("0.16")));
     assert_eq!(volume.schedules, None);
     assert_lossless("TradeVolume.json", &volume);
@@ -692,7 +741,7 @@ async fn trading_volume_text_pair_is_json_and_every_fixture_decodes() {
     serve(&mock, "/0/private/TradeVolume", fixture);
     let volume = client.get_trading_volume().await.unwrap();
     assert_signed_json(&mock, "/0/private/TradeVolume", "");
-    assert_eq!(volume.volume.to_string(), "296.0268");
+    assert_eq!(volume.volume.as_ref().unwrap().to_string(), "296.0268");
     assert!(volume.fees.is_none() && volume.fees_maker.is_none());
     assert_lossless(fixture, &volume);
 }
@@ -717,7 +766,7 @@ async fn trading_volume_pair_objects_are_a_json_list() {
         // Nested objects keep FeeAsset's field order: the signed bytes are what serde wrote.
         r#""pair":[{"asset":"TSLAx/USD","aclass":"equity_pair"},{"asset":"XBT/USD","aclass":"forex"}],"fee_schedule":false,"rebase_multiplier":"base""#,
     );
-    assert_eq!(volume.volume, dec("200709587.4223"));
+    assert_eq!(volume.volume, Some(dec("200709587.4223")));
 }
 
 #[tokio::test]
@@ -806,16 +855,20 @@ async fn export_status_wire_and_every_fixture() {
     assert_signed_form(&mock, "/0/private/ExportStatus", "report=trades");
     assert_eq!(exports.len(), 2);
     let first = &exports[0];
-    assert_eq!(first.id, "VSKC");
-    assert_eq!(first.descr, "my_trades_1");
-    assert_eq!(first.format, kraken_spot::ExportFormat::Csv);
-    assert_eq!(first.report, kraken_spot::ExportReport::Trades);
-    assert_eq!(first.status, "Processed");
-    assert_eq!(first.createdtm, dec("1688669085"), "a string of seconds");
-    assert_eq!(first.datastarttm, dec("1683556800"));
-    assert_eq!(first.aclass, "forex");
+    assert_eq!(first.id.as_deref(), Some("VSKC"));
+    assert_eq!(first.descr.as_deref(), Some("my_trades_1"));
+    assert_eq!(first.format, Some(kraken_spot::ExportFormat::Csv));
+    assert_eq!(first.report, Some(kraken_spot::ExportReport::Trades));
+    assert_eq!(first.status.as_deref(), Some("Processed"));
+    assert_eq!(
+        first.createdtm,
+        Some(dec("1688669085")),
+        "a string of seconds"
+    );
+    assert_eq!(first.datastarttm, Some(dec("1683556800")));
+    assert_eq!(first.aclass.as_deref(), Some("forex"));
     assert_eq!(first.endtm, None);
-    assert_eq!(exports[1].id, "TCJA");
+    assert_eq!(exports[1].id.as_deref(), Some("TCJA"));
     assert_lossless("ExportStatus.json", &exports);
 
     serve(
@@ -828,10 +881,10 @@ async fn export_status_wire_and_every_fixture() {
     let [only] = &exports[..] else {
         panic!("one export: {exports:?}")
     };
-    assert_eq!(only.report, kraken_spot::ExportReport::Ledgers);
-    assert_eq!(only.descr, "Test Export");
+    assert_eq!(only.report, Some(kraken_spot::ExportReport::Ledgers));
+    assert_eq!(only.descr.as_deref(), Some("Test Export"));
     assert_eq!(only.endtm, Some(dec("1701406800")));
-    assert_eq!(only.completedtm, dec("1701614194"));
+    assert_eq!(only.completedtm, Some(dec("1701614194")));
     assert_lossless("ExportStatus.kraken-async-rs.json", &exports);
 }
 

@@ -21,13 +21,13 @@ async fn deposit_methods_wire_and_every_fixture() {
     assert_signed_form(&mock, path, "asset=XBT&aclass=currency");
     assert_eq!(methods.len(), 2);
     let btc = &methods[0];
-    assert_eq!(btc.method, "Bitcoin");
+    assert_eq!(btc.method.as_deref(), Some("Bitcoin"));
     assert_eq!(btc.limit, Some(Either::Second(false)));
     assert_eq!(btc.fee.unwrap().to_string(), "0.0000000000");
     assert_eq!(btc.gen_address, Some(true), "hyphenated key gen-address");
     assert_eq!(btc.minimum.unwrap().to_string(), "0.00010000");
     let lightning = &methods[1];
-    assert_eq!(lightning.method, "Bitcoin Lightning");
+    assert_eq!(lightning.method.as_deref(), Some("Bitcoin Lightning"));
     assert_eq!(lightning.fee.unwrap().to_string(), "0.00000000");
     assert_eq!(lightning.gen_address, None);
     assert_lossless("DepositMethods.json", &methods);
@@ -39,8 +39,8 @@ async fn deposit_methods_wire_and_every_fixture() {
     assert!(methods.iter().all(|m| m.fee.is_none()
         && m.gen_address == Some(true)
         && m.limit == Some(Either::Second(false))));
-    assert_eq!(methods[5].method, "Optimism");
-    assert_eq!(methods[6].method, "zkSync Era");
+    assert_eq!(methods[5].method.as_deref(), Some("Optimism"));
+    assert_eq!(methods[6].method.as_deref(), Some("zkSync Era"));
     assert_eq!(methods[6].minimum.unwrap().to_string(), "0.0200000000");
     assert_lossless("DepositMethods.kraken-async-rs.json", &methods);
 
@@ -75,17 +75,20 @@ async fn deposit_addresses_wire_and_every_fixture() {
         "asset=XBT&method=Bitcoin+Lightning&new=true&amount=0.00150",
     );
     assert_eq!(addresses.len(), 5);
-    assert_eq!(addresses[0].address, "2N9fRkx5JTWXWHmXzZtvhQsufvoYRMq9ExV");
+    assert_eq!(
+        addresses[0].address.as_deref(),
+        Some("2N9fRkx5JTWXWHmXzZtvhQsufvoYRMq9ExV")
+    );
     assert_eq!(
         addresses[0].expiretm,
-        dec("0"),
+        Some(dec("0")),
         "expiretm is the string \"0\""
     );
     assert_eq!(addresses[0].new, Some(true));
     assert_eq!(addresses[2].new, None);
     assert_eq!(addresses[3].tag.as_deref(), Some("1361101127"));
     assert_eq!(addresses[3].memo, None);
-    assert_eq!(addresses[4].address, "krakenkraken");
+    assert_eq!(addresses[4].address.as_deref(), Some("krakenkraken"));
     assert_eq!(addresses[4].memo.as_deref(), Some("4150096490"));
     assert_eq!(addresses[4].tag, None);
     assert_lossless("DepositAddresses.json", &addresses);
@@ -97,7 +100,10 @@ async fn deposit_addresses_wire_and_every_fixture() {
         .unwrap();
     assert_signed_form(&mock, path, "asset=XBT&method=Bitcoin");
     assert_eq!(addresses.len(), 1);
-    assert_eq!(addresses[0].address, "17SkEw2md5avVNyYgj6RiXuQKNwkXaxFyQ");
+    assert_eq!(
+        addresses[0].address.as_deref(),
+        Some("17SkEw2md5avVNyYgj6RiXuQKNwkXaxFyQ")
+    );
     assert_eq!(addresses[0].new, None);
     assert_lossless("DepositAddresses.kraken-async-rs.json", &addresses);
 }
@@ -208,29 +214,36 @@ async fn withdrawal_methods_wire_and_every_fixture() {
         .unwrap();
     assert_signed_form(&mock, path, "asset=XBT&aclass=currency&network=Lightning");
     assert_eq!(methods.len(), 2);
-    assert_eq!(methods[1].asset, "XXBT");
-    assert_eq!(methods[1].method, "Bitcoin Lightning");
+    assert_eq!(methods[1].asset.as_deref(), Some("XXBT"));
+    assert_eq!(methods[1].method.as_deref(), Some("Bitcoin Lightning"));
     assert_eq!(methods[1].network.as_deref(), Some("Lightning"));
-    assert_eq!(methods[1].minimum.to_string(), "0.00001");
+    assert_eq!(methods[1].minimum.as_ref().unwrap().to_string(), "0.00001");
     assert_lossless("WithdrawMethods.json", &methods);
 
     serve(&mock, path, "WithdrawMethods.kraken-async-rs.json");
     let methods = client.get_withdrawal_methods().await.unwrap();
     assert_signed_form(&mock, path, "");
     assert_eq!(methods.len(), 42);
-    assert_eq!(methods[0].method, "MVB Bank (Wire)");
+    assert_eq!(methods[0].method.as_deref(), Some("MVB Bank (Wire)"));
     assert_eq!(methods[0].network, None, "network is null for fiat");
-    assert_eq!(methods[0].minimum.to_string(), "20.00");
-    let dash: Vec<_> = methods.iter().filter(|m| m.asset == "DASH").collect();
+    assert_eq!(methods[0].minimum.as_ref().unwrap().to_string(), "20.00");
+    let dash: Vec<_> = methods
+        .iter()
+        .filter(|m| m.asset.as_deref() == Some("DASH"))
+        .collect();
     assert_eq!(dash.len(), 2);
     assert!(dash.iter().all(|m| m.network.is_none()));
-    let cqt = methods.iter().find(|m| m.asset == "CQT").unwrap();
+    let cqt = methods
+        .iter()
+        .find(|m| m.asset.as_deref() == Some("CQT"))
+        .unwrap();
     assert_eq!(
-        cqt.method, "\tCovalent Query Token (CQT)",
+        cqt.method.as_deref(),
+        Some("\tCovalent Query Token (CQT)"),
         "leading TAB kept"
     );
     assert_eq!(cqt.network.as_deref(), Some("Ethereum"));
-    assert_eq!(cqt.minimum.to_string(), "66.00");
+    assert_eq!(cqt.minimum.as_ref().unwrap().to_string(), "66.00");
     assert_lossless("WithdrawMethods.kraken-async-rs.json", &methods);
 }
 
@@ -255,9 +268,18 @@ async fn withdrawal_addresses_wire_and_every_fixture() {
     );
     assert_eq!(addresses.len(), 1);
     let a = &addresses[0];
-    assert_eq!(a.address, "bc1qxdsh4sdd29h6ldehz0se5c61asq8cgwyjf2y3z");
-    assert_eq!((a.asset.as_str(), a.key.as_str()), ("XBT", "btc-wallet-1"));
-    assert!(a.verified);
+    assert_eq!(
+        a.address.as_deref(),
+        Some("bc1qxdsh4sdd29h6ldehz0se5c61asq8cgwyjf2y3z")
+    );
+    assert_eq!(
+        (
+            a.asset.as_ref().unwrap().as_str(),
+            a.key.as_ref().unwrap().as_str()
+        ),
+        ("XBT", "btc-wallet-1")
+    );
+    assert_eq!(a.verified, Some(true));
     assert_eq!((a.tag.as_deref(), a.memo.as_deref()), (None, None));
     assert_lossless("WithdrawAddresses.json", &addresses);
 
@@ -269,14 +291,14 @@ async fn withdrawal_addresses_wire_and_every_fixture() {
         .unwrap();
     assert_signed_form(&mock, path, "verified=false");
     assert_eq!(addresses.len(), 4);
-    assert_eq!(addresses[0].asset, "ATOM");
-    assert_eq!(addresses[0].key, "Coinbase Custody");
+    assert_eq!(addresses[0].asset.as_deref(), Some("ATOM"));
+    assert_eq!(addresses[0].key.as_deref(), Some("Coinbase Custody"));
     assert_eq!(addresses[0].memo.as_deref(), Some("12349999"));
     assert_eq!(addresses[1].memo, None);
-    assert_eq!(addresses[3].method, "Ether");
+    assert_eq!(addresses[3].method.as_deref(), Some("Ether"));
     assert_eq!(
-        addresses[3].address,
-        "0x12aD4b2E9A11dD98664A4E033aD4658C39a896d6"
+        addresses[3].address.as_deref(),
+        Some("0x12aD4b2E9A11dD98664A4E033aD4658C39a896d6"),
     );
     assert_lossless("WithdrawAddresses.kraken-async-rs.json", &addresses);
 }
@@ -295,10 +317,14 @@ async fn withdrawal_info_wire_and_every_fixture() {
             .await
             .unwrap();
         assert_signed_form(&mock, path, "asset=XBT&key=btc-wallet-1&amount=0.725");
-        assert_eq!(info.method, "Bitcoin");
-        assert_eq!(info.limit.to_string(), "332.00956139");
-        assert_eq!(info.amount.to_string(), amount, "{fixture}");
-        assert_eq!(info.fee.to_string(), "0.00020000");
+        assert_eq!(info.method.as_deref(), Some("Bitcoin"));
+        assert_eq!(info.limit.as_ref().unwrap().to_string(), "332.00956139");
+        assert_eq!(
+            info.amount.as_ref().unwrap().to_string(),
+            amount,
+            "{fixture}"
+        );
+        assert_eq!(info.fee.as_ref().unwrap().to_string(), "0.00020000");
         assert_lossless(fixture, &info);
     }
 }
@@ -363,10 +389,10 @@ async fn withdrawals_status_wire_and_every_fixture() {
     let withdrawals = list(decoded.clone());
     assert_eq!(withdrawals.len(), 1);
     let w = &withdrawals[0];
-    assert_eq!(w.refid, "FTM6UXZ-5jh345jkhfkdsjfhkjdf");
-    assert_eq!(w.time, 1714923602);
-    assert_eq!(w.amount.to_string(), "10.00000000");
-    assert_eq!(w.fee.to_string(), "3.00000000");
+    assert_eq!(w.refid.as_deref(), Some("FTM6UXZ-5jh345jkhfkdsjfhkjdf"));
+    assert_eq!(w.time, Some(1714923602));
+    assert_eq!(w.amount.as_ref().unwrap().to_string(), "10.00000000");
+    assert_eq!(w.fee.as_ref().unwrap().to_string(), "3.00000000");
     assert_eq!(w.key.as_deref(), Some("new Binance"));
     assert_eq!(w.network.as_deref(), Some("Tron"));
     assert_eq!(w.status_prop, None);
@@ -378,12 +404,15 @@ async fn withdrawals_status_wire_and_every_fixture() {
     assert_signed_form(&mock, path, "");
     let withdrawals = list(decoded.clone());
     assert_eq!(withdrawals.len(), 2);
-    assert_eq!(withdrawals[0].time, 1688014586);
-    assert_eq!(withdrawals[0].info, "bc1qm32pq....3ewt0j37s2g");
-    assert_eq!(withdrawals[0].status, "Pending");
+    assert_eq!(withdrawals[0].time, Some(1688014586));
+    assert_eq!(
+        withdrawals[0].info.as_deref(),
+        Some("bc1qm32pq....3ewt0j37s2g")
+    );
+    assert_eq!(withdrawals[0].status.as_deref(), Some("Pending"));
     assert_eq!(withdrawals[0].status_prop, None);
     assert_eq!(withdrawals[0].network, None);
-    assert_eq!(withdrawals[1].status, "Failure");
+    assert_eq!(withdrawals[1].status.as_deref(), Some("Failure"));
     assert_eq!(withdrawals[1].status_prop.as_deref(), Some("canceled"));
     assert_eq!(withdrawals[1].key.as_deref(), Some("btc-wallet-2"));
     assert_lossless("WithdrawStatus.docs.json", &decoded);
@@ -392,10 +421,10 @@ async fn withdrawals_status_wire_and_every_fixture() {
     let decoded = client.get_withdrawals_status().await.unwrap();
     let withdrawals = list(decoded.clone());
     assert_eq!(withdrawals.len(), 2);
-    assert_eq!(withdrawals[0].txid, "THVRQM-33VKH-UCI7BS");
-    assert_eq!(withdrawals[1].txid, "KLETXZ-33VKH-UCI7BS");
-    assert_eq!(withdrawals[1].time, 1688015423);
-    assert_eq!(withdrawals[1].amount, dec("0.72485"));
+    assert_eq!(withdrawals[0].txid.as_deref(), Some("THVRQM-33VKH-UCI7BS"));
+    assert_eq!(withdrawals[1].txid.as_deref(), Some("KLETXZ-33VKH-UCI7BS"));
+    assert_eq!(withdrawals[1].time, Some(1688015423));
+    assert_eq!(withdrawals[1].amount, Some(dec("0.72485")));
     assert_eq!(withdrawals[1].status_prop.as_deref(), Some("canceled"));
     assert_lossless("WithdrawStatus.kraken-async-rs.json", &decoded);
 }

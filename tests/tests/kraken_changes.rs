@@ -169,7 +169,7 @@ async fn trades_positions_balance_and_orders_carry_the_new_fields() {
     let trades = client.get_trades_history().await.unwrap();
     let trade = &trades.trades["THVRQM-33VKH-UCI7BS"];
     assert_eq!(trade.aclass.as_deref(), Some("forex"));
-    assert_eq!(trade.ordertype, OrderType::Limit);
+    assert_eq!(trade.ordertype, Some(OrderType::Limit));
     assert_eq!(trade.tradeordertype, Some(OrderType::StopLoss));
     assert_lossless_body(&body, &trades);
 

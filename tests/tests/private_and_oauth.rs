@@ -378,8 +378,8 @@ async fn oauth_token_uses_basic_auth_and_keeps_tokens_secret() {
         token.refresh_token.as_ref().unwrap().expose(),
         "tGzv3JOkF0XG5Qx2TlKWIA"
     );
-    assert_eq!(token.token_type, "bearer");
-    assert_eq!(token.expires_in, 14400);
+    assert_eq!(token.token_type.as_deref(), Some("bearer"));
+    assert_eq!(token.expires_in, Some(14400));
     let shown = format!("{token:?}");
     assert!(
         !shown.contains("2YotnFZFEjr1zCsicMWpAA") && !shown.contains("tGzv3JOkF0XG5Qx2TlKWIA"),
@@ -417,7 +417,7 @@ async fn oauth_user_info_uses_the_bearer_token() {
     );
     let user = client.get_oauth_user_info().await.unwrap();
     common::assert_bearer(&mock, "GET", "/oauth/userinfo", None);
-    assert_eq!(user.email, "user@example.com");
+    assert_eq!(user.email.as_deref(), Some("user@example.com"));
     assert_eq!(user.iban.as_deref(), Some("AA12 N84G 3KLP XH2Q"));
     assert_lossless("OAuth_UserInfo.schema-derived.json", &user);
 }

@@ -178,7 +178,7 @@ async fn no_secret_reaches_the_logs_or_the_errors_whatever_fails() {
     );
     mock.respond(
         "/0/private/TradeBalance",
-        MockResponse::json(r#"{"error":[],"result":[1,2]}"#),
+        MockResponse::json(r#"{"error":[],"result":"not an object"}"#),
     );
     errors.push(client.get_trade_balance().await.unwrap_err());
     errors.push(

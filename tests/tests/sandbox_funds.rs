@@ -72,22 +72,26 @@ async fn holds_insufficient_funds_and_a_maker_fill() {
     let trades = client.get_trades_history().await.unwrap();
     assert_eq!(trades.count, Some(1));
     let (trade_id, trade) = trades.trades.first().unwrap();
-    assert_eq!(trade.ordertxid, txid);
-    assert_eq!(trade.pair, "XXBTZUSD");
-    assert_eq!(trade.price, dec("20000.0"));
-    assert_eq!(trade.cost, dec("800"));
-    assert_eq!(trade.fee, dec("1.28"));
-    assert_eq!(trade.vol, dec("0.04"));
+    assert_eq!(trade.ordertxid, Some(txid.clone()));
+    assert_eq!(trade.pair.as_deref(), Some("XXBTZUSD"));
+    assert_eq!(trade.price, Some(dec("20000.0")));
+    assert_eq!(trade.cost, Some(dec("800")));
+    assert_eq!(trade.fee, Some(dec("1.28")));
+    assert_eq!(trade.vol, Some(dec("0.04")));
     let again = client.get_trades(trade_id).await.unwrap();
-    assert_eq!(again[trade_id].cost, dec("800"));
+    assert_eq!(again[trade_id].cost, Some(dec("800")));
 
     let ledgers = client.get_ledgers_info().await.unwrap();
     assert_eq!(ledgers.count, Some(2));
-    let usd = ledgers.ledger.values().find(|e| e.asset == "ZUSD").unwrap();
-    assert_eq!(usd.refid, *trade_id);
-    assert_eq!(usd.amount, dec("-800"));
-    assert_eq!(usd.fee, dec("1.28"));
-    assert_eq!(usd.balance, dec("198.72"));
+    let usd = ledgers
+        .ledger
+        .values()
+        .find(|e| e.asset.as_deref() == Some("ZUSD"))
+        .unwrap();
+    assert_eq!(usd.refid.as_ref(), Some(trade_id));
+    assert_eq!(usd.amount, Some(dec("-800")));
+    assert_eq!(usd.fee, Some(dec("1.28")));
+    assert_eq!(usd.balance, Some(dec("198.72")));
     let id = ledgers.ledger.keys().next().unwrap();
     assert_eq!(client.get_ledgers(id).await.unwrap().len(), 1);
 

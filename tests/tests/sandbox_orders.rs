@@ -41,9 +41,9 @@ async fn place_query_amend_and_cancel_by_client_order_id() {
 
     let open = client.get_open_orders().cl_ord_id(id).await.unwrap();
     let info = &open.open[&txid];
-    assert_eq!(info.status, OrderStatus::Open);
+    assert_eq!(info.status, Some(OrderStatus::Open));
     assert_eq!(info.cl_ord_id.as_deref(), Some(id));
-    assert_eq!(info.vol, dec("0.5"));
+    assert_eq!(info.vol, Some(dec("0.5")));
     let none = client.get_open_orders().cl_ord_id("other").await.unwrap();
     assert!(none.open.is_empty());
 
@@ -69,19 +69,22 @@ async fn place_query_amend_and_cancel_by_client_order_id() {
         .unwrap();
     assert!(amended.amend_id.starts_with('T'));
     let amends = client.get_order_amends().order_id(&txid).await.unwrap();
-    assert_eq!(amends.count, 2);
-    assert_eq!(amends.amends[0].amend_type, "original");
-    assert_eq!(amends.amends[1].amend_id, amended.amend_id);
+    assert_eq!(amends.count, Some(2));
+    assert_eq!(amends.amends[0].amend_type.as_deref(), Some("original"));
+    assert_eq!(amends.amends[1].amend_id.as_ref(), Some(&amended.amend_id));
     let queried = client.get_orders(&txid).await.unwrap();
-    assert_eq!(queried[&txid].vol, dec("0.4"));
-    assert_eq!(queried[&txid].descr.price, "24000.0");
+    assert_eq!(queried[&txid].vol, Some(dec("0.4")));
+    assert_eq!(
+        queried[&txid].descr.as_ref().unwrap().price.as_deref(),
+        Some("24000.0")
+    );
 
     let cancelled = client.cancel_order().cl_ord_id(id).await.unwrap();
     assert_eq!(cancelled.count, 1);
     let closed = client.get_closed_orders().await.unwrap();
     assert_eq!(closed.count, Some(1));
     let info = &closed.closed[&txid];
-    assert_eq!(info.status, OrderStatus::Canceled);
+    assert_eq!(info.status, Some(OrderStatus::Canceled));
     assert_eq!(info.reason.as_deref(), Some("User requested"));
     assert_eq!(mock.orders()[0].status, "canceled");
 
@@ -168,11 +171,11 @@ async fn market_orders_fill_and_resting_orders_fill_when_the_price_moves() {
         .unwrap();
     let txid = &market.txid.unwrap()[0];
     let info = &client.get_orders(txid).await.unwrap()[txid];
-    assert_eq!(info.status, OrderStatus::Closed);
-    assert_eq!(info.vol_exec, dec("0.1"));
-    assert_eq!(info.cost, dec("3034.06"));
-    assert_eq!(info.fee, dec("7.88856")); // 0.26 % taker, 5 decimals
-    assert_eq!(info.price, dec("30340.6"));
+    assert_eq!(info.status, Some(OrderStatus::Closed));
+    assert_eq!(info.vol_exec, Some(dec("0.1")));
+    assert_eq!(info.cost, Some(dec("3034.06")));
+    assert_eq!(info.fee, Some(dec("7.88856"))); // 0.26 % taker, 5 decimals
+    assert_eq!(info.price, Some(dec("30340.6")));
 
     let resting = client
         .submit_order("limit", "sell", "0.2", "XBTUSD")
@@ -185,9 +188,9 @@ async fn market_orders_fill_and_resting_orders_fill_when_the_price_moves() {
     assert_eq!(mock.orders()[1].status, "open");
     assert!(mock.set_price("XBTUSD", dec("31000.0")));
     let filled = &client.get_orders(rid).await.unwrap()[rid];
-    assert_eq!(filled.status, OrderStatus::Closed);
-    assert_eq!(filled.cost, dec("6200.0"));
-    assert_eq!(filled.fee, dec("9.92")); // 0.16 % maker
+    assert_eq!(filled.status, Some(OrderStatus::Closed));
+    assert_eq!(filled.cost, Some(dec("6200.0")));
+    assert_eq!(filled.fee, Some(dec("9.92"))); // 0.16 % maker
 
     // Post-only that would take is cancelled; IOC that cannot fill is cancelled.
     let post = call(

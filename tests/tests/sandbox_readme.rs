@@ -36,7 +36,10 @@ async fn my_bot_buys_the_dip() {
     assert_eq!(orders[0].status, "closed");
     assert_eq!(orders[1].status, "canceled");
     let trades = client.get_trades_history().await.unwrap();
-    assert_eq!(trades.trades[0].ordertxid, buy.txid.unwrap()[0]);
+    assert_eq!(
+        trades.trades[0].ordertxid,
+        Some(buy.txid.unwrap().remove(0))
+    );
 }
 
 #[tokio::test]

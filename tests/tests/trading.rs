@@ -210,7 +210,7 @@ async fn websockets_token_is_secret_and_decodes_every_fixture() {
         let ws = client.get_websockets_token().await.unwrap();
         assert_signed_form(&mock, path, "");
         assert_eq!(ws.token.expose(), token);
-        assert_eq!(ws.expires, 900);
+        assert_eq!(ws.expires, Some(900));
         let shown = format!("{ws:?}");
         assert!(!shown.contains(token), "{shown}");
         assert!(shown.contains("REDACTED"), "{shown}");

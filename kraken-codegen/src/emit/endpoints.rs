@@ -156,8 +156,10 @@ fn request_type(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> Token
         params,
         " A request with its required parameters; set the rest with the chainable setters.",
     );
+    let alias = &e.kraken;
     quote! {
         #request_doc
+        #[doc(alias = #alias)]
         #[derive(Debug, Clone, PartialEq, #derive_default)]
         #[non_exhaustive]
         pub struct #request { #(#fields)* }
@@ -364,15 +366,17 @@ fn client_method(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> Toke
     };
     let http_text = format!("{:?}", e.http).to_uppercase();
     let method_doc = doc(&format!(
-        "{}\n\n`{} {}` (Kraken `{}`), {}, rate-limit cost {}.\n\n{}",
+        "{}\n\n`{} {}` (Kraken `{}`), {}, rate-limit cost {}.\n\nReturns {}.\n\n{}",
         e.doc.trim(),
         http_text,
         e.path,
         e.kraken,
         auth_text,
         e.cost,
+        type_doc(&Type::parse(&e.response).unwrap_or(Type::Json)),
         super::examples::method_example(e, params)
     ));
+    let alias = &e.kraken;
     let required: Vec<&ParamCode> = params.iter().filter(|p| p.required).collect();
     let req_names = required.iter().map(|p| &p.field);
     let req_args = required.iter().map(|p| {
@@ -382,6 +386,7 @@ fn client_method(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> Toke
     quote! {
         impl crate::SpotClient {
             #method_doc
+            #[doc(alias = #alias)]
             pub fn #method(&self, #(#req_args),*) -> crate::Call<#request> {
                 self.call(#request::new(#(#req_names),*))
             }
@@ -453,5 +458,23 @@ fn permissions(spec: Option<&PermissionSpec>) -> TokenStream {
             let list = list(names);
             quote!(crate::Permissions::AllOf(#list))
         }
+    }
+}
+
+/// A response type in words, with intra-doc links to the named types.
+fn type_doc(ty: &Type) -> String {
+    match ty {
+        Type::Named(n) => format!("[`{n}`](crate::{n})"),
+        Type::List(t) => format!("a list of {}", type_doc(t)),
+        Type::Map(t) => format!("a map (in Kraken's key order) of {}", type_doc(t)),
+        Type::WithLast(t) => format!("[`WithLast`](crate::WithLast) of {}", type_doc(t)),
+        Type::Either(a, b) => format!(
+            "[`Either`](crate::Either) of {} or {}",
+            type_doc(a),
+            type_doc(b)
+        ),
+        Type::Json => "[`RawJson`](crate::RawJson), Kraken's exact JSON".to_owned(),
+        Type::Bytes => "the file's bytes".to_owned(),
+        other => format!("`{}`", rust_type(other)),
     }
 }

@@ -85,12 +85,55 @@ pub(super) fn emit_struct(s: &StructDef) -> TokenStream {
             #row_impls
         };
     }
+    if !s.one_of_required().is_empty() {
+        let deserialize = emit_require_one_of(s, &fields);
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+            #[non_exhaustive]
+            pub struct #name { #(#fields)* }
+            #deserialize
+            crate::lenient_via_serde!(#name, b'{');
+        };
+    }
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
-        crate::lenient_via_serde!(#name);
+        crate::lenient_via_serde!(#name, b'{');
+    }
+}
+
+/// `require_one_of:` (or a response struct whose fields are all optional)
+/// decodes through a private twin of the struct, then refuses an object that
+/// has none of the fields: an unrelated object is not a success.
+fn emit_require_one_of(s: &StructDef, fields: &[TokenStream]) -> TokenStream {
+    let name = ident(&s.name);
+    let all: Vec<Ident> = s.fields.iter().map(field_ident).collect();
+    let names = s.one_of_required();
+    let required = names
+        .iter()
+        .filter_map(|n| s.fields.iter().find(|f| f.name == *n).map(field_ident));
+    let listed = if names.len() <= 6 {
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        quoted.join(", ")
+    } else {
+        format!("its {} known fields", names.len())
+    };
+    let message = format!("not a {}: none of {listed} is present", s.name);
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[derive(::serde::Deserialize)]
+                struct Wire { #(#fields)* }
+                let wire = Wire::deserialize(deserializer)?;
+                if #(wire.#required.is_none())&&* {
+                    return Err(::serde::de::Error::custom(#message));
+                }
+                Ok(#name { #(#all: wire.#all),* })
+            }
+        }
     }
 }
 
@@ -130,7 +173,7 @@ fn emit_row_serde(s: &StructDef) -> TokenStream {
             }
         }
 
-        crate::lenient_via_serde!(#name);
+        crate::lenient_via_serde!(#name, b'[');
 
         #serialize
     }

@@ -60,7 +60,7 @@ pub struct ExtendedBalance {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub hold_trade: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(ExtendedBalance);
+crate::lenient_via_serde!(ExtendedBalance, b'{');
 /// Credit line details (VIPs with this feature).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -70,51 +70,214 @@ pub struct CreditLines {
     /// Account-wide credit limits.
     pub limits_monitor: super::CreditLimitsMonitor,
 }
-crate::lenient_via_serde!(CreditLines);
+crate::lenient_via_serde!(CreditLines, b'{');
 /// One asset's credit line.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreditLineAsset {
     /// Balance.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub balance: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub balance: Option<::rust_decimal::Decimal>,
     /// Credit limit.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub credit_limit: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub credit_limit: Option<::rust_decimal::Decimal>,
     /// Credit used.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub credit_used: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub credit_used: Option<::rust_decimal::Decimal>,
     /// Credit still available.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub available_credit: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub available_credit: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(CreditLineAsset);
+impl<'de> ::serde::Deserialize<'de> for CreditLineAsset {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Balance.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub balance: Option<::rust_decimal::Decimal>,
+            /// Credit limit.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub credit_limit: Option<::rust_decimal::Decimal>,
+            /// Credit used.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub credit_used: Option<::rust_decimal::Decimal>,
+            /// Credit still available.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub available_credit: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.balance.is_none() && wire.credit_limit.is_none()
+            && wire.credit_used.is_none() && wire.available_credit.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a CreditLineAsset: none of `balance`, `credit_limit`, `credit_used`, `available_credit` is present",
+                ),
+            );
+        }
+        Ok(CreditLineAsset {
+            balance: wire.balance,
+            credit_limit: wire.credit_limit,
+            credit_used: wire.credit_used,
+            available_credit: wire.available_credit,
+        })
+    }
+}
+crate::lenient_via_serde!(CreditLineAsset, b'{');
 /// Account-wide credit limits, in USD.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreditLimitsMonitor {
     /// Total credit.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub total_credit_usd: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub total_credit_usd: Option<::rust_decimal::Decimal>,
     /// Total credit used.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub total_credit_used_usd: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub total_credit_used_usd: Option<::rust_decimal::Decimal>,
     /// Total collateral value.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub total_collateral_value_usd: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub total_collateral_value_usd: Option<::rust_decimal::Decimal>,
     /// Equity.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub equity_usd: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub equity_usd: Option<::rust_decimal::Decimal>,
     /// Ongoing balance.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub ongoing_balance: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub ongoing_balance: Option<::rust_decimal::Decimal>,
     /// Debt to equity ratio.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub debt_to_equity: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub debt_to_equity: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(CreditLimitsMonitor);
+impl<'de> ::serde::Deserialize<'de> for CreditLimitsMonitor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Total credit.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub total_credit_usd: Option<::rust_decimal::Decimal>,
+            /// Total credit used.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub total_credit_used_usd: Option<::rust_decimal::Decimal>,
+            /// Total collateral value.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub total_collateral_value_usd: Option<::rust_decimal::Decimal>,
+            /// Equity.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub equity_usd: Option<::rust_decimal::Decimal>,
+            /// Ongoing balance.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub ongoing_balance: Option<::rust_decimal::Decimal>,
+            /// Debt to equity ratio.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub debt_to_equity: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.total_credit_usd.is_none() && wire.total_credit_used_usd.is_none()
+            && wire.total_collateral_value_usd.is_none() && wire.equity_usd.is_none()
+            && wire.ongoing_balance.is_none() && wire.debt_to_equity.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a CreditLimitsMonitor: none of `total_credit_usd`, `total_credit_used_usd`, `total_collateral_value_usd`, `equity_usd`, `ongoing_balance`, `debt_to_equity` is present",
+                ),
+            );
+        }
+        Ok(CreditLimitsMonitor {
+            total_credit_usd: wire.total_credit_usd,
+            total_credit_used_usd: wire.total_credit_used_usd,
+            total_collateral_value_usd: wire.total_collateral_value_usd,
+            equity_usd: wire.equity_usd,
+            ongoing_balance: wire.ongoing_balance,
+            debt_to_equity: wire.debt_to_equity,
+        })
+    }
+}
+crate::lenient_via_serde!(CreditLimitsMonitor, b'{');
 /// Collateral balances, margin valuations, equity and margin level, in the requested asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TradeBalance {
     /// Equivalent balance (all currencies combined).
@@ -126,26 +289,61 @@ pub struct TradeBalance {
     )]
     pub equivalent_balance: Option<::rust_decimal::Decimal>,
     /// Trade balance (equity currencies combined).
-    #[serde(rename = "tb", deserialize_with = "crate::de::lenient")]
-    pub trade_balance: ::rust_decimal::Decimal,
+    #[serde(
+        rename = "tb",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trade_balance: Option<::rust_decimal::Decimal>,
     /// Margin amount of open positions.
-    #[serde(rename = "m", deserialize_with = "crate::de::lenient")]
-    pub margin: ::rust_decimal::Decimal,
+    #[serde(
+        rename = "m",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub margin: Option<::rust_decimal::Decimal>,
     /// Unrealized net profit/loss of open positions.
-    #[serde(rename = "n", deserialize_with = "crate::de::lenient")]
-    pub net: ::rust_decimal::Decimal,
+    #[serde(
+        rename = "n",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub net: Option<::rust_decimal::Decimal>,
     /// Cost basis of open positions.
-    #[serde(rename = "c", deserialize_with = "crate::de::lenient")]
-    pub cost: ::rust_decimal::Decimal,
+    #[serde(
+        rename = "c",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub cost: Option<::rust_decimal::Decimal>,
     /// Current floating valuation of open positions.
-    #[serde(rename = "v", deserialize_with = "crate::de::lenient")]
-    pub valuation: ::rust_decimal::Decimal,
+    #[serde(
+        rename = "v",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub valuation: Option<::rust_decimal::Decimal>,
     /// Equity: trade balance + unrealized net profit/loss.
-    #[serde(rename = "e", deserialize_with = "crate::de::lenient")]
-    pub equity: ::rust_decimal::Decimal,
+    #[serde(
+        rename = "e",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub equity: Option<::rust_decimal::Decimal>,
     /// Free margin: equity - initial margin.
-    #[serde(rename = "mf", deserialize_with = "crate::de::lenient")]
-    pub free_margin: ::rust_decimal::Decimal,
+    #[serde(
+        rename = "mf",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub free_margin: Option<::rust_decimal::Decimal>,
     /// Margin level: equity / initial margin * 100 (absent without open positions).
     #[serde(
         rename = "ml",
@@ -171,9 +369,132 @@ pub struct TradeBalance {
     )]
     pub free_margin_orders: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(TradeBalance);
+impl<'de> ::serde::Deserialize<'de> for TradeBalance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Equivalent balance (all currencies combined).
+            #[serde(
+                rename = "eb",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub equivalent_balance: Option<::rust_decimal::Decimal>,
+            /// Trade balance (equity currencies combined).
+            #[serde(
+                rename = "tb",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trade_balance: Option<::rust_decimal::Decimal>,
+            /// Margin amount of open positions.
+            #[serde(
+                rename = "m",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin: Option<::rust_decimal::Decimal>,
+            /// Unrealized net profit/loss of open positions.
+            #[serde(
+                rename = "n",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub net: Option<::rust_decimal::Decimal>,
+            /// Cost basis of open positions.
+            #[serde(
+                rename = "c",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cost: Option<::rust_decimal::Decimal>,
+            /// Current floating valuation of open positions.
+            #[serde(
+                rename = "v",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub valuation: Option<::rust_decimal::Decimal>,
+            /// Equity: trade balance + unrealized net profit/loss.
+            #[serde(
+                rename = "e",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub equity: Option<::rust_decimal::Decimal>,
+            /// Free margin: equity - initial margin.
+            #[serde(
+                rename = "mf",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub free_margin: Option<::rust_decimal::Decimal>,
+            /// Margin level: equity / initial margin * 100 (absent without open positions).
+            #[serde(
+                rename = "ml",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin_level: Option<::rust_decimal::Decimal>,
+            /// Unexecuted value of open orders.
+            #[serde(
+                rename = "uv",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub unexecuted_value: Option<::rust_decimal::Decimal>,
+            /// `mfo`, as Kraken's SDK names it: free margin for new orders (not described in the docs).
+            #[serde(
+                rename = "mfo",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub free_margin_orders: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.equivalent_balance.is_none() && wire.trade_balance.is_none()
+            && wire.margin.is_none() && wire.net.is_none() && wire.cost.is_none()
+            && wire.valuation.is_none() && wire.equity.is_none()
+            && wire.free_margin.is_none() && wire.margin_level.is_none()
+            && wire.unexecuted_value.is_none() && wire.free_margin_orders.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a TradeBalance: none of its 11 known fields is present",
+                ),
+            );
+        }
+        Ok(TradeBalance {
+            equivalent_balance: wire.equivalent_balance,
+            trade_balance: wire.trade_balance,
+            margin: wire.margin,
+            net: wire.net,
+            cost: wire.cost,
+            valuation: wire.valuation,
+            equity: wire.equity,
+            free_margin: wire.free_margin,
+            margin_level: wire.margin_level,
+            unexecuted_value: wire.unexecuted_value,
+            free_margin_orders: wire.free_margin_orders,
+        })
+    }
+}
+crate::lenient_via_serde!(TradeBalance, b'{');
 /// An open, closed or queried order. Closed orders add `closetm` and `reason`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderInfo {
     /// Referral order txid that created this order (null, or the string `None` in docs).
@@ -205,16 +526,29 @@ pub struct OrderInfo {
     )]
     pub link_id: Option<String>,
     /// Status.
-    pub status: super::OrderStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<super::OrderStatus>,
     /// When the order was placed (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub opentm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub opentm: Option<::rust_decimal::Decimal>,
     /// Scheduled start (unix seconds, 0 if none).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub starttm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub starttm: Option<::rust_decimal::Decimal>,
     /// Expiry (unix seconds, 0 if none).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub expiretm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub expiretm: Option<::rust_decimal::Decimal>,
     /// Closed orders: when the order was closed (unix seconds).
     #[serde(
         default,
@@ -230,22 +564,43 @@ pub struct OrderInfo {
     )]
     pub reason: Option<String>,
     /// Order description.
-    pub descr: super::OrderInfoDescription,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descr: Option<super::OrderInfoDescription>,
     /// Volume (base currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub vol: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub vol: Option<::rust_decimal::Decimal>,
     /// Volume executed (base currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub vol_exec: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub vol_exec: Option<::rust_decimal::Decimal>,
     /// Total cost (quote currency unless `viqc`).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub cost: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub cost: Option<::rust_decimal::Decimal>,
     /// Total fee (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee: Option<::rust_decimal::Decimal>,
     /// Average fill price (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub price: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub price: Option<::rust_decimal::Decimal>,
     /// Stop price (quote currency).
     #[serde(
         default,
@@ -271,11 +626,19 @@ pub struct OrderInfo {
     )]
     pub margin: Option<bool>,
     /// Comma-separated info: stopped, touched, liquidated, partial, amended.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub misc: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub misc: Option<String>,
     /// Comma-separated order flags: post, fcib, fciq, nompp, viqc.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub oflags: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub oflags: Option<String>,
     /// The subaccount that placed the order, for master accounts.
     #[serde(
         default,
@@ -294,14 +657,231 @@ pub struct OrderInfo {
     )]
     pub trades: Option<Vec<String>>,
 }
-crate::lenient_via_serde!(OrderInfo);
+impl<'de> ::serde::Deserialize<'de> for OrderInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Referral order txid that created this order (null, or the string `None` in docs).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub refid: Option<String>,
+            /// The user reference id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub userref: Option<i64>,
+            /// The client order id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cl_ord_id: Option<String>,
+            /// Undocumented: a linked order id, seen in recordings.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub link_id: Option<String>,
+            /// Status.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub status: Option<super::OrderStatus>,
+            /// When the order was placed (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub opentm: Option<::rust_decimal::Decimal>,
+            /// Scheduled start (unix seconds, 0 if none).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub starttm: Option<::rust_decimal::Decimal>,
+            /// Expiry (unix seconds, 0 if none).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub expiretm: Option<::rust_decimal::Decimal>,
+            /// Closed orders: when the order was closed (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub closetm: Option<::rust_decimal::Decimal>,
+            /// Closed orders: additional info on the status.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub reason: Option<String>,
+            /// Order description.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub descr: Option<super::OrderInfoDescription>,
+            /// Volume (base currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub vol: Option<::rust_decimal::Decimal>,
+            /// Volume executed (base currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub vol_exec: Option<::rust_decimal::Decimal>,
+            /// Total cost (quote currency unless `viqc`).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cost: Option<::rust_decimal::Decimal>,
+            /// Total fee (quote currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+            /// Average fill price (quote currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub price: Option<::rust_decimal::Decimal>,
+            /// Stop price (quote currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub stopprice: Option<::rust_decimal::Decimal>,
+            /// Triggered limit price (quote currency, when the limit-based order type triggered).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub limitprice: Option<::rust_decimal::Decimal>,
+            /// Price signal for triggered orders.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub trigger: Option<super::TriggerSignal>,
+            /// Whether the order is funded on margin.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin: Option<bool>,
+            /// Comma-separated info: stopped, touched, liquidated, partial, amended.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub misc: Option<String>,
+            /// Comma-separated order flags: post, fcib, fciq, nompp, viqc.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub oflags: Option<String>,
+            /// The subaccount that placed the order, for master accounts.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub sender_sub_id: Option<String>,
+            /// Time in force.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub time_in_force: Option<super::OrderTimeInForce>,
+            /// Related trade ids (with `trades=true`).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trades: Option<Vec<String>>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.refid.is_none() && wire.userref.is_none() && wire.cl_ord_id.is_none()
+            && wire.link_id.is_none() && wire.status.is_none() && wire.opentm.is_none()
+            && wire.starttm.is_none() && wire.expiretm.is_none()
+            && wire.closetm.is_none() && wire.reason.is_none() && wire.descr.is_none()
+            && wire.vol.is_none() && wire.vol_exec.is_none() && wire.cost.is_none()
+            && wire.fee.is_none() && wire.price.is_none() && wire.stopprice.is_none()
+            && wire.limitprice.is_none() && wire.trigger.is_none()
+            && wire.margin.is_none() && wire.misc.is_none() && wire.oflags.is_none()
+            && wire.sender_sub_id.is_none() && wire.time_in_force.is_none()
+            && wire.trades.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a OrderInfo: none of its 25 known fields is present",
+                ),
+            );
+        }
+        Ok(OrderInfo {
+            refid: wire.refid,
+            userref: wire.userref,
+            cl_ord_id: wire.cl_ord_id,
+            link_id: wire.link_id,
+            status: wire.status,
+            opentm: wire.opentm,
+            starttm: wire.starttm,
+            expiretm: wire.expiretm,
+            closetm: wire.closetm,
+            reason: wire.reason,
+            descr: wire.descr,
+            vol: wire.vol,
+            vol_exec: wire.vol_exec,
+            cost: wire.cost,
+            fee: wire.fee,
+            price: wire.price,
+            stopprice: wire.stopprice,
+            limitprice: wire.limitprice,
+            trigger: wire.trigger,
+            margin: wire.margin,
+            misc: wire.misc,
+            oflags: wire.oflags,
+            sender_sub_id: wire.sender_sub_id,
+            time_in_force: wire.time_in_force,
+            trades: wire.trades,
+        })
+    }
+}
+crate::lenient_via_serde!(OrderInfo, b'{');
 /// Description of an open, closed or queried order.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderInfoDescription {
     /// The pair (altname).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub pair: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub pair: Option<String>,
     /// The asset class (seen in recordings).
     #[serde(
         default,
@@ -310,22 +890,39 @@ pub struct OrderInfoDescription {
     )]
     pub aclass: Option<String>,
     /// Order direction.
-    #[serde(rename = "type")]
-    pub side: super::OrderSide,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<super::OrderSide>,
     /// Order type.
-    pub ordertype: super::OrderType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordertype: Option<super::OrderType>,
     /// Primary price; may be relative, for example `+50.0000%`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub price: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub price: Option<String>,
     /// Secondary price; may be relative.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub price2: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub price2: Option<String>,
     /// Leverage, `none` or for example `5:1`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub leverage: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub leverage: Option<String>,
     /// The order as text.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub order: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub order: Option<String>,
     /// The conditional close order as text, if any.
     #[serde(
         default,
@@ -334,7 +931,93 @@ pub struct OrderInfoDescription {
     )]
     pub close: Option<String>,
 }
-crate::lenient_via_serde!(OrderInfoDescription);
+impl<'de> ::serde::Deserialize<'de> for OrderInfoDescription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The pair (altname).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub pair: Option<String>,
+            /// The asset class (seen in recordings).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass: Option<String>,
+            /// Order direction.
+            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+            pub side: Option<super::OrderSide>,
+            /// Order type.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub ordertype: Option<super::OrderType>,
+            /// Primary price; may be relative, for example `+50.0000%`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub price: Option<String>,
+            /// Secondary price; may be relative.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub price2: Option<String>,
+            /// Leverage, `none` or for example `5:1`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub leverage: Option<String>,
+            /// The order as text.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub order: Option<String>,
+            /// The conditional close order as text, if any.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub close: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.pair.is_none() && wire.aclass.is_none() && wire.side.is_none()
+            && wire.ordertype.is_none() && wire.price.is_none() && wire.price2.is_none()
+            && wire.leverage.is_none() && wire.order.is_none() && wire.close.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a OrderInfoDescription: none of its 9 known fields is present",
+                ),
+            );
+        }
+        Ok(OrderInfoDescription {
+            pair: wire.pair,
+            aclass: wire.aclass,
+            side: wire.side,
+            ordertype: wire.ordertype,
+            price: wire.price,
+            price2: wire.price2,
+            leverage: wire.leverage,
+            order: wire.order,
+            close: wire.close,
+        })
+    }
+}
+crate::lenient_via_serde!(OrderInfoDescription, b'{');
 /// Open orders.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -342,7 +1025,7 @@ pub struct OpenOrders {
     /// Open orders keyed by txid.
     pub open: ::indexmap::IndexMap<String, super::OrderInfo>,
 }
-crate::lenient_via_serde!(OpenOrders);
+crate::lenient_via_serde!(OpenOrders, b'{');
 /// A page of closed orders (50 at most).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -357,31 +1040,47 @@ pub struct ClosedOrders {
     )]
     pub count: Option<i64>,
 }
-crate::lenient_via_serde!(ClosedOrders);
+crate::lenient_via_serde!(ClosedOrders, b'{');
 /// The amend history of an order, oldest first.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderAmends {
     /// Number of amend entries (the original order included).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub count: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub count: Option<i64>,
     /// The amend entries.
     pub amends: Vec<super::OrderAmend>,
 }
-crate::lenient_via_serde!(OrderAmends);
+crate::lenient_via_serde!(OrderAmends, b'{');
 /// One entry of an order's amend history.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderAmend {
     /// Kraken's id of the amend.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub amend_id: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub amend_id: Option<String>,
     /// original, user or restated.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub amend_type: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub amend_type: Option<String>,
     /// Order quantity after the amend (base asset).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub order_qty: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub order_qty: Option<::rust_decimal::Decimal>,
     /// Iceberg orders: the displayed quantity.
     #[serde(
         default,
@@ -390,8 +1089,12 @@ pub struct OrderAmend {
     )]
     pub display_qty: Option<::rust_decimal::Decimal>,
     /// Remaining quantity.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub remaining_qty: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub remaining_qty: Option<::rust_decimal::Decimal>,
     /// Limit price, for order types with one.
     #[serde(
         default,
@@ -421,10 +1124,118 @@ pub struct OrderAmend {
     )]
     pub post_only: Option<bool>,
     /// When the amend happened (unix nanoseconds in the docs; milliseconds seen in a recording).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub timestamp: u64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub timestamp: Option<u64>,
 }
-crate::lenient_via_serde!(OrderAmend);
+impl<'de> ::serde::Deserialize<'de> for OrderAmend {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Kraken's id of the amend.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub amend_id: Option<String>,
+            /// original, user or restated.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub amend_type: Option<String>,
+            /// Order quantity after the amend (base asset).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub order_qty: Option<::rust_decimal::Decimal>,
+            /// Iceberg orders: the displayed quantity.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub display_qty: Option<::rust_decimal::Decimal>,
+            /// Remaining quantity.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub remaining_qty: Option<::rust_decimal::Decimal>,
+            /// Limit price, for order types with one.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub limit_price: Option<::rust_decimal::Decimal>,
+            /// Trigger price, for triggered order types.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trigger_price: Option<::rust_decimal::Decimal>,
+            /// Why the order was restated.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub reason: Option<String>,
+            /// Whether the amend was post-only.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub post_only: Option<bool>,
+            /// When the amend happened (unix nanoseconds in the docs; milliseconds seen in a recording).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub timestamp: Option<u64>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.amend_id.is_none() && wire.amend_type.is_none()
+            && wire.order_qty.is_none() && wire.display_qty.is_none()
+            && wire.remaining_qty.is_none() && wire.limit_price.is_none()
+            && wire.trigger_price.is_none() && wire.reason.is_none()
+            && wire.post_only.is_none() && wire.timestamp.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a OrderAmend: none of its 10 known fields is present",
+                ),
+            );
+        }
+        Ok(OrderAmend {
+            amend_id: wire.amend_id,
+            amend_type: wire.amend_type,
+            order_qty: wire.order_qty,
+            display_qty: wire.display_qty,
+            remaining_qty: wire.remaining_qty,
+            limit_price: wire.limit_price,
+            trigger_price: wire.trigger_price,
+            reason: wire.reason,
+            post_only: wire.post_only,
+            timestamp: wire.timestamp,
+        })
+    }
+}
+crate::lenient_via_serde!(OrderAmend, b'{');
 /// A page of trades (50 at most).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -439,43 +1250,80 @@ pub struct TradesHistory {
     )]
     pub count: Option<i64>,
 }
-crate::lenient_via_serde!(TradesHistory);
+crate::lenient_via_serde!(TradesHistory, b'{');
 /// One of the user's trades (fills).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TradeInfo {
     /// The order's txid.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub ordertxid: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub ordertxid: Option<String>,
     /// The position's txid.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub postxid: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub postxid: Option<String>,
     /// The pair.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub pair: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub pair: Option<String>,
     /// Execution time (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub time: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub time: Option<::rust_decimal::Decimal>,
     /// Trade direction.
-    #[serde(rename = "type")]
-    pub side: super::OrderSide,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<super::OrderSide>,
     /// Order type.
-    pub ordertype: super::OrderType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordertype: Option<super::OrderType>,
     /// Average price (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub price: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub price: Option<::rust_decimal::Decimal>,
     /// Total cost (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub cost: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub cost: Option<::rust_decimal::Decimal>,
     /// Total fee (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee: Option<::rust_decimal::Decimal>,
     /// Volume (base currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub vol: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub vol: Option<::rust_decimal::Decimal>,
     /// Initial margin (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub margin: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub margin: Option<::rust_decimal::Decimal>,
     /// Leverage used.
     #[serde(
         default,
@@ -484,8 +1332,12 @@ pub struct TradeInfo {
     )]
     pub leverage: Option<String>,
     /// Comma-separated info, for example `closing`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub misc: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub misc: Option<String>,
     /// Related ledger ids (with `ledgers=true`).
     #[serde(
         default,
@@ -494,8 +1346,12 @@ pub struct TradeInfo {
     )]
     pub ledgers: Option<Vec<String>>,
     /// Unique id of the trade within its pair.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub trade_id: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trade_id: Option<i64>,
     /// The pair's asset class.
     #[serde(
         default,
@@ -570,43 +1426,304 @@ pub struct TradeInfo {
     )]
     pub trades: Option<Vec<String>>,
 }
-crate::lenient_via_serde!(TradeInfo);
+impl<'de> ::serde::Deserialize<'de> for TradeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The order's txid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub ordertxid: Option<String>,
+            /// The position's txid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub postxid: Option<String>,
+            /// The pair.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub pair: Option<String>,
+            /// Execution time (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub time: Option<::rust_decimal::Decimal>,
+            /// Trade direction.
+            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+            pub side: Option<super::OrderSide>,
+            /// Order type.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub ordertype: Option<super::OrderType>,
+            /// Average price (quote currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub price: Option<::rust_decimal::Decimal>,
+            /// Total cost (quote currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cost: Option<::rust_decimal::Decimal>,
+            /// Total fee (quote currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+            /// Volume (base currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub vol: Option<::rust_decimal::Decimal>,
+            /// Initial margin (quote currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin: Option<::rust_decimal::Decimal>,
+            /// Leverage used.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub leverage: Option<String>,
+            /// Comma-separated info, for example `closing`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub misc: Option<String>,
+            /// Related ledger ids (with `ledgers=true`).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub ledgers: Option<Vec<String>>,
+            /// Unique id of the trade within its pair.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trade_id: Option<i64>,
+            /// The pair's asset class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass: Option<String>,
+            /// The type of the order that filled; differs from `ordertype` on triggered fills.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub tradeordertype: Option<super::OrderType>,
+            /// Whether the trade was a maker fill.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub maker: Option<bool>,
+            /// Opening trades: position status (open or closed).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub posstatus: Option<String>,
+            /// Opening trades: average price of the closed part.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cprice: Option<::rust_decimal::Decimal>,
+            /// Opening trades: total cost of the closed part.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub ccost: Option<::rust_decimal::Decimal>,
+            /// Opening trades: total fee of the closed part.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cfee: Option<::rust_decimal::Decimal>,
+            /// Opening trades: total volume of the closed part.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cvol: Option<::rust_decimal::Decimal>,
+            /// Opening trades: total margin freed by the closed part.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cmargin: Option<::rust_decimal::Decimal>,
+            /// Opening trades: net profit/loss of the closed part.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub net: Option<::rust_decimal::Decimal>,
+            /// Opening trades: the closing trades.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trades: Option<Vec<String>>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.ordertxid.is_none() && wire.postxid.is_none() && wire.pair.is_none()
+            && wire.time.is_none() && wire.side.is_none() && wire.ordertype.is_none()
+            && wire.price.is_none() && wire.cost.is_none() && wire.fee.is_none()
+            && wire.vol.is_none() && wire.margin.is_none() && wire.leverage.is_none()
+            && wire.misc.is_none() && wire.ledgers.is_none() && wire.trade_id.is_none()
+            && wire.aclass.is_none() && wire.tradeordertype.is_none()
+            && wire.maker.is_none() && wire.posstatus.is_none() && wire.cprice.is_none()
+            && wire.ccost.is_none() && wire.cfee.is_none() && wire.cvol.is_none()
+            && wire.cmargin.is_none() && wire.net.is_none() && wire.trades.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a TradeInfo: none of its 26 known fields is present",
+                ),
+            );
+        }
+        Ok(TradeInfo {
+            ordertxid: wire.ordertxid,
+            postxid: wire.postxid,
+            pair: wire.pair,
+            time: wire.time,
+            side: wire.side,
+            ordertype: wire.ordertype,
+            price: wire.price,
+            cost: wire.cost,
+            fee: wire.fee,
+            vol: wire.vol,
+            margin: wire.margin,
+            leverage: wire.leverage,
+            misc: wire.misc,
+            ledgers: wire.ledgers,
+            trade_id: wire.trade_id,
+            aclass: wire.aclass,
+            tradeordertype: wire.tradeordertype,
+            maker: wire.maker,
+            posstatus: wire.posstatus,
+            cprice: wire.cprice,
+            ccost: wire.ccost,
+            cfee: wire.cfee,
+            cvol: wire.cvol,
+            cmargin: wire.cmargin,
+            net: wire.net,
+            trades: wire.trades,
+        })
+    }
+}
+crate::lenient_via_serde!(TradeInfo, b'{');
 /// One open margin position (the map form of OpenPositions).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Position {
     /// The opening order's txid.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub ordertxid: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub ordertxid: Option<String>,
     /// Position status (open).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub posstatus: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub posstatus: Option<String>,
     /// The pair.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub pair: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub pair: Option<String>,
     /// When the position was opened (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub time: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub time: Option<::rust_decimal::Decimal>,
     /// Position direction.
-    #[serde(rename = "type")]
-    pub side: super::OrderSide,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<super::OrderSide>,
     /// Order type used to open the position.
-    pub ordertype: super::OrderType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordertype: Option<super::OrderType>,
     /// Opening cost (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub cost: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub cost: Option<::rust_decimal::Decimal>,
     /// Opening fee (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee: Option<::rust_decimal::Decimal>,
     /// Position volume (base currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub vol: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub vol: Option<::rust_decimal::Decimal>,
     /// Volume closed (base currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub vol_closed: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub vol_closed: Option<::rust_decimal::Decimal>,
     /// Initial margin (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub margin: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub margin: Option<::rust_decimal::Decimal>,
     /// Current value of the remaining position (with `docalcs`).
     #[serde(
         default,
@@ -622,17 +1739,33 @@ pub struct Position {
     )]
     pub net: Option<::rust_decimal::Decimal>,
     /// Funding cost and term, as text.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub terms: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub terms: Option<String>,
     /// Next funding or rollover time (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub rollovertm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub rollovertm: Option<::rust_decimal::Decimal>,
     /// Comma-separated info.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub misc: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub misc: Option<String>,
     /// Comma-separated order flags.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub oflags: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub oflags: Option<String>,
     /// The position's class.
     #[serde(
         default,
@@ -641,7 +1774,168 @@ pub struct Position {
     )]
     pub class: Option<String>,
 }
-crate::lenient_via_serde!(Position);
+impl<'de> ::serde::Deserialize<'de> for Position {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The opening order's txid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub ordertxid: Option<String>,
+            /// Position status (open).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub posstatus: Option<String>,
+            /// The pair.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub pair: Option<String>,
+            /// When the position was opened (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub time: Option<::rust_decimal::Decimal>,
+            /// Position direction.
+            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+            pub side: Option<super::OrderSide>,
+            /// Order type used to open the position.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub ordertype: Option<super::OrderType>,
+            /// Opening cost (quote currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cost: Option<::rust_decimal::Decimal>,
+            /// Opening fee (quote currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+            /// Position volume (base currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub vol: Option<::rust_decimal::Decimal>,
+            /// Volume closed (base currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub vol_closed: Option<::rust_decimal::Decimal>,
+            /// Initial margin (quote currency).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin: Option<::rust_decimal::Decimal>,
+            /// Current value of the remaining position (with `docalcs`).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub value: Option<::rust_decimal::Decimal>,
+            /// Unrealized profit/loss of the remaining position (with `docalcs`).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub net: Option<::rust_decimal::Decimal>,
+            /// Funding cost and term, as text.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub terms: Option<String>,
+            /// Next funding or rollover time (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub rollovertm: Option<::rust_decimal::Decimal>,
+            /// Comma-separated info.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub misc: Option<String>,
+            /// Comma-separated order flags.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub oflags: Option<String>,
+            /// The position's class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub class: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.ordertxid.is_none() && wire.posstatus.is_none() && wire.pair.is_none()
+            && wire.time.is_none() && wire.side.is_none() && wire.ordertype.is_none()
+            && wire.cost.is_none() && wire.fee.is_none() && wire.vol.is_none()
+            && wire.vol_closed.is_none() && wire.margin.is_none() && wire.value.is_none()
+            && wire.net.is_none() && wire.terms.is_none() && wire.rollovertm.is_none()
+            && wire.misc.is_none() && wire.oflags.is_none() && wire.class.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a Position: none of its 18 known fields is present",
+                ),
+            );
+        }
+        Ok(Position {
+            ordertxid: wire.ordertxid,
+            posstatus: wire.posstatus,
+            pair: wire.pair,
+            time: wire.time,
+            side: wire.side,
+            ordertype: wire.ordertype,
+            cost: wire.cost,
+            fee: wire.fee,
+            vol: wire.vol,
+            vol_closed: wire.vol_closed,
+            margin: wire.margin,
+            value: wire.value,
+            net: wire.net,
+            terms: wire.terms,
+            rollovertm: wire.rollovertm,
+            misc: wire.misc,
+            oflags: wire.oflags,
+            class: wire.class,
+        })
+    }
+}
+crate::lenient_via_serde!(Position, b'{');
 /// Open positions of one pair (the list form of OpenPositions with `consolidation=market`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -688,7 +1982,7 @@ pub struct ConsolidatedPosition {
     )]
     pub net: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(ConsolidatedPosition);
+crate::lenient_via_serde!(ConsolidatedPosition, b'{');
 /// A page of ledger entries (50 at most).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -703,47 +1997,173 @@ pub struct Ledgers {
     )]
     pub count: Option<i64>,
 }
-crate::lenient_via_serde!(Ledgers);
+crate::lenient_via_serde!(Ledgers, b'{');
 /// One ledger entry.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LedgerEntry {
     /// Reference id of the trade, deposit or other movement.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub refid: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub refid: Option<String>,
     /// Time (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub time: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub time: Option<::rust_decimal::Decimal>,
     /// Type of entry.
-    #[serde(rename = "type")]
-    pub kind: super::LedgerType,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<super::LedgerType>,
     /// Subtype, for example `spotfromfutures`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub subtype: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub subtype: Option<String>,
     /// Asset class.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub aclass: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass: Option<String>,
     /// Asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub asset: Option<String>,
     /// Amount (signed).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub amount: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub amount: Option<::rust_decimal::Decimal>,
     /// Fee.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee: Option<::rust_decimal::Decimal>,
     /// Resulting balance.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub balance: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub balance: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(LedgerEntry);
+impl<'de> ::serde::Deserialize<'de> for LedgerEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Reference id of the trade, deposit or other movement.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub refid: Option<String>,
+            /// Time (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub time: Option<::rust_decimal::Decimal>,
+            /// Type of entry.
+            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+            pub kind: Option<super::LedgerType>,
+            /// Subtype, for example `spotfromfutures`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub subtype: Option<String>,
+            /// Asset class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass: Option<String>,
+            /// Asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub asset: Option<String>,
+            /// Amount (signed).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub amount: Option<::rust_decimal::Decimal>,
+            /// Fee.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+            /// Resulting balance.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub balance: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.refid.is_none() && wire.time.is_none() && wire.kind.is_none()
+            && wire.subtype.is_none() && wire.aclass.is_none() && wire.asset.is_none()
+            && wire.amount.is_none() && wire.fee.is_none() && wire.balance.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a LedgerEntry: none of its 9 known fields is present",
+                ),
+            );
+        }
+        Ok(LedgerEntry {
+            refid: wire.refid,
+            time: wire.time,
+            kind: wire.kind,
+            subtype: wire.subtype,
+            aclass: wire.aclass,
+            asset: wire.asset,
+            amount: wire.amount,
+            fee: wire.fee,
+            balance: wire.balance,
+        })
+    }
+}
+crate::lenient_via_serde!(LedgerEntry, b'{');
 /// 30-day USD trading volume and the resulting fees of the requested pairs.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TradeVolume {
     /// Fee volume currency (always USD, `ZUSD`).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub currency: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub currency: Option<String>,
     /// Asset class (seen in a 2026 third-party recording).
     #[serde(
         default,
@@ -752,8 +2172,12 @@ pub struct TradeVolume {
     )]
     pub asset_class: Option<String>,
     /// Current fee discount volume (USD).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub volume: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub volume: Option<::rust_decimal::Decimal>,
     /// Volume inputs such as `domain_spot_volume_30d` (seen in a 2026 third-party recording).
     #[serde(
         default,
@@ -771,14 +2195,84 @@ pub struct TradeVolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedules: Option<crate::RawJson>,
 }
-crate::lenient_via_serde!(TradeVolume);
+impl<'de> ::serde::Deserialize<'de> for TradeVolume {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Fee volume currency (always USD, `ZUSD`).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub currency: Option<String>,
+            /// Asset class (seen in a 2026 third-party recording).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub asset_class: Option<String>,
+            /// Current fee discount volume (USD).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub volume: Option<::rust_decimal::Decimal>,
+            /// Volume inputs such as `domain_spot_volume_30d` (seen in a 2026 third-party recording).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub inputs: Option<::indexmap::IndexMap<String, ::rust_decimal::Decimal>>,
+            /// Taker fees keyed by pair (null without `pair`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub fees: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
+            /// Maker fees keyed by pair (null without `pair`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub fees_maker: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
+            /// Full per-pair fee schedules (with `fee_schedule`, added June 2026).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub schedules: Option<crate::RawJson>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.currency.is_none() && wire.asset_class.is_none() && wire.volume.is_none()
+            && wire.inputs.is_none() && wire.fees.is_none() && wire.fees_maker.is_none()
+            && wire.schedules.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a TradeVolume: none of its 7 known fields is present",
+                ),
+            );
+        }
+        Ok(TradeVolume {
+            currency: wire.currency,
+            asset_class: wire.asset_class,
+            volume: wire.volume,
+            inputs: wire.inputs,
+            fees: wire.fees,
+            fees_maker: wire.fees_maker,
+            schedules: wire.schedules,
+        })
+    }
+}
+crate::lenient_via_serde!(TradeVolume, b'{');
 /// One pair's fee tier.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FeeTierInfo {
     /// Current fee (percent).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee: Option<::rust_decimal::Decimal>,
     /// Minimum fee for the pair (if not a fixed fee).
     #[serde(
         default,
@@ -815,7 +2309,77 @@ pub struct FeeTierInfo {
     )]
     pub nextvolume: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(FeeTierInfo);
+impl<'de> ::serde::Deserialize<'de> for FeeTierInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Current fee (percent).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+            /// Minimum fee for the pair (if not a fixed fee).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub minfee: Option<::rust_decimal::Decimal>,
+            /// Maximum fee for the pair (if not a fixed fee).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub maxfee: Option<::rust_decimal::Decimal>,
+            /// Next tier's fee (null at the lowest fee tier).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub nextfee: Option<::rust_decimal::Decimal>,
+            /// Volume level of the current tier.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub tiervolume: Option<::rust_decimal::Decimal>,
+            /// Volume level of the next tier (null at the top tier).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub nextvolume: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.fee.is_none() && wire.minfee.is_none() && wire.maxfee.is_none()
+            && wire.nextfee.is_none() && wire.tiervolume.is_none()
+            && wire.nextvolume.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a FeeTierInfo: none of `fee`, `minfee`, `maxfee`, `nextfee`, `tiervolume`, `nextvolume` is present",
+                ),
+            );
+        }
+        Ok(FeeTierInfo {
+            fee: wire.fee,
+            minfee: wire.minfee,
+            maxfee: wire.maxfee,
+            nextfee: wire.nextfee,
+            tiervolume: wire.tiervolume,
+            nextvolume: wire.nextvolume,
+        })
+    }
+}
+crate::lenient_via_serde!(FeeTierInfo, b'{');
 /// A requested export.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -824,51 +2388,101 @@ pub struct ExportAdded {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub id: String,
 }
-crate::lenient_via_serde!(ExportAdded);
+crate::lenient_via_serde!(ExportAdded, b'{');
 /// The status of one export.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportInfo {
     /// The report id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub id: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub id: Option<String>,
     /// Description.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub descr: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub descr: Option<String>,
     /// File format.
-    pub format: super::ExportFormat,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<super::ExportFormat>,
     /// Type of data.
-    pub report: super::ExportReport,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<super::ExportReport>,
     /// Subtype.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub subtype: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub subtype: Option<String>,
     /// Status: Queued, Processing or Processed.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub status: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub status: Option<String>,
     /// Flags (deprecated).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub flags: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub flags: Option<String>,
     /// Fields included, comma-separated.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fields: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fields: Option<String>,
     /// When the export was requested (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub createdtm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub createdtm: Option<::rust_decimal::Decimal>,
     /// When the export expires (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub expiretm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub expiretm: Option<::rust_decimal::Decimal>,
     /// When processing started (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub starttm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub starttm: Option<::rust_decimal::Decimal>,
     /// When processing completed (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub completedtm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub completedtm: Option<::rust_decimal::Decimal>,
     /// Start of the exported data (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub datastarttm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub datastarttm: Option<::rust_decimal::Decimal>,
     /// End of the exported data (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub dataendtm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub dataendtm: Option<::rust_decimal::Decimal>,
     /// Undocumented: seen in the docs example.
     #[serde(
         default,
@@ -877,15 +2491,177 @@ pub struct ExportInfo {
     )]
     pub endtm: Option<::rust_decimal::Decimal>,
     /// Asset class.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub aclass: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass: Option<String>,
     /// Asset (`all` for every asset).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub asset: Option<String>,
 }
-crate::lenient_via_serde!(ExportInfo);
+impl<'de> ::serde::Deserialize<'de> for ExportInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The report id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub id: Option<String>,
+            /// Description.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub descr: Option<String>,
+            /// File format.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub format: Option<super::ExportFormat>,
+            /// Type of data.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub report: Option<super::ExportReport>,
+            /// Subtype.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub subtype: Option<String>,
+            /// Status: Queued, Processing or Processed.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status: Option<String>,
+            /// Flags (deprecated).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub flags: Option<String>,
+            /// Fields included, comma-separated.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fields: Option<String>,
+            /// When the export was requested (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub createdtm: Option<::rust_decimal::Decimal>,
+            /// When the export expires (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub expiretm: Option<::rust_decimal::Decimal>,
+            /// When processing started (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub starttm: Option<::rust_decimal::Decimal>,
+            /// When processing completed (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub completedtm: Option<::rust_decimal::Decimal>,
+            /// Start of the exported data (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub datastarttm: Option<::rust_decimal::Decimal>,
+            /// End of the exported data (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub dataendtm: Option<::rust_decimal::Decimal>,
+            /// Undocumented: seen in the docs example.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub endtm: Option<::rust_decimal::Decimal>,
+            /// Asset class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass: Option<String>,
+            /// Asset (`all` for every asset).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub asset: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.id.is_none() && wire.descr.is_none() && wire.format.is_none()
+            && wire.report.is_none() && wire.subtype.is_none() && wire.status.is_none()
+            && wire.flags.is_none() && wire.fields.is_none() && wire.createdtm.is_none()
+            && wire.expiretm.is_none() && wire.starttm.is_none()
+            && wire.completedtm.is_none() && wire.datastarttm.is_none()
+            && wire.dataendtm.is_none() && wire.endtm.is_none() && wire.aclass.is_none()
+            && wire.asset.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a ExportInfo: none of its 17 known fields is present",
+                ),
+            );
+        }
+        Ok(ExportInfo {
+            id: wire.id,
+            descr: wire.descr,
+            format: wire.format,
+            report: wire.report,
+            subtype: wire.subtype,
+            status: wire.status,
+            flags: wire.flags,
+            fields: wire.fields,
+            createdtm: wire.createdtm,
+            expiretm: wire.expiretm,
+            starttm: wire.starttm,
+            completedtm: wire.completedtm,
+            datastarttm: wire.datastarttm,
+            dataendtm: wire.dataendtm,
+            endtm: wire.endtm,
+            aclass: wire.aclass,
+            asset: wire.asset,
+        })
+    }
+}
+crate::lenient_via_serde!(ExportInfo, b'{');
 /// The result of removing an export.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExportRemoved {
     /// Whether the export was deleted.
@@ -903,7 +2679,42 @@ pub struct ExportRemoved {
     )]
     pub cancel: Option<bool>,
 }
-crate::lenient_via_serde!(ExportRemoved);
+impl<'de> ::serde::Deserialize<'de> for ExportRemoved {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Whether the export was deleted.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub delete: Option<bool>,
+            /// Whether the export was cancelled.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cancel: Option<bool>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.delete.is_none() && wire.cancel.is_none() {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a ExportRemoved: none of `delete`, `cancel` is present",
+                ),
+            );
+        }
+        Ok(ExportRemoved {
+            delete: wire.delete,
+            cancel: wire.cancel,
+        })
+    }
+}
+crate::lenient_via_serde!(ExportRemoved, b'{');
 /// The API key used for the call. Times are unix seconds, 0 when unset.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -953,7 +2764,7 @@ pub struct ApiKeyInfo {
     )]
     pub last_used: Option<i64>,
 }
-crate::lenient_via_serde!(ApiKeyInfo);
+crate::lenient_via_serde!(ApiKeyInfo, b'{');
 /// The user's wallet accounts.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -964,7 +2775,7 @@ pub struct WalletAccounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<super::WalletAccountsCursor>,
 }
-crate::lenient_via_serde!(WalletAccounts);
+crate::lenient_via_serde!(WalletAccounts, b'{');
 /// One wallet account. Shape from a third-party recording (the official page is not in the store).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -998,7 +2809,7 @@ pub struct WalletAccount {
     )]
     pub name: Option<String>,
 }
-crate::lenient_via_serde!(WalletAccount);
+crate::lenient_via_serde!(WalletAccount, b'{');
 /// Flags of a wallet account.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1018,7 +2829,7 @@ pub struct WalletAccountFlags {
     )]
     pub active: Option<bool>,
 }
-crate::lenient_via_serde!(WalletAccountFlags);
+crate::lenient_via_serde!(WalletAccountFlags, b'{');
 /// Pagination cursor of ListWalletAccounts.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1031,8 +2842,9 @@ pub struct WalletAccountsCursor {
     )]
     pub next: Option<String>,
 }
-crate::lenient_via_serde!(WalletAccountsCursor);
+crate::lenient_via_serde!(WalletAccountsCursor, b'{');
 /// Parameters of [`SpotClient::get_account_balance`](crate::SpotClient::get_account_balance): Get all cash balances, net of pending withdrawals, keyed by asset.
+#[doc(alias = "Balance")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetAccountBalanceRequest {
@@ -1119,6 +2931,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/Balance` (Kraken `Balance`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns a map (in Kraken's key order) of `:: rust_decimal :: Decimal`.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1127,11 +2941,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Balance")]
     pub fn get_account_balance(&self) -> crate::Call<GetAccountBalanceRequest> {
         self.call(GetAccountBalanceRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_api_key_info`](crate::SpotClient::get_api_key_info): Get the name, permissions, nonce settings and restrictions of the API key used for the call (added March 2026; no permission needed).
+#[doc(alias = "GetApiKeyInfo")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetApiKeyInfoRequest {}
@@ -1179,6 +2995,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/GetApiKeyInfo` (Kraken `GetApiKeyInfo`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`ApiKeyInfo`](crate::ApiKeyInfo).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1187,11 +3005,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "GetApiKeyInfo")]
     pub fn get_api_key_info(&self) -> crate::Call<GetApiKeyInfoRequest> {
         self.call(GetApiKeyInfoRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_wallet_accounts`](crate::SpotClient::get_wallet_accounts): List the user's wallet accounts (2026; not in the api-specs OpenAPI file).
+#[doc(alias = "ListWalletAccounts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWalletAccountsRequest {}
@@ -1241,6 +3061,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/ListWalletAccounts` (Kraken `ListWalletAccounts`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`WalletAccounts`](crate::WalletAccounts).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1249,11 +3071,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "ListWalletAccounts")]
     pub fn get_wallet_accounts(&self) -> crate::Call<GetWalletAccountsRequest> {
         self.call(GetWalletAccountsRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_extended_balance`](crate::SpotClient::get_extended_balance): Get extended balances keyed by asset, including credits and amounts held for open orders.
+#[doc(alias = "BalanceEx")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetExtendedBalanceRequest {
@@ -1325,6 +3149,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/BalanceEx` (Kraken `BalanceEx`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns a map (in Kraken's key order) of [`ExtendedBalance`](crate::ExtendedBalance).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1333,11 +3159,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "BalanceEx")]
     pub fn get_extended_balance(&self) -> crate::Call<GetExtendedBalanceRequest> {
         self.call(GetExtendedBalanceRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_credit_lines`](crate::SpotClient::get_credit_lines): Get credit line details (VIPs with this feature).
+#[doc(alias = "CreditLines")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetCreditLinesRequest {
@@ -1408,6 +3236,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/CreditLines` (Kraken `CreditLines`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`CreditLines`](crate::CreditLines).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1416,11 +3246,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "CreditLines")]
     pub fn get_credit_lines(&self) -> crate::Call<GetCreditLinesRequest> {
         self.call(GetCreditLinesRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_trade_balance`](crate::SpotClient::get_trade_balance): Get a summary of collateral balances, margin position valuations, equity and margin level.
+#[doc(alias = "TradeBalance")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTradeBalanceRequest {
@@ -1506,6 +3338,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/TradeBalance` (Kraken `TradeBalance`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`TradeBalance`](crate::TradeBalance).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1514,11 +3348,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "TradeBalance")]
     pub fn get_trade_balance(&self) -> crate::Call<GetTradeBalanceRequest> {
         self.call(GetTradeBalanceRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_open_orders`](crate::SpotClient::get_open_orders): Get the currently open orders.
+#[doc(alias = "OpenOrders")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOpenOrdersRequest {
@@ -1647,6 +3483,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/OpenOrders` (Kraken `OpenOrders`), API-key signed, rate-limit cost 2.
     ///
+    /// Returns [`OpenOrders`](crate::OpenOrders).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1655,11 +3493,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "OpenOrders")]
     pub fn get_open_orders(&self) -> crate::Call<GetOpenOrdersRequest> {
         self.call(GetOpenOrdersRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_closed_orders`](crate::SpotClient::get_closed_orders): Get closed (filled or cancelled) orders, 50 at a time, most recent first.
+#[doc(alias = "ClosedOrders")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetClosedOrdersRequest {
@@ -1882,6 +3722,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/ClosedOrders` (Kraken `ClosedOrders`), API-key signed, rate-limit cost 2.
     ///
+    /// Returns [`ClosedOrders`](crate::ClosedOrders).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1890,6 +3732,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "ClosedOrders")]
     pub fn get_closed_orders(&self) -> crate::Call<GetClosedOrdersRequest> {
         self.call(GetClosedOrdersRequest::new())
     }
@@ -1909,6 +3752,7 @@ impl crate::Paged for GetClosedOrdersRequest {
     }
 }
 /// Parameters of [`SpotClient::get_orders`](crate::SpotClient::get_orders): Get specific orders, open or closed, keyed by txid.
+#[doc(alias = "QueryOrders")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrdersRequest {
@@ -2042,6 +3886,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/QueryOrders` (Kraken `QueryOrders`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns a map (in Kraken's key order) of [`OrderInfo`](crate::OrderInfo).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2050,11 +3896,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "QueryOrders")]
     pub fn get_orders(&self, txid: impl Into<String>) -> crate::Call<GetOrdersRequest> {
         self.call(GetOrdersRequest::new(txid))
     }
 }
 /// Parameters of [`SpotClient::get_order_amends`](crate::SpotClient::get_order_amends): Get the audit trail of amends of an order, oldest first.
+#[doc(alias = "OrderAmends")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOrderAmendsRequest {
@@ -2140,6 +3988,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/OrderAmends` (Kraken `OrderAmends`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`OrderAmends`](crate::OrderAmends).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2148,11 +3998,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "OrderAmends")]
     pub fn get_order_amends(&self) -> crate::Call<GetOrderAmendsRequest> {
         self.call(GetOrderAmendsRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_trades_history`](crate::SpotClient::get_trades_history): Get the user's trades (fills), 50 at a time, most recent first.
+#[doc(alias = "TradesHistory")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTradesHistoryRequest {
@@ -2345,6 +4197,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/TradesHistory` (Kraken `TradesHistory`), API-key signed, rate-limit cost 2.
     ///
+    /// Returns [`TradesHistory`](crate::TradesHistory).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2353,6 +4207,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "TradesHistory")]
     pub fn get_trades_history(&self) -> crate::Call<GetTradesHistoryRequest> {
         self.call(GetTradesHistoryRequest::new())
     }
@@ -2372,6 +4227,7 @@ impl crate::Paged for GetTradesHistoryRequest {
     }
 }
 /// Parameters of [`SpotClient::get_trades`](crate::SpotClient::get_trades): Get specific trades, keyed by trade txid.
+#[doc(alias = "QueryTrades")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetTradesRequest {
@@ -2467,6 +4323,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/QueryTrades` (Kraken `QueryTrades`), API-key signed, rate-limit cost 2.
     ///
+    /// Returns a map (in Kraken's key order) of [`TradeInfo`](crate::TradeInfo).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2475,11 +4333,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "QueryTrades")]
     pub fn get_trades(&self, txid: impl Into<String>) -> crate::Call<GetTradesRequest> {
         self.call(GetTradesRequest::new(txid))
     }
 }
 /// Parameters of [`SpotClient::get_open_positions`](crate::SpotClient::get_open_positions): Get open margin positions: `Either::First`, a map of `Position` keyed by position txid, or with
+#[doc(alias = "OpenPositions")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOpenPositionsRequest {
@@ -2601,6 +4461,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/OpenPositions` (Kraken `OpenPositions`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`Either`](crate::Either) of a map (in Kraken's key order) of [`Position`](crate::Position) or a list of [`ConsolidatedPosition`](crate::ConsolidatedPosition).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2609,11 +4471,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "OpenPositions")]
     pub fn get_open_positions(&self) -> crate::Call<GetOpenPositionsRequest> {
         self.call(GetOpenPositionsRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_ledgers_info`](crate::SpotClient::get_ledgers_info): Get ledger entries, 50 at a time, most recent first.
+#[doc(alias = "Ledgers")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetLedgersInfoRequest {
@@ -2809,6 +4673,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/Ledgers` (Kraken `Ledgers`), API-key signed, rate-limit cost 2.
     ///
+    /// Returns [`Ledgers`](crate::Ledgers).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2817,6 +4683,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Ledgers")]
     pub fn get_ledgers_info(&self) -> crate::Call<GetLedgersInfoRequest> {
         self.call(GetLedgersInfoRequest::new())
     }
@@ -2836,6 +4703,7 @@ impl crate::Paged for GetLedgersInfoRequest {
     }
 }
 /// Parameters of [`SpotClient::get_ledgers`](crate::SpotClient::get_ledgers): Get specific ledger entries, keyed by ledger id.
+#[doc(alias = "QueryLedgers")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetLedgersRequest {
@@ -2931,6 +4799,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/QueryLedgers` (Kraken `QueryLedgers`), API-key signed, rate-limit cost 2.
     ///
+    /// Returns a map (in Kraken's key order) of [`LedgerEntry`](crate::LedgerEntry).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2939,11 +4809,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "QueryLedgers")]
     pub fn get_ledgers(&self, id: impl Into<String>) -> crate::Call<GetLedgersRequest> {
         self.call(GetLedgersRequest::new(id))
     }
 }
 /// Parameters of [`SpotClient::get_trading_volume`](crate::SpotClient::get_trading_volume): Get the 30-day USD trading volume and the resulting fees of the requested pairs (no fees without `pair`).
+#[doc(alias = "TradeVolume")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTradingVolumeRequest {
@@ -3080,6 +4952,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/TradeVolume` (Kraken `TradeVolume`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`TradeVolume`](crate::TradeVolume).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -3088,11 +4962,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "TradeVolume")]
     pub fn get_trading_volume(&self) -> crate::Call<GetTradingVolumeRequest> {
         self.call(GetTradingVolumeRequest::new())
     }
 }
 /// Parameters of [`SpotClient::request_ledgers_export`](crate::SpotClient::request_ledgers_export): Request an export of trades or ledger entries.
+#[doc(alias = "AddExport")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RequestLedgersExportRequest {
@@ -3241,6 +5117,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/AddExport` (Kraken `AddExport`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`ExportAdded`](crate::ExportAdded).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -3249,6 +5127,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "AddExport")]
     pub fn request_ledgers_export(
         &self,
         report: impl Into<super::ExportReport>,
@@ -3258,6 +5137,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_ledgers_export_status`](crate::SpotClient::get_ledgers_export_status): Get the status of requested exports.
+#[doc(alias = "ExportStatus")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetLedgersExportStatusRequest {
@@ -3315,6 +5195,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/ExportStatus` (Kraken `ExportStatus`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns a list of [`ExportInfo`](crate::ExportInfo).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -3323,6 +5205,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "ExportStatus")]
     pub fn get_ledgers_export_status(
         &self,
         report: impl Into<super::ExportReport>,
@@ -3331,6 +5214,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_ledgers_export`](crate::SpotClient::get_ledgers_export): Download a processed export as a ZIP file.
+#[doc(alias = "RetrieveExport")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetLedgersExportRequest {
@@ -3381,6 +5265,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/RetrieveExport` (Kraken `RetrieveExport`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns the file's bytes.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -3389,6 +5275,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "RetrieveExport")]
     pub fn get_ledgers_export(
         &self,
         id: impl Into<String>,
@@ -3397,6 +5284,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::delete_ledgers_export`](crate::SpotClient::delete_ledgers_export): Cancel a queued export or delete a processed one.
+#[doc(alias = "RemoveExport")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLedgersExportRequest {
@@ -3467,6 +5355,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/RemoveExport` (Kraken `RemoveExport`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`ExportRemoved`](crate::ExportRemoved).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -3475,6 +5365,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "RemoveExport")]
     pub fn delete_ledgers_export(
         &self,
         id: impl Into<String>,

@@ -213,7 +213,7 @@ pub struct StrategyAdded {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub strategy_id: String,
 }
-crate::lenient_via_serde!(StrategyAdded);
+crate::lenient_via_serde!(StrategyAdded, b'{');
 /// One strategy, as QueryStrategies, GetOpenStrategies and GetClosedStrategies describe it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -233,7 +233,7 @@ pub struct Strategy {
     /// What it does and how far it got.
     pub details: super::StrategyDetails,
 }
-crate::lenient_via_serde!(Strategy);
+crate::lenient_via_serde!(Strategy, b'{');
 /// A strategy's parameters and execution totals.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -291,7 +291,7 @@ pub struct StrategyDetails {
     )]
     pub price: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(StrategyDetails);
+crate::lenient_via_serde!(StrategyDetails, b'{');
 /// Strategies found by id; ids not found, or of another account, are left out.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -299,7 +299,7 @@ pub struct QueriedStrategies {
     /// The strategies, keyed by strategy id.
     pub strategies: ::indexmap::IndexMap<String, super::Strategy>,
 }
-crate::lenient_via_serde!(QueriedStrategies);
+crate::lenient_via_serde!(QueriedStrategies, b'{');
 /// A page of strategies in a terminal state, newest first.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -314,8 +314,9 @@ pub struct ClosedStrategies {
     )]
     pub next_cursor: Option<String>,
 }
-crate::lenient_via_serde!(ClosedStrategies);
+crate::lenient_via_serde!(ClosedStrategies, b'{');
 /// Parameters of [`SpotClient::submit_strategy`](crate::SpotClient::submit_strategy): Create a strategy (TWAP). Its window (`expiretm` - `starttm`) must be at least 60 s, both ends
+#[doc(alias = "AddStrategy")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitStrategyRequest {
@@ -496,6 +497,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/AddStrategy` (Kraken `AddStrategy`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`StrategyAdded`](crate::StrategyAdded).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -504,6 +507,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "AddStrategy")]
     pub fn submit_strategy(
         &self,
         symbol: impl Into<String>,
@@ -518,6 +522,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::cancel_strategy`](crate::SpotClient::cancel_strategy): Cancel a pending or open strategy. A child order already sent may still fill; poll
+#[doc(alias = "CancelStrategy")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelStrategyRequest {
@@ -578,6 +583,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/CancelStrategy` (Kraken `CancelStrategy`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`RawJson`](crate::RawJson), Kraken's exact JSON.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -586,6 +593,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "CancelStrategy")]
     pub fn cancel_strategy(
         &self,
         strategy_id: impl Into<String>,
@@ -594,6 +602,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_strategies`](crate::SpotClient::get_strategies): Get strategies by id (up to 20), open or closed.
+#[doc(alias = "QueryStrategies")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetStrategiesRequest {
@@ -657,6 +666,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/QueryStrategies` (Kraken `QueryStrategies`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`QueriedStrategies`](crate::QueriedStrategies).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -665,6 +676,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "QueryStrategies")]
     pub fn get_strategies(
         &self,
         strategy_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -673,6 +685,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_open_strategies`](crate::SpotClient::get_open_strategies): Get the account's pending and open strategies.
+#[doc(alias = "GetOpenStrategies")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOpenStrategiesRequest {
@@ -740,6 +753,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/GetOpenStrategies` (Kraken `GetOpenStrategies`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`RawJson`](crate::RawJson), Kraken's exact JSON.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -748,11 +763,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "GetOpenStrategies")]
     pub fn get_open_strategies(&self) -> crate::Call<GetOpenStrategiesRequest> {
         self.call(GetOpenStrategiesRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_closed_strategies`](crate::SpotClient::get_closed_strategies): Get strategies in a terminal state (closed, expired, cancelled), newest first, a page at a
+#[doc(alias = "GetClosedStrategies")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetClosedStrategiesRequest {
@@ -938,6 +955,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/GetClosedStrategies` (Kraken `GetClosedStrategies`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`ClosedStrategies`](crate::ClosedStrategies).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -946,6 +965,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "GetClosedStrategies")]
     pub fn get_closed_strategies(&self) -> crate::Call<GetClosedStrategiesRequest> {
         self.call(GetClosedStrategiesRequest::new())
     }

@@ -117,14 +117,45 @@ impl From<&str> for EarnYieldSource {
 crate::string_enum!(EarnYieldSource);
 crate::lenient_via_serde!(EarnYieldSource);
 /// The status of the last allocation or deallocation request for a strategy.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnOperationStatus {
     /// Whether the request is still being processed.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub pending: bool,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub pending: Option<bool>,
 }
-crate::lenient_via_serde!(EarnOperationStatus);
+impl<'de> ::serde::Deserialize<'de> for EarnOperationStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Whether the request is still being processed.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub pending: Option<bool>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.pending.is_none() {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnOperationStatus: none of `pending` is present",
+                ),
+            );
+        }
+        Ok(EarnOperationStatus {
+            pending: wire.pending,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnOperationStatus, b'{');
 /// A page of earn strategies.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -139,19 +170,28 @@ pub struct EarnStrategies {
     )]
     pub next_cursor: Option<String>,
 }
-crate::lenient_via_serde!(EarnStrategies);
+crate::lenient_via_serde!(EarnStrategies, b'{');
 /// One earn strategy and its parameters.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnStrategy {
     /// The strategy id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub id: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub id: Option<String>,
     /// The asset invested.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub asset: Option<String>,
     /// How allocated funds are locked.
-    pub lock_type: super::EarnLockTypeInfo,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_type: Option<super::EarnLockTypeInfo>,
     /// Estimated yearly yield, from past revenue (not always present).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apr_estimate: Option<super::EarnAprEstimate>,
@@ -170,33 +210,169 @@ pub struct EarnStrategy {
     )]
     pub user_cap: Option<::rust_decimal::Decimal>,
     /// Fee applied when allocating.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub allocation_fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub allocation_fee: Option<::rust_decimal::Decimal>,
     /// Fee applied when deallocating.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub deallocation_fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub deallocation_fee: Option<::rust_decimal::Decimal>,
     /// Whether rewards are compounded.
-    pub auto_compound: super::EarnAutoCompoundInfo,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_compound: Option<super::EarnAutoCompoundInfo>,
     /// Where the yield comes from.
-    pub yield_source: super::EarnYieldSourceInfo,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yield_source: Option<super::EarnYieldSourceInfo>,
     /// Whether allocating is possible now.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub can_allocate: bool,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub can_allocate: Option<bool>,
     /// Whether deallocating is possible now.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub can_deallocate: bool,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub can_deallocate: Option<bool>,
     /// Why the user cannot allocate, for example `tier`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub allocation_restriction_info: Vec<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub allocation_restriction_info: Option<Vec<String>>,
 }
-crate::lenient_via_serde!(EarnStrategy);
+impl<'de> ::serde::Deserialize<'de> for EarnStrategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The strategy id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub id: Option<String>,
+            /// The asset invested.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub asset: Option<String>,
+            /// How allocated funds are locked.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub lock_type: Option<super::EarnLockTypeInfo>,
+            /// Estimated yearly yield, from past revenue (not always present).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub apr_estimate: Option<super::EarnAprEstimate>,
+            /// Minimum amount (USD) per allocation or deallocation (absent: no minimum).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub user_min_allocation: Option<::rust_decimal::Decimal>,
+            /// Maximum amount a user may allocate (absent: no limit).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub user_cap: Option<::rust_decimal::Decimal>,
+            /// Fee applied when allocating.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub allocation_fee: Option<::rust_decimal::Decimal>,
+            /// Fee applied when deallocating.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub deallocation_fee: Option<::rust_decimal::Decimal>,
+            /// Whether rewards are compounded.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub auto_compound: Option<super::EarnAutoCompoundInfo>,
+            /// Where the yield comes from.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub yield_source: Option<super::EarnYieldSourceInfo>,
+            /// Whether allocating is possible now.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub can_allocate: Option<bool>,
+            /// Whether deallocating is possible now.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub can_deallocate: Option<bool>,
+            /// Why the user cannot allocate, for example `tier`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub allocation_restriction_info: Option<Vec<String>>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.id.is_none() && wire.asset.is_none() && wire.lock_type.is_none()
+            && wire.apr_estimate.is_none() && wire.user_min_allocation.is_none()
+            && wire.user_cap.is_none() && wire.allocation_fee.is_none()
+            && wire.deallocation_fee.is_none() && wire.auto_compound.is_none()
+            && wire.yield_source.is_none() && wire.can_allocate.is_none()
+            && wire.can_deallocate.is_none()
+            && wire.allocation_restriction_info.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnStrategy: none of its 13 known fields is present",
+                ),
+            );
+        }
+        Ok(EarnStrategy {
+            id: wire.id,
+            asset: wire.asset,
+            lock_type: wire.lock_type,
+            apr_estimate: wire.apr_estimate,
+            user_min_allocation: wire.user_min_allocation,
+            user_cap: wire.user_cap,
+            allocation_fee: wire.allocation_fee,
+            deallocation_fee: wire.deallocation_fee,
+            auto_compound: wire.auto_compound,
+            yield_source: wire.yield_source,
+            can_allocate: wire.can_allocate,
+            can_deallocate: wire.can_deallocate,
+            allocation_restriction_info: wire.allocation_restriction_info,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnStrategy, b'{');
 /// How funds of a strategy are locked: `flex`, `instant` or `bonded` (bonded adds the period fields).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnLockTypeInfo {
     /// The lock type.
-    #[serde(rename = "type")]
-    pub kind: super::EarnLockType,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<super::EarnLockType>,
     /// Seconds between reward payouts (bonded and instant).
     #[serde(
         default,
@@ -254,14 +430,106 @@ pub struct EarnLockTypeInfo {
     )]
     pub exit_queue_period: Option<i64>,
 }
-crate::lenient_via_serde!(EarnLockTypeInfo);
+impl<'de> ::serde::Deserialize<'de> for EarnLockTypeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The lock type.
+            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+            pub kind: Option<super::EarnLockType>,
+            /// Seconds between reward payouts (bonded and instant).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub payout_frequency: Option<i64>,
+            /// Bonded: seconds of bonding.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub bonding_period: Option<i64>,
+            /// Bonded: whether the bonding period varies.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub bonding_period_variable: Option<bool>,
+            /// Bonded: whether rewards are earned while bonding.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub bonding_rewards: Option<bool>,
+            /// Bonded: seconds of unbonding.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub unbonding_period: Option<i64>,
+            /// Bonded: whether the unbonding period varies.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub unbonding_period_variable: Option<bool>,
+            /// Bonded: whether rewards are earned while unbonding.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub unbonding_rewards: Option<bool>,
+            /// Bonded: seconds in the exit queue before unbonding (0: none).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub exit_queue_period: Option<i64>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.kind.is_none() && wire.payout_frequency.is_none()
+            && wire.bonding_period.is_none() && wire.bonding_period_variable.is_none()
+            && wire.bonding_rewards.is_none() && wire.unbonding_period.is_none()
+            && wire.unbonding_period_variable.is_none()
+            && wire.unbonding_rewards.is_none() && wire.exit_queue_period.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnLockTypeInfo: none of its 9 known fields is present",
+                ),
+            );
+        }
+        Ok(EarnLockTypeInfo {
+            kind: wire.kind,
+            payout_frequency: wire.payout_frequency,
+            bonding_period: wire.bonding_period,
+            bonding_period_variable: wire.bonding_period_variable,
+            bonding_rewards: wire.bonding_rewards,
+            unbonding_period: wire.unbonding_period,
+            unbonding_period_variable: wire.unbonding_period_variable,
+            unbonding_rewards: wire.unbonding_rewards,
+            exit_queue_period: wire.exit_queue_period,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnLockTypeInfo, b'{');
 /// Whether rewards of a strategy are compounded.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnAutoCompoundInfo {
     /// disabled, enabled or optional.
-    #[serde(rename = "type")]
-    pub kind: super::EarnAutoCompound,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<super::EarnAutoCompound>,
     /// With `optional`: the default choice.
     #[serde(
         default,
@@ -270,41 +538,150 @@ pub struct EarnAutoCompoundInfo {
     )]
     pub default: Option<bool>,
 }
-crate::lenient_via_serde!(EarnAutoCompoundInfo);
+impl<'de> ::serde::Deserialize<'de> for EarnAutoCompoundInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// disabled, enabled or optional.
+            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+            pub kind: Option<super::EarnAutoCompound>,
+            /// With `optional`: the default choice.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub default: Option<bool>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.kind.is_none() && wire.default.is_none() {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnAutoCompoundInfo: none of `type`, `default` is present",
+                ),
+            );
+        }
+        Ok(EarnAutoCompoundInfo {
+            kind: wire.kind,
+            default: wire.default,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnAutoCompoundInfo, b'{');
 /// Where the yield of a strategy comes from.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnYieldSourceInfo {
     /// staking or off_chain.
-    #[serde(rename = "type")]
-    pub kind: super::EarnYieldSource,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<super::EarnYieldSource>,
 }
-crate::lenient_via_serde!(EarnYieldSourceInfo);
+impl<'de> ::serde::Deserialize<'de> for EarnYieldSourceInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// staking or off_chain.
+            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+            pub kind: Option<super::EarnYieldSource>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.kind.is_none() {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnYieldSourceInfo: none of `type` is present",
+                ),
+            );
+        }
+        Ok(EarnYieldSourceInfo {
+            kind: wire.kind,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnYieldSourceInfo, b'{');
 /// Estimated yearly yield, in percent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnAprEstimate {
     /// Lower estimate.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub low: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub low: Option<::rust_decimal::Decimal>,
     /// Upper estimate.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub high: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub high: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(EarnAprEstimate);
+impl<'de> ::serde::Deserialize<'de> for EarnAprEstimate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Lower estimate.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub low: Option<::rust_decimal::Decimal>,
+            /// Upper estimate.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub high: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.low.is_none() && wire.high.is_none() {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnAprEstimate: none of `low`, `high` is present",
+                ),
+            );
+        }
+        Ok(EarnAprEstimate {
+            low: wire.low,
+            high: wire.high,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnAprEstimate, b'{');
 /// The user's allocations, with amounts also in `converted_asset`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EarnAllocations {
     /// The secondary asset amounts are converted to.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub converted_asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub converted_asset: Option<String>,
     /// Total allocated, in `converted_asset`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub total_allocated: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub total_allocated: Option<::rust_decimal::Decimal>,
     /// Total rewarded, in `converted_asset`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub total_rewarded: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub total_rewarded: Option<::rust_decimal::Decimal>,
     /// Next page cursor (paging is not implemented; seen in the docs example).
     #[serde(
         default,
@@ -315,32 +692,93 @@ pub struct EarnAllocations {
     /// One entry per strategy.
     pub items: Vec<super::EarnAllocation>,
 }
-crate::lenient_via_serde!(EarnAllocations);
+crate::lenient_via_serde!(EarnAllocations, b'{');
 /// The user's allocation to one strategy.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnAllocation {
     /// The strategy id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub strategy_id: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub strategy_id: Option<String>,
     /// The strategy's asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub native_asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub native_asset: Option<String>,
     /// Amounts allocated, by state.
-    pub amount_allocated: super::EarnAllocatedAmounts,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_allocated: Option<super::EarnAllocatedAmounts>,
     /// Total rewarded.
-    pub total_rewarded: super::EarnAmount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_rewarded: Option<super::EarnAmount>,
     /// The current payout period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payout: Option<super::EarnPayout>,
 }
-crate::lenient_via_serde!(EarnAllocation);
+impl<'de> ::serde::Deserialize<'de> for EarnAllocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The strategy id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub strategy_id: Option<String>,
+            /// The strategy's asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub native_asset: Option<String>,
+            /// Amounts allocated, by state.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub amount_allocated: Option<super::EarnAllocatedAmounts>,
+            /// Total rewarded.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub total_rewarded: Option<super::EarnAmount>,
+            /// The current payout period.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub payout: Option<super::EarnPayout>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.strategy_id.is_none() && wire.native_asset.is_none()
+            && wire.amount_allocated.is_none() && wire.total_rewarded.is_none()
+            && wire.payout.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnAllocation: none of `strategy_id`, `native_asset`, `amount_allocated`, `total_rewarded`, `payout` is present",
+                ),
+            );
+        }
+        Ok(EarnAllocation {
+            strategy_id: wire.strategy_id,
+            native_asset: wire.native_asset,
+            amount_allocated: wire.amount_allocated,
+            total_rewarded: wire.total_rewarded,
+            payout: wire.payout,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnAllocation, b'{');
 /// Allocated amounts by state. Funds in `total` not bonding or unbonding are allocated and earning.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnAllocatedAmounts {
     /// Total allocated.
-    pub total: super::EarnAmount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<super::EarnAmount>,
     /// Pending allocation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<super::EarnAmount>,
@@ -354,71 +792,342 @@ pub struct EarnAllocatedAmounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_queue: Option<super::EarnAllocationState>,
 }
-crate::lenient_via_serde!(EarnAllocatedAmounts);
+impl<'de> ::serde::Deserialize<'de> for EarnAllocatedAmounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Total allocated.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub total: Option<super::EarnAmount>,
+            /// Pending allocation.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub pending: Option<super::EarnAmount>,
+            /// Bonding (only when non-empty).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub bonding: Option<super::EarnAllocationState>,
+            /// Unbonding (only when non-empty).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub unbonding: Option<super::EarnAllocationState>,
+            /// In the exit queue (ETH only; only when non-empty).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub exit_queue: Option<super::EarnAllocationState>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.total.is_none() && wire.pending.is_none() && wire.bonding.is_none()
+            && wire.unbonding.is_none() && wire.exit_queue.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnAllocatedAmounts: none of `total`, `pending`, `bonding`, `unbonding`, `exit_queue` is present",
+                ),
+            );
+        }
+        Ok(EarnAllocatedAmounts {
+            total: wire.total,
+            pending: wire.pending,
+            bonding: wire.bonding,
+            unbonding: wire.unbonding,
+            exit_queue: wire.exit_queue,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnAllocatedAmounts, b'{');
 /// Funds in one state (bonding, unbonding or exit queue).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnAllocationState {
     /// Amount in the native asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub native: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub native: Option<::rust_decimal::Decimal>,
     /// Amount in `converted_asset`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub converted: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub converted: Option<::rust_decimal::Decimal>,
     /// Number of allocations in this state.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub allocation_count: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub allocation_count: Option<i64>,
     /// The allocations.
-    pub allocations: Vec<super::EarnAllocationEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocations: Option<Vec<super::EarnAllocationEntry>>,
 }
-crate::lenient_via_serde!(EarnAllocationState);
+impl<'de> ::serde::Deserialize<'de> for EarnAllocationState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Amount in the native asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub native: Option<::rust_decimal::Decimal>,
+            /// Amount in `converted_asset`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub converted: Option<::rust_decimal::Decimal>,
+            /// Number of allocations in this state.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub allocation_count: Option<i64>,
+            /// The allocations.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub allocations: Option<Vec<super::EarnAllocationEntry>>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.native.is_none() && wire.converted.is_none()
+            && wire.allocation_count.is_none() && wire.allocations.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnAllocationState: none of `native`, `converted`, `allocation_count`, `allocations` is present",
+                ),
+            );
+        }
+        Ok(EarnAllocationState {
+            native: wire.native,
+            converted: wire.converted,
+            allocation_count: wire.allocation_count,
+            allocations: wire.allocations,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnAllocationState, b'{');
 /// One allocation in a bonding, unbonding or exit-queue state.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnAllocationEntry {
     /// Amount in the native asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub native: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub native: Option<::rust_decimal::Decimal>,
     /// Amount in `converted_asset`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub converted: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub converted: Option<::rust_decimal::Decimal>,
     /// When the request was received (RFC 3339).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub created_at: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub created_at: Option<String>,
     /// When the state ends (RFC 3339).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub expires: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub expires: Option<String>,
 }
-crate::lenient_via_serde!(EarnAllocationEntry);
+impl<'de> ::serde::Deserialize<'de> for EarnAllocationEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Amount in the native asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub native: Option<::rust_decimal::Decimal>,
+            /// Amount in `converted_asset`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub converted: Option<::rust_decimal::Decimal>,
+            /// When the request was received (RFC 3339).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub created_at: Option<String>,
+            /// When the state ends (RFC 3339).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub expires: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.native.is_none() && wire.converted.is_none() && wire.created_at.is_none()
+            && wire.expires.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnAllocationEntry: none of `native`, `converted`, `created_at`, `expires` is present",
+                ),
+            );
+        }
+        Ok(EarnAllocationEntry {
+            native: wire.native,
+            converted: wire.converted,
+            created_at: wire.created_at,
+            expires: wire.expires,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnAllocationEntry, b'{');
 /// An amount in the native asset and in `converted_asset`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnAmount {
     /// In the native asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub native: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub native: Option<::rust_decimal::Decimal>,
     /// In `converted_asset`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub converted: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub converted: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(EarnAmount);
+impl<'de> ::serde::Deserialize<'de> for EarnAmount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// In the native asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub native: Option<::rust_decimal::Decimal>,
+            /// In `converted_asset`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub converted: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.native.is_none() && wire.converted.is_none() {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnAmount: none of `native`, `converted` is present",
+                ),
+            );
+        }
+        Ok(EarnAmount {
+            native: wire.native,
+            converted: wire.converted,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnAmount, b'{');
 /// The current reward payout period.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EarnPayout {
     /// Start of the period (RFC 3339).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub period_start: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub period_start: Option<String>,
     /// End of the period (RFC 3339).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub period_end: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub period_end: Option<String>,
     /// Reward accumulated so far in the period.
-    pub accumulated_reward: super::EarnAmount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accumulated_reward: Option<super::EarnAmount>,
     /// Estimated reward for the whole period.
-    pub estimated_reward: super::EarnAmount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_reward: Option<super::EarnAmount>,
 }
-crate::lenient_via_serde!(EarnPayout);
+impl<'de> ::serde::Deserialize<'de> for EarnPayout {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Start of the period (RFC 3339).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub period_start: Option<String>,
+            /// End of the period (RFC 3339).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub period_end: Option<String>,
+            /// Reward accumulated so far in the period.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub accumulated_reward: Option<super::EarnAmount>,
+            /// Estimated reward for the whole period.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub estimated_reward: Option<super::EarnAmount>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.period_start.is_none() && wire.period_end.is_none()
+            && wire.accumulated_reward.is_none() && wire.estimated_reward.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a EarnPayout: none of `period_start`, `period_end`, `accumulated_reward`, `estimated_reward` is present",
+                ),
+            );
+        }
+        Ok(EarnPayout {
+            period_start: wire.period_start,
+            period_end: wire.period_end,
+            accumulated_reward: wire.accumulated_reward,
+            estimated_reward: wire.estimated_reward,
+        })
+    }
+}
+crate::lenient_via_serde!(EarnPayout, b'{');
 /// Parameters of [`SpotClient::allocate_earn_funds`](crate::SpotClient::allocate_earn_funds): Allocate funds to an earn strategy (permission Earn Funds). Asynchronous: `true` means the request
+#[doc(alias = "Earn/Allocate")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AllocateEarnFundsRequest {
@@ -490,6 +1199,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/Earn/Allocate` (Kraken `Earn/Allocate`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns `bool`.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -498,6 +1209,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Earn/Allocate")]
     pub fn allocate_earn_funds(
         &self,
         amount: impl Into<crate::Amount>,
@@ -507,6 +1219,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::deallocate_earn_funds`](crate::SpotClient::deallocate_earn_funds): Deallocate funds from an earn strategy (permission Earn Funds). Asynchronous: `true` means the
+#[doc(alias = "Earn/Deallocate")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeallocateEarnFundsRequest {
@@ -578,6 +1291,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/Earn/Deallocate` (Kraken `Earn/Deallocate`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns `bool`.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -586,6 +1301,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Earn/Deallocate")]
     pub fn deallocate_earn_funds(
         &self,
         amount: impl Into<crate::Amount>,
@@ -595,6 +1311,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_earn_allocation_status`](crate::SpotClient::get_earn_allocation_status): Get the status of the last allocation request for a strategy.
+#[doc(alias = "Earn/AllocateStatus")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetEarnAllocationStatusRequest {
@@ -654,6 +1371,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/Earn/AllocateStatus` (Kraken `Earn/AllocateStatus`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`EarnOperationStatus`](crate::EarnOperationStatus).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -662,6 +1381,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Earn/AllocateStatus")]
     pub fn get_earn_allocation_status(
         &self,
         strategy_id: impl Into<String>,
@@ -670,6 +1390,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_earn_deallocation_status`](crate::SpotClient::get_earn_deallocation_status): Get the status of the last deallocation request for a strategy.
+#[doc(alias = "Earn/DeallocateStatus")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetEarnDeallocationStatusRequest {
@@ -729,6 +1450,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/Earn/DeallocateStatus` (Kraken `Earn/DeallocateStatus`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`EarnOperationStatus`](crate::EarnOperationStatus).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -737,6 +1460,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Earn/DeallocateStatus")]
     pub fn get_earn_deallocation_status(
         &self,
         strategy_id: impl Into<String>,
@@ -745,6 +1469,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_earn_strategies`](crate::SpotClient::get_earn_strategies): List the earn strategies available to the user (by region), with their parameters.
+#[doc(alias = "Earn/Strategies")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetEarnStrategiesRequest {
@@ -887,6 +1612,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/Earn/Strategies` (Kraken `Earn/Strategies`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`EarnStrategies`](crate::EarnStrategies).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -895,6 +1622,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Earn/Strategies")]
     pub fn get_earn_strategies(&self) -> crate::Call<GetEarnStrategiesRequest> {
         self.call(GetEarnStrategiesRequest::new())
     }
@@ -914,6 +1642,7 @@ impl crate::Paged for GetEarnStrategiesRequest {
     }
 }
 /// Parameters of [`SpotClient::get_earn_allocations`](crate::SpotClient::get_earn_allocations): List the user's allocations (permission Query Funds), including strategies used in the past
+#[doc(alias = "Earn/Allocations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetEarnAllocationsRequest {
@@ -1010,6 +1739,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/Earn/Allocations` (Kraken `Earn/Allocations`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`EarnAllocations`](crate::EarnAllocations).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1018,6 +1749,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Earn/Allocations")]
     pub fn get_earn_allocations(&self) -> crate::Call<GetEarnAllocationsRequest> {
         self.call(GetEarnAllocationsRequest::new())
     }

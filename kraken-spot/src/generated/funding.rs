@@ -37,12 +37,16 @@ impl From<&str> for TransferWallet {
 crate::string_enum!(TransferWallet);
 crate::lenient_via_serde!(TransferWallet);
 /// One way to deposit an asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DepositMethod {
     /// The method's name.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub method: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub method: Option<String>,
     /// Maximum net amount that can be deposited now: an amount, or `false` for no limit.
     #[serde(
         default,
@@ -81,17 +85,97 @@ pub struct DepositMethod {
     )]
     pub minimum: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(DepositMethod);
+impl<'de> ::serde::Deserialize<'de> for DepositMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The method's name.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub method: Option<String>,
+            /// Maximum net amount that can be deposited now: an amount, or `false` for no limit.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub limit: Option<crate::Either<::rust_decimal::Decimal, bool>>,
+            /// Fee paid on each deposit.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+            /// Fee to set up a deposit address.
+            #[serde(
+                rename = "address-setup-fee",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub address_setup_fee: Option<::rust_decimal::Decimal>,
+            /// Whether new addresses can be generated.
+            #[serde(
+                rename = "gen-address",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub gen_address: Option<bool>,
+            /// Minimum net amount that can be deposited.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub minimum: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.method.is_none() && wire.limit.is_none() && wire.fee.is_none()
+            && wire.address_setup_fee.is_none() && wire.gen_address.is_none()
+            && wire.minimum.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a DepositMethod: none of `method`, `limit`, `fee`, `address-setup-fee`, `gen-address`, `minimum` is present",
+                ),
+            );
+        }
+        Ok(DepositMethod {
+            method: wire.method,
+            limit: wire.limit,
+            fee: wire.fee,
+            address_setup_fee: wire.address_setup_fee,
+            gen_address: wire.gen_address,
+            minimum: wire.minimum,
+        })
+    }
+}
+crate::lenient_via_serde!(DepositMethod, b'{');
 /// One deposit address.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DepositAddress {
     /// The address.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub address: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub address: Option<String>,
     /// Expiry (unix seconds, 0 if none).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub expiretm: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub expiretm: Option<::rust_decimal::Decimal>,
     /// Whether the address has never been used.
     #[serde(
         default,
@@ -114,7 +198,68 @@ pub struct DepositAddress {
     )]
     pub memo: Option<String>,
 }
-crate::lenient_via_serde!(DepositAddress);
+impl<'de> ::serde::Deserialize<'de> for DepositAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The address.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub address: Option<String>,
+            /// Expiry (unix seconds, 0 if none).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub expiretm: Option<::rust_decimal::Decimal>,
+            /// Whether the address has never been used.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub new: Option<bool>,
+            /// Tag or destination tag, for assets that need one.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub tag: Option<String>,
+            /// Memo, for assets that need one.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub memo: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.address.is_none() && wire.expiretm.is_none() && wire.new.is_none()
+            && wire.tag.is_none() && wire.memo.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a DepositAddress: none of `address`, `expiretm`, `new`, `tag`, `memo` is present",
+                ),
+            );
+        }
+        Ok(DepositAddress {
+            address: wire.address,
+            expiretm: wire.expiretm,
+            new: wire.new,
+            tag: wire.tag,
+            memo: wire.memo,
+        })
+    }
+}
+crate::lenient_via_serde!(DepositAddress, b'{');
 /// One recent deposit.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -169,7 +314,7 @@ pub struct Deposit {
     )]
     pub originators: Option<Vec<String>>,
 }
-crate::lenient_via_serde!(Deposit);
+crate::lenient_via_serde!(Deposit, b'{');
 /// One page of recent deposits (the result of get_deposits_status with `cursor`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -184,17 +329,25 @@ pub struct DepositsPage {
     )]
     pub next_cursor: Option<String>,
 }
-crate::lenient_via_serde!(DepositsPage);
+crate::lenient_via_serde!(DepositsPage, b'{');
 /// One way to withdraw an asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WithdrawalMethod {
     /// Asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub asset: Option<String>,
     /// The method's name (sometimes with leading whitespace).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub method: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub method: Option<String>,
     /// The network (null for fiat methods).
     #[serde(
         default,
@@ -203,26 +356,99 @@ pub struct WithdrawalMethod {
     )]
     pub network: Option<String>,
     /// Minimum net amount that can be withdrawn.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub minimum: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub minimum: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(WithdrawalMethod);
+impl<'de> ::serde::Deserialize<'de> for WithdrawalMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub asset: Option<String>,
+            /// The method's name (sometimes with leading whitespace).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub method: Option<String>,
+            /// The network (null for fiat methods).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub network: Option<String>,
+            /// Minimum net amount that can be withdrawn.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub minimum: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.asset.is_none() && wire.method.is_none() && wire.network.is_none()
+            && wire.minimum.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a WithdrawalMethod: none of `asset`, `method`, `network`, `minimum` is present",
+                ),
+            );
+        }
+        Ok(WithdrawalMethod {
+            asset: wire.asset,
+            method: wire.method,
+            network: wire.network,
+            minimum: wire.minimum,
+        })
+    }
+}
+crate::lenient_via_serde!(WithdrawalMethod, b'{');
 /// One withdrawal address set up on the account.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WithdrawalAddress {
     /// The address.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub address: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub address: Option<String>,
     /// Asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub asset: Option<String>,
     /// Withdrawal method.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub method: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub method: Option<String>,
     /// The withdrawal key name.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub key: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub key: Option<String>,
     /// Tag, for assets that need one.
     #[serde(
         default,
@@ -238,28 +464,179 @@ pub struct WithdrawalAddress {
     )]
     pub memo: Option<String>,
     /// Whether the address has been verified by email.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub verified: bool,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub verified: Option<bool>,
 }
-crate::lenient_via_serde!(WithdrawalAddress);
+impl<'de> ::serde::Deserialize<'de> for WithdrawalAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The address.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub address: Option<String>,
+            /// Asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub asset: Option<String>,
+            /// Withdrawal method.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub method: Option<String>,
+            /// The withdrawal key name.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub key: Option<String>,
+            /// Tag, for assets that need one.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub tag: Option<String>,
+            /// Memo, for assets that need one.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub memo: Option<String>,
+            /// Whether the address has been verified by email.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub verified: Option<bool>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.address.is_none() && wire.asset.is_none() && wire.method.is_none()
+            && wire.key.is_none() && wire.tag.is_none() && wire.memo.is_none()
+            && wire.verified.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a WithdrawalAddress: none of its 7 known fields is present",
+                ),
+            );
+        }
+        Ok(WithdrawalAddress {
+            address: wire.address,
+            asset: wire.asset,
+            method: wire.method,
+            key: wire.key,
+            tag: wire.tag,
+            memo: wire.memo,
+            verified: wire.verified,
+        })
+    }
+}
+crate::lenient_via_serde!(WithdrawalAddress, b'{');
 /// Fee information about a potential withdrawal.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WithdrawalInfo {
     /// The withdrawal method that will be used.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub method: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub method: Option<String>,
     /// Maximum net amount that can be withdrawn now.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub limit: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub limit: Option<::rust_decimal::Decimal>,
     /// Net amount that will be sent, after fees.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub amount: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub amount: Option<::rust_decimal::Decimal>,
     /// Fee that will be paid.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(WithdrawalInfo);
+impl<'de> ::serde::Deserialize<'de> for WithdrawalInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The withdrawal method that will be used.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub method: Option<String>,
+            /// Maximum net amount that can be withdrawn now.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub limit: Option<::rust_decimal::Decimal>,
+            /// Net amount that will be sent, after fees.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub amount: Option<::rust_decimal::Decimal>,
+            /// Fee that will be paid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.method.is_none() && wire.limit.is_none() && wire.amount.is_none()
+            && wire.fee.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a WithdrawalInfo: none of `method`, `limit`, `amount`, `fee` is present",
+                ),
+            );
+        }
+        Ok(WithdrawalInfo {
+            method: wire.method,
+            limit: wire.limit,
+            amount: wire.amount,
+            fee: wire.fee,
+        })
+    }
+}
+crate::lenient_via_serde!(WithdrawalInfo, b'{');
 /// The reference id of a withdrawal or wallet transfer.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -268,14 +645,18 @@ pub struct FundingReference {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub refid: String,
 }
-crate::lenient_via_serde!(FundingReference);
+crate::lenient_via_serde!(FundingReference, b'{');
 /// One recent withdrawal.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Withdrawal {
     /// The withdrawal method.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub method: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub method: Option<String>,
     /// The network.
     #[serde(
         default,
@@ -284,32 +665,68 @@ pub struct Withdrawal {
     )]
     pub network: Option<String>,
     /// Asset class.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub aclass: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass: Option<String>,
     /// Asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub asset: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub asset: Option<String>,
     /// Reference id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub refid: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub refid: Option<String>,
     /// Method transaction id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub txid: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub txid: Option<String>,
     /// Method transaction information.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub info: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub info: Option<String>,
     /// Amount withdrawn.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub amount: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub amount: Option<::rust_decimal::Decimal>,
     /// Fees paid.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee: ::rust_decimal::Decimal,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee: Option<::rust_decimal::Decimal>,
     /// When the withdrawal was requested (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub time: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub time: Option<i64>,
     /// Status: Initial, Pending, Settled, Success or Failure (IFEX states).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub status: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub status: Option<String>,
     /// Additional status: cancel-pending, canceled, cancel-denied, return or onhold.
     #[serde(
         rename = "status-prop",
@@ -326,8 +743,138 @@ pub struct Withdrawal {
     )]
     pub key: Option<String>,
 }
-crate::lenient_via_serde!(Withdrawal);
+impl<'de> ::serde::Deserialize<'de> for Withdrawal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The withdrawal method.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub method: Option<String>,
+            /// The network.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub network: Option<String>,
+            /// Asset class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass: Option<String>,
+            /// Asset.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub asset: Option<String>,
+            /// Reference id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub refid: Option<String>,
+            /// Method transaction id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub txid: Option<String>,
+            /// Method transaction information.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub info: Option<String>,
+            /// Amount withdrawn.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub amount: Option<::rust_decimal::Decimal>,
+            /// Fees paid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee: Option<::rust_decimal::Decimal>,
+            /// When the withdrawal was requested (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub time: Option<i64>,
+            /// Status: Initial, Pending, Settled, Success or Failure (IFEX states).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status: Option<String>,
+            /// Additional status: cancel-pending, canceled, cancel-denied, return or onhold.
+            #[serde(
+                rename = "status-prop",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status_prop: Option<String>,
+            /// The withdrawal key name.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub key: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.method.is_none() && wire.network.is_none() && wire.aclass.is_none()
+            && wire.asset.is_none() && wire.refid.is_none() && wire.txid.is_none()
+            && wire.info.is_none() && wire.amount.is_none() && wire.fee.is_none()
+            && wire.time.is_none() && wire.status.is_none() && wire.status_prop.is_none()
+            && wire.key.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a Withdrawal: none of its 13 known fields is present",
+                ),
+            );
+        }
+        Ok(Withdrawal {
+            method: wire.method,
+            network: wire.network,
+            aclass: wire.aclass,
+            asset: wire.asset,
+            refid: wire.refid,
+            txid: wire.txid,
+            info: wire.info,
+            amount: wire.amount,
+            fee: wire.fee,
+            time: wire.time,
+            status: wire.status,
+            status_prop: wire.status_prop,
+            key: wire.key,
+        })
+    }
+}
+crate::lenient_via_serde!(Withdrawal, b'{');
 /// Parameters of [`SpotClient::get_deposit_methods`](crate::SpotClient::get_deposit_methods): Get the methods available for depositing an asset.
+#[doc(alias = "DepositMethods")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetDepositMethodsRequest {
@@ -424,6 +971,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/DepositMethods` (Kraken `DepositMethods`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns a list of [`DepositMethod`](crate::DepositMethod).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -432,6 +981,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "DepositMethods")]
     pub fn get_deposit_methods(
         &self,
         asset: impl Into<String>,
@@ -440,6 +990,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_deposit_addresses`](crate::SpotClient::get_deposit_addresses): Get (or generate) deposit addresses for an asset and method.
+#[doc(alias = "DepositAddresses")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetDepositAddressesRequest {
@@ -556,6 +1107,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/DepositAddresses` (Kraken `DepositAddresses`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns a list of [`DepositAddress`](crate::DepositAddress).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -564,6 +1117,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "DepositAddresses")]
     pub fn get_deposit_addresses(
         &self,
         asset: impl Into<String>,
@@ -573,6 +1127,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_deposits_status`](crate::SpotClient::get_deposits_status): Get recent deposits, newest first. Without `cursor` the result is `Either::First`, a list of
+#[doc(alias = "DepositStatus")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetDepositsStatusRequest {
@@ -755,6 +1310,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/DepositStatus` (Kraken `DepositStatus`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`Either`](crate::Either) of a list of [`Deposit`](crate::Deposit) or [`DepositsPage`](crate::DepositsPage).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -763,6 +1320,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "DepositStatus")]
     pub fn get_deposits_status(&self) -> crate::Call<GetDepositsStatusRequest> {
         self.call(GetDepositsStatusRequest::new())
     }
@@ -787,6 +1345,7 @@ impl crate::Paged for GetDepositsStatusRequest {
     }
 }
 /// Parameters of [`SpotClient::get_withdrawal_methods`](crate::SpotClient::get_withdrawal_methods): Get the withdrawal methods available to the user.
+#[doc(alias = "WithdrawMethods")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWithdrawalMethodsRequest {
@@ -902,6 +1461,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/WithdrawMethods` (Kraken `WithdrawMethods`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns a list of [`WithdrawalMethod`](crate::WithdrawalMethod).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -910,11 +1471,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "WithdrawMethods")]
     pub fn get_withdrawal_methods(&self) -> crate::Call<GetWithdrawalMethodsRequest> {
         self.call(GetWithdrawalMethodsRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_withdrawal_addresses`](crate::SpotClient::get_withdrawal_addresses): Get the withdrawal addresses set up on the account.
+#[doc(alias = "WithdrawAddresses")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWithdrawalAddressesRequest {
@@ -1041,6 +1604,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/WithdrawAddresses` (Kraken `WithdrawAddresses`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns a list of [`WithdrawalAddress`](crate::WithdrawalAddress).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1049,6 +1614,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "WithdrawAddresses")]
     pub fn get_withdrawal_addresses(
         &self,
     ) -> crate::Call<GetWithdrawalAddressesRequest> {
@@ -1056,6 +1622,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_withdrawal_info`](crate::SpotClient::get_withdrawal_info): Get fee information about a potential withdrawal.
+#[doc(alias = "WithdrawInfo")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetWithdrawalInfoRequest {
@@ -1135,6 +1702,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/WithdrawInfo` (Kraken `WithdrawInfo`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`WithdrawalInfo`](crate::WithdrawalInfo).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1143,6 +1712,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "WithdrawInfo")]
     pub fn get_withdrawal_info(
         &self,
         asset: impl Into<String>,
@@ -1153,6 +1723,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::submit_withdrawal`](crate::SpotClient::submit_withdrawal): Request a withdrawal to an address or account set up on the account.
+#[doc(alias = "Withdraw")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitWithdrawalRequest {
@@ -1301,6 +1872,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/Withdraw` (Kraken `Withdraw`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`FundingReference`](crate::FundingReference).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1309,6 +1882,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Withdraw")]
     pub fn submit_withdrawal(
         &self,
         asset: impl Into<String>,
@@ -1319,6 +1893,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_withdrawals_status`](crate::SpotClient::get_withdrawals_status): Get recent withdrawals, newest first. Without `cursor` the result is `Either::First`, a list of
+#[doc(alias = "WithdrawStatus")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWithdrawalsStatusRequest {
@@ -1502,6 +2077,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/WithdrawStatus` (Kraken `WithdrawStatus`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`Either`](crate::Either) of a list of [`Withdrawal`](crate::Withdrawal) or [`RawJson`](crate::RawJson), Kraken's exact JSON.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1510,11 +2087,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "WithdrawStatus")]
     pub fn get_withdrawals_status(&self) -> crate::Call<GetWithdrawalsStatusRequest> {
         self.call(GetWithdrawalsStatusRequest::new())
     }
 }
 /// Parameters of [`SpotClient::cancel_withdrawal`](crate::SpotClient::cancel_withdrawal): Cancel a recently requested withdrawal that has not been processed yet.
+#[doc(alias = "WithdrawCancel")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelWithdrawalRequest {
@@ -1582,6 +2161,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/WithdrawCancel` (Kraken `WithdrawCancel`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns `bool`.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1590,6 +2171,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "WithdrawCancel")]
     pub fn cancel_withdrawal(
         &self,
         asset: impl Into<String>,
@@ -1599,6 +2181,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::submit_transfer_to_futures`](crate::SpotClient::submit_transfer_to_futures): Transfer from the spot wallet to the Kraken Futures wallet. The other direction is a
+#[doc(alias = "WalletTransfer")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitTransferToFuturesRequest {
@@ -1688,6 +2271,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/WalletTransfer` (Kraken `WalletTransfer`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`FundingReference`](crate::FundingReference).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1696,6 +2281,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "WalletTransfer")]
     pub fn submit_transfer_to_futures(
         &self,
         asset: impl Into<String>,

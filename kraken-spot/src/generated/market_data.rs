@@ -354,10 +354,14 @@ pub struct ServerTime {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub unixtime: i64,
     /// The same time as RFC 1123 text (Kraken writes a two-digit year).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub rfc1123: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub rfc1123: Option<String>,
 }
-crate::lenient_via_serde!(ServerTime);
+crate::lenient_via_serde!(ServerTime, b'{');
 /// The exchange's current status.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -365,8 +369,12 @@ pub struct SystemStatus {
     /// The trading mode.
     pub status: super::SystemState,
     /// Current timestamp (RFC 3339).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub timestamp: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub timestamp: Option<String>,
     /// Maintenance starting within 72 hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upcoming_maintenance: Option<Vec<super::MaintenanceEvent>>,
@@ -374,7 +382,7 @@ pub struct SystemStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency: Option<crate::RawJson>,
 }
-crate::lenient_via_serde!(SystemStatus);
+crate::lenient_via_serde!(SystemStatus, b'{');
 /// Announced maintenance windows.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -382,7 +390,7 @@ pub struct MaintenanceSchedule {
     /// The scheduled events.
     pub events: Vec<super::MaintenanceEvent>,
 }
-crate::lenient_via_serde!(MaintenanceSchedule);
+crate::lenient_via_serde!(MaintenanceSchedule, b'{');
 /// One scheduled maintenance window. Its shape comes from a third-party recording, so every field but the id is optional.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -449,23 +457,39 @@ pub struct MaintenanceEvent {
     )]
     pub source_url: Option<String>,
 }
-crate::lenient_via_serde!(MaintenanceEvent);
+crate::lenient_via_serde!(MaintenanceEvent, b'{');
 /// One asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AssetInfo {
     /// The asset class.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub aclass: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass: Option<String>,
     /// The alternate name, for example `XBT`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub altname: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub altname: Option<String>,
     /// Scaling decimal places for record keeping.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub decimals: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub decimals: Option<i64>,
     /// Scaling decimal places for output display.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub display_decimals: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub display_decimals: Option<i64>,
     /// Valuation as margin collateral (absent in older data).
     #[serde(
         default,
@@ -488,14 +512,96 @@ pub struct AssetInfo {
     )]
     pub margin_rate: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(AssetInfo);
+impl<'de> ::serde::Deserialize<'de> for AssetInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The asset class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass: Option<String>,
+            /// The alternate name, for example `XBT`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub altname: Option<String>,
+            /// Scaling decimal places for record keeping.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub decimals: Option<i64>,
+            /// Scaling decimal places for output display.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub display_decimals: Option<i64>,
+            /// Valuation as margin collateral (absent in older data).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub collateral_value: Option<::rust_decimal::Decimal>,
+            /// Status: enabled, deposit_only, withdrawal_only or funding_temporarily_disabled.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status: Option<String>,
+            /// The margin rate, where the asset supports margin.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin_rate: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.aclass.is_none() && wire.altname.is_none() && wire.decimals.is_none()
+            && wire.display_decimals.is_none() && wire.collateral_value.is_none()
+            && wire.status.is_none() && wire.margin_rate.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a AssetInfo: none of its 7 known fields is present",
+                ),
+            );
+        }
+        Ok(AssetInfo {
+            aclass: wire.aclass,
+            altname: wire.altname,
+            decimals: wire.decimals,
+            display_decimals: wire.display_decimals,
+            collateral_value: wire.collateral_value,
+            status: wire.status,
+            margin_rate: wire.margin_rate,
+        })
+    }
+}
+crate::lenient_via_serde!(AssetInfo, b'{');
 /// One tradable pair. Fields newer than 2019 are optional, since older recordings lack them.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AssetPair {
     /// The alternate pair name, for example `XBTUSD`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub altname: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub altname: Option<String>,
     /// The WebSocket v1 pair name, for example `XBT/USD`.
     #[serde(
         default,
@@ -504,17 +610,33 @@ pub struct AssetPair {
     )]
     pub wsname: Option<String>,
     /// The base asset's class.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub aclass_base: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass_base: Option<String>,
     /// The base asset id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub base: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub base: Option<String>,
     /// The quote asset's class.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub aclass_quote: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub aclass_quote: Option<String>,
     /// The quote asset id.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub quote: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub quote: Option<String>,
     /// Volume lot size (deprecated).
     #[serde(
         default,
@@ -530,23 +652,47 @@ pub struct AssetPair {
     )]
     pub cost_decimals: Option<i64>,
     /// Scaling decimal places for the pair.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub pair_decimals: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub pair_decimals: Option<i64>,
     /// Scaling decimal places for volume.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub lot_decimals: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub lot_decimals: Option<i64>,
     /// Amount to multiply the lot volume by to get the currency volume.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub lot_multiplier: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub lot_multiplier: Option<i64>,
     /// Leverage amounts available when buying.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub leverage_buy: Vec<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub leverage_buy: Option<Vec<i64>>,
     /// Leverage amounts available when selling.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub leverage_sell: Vec<i64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub leverage_sell: Option<Vec<i64>>,
     /// Taker fee schedule: `[volume, percent fee]` tiers.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fees: Vec<Vec<::rust_decimal::Decimal>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fees: Option<Vec<Vec<::rust_decimal::Decimal>>>,
     /// Maker fee schedule: `[volume, percent fee]` tiers.
     #[serde(
         default,
@@ -555,8 +701,12 @@ pub struct AssetPair {
     )]
     pub fees_maker: Option<Vec<Vec<::rust_decimal::Decimal>>>,
     /// The volume discount currency.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub fee_volume_currency: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub fee_volume_currency: Option<String>,
     /// Margin call level.
     #[serde(
         default,
@@ -617,40 +767,345 @@ pub struct AssetPair {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_venue: Option<super::ExecutionVenue>,
 }
-crate::lenient_via_serde!(AssetPair);
+impl<'de> ::serde::Deserialize<'de> for AssetPair {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The alternate pair name, for example `XBTUSD`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub altname: Option<String>,
+            /// The WebSocket v1 pair name, for example `XBT/USD`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub wsname: Option<String>,
+            /// The base asset's class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass_base: Option<String>,
+            /// The base asset id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub base: Option<String>,
+            /// The quote asset's class.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub aclass_quote: Option<String>,
+            /// The quote asset id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub quote: Option<String>,
+            /// Volume lot size (deprecated).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub lot: Option<String>,
+            /// Scaling decimal places for cost.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub cost_decimals: Option<i64>,
+            /// Scaling decimal places for the pair.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub pair_decimals: Option<i64>,
+            /// Scaling decimal places for volume.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub lot_decimals: Option<i64>,
+            /// Amount to multiply the lot volume by to get the currency volume.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub lot_multiplier: Option<i64>,
+            /// Leverage amounts available when buying.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub leverage_buy: Option<Vec<i64>>,
+            /// Leverage amounts available when selling.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub leverage_sell: Option<Vec<i64>>,
+            /// Taker fee schedule: `[volume, percent fee]` tiers.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fees: Option<Vec<Vec<::rust_decimal::Decimal>>>,
+            /// Maker fee schedule: `[volume, percent fee]` tiers.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fees_maker: Option<Vec<Vec<::rust_decimal::Decimal>>>,
+            /// The volume discount currency.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub fee_volume_currency: Option<String>,
+            /// Margin call level.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin_call: Option<i64>,
+            /// Stop-out or liquidation margin level.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub margin_stop: Option<i64>,
+            /// Minimum order size in volume of the base currency.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub ordermin: Option<::rust_decimal::Decimal>,
+            /// Minimum order cost in the quote currency.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub costmin: Option<::rust_decimal::Decimal>,
+            /// Minimum price increment.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub tick_size: Option<::rust_decimal::Decimal>,
+            /// Status: online, cancel_only, post_only, limit_only or reduce_only.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status: Option<String>,
+            /// Maximum long margin position size, in base volume.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub long_position_limit: Option<i64>,
+            /// Maximum short margin position size, in base volume.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub short_position_limit: Option<i64>,
+            /// Where the pair is executed (added April 2026).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub execution_venue: Option<super::ExecutionVenue>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.altname.is_none() && wire.wsname.is_none() && wire.aclass_base.is_none()
+            && wire.base.is_none() && wire.aclass_quote.is_none() && wire.quote.is_none()
+            && wire.lot.is_none() && wire.cost_decimals.is_none()
+            && wire.pair_decimals.is_none() && wire.lot_decimals.is_none()
+            && wire.lot_multiplier.is_none() && wire.leverage_buy.is_none()
+            && wire.leverage_sell.is_none() && wire.fees.is_none()
+            && wire.fees_maker.is_none() && wire.fee_volume_currency.is_none()
+            && wire.margin_call.is_none() && wire.margin_stop.is_none()
+            && wire.ordermin.is_none() && wire.costmin.is_none()
+            && wire.tick_size.is_none() && wire.status.is_none()
+            && wire.long_position_limit.is_none() && wire.short_position_limit.is_none()
+            && wire.execution_venue.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a AssetPair: none of its 25 known fields is present",
+                ),
+            );
+        }
+        Ok(AssetPair {
+            altname: wire.altname,
+            wsname: wire.wsname,
+            aclass_base: wire.aclass_base,
+            base: wire.base,
+            aclass_quote: wire.aclass_quote,
+            quote: wire.quote,
+            lot: wire.lot,
+            cost_decimals: wire.cost_decimals,
+            pair_decimals: wire.pair_decimals,
+            lot_decimals: wire.lot_decimals,
+            lot_multiplier: wire.lot_multiplier,
+            leverage_buy: wire.leverage_buy,
+            leverage_sell: wire.leverage_sell,
+            fees: wire.fees,
+            fees_maker: wire.fees_maker,
+            fee_volume_currency: wire.fee_volume_currency,
+            margin_call: wire.margin_call,
+            margin_stop: wire.margin_stop,
+            ordermin: wire.ordermin,
+            costmin: wire.costmin,
+            tick_size: wire.tick_size,
+            status: wire.status,
+            long_position_limit: wire.long_position_limit,
+            short_position_limit: wire.short_position_limit,
+            execution_venue: wire.execution_venue,
+        })
+    }
+}
+crate::lenient_via_serde!(AssetPair, b'{');
 /// One pair's ticker. "Today" starts at midnight UTC.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Ticker {
     /// Best ask.
-    #[serde(rename = "a")]
-    pub ask: super::TickerLevel,
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    pub ask: Option<super::TickerLevel>,
     /// Best bid.
-    #[serde(rename = "b")]
-    pub bid: super::TickerLevel,
+    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+    pub bid: Option<super::TickerLevel>,
     /// The last trade.
-    #[serde(rename = "c")]
-    pub last_trade: super::TickerTrade,
+    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+    pub last_trade: Option<super::TickerTrade>,
     /// Volume.
-    #[serde(rename = "v")]
-    pub volume: super::TodayAnd24h,
+    #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<super::TodayAnd24h>,
     /// Volume-weighted average price.
-    #[serde(rename = "p")]
-    pub vwap: super::TodayAnd24h,
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub vwap: Option<super::TodayAnd24h>,
     /// Number of trades: `[today, last 24 hours]`.
-    #[serde(rename = "t", deserialize_with = "crate::de::lenient")]
-    pub trades: Vec<i64>,
+    #[serde(
+        rename = "t",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub trades: Option<Vec<i64>>,
     /// Low.
-    #[serde(rename = "l")]
-    pub low: super::TodayAnd24h,
+    #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<super::TodayAnd24h>,
     /// High.
-    #[serde(rename = "h")]
-    pub high: super::TodayAnd24h,
+    #[serde(rename = "h", default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<super::TodayAnd24h>,
     /// Today's opening price.
-    #[serde(rename = "o", deserialize_with = "crate::de::lenient")]
-    pub open: ::rust_decimal::Decimal,
+    #[serde(
+        rename = "o",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub open: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(Ticker);
+impl<'de> ::serde::Deserialize<'de> for Ticker {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Best ask.
+            #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+            pub ask: Option<super::TickerLevel>,
+            /// Best bid.
+            #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+            pub bid: Option<super::TickerLevel>,
+            /// The last trade.
+            #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+            pub last_trade: Option<super::TickerTrade>,
+            /// Volume.
+            #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
+            pub volume: Option<super::TodayAnd24h>,
+            /// Volume-weighted average price.
+            #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+            pub vwap: Option<super::TodayAnd24h>,
+            /// Number of trades: `[today, last 24 hours]`.
+            #[serde(
+                rename = "t",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trades: Option<Vec<i64>>,
+            /// Low.
+            #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
+            pub low: Option<super::TodayAnd24h>,
+            /// High.
+            #[serde(rename = "h", default, skip_serializing_if = "Option::is_none")]
+            pub high: Option<super::TodayAnd24h>,
+            /// Today's opening price.
+            #[serde(
+                rename = "o",
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub open: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.ask.is_none() && wire.bid.is_none() && wire.last_trade.is_none()
+            && wire.volume.is_none() && wire.vwap.is_none() && wire.trades.is_none()
+            && wire.low.is_none() && wire.high.is_none() && wire.open.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a Ticker: none of its 9 known fields is present",
+                ),
+            );
+        }
+        Ok(Ticker {
+            ask: wire.ask,
+            bid: wire.bid,
+            last_trade: wire.last_trade,
+            volume: wire.volume,
+            vwap: wire.vwap,
+            trades: wire.trades,
+            low: wire.low,
+            high: wire.high,
+            open: wire.open,
+        })
+    }
+}
+crate::lenient_via_serde!(Ticker, b'{');
 /// Best ask or bid, sent as `[price, whole lot volume, lot volume]`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -693,7 +1148,7 @@ impl<'de> ::serde::Deserialize<'de> for TickerLevel {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(TickerLevel);
+crate::lenient_via_serde!(TickerLevel, b'[');
 impl ::serde::Serialize for TickerLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -742,7 +1197,7 @@ impl<'de> ::serde::Deserialize<'de> for TickerTrade {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(TickerTrade);
+crate::lenient_via_serde!(TickerTrade, b'[');
 impl ::serde::Serialize for TickerTrade {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -790,7 +1245,7 @@ impl<'de> ::serde::Deserialize<'de> for TodayAnd24h {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(TodayAnd24h);
+crate::lenient_via_serde!(TodayAnd24h, b'[');
 impl ::serde::Serialize for TodayAnd24h {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -865,7 +1320,7 @@ impl<'de> ::serde::Deserialize<'de> for OhlcRow {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(OhlcRow);
+crate::lenient_via_serde!(OhlcRow, b'[');
 impl ::serde::Serialize for OhlcRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -893,7 +1348,7 @@ pub struct OrderBook {
     /// Bid levels, best first.
     pub bids: Vec<super::BookLevel>,
 }
-crate::lenient_via_serde!(OrderBook);
+crate::lenient_via_serde!(OrderBook, b'{');
 /// One L2 level, sent as `[price, volume, timestamp]`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -936,7 +1391,7 @@ impl<'de> ::serde::Deserialize<'de> for BookLevel {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(BookLevel);
+crate::lenient_via_serde!(BookLevel, b'[');
 impl ::serde::Serialize for BookLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -965,7 +1420,7 @@ pub struct GroupedBook {
     /// Ask levels, best first.
     pub asks: Vec<super::GroupedLevel>,
 }
-crate::lenient_via_serde!(GroupedBook);
+crate::lenient_via_serde!(GroupedBook, b'{');
 /// One grouped level.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -977,7 +1432,7 @@ pub struct GroupedLevel {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub qty: ::rust_decimal::Decimal,
 }
-crate::lenient_via_serde!(GroupedLevel);
+crate::lenient_via_serde!(GroupedLevel, b'{');
 /// One public trade, sent as `[price, volume, time, side, order kind, misc, trade_id]`; older rows lack `trade_id`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1040,7 +1495,7 @@ impl<'de> ::serde::Deserialize<'de> for TradeRow {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(TradeRow);
+crate::lenient_via_serde!(TradeRow, b'[');
 impl ::serde::Serialize for TradeRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1103,7 +1558,7 @@ impl<'de> ::serde::Deserialize<'de> for SpreadRow {
         deserializer.deserialize_seq(RowVisitor)
     }
 }
-crate::lenient_via_serde!(SpreadRow);
+crate::lenient_via_serde!(SpreadRow, b'[');
 impl ::serde::Serialize for SpreadRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1178,7 +1633,7 @@ pub struct PreTradeData {
     /// Top ask levels.
     pub asks: Vec<super::PreTradeLevel>,
 }
-crate::lenient_via_serde!(PreTradeData);
+crate::lenient_via_serde!(PreTradeData, b'{');
 /// One aggregated pre-trade level.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1206,7 +1661,7 @@ pub struct PreTradeLevel {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub publication_ts: String,
 }
-crate::lenient_via_serde!(PreTradeLevel);
+crate::lenient_via_serde!(PreTradeLevel, b'{');
 /// Regulatory post-trade transparency data.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1220,7 +1675,7 @@ pub struct PostTradeData {
     /// Trades, oldest first.
     pub trades: Vec<super::PostTrade>,
 }
-crate::lenient_via_serde!(PostTradeData);
+crate::lenient_via_serde!(PostTradeData, b'{');
 /// One published trade.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1265,7 +1720,7 @@ pub struct PostTrade {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub publication_ts: String,
 }
-crate::lenient_via_serde!(PostTrade);
+crate::lenient_via_serde!(PostTrade, b'{');
 /// One pair's L3 book, order by order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1278,7 +1733,7 @@ pub struct Level3Book {
     /// Ask orders, best first.
     pub asks: Vec<super::Level3Order>,
 }
-crate::lenient_via_serde!(Level3Book);
+crate::lenient_via_serde!(Level3Book, b'{');
 /// One resting order of the L3 book.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1296,8 +1751,9 @@ pub struct Level3Order {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub timestamp: u64,
 }
-crate::lenient_via_serde!(Level3Order);
+crate::lenient_via_serde!(Level3Order, b'{');
 /// Parameters of [`SpotClient::get_server_time`](crate::SpotClient::get_server_time): Get the server's time.
+#[doc(alias = "Time")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetServerTimeRequest {}
@@ -1345,6 +1801,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/Time` (Kraken `Time`), public, rate-limit cost 0.
     ///
+    /// Returns [`ServerTime`](crate::ServerTime).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1353,11 +1811,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Time")]
     pub fn get_server_time(&self) -> crate::Call<GetServerTimeRequest> {
         self.call(GetServerTimeRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_system_status`](crate::SpotClient::get_system_status): Get the current system status or trading mode.
+#[doc(alias = "SystemStatus")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetSystemStatusRequest {}
@@ -1405,6 +1865,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/SystemStatus` (Kraken `SystemStatus`), public, rate-limit cost 0.
     ///
+    /// Returns [`SystemStatus`](crate::SystemStatus).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1413,11 +1875,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "SystemStatus")]
     pub fn get_system_status(&self) -> crate::Call<GetSystemStatusRequest> {
         self.call(GetSystemStatusRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_maintenance_schedule`](crate::SpotClient::get_maintenance_schedule): Get announced maintenance windows (2026; not in the api-specs OpenAPI file).
+#[doc(alias = "MaintenanceSchedule")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetMaintenanceScheduleRequest {}
@@ -1465,6 +1929,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/MaintenanceSchedule` (Kraken `MaintenanceSchedule`), public, rate-limit cost 0.
     ///
+    /// Returns [`MaintenanceSchedule`](crate::MaintenanceSchedule).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1473,6 +1939,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "MaintenanceSchedule")]
     pub fn get_maintenance_schedule(
         &self,
     ) -> crate::Call<GetMaintenanceScheduleRequest> {
@@ -1480,6 +1947,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_asset_info`](crate::SpotClient::get_asset_info): Get information about the assets available for deposit, withdrawal, trading and earn.
+#[doc(alias = "Assets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetAssetInfoRequest {
@@ -1560,6 +2028,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/Assets` (Kraken `Assets`), public, rate-limit cost 0.
     ///
+    /// Returns a map (in Kraken's key order) of [`AssetInfo`](crate::AssetInfo).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1568,11 +2038,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Assets")]
     pub fn get_asset_info(&self) -> crate::Call<GetAssetInfoRequest> {
         self.call(GetAssetInfoRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_asset_pairs`](crate::SpotClient::get_asset_pairs): Get tradable asset pairs.
+#[doc(alias = "AssetPairs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetAssetPairsRequest {
@@ -1708,6 +2180,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/AssetPairs` (Kraken `AssetPairs`), public, rate-limit cost 0.
     ///
+    /// Returns a map (in Kraken's key order) of [`AssetPair`](crate::AssetPair).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1716,11 +2190,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "AssetPairs")]
     pub fn get_asset_pairs(&self) -> crate::Call<GetAssetPairsRequest> {
         self.call(GetAssetPairsRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_ticker`](crate::SpotClient::get_ticker): Get ticker information for all or the requested pairs.
+#[doc(alias = "Ticker")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetTickerRequest {
@@ -1801,6 +2277,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/Ticker` (Kraken `Ticker`), public, rate-limit cost 0.
     ///
+    /// Returns a map (in Kraken's key order) of [`Ticker`](crate::Ticker).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1809,11 +2287,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Ticker")]
     pub fn get_ticker(&self) -> crate::Call<GetTickerRequest> {
         self.call(GetTickerRequest::new())
     }
 }
 /// Parameters of [`SpotClient::get_candles`](crate::SpotClient::get_candles): Get OHLC candles: up to 720 of the most recent entries.
+#[doc(alias = "OHLC")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCandlesRequest {
@@ -1935,6 +2415,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/OHLC` (Kraken `OHLC`), public, rate-limit cost 0.
     ///
+    /// Returns [`WithLast`](crate::WithLast) of a list of [`OhlcRow`](crate::OhlcRow).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1943,6 +2425,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "OHLC")]
     pub fn get_candles(
         &self,
         pair: impl Into<String>,
@@ -1951,6 +2434,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_order_book`](crate::SpotClient::get_order_book): Get the L2 order book, with aggregated quantities at each price level.
+#[doc(alias = "Depth")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderBookRequest {
@@ -2054,6 +2538,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/Depth` (Kraken `Depth`), public, rate-limit cost 0.
     ///
+    /// Returns a map (in Kraken's key order) of [`OrderBook`](crate::OrderBook).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2062,6 +2548,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Depth")]
     pub fn get_order_book(
         &self,
         pair: impl Into<String>,
@@ -2070,6 +2557,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_grouped_book`](crate::SpotClient::get_grouped_book): Get the order book grouped over tick ranges (added 15 Dec 2025; not in the api-specs OpenAPI file).
+#[doc(alias = "GroupedBook")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetGroupedBookRequest {
@@ -2188,6 +2676,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/GroupedBook` (Kraken `GroupedBook`), public, rate-limit cost 0.
     ///
+    /// Returns [`GroupedBook`](crate::GroupedBook).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2196,6 +2686,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "GroupedBook")]
     pub fn get_grouped_book(
         &self,
         pair: impl Into<String>,
@@ -2204,6 +2695,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_level3_order_book`](crate::SpotClient::get_level3_order_book): Get the L3 order book, every resting order with its id (permission Query open orders & trades).
+#[doc(alias = "Level3")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetLevel3OrderBookRequest {
@@ -2294,6 +2786,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/Level3` (Kraken `Level3`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`Level3Book`](crate::Level3Book).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2302,6 +2796,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Level3")]
     pub fn get_level3_order_book(
         &self,
         pair: impl Into<String>,
@@ -2310,6 +2805,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_recent_trades`](crate::SpotClient::get_recent_trades): Get recent trades (the last 1000 by default).
+#[doc(alias = "Trades")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetRecentTradesRequest {
@@ -2429,6 +2925,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/Trades` (Kraken `Trades`), public, rate-limit cost 0.
     ///
+    /// Returns [`WithLast`](crate::WithLast) of a list of [`TradeRow`](crate::TradeRow).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2437,6 +2935,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Trades")]
     pub fn get_recent_trades(
         &self,
         pair: impl Into<String>,
@@ -2460,6 +2959,7 @@ impl crate::Paged for GetRecentTradesRequest {
     }
 }
 /// Parameters of [`SpotClient::get_recent_spreads`](crate::SpotClient::get_recent_spreads): Get the last ~200 top-of-book spreads for a pair.
+#[doc(alias = "Spread")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetRecentSpreadsRequest {
@@ -2551,6 +3051,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/Spread` (Kraken `Spread`), public, rate-limit cost 0.
     ///
+    /// Returns [`WithLast`](crate::WithLast) of a list of [`SpreadRow`](crate::SpreadRow).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2559,6 +3061,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "Spread")]
     pub fn get_recent_spreads(
         &self,
         pair: impl Into<String>,
@@ -2582,6 +3085,7 @@ impl crate::Paged for GetRecentSpreadsRequest {
     }
 }
 /// Parameters of [`SpotClient::get_pre_trade_data`](crate::SpotClient::get_pre_trade_data): Get the top 10 aggregated book levels of a symbol, for regulatory transparency.
+#[doc(alias = "PreTrade")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPreTradeDataRequest {
@@ -2637,6 +3141,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/PreTrade` (Kraken `PreTrade`), public, rate-limit cost 0.
     ///
+    /// Returns [`PreTradeData`](crate::PreTradeData).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2645,6 +3151,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "PreTrade")]
     pub fn get_pre_trade_data(
         &self,
         symbol: impl Into<String>,
@@ -2653,6 +3160,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_post_trade_data`](crate::SpotClient::get_post_trade_data): Get recent trades across all pairs or one symbol, for regulatory transparency (the last 1000 by default).
+#[doc(alias = "PostTrade")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPostTradeDataRequest {
@@ -2775,6 +3283,8 @@ impl crate::SpotClient {
     ///
     /// `GET /0/public/PostTrade` (Kraken `PostTrade`), public, rate-limit cost 0.
     ///
+    /// Returns [`PostTradeData`](crate::PostTradeData).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2783,6 +3293,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "PostTrade")]
     pub fn get_post_trade_data(&self) -> crate::Call<GetPostTradeDataRequest> {
         self.call(GetPostTradeDataRequest::new())
     }

@@ -43,11 +43,19 @@ pub struct OAuthToken {
     /// The access token.
     pub access_token: crate::Secret,
     /// The token type (`bearer`).
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub token_type: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub token_type: Option<String>,
     /// Lifetime in seconds.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub expires_in: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub expires_in: Option<i64>,
     /// A refresh token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<crate::Secret>,
@@ -59,14 +67,18 @@ pub struct OAuthToken {
     )]
     pub scope: Option<String>,
 }
-crate::lenient_via_serde!(OAuthToken);
+crate::lenient_via_serde!(OAuthToken, b'{');
 /// The authenticated user.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuthUserInfo {
     /// The email address.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub email: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub email: Option<String>,
     /// The user's IIBAN.
     #[serde(
         default,
@@ -75,9 +87,44 @@ pub struct OAuthUserInfo {
     )]
     pub iban: Option<String>,
 }
-crate::lenient_via_serde!(OAuthUserInfo);
+impl<'de> ::serde::Deserialize<'de> for OAuthUserInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The email address.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub email: Option<String>,
+            /// The user's IIBAN.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub iban: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.email.is_none() && wire.iban.is_none() {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a OAuthUserInfo: none of `email`, `iban` is present",
+                ),
+            );
+        }
+        Ok(OAuthUserInfo {
+            email: wire.email,
+            iban: wire.iban,
+        })
+    }
+}
+crate::lenient_via_serde!(OAuthUserInfo, b'{');
 /// A Fast API key (as listed; the secret is never returned again).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FastApiKey {
     /// The public API key.
@@ -182,7 +229,150 @@ pub struct FastApiKey {
     )]
     pub valid_until: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(FastApiKey);
+impl<'de> ::serde::Deserialize<'de> for FastApiKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// The public API key.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub api_key: Option<String>,
+            /// The key's name (1 to 32 characters).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub api_key_name: Option<String>,
+            /// When the key was created.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub created_time: Option<String>,
+            /// The key's id (modified base64: `_` and `,` for `+` and `/`, `-` padding).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub id: Option<String>,
+            /// Allowed IP addresses or CIDR ranges.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub ip_allowlist: Option<Vec<String>>,
+            /// When the key was last used (unix seconds).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub last_used: Option<::rust_decimal::Decimal>,
+            /// When the key was last modified.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub modified_time: Option<String>,
+            /// The highest nonce accepted so far.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub nonce: Option<u64>,
+            /// Nonce amount accepted below the highest nonce.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub nonce_window: Option<i64>,
+            /// The OAuth client that created the key.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub oauth_client: Option<String>,
+            /// What the key can do.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub permissions: Option<super::FastApiKeyPermissions>,
+            /// The key's purpose (default `standard`).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub purpose: Option<String>,
+            /// Start of the allowed query range (unix seconds, 0: none).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub query_from: Option<::rust_decimal::Decimal>,
+            /// End of the allowed query range (unix seconds, 0: none).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub query_to: Option<::rust_decimal::Decimal>,
+            /// Expiry (unix seconds, 0: never).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub valid_until: Option<::rust_decimal::Decimal>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.api_key.is_none() && wire.api_key_name.is_none()
+            && wire.created_time.is_none() && wire.id.is_none()
+            && wire.ip_allowlist.is_none() && wire.last_used.is_none()
+            && wire.modified_time.is_none() && wire.nonce.is_none()
+            && wire.nonce_window.is_none() && wire.oauth_client.is_none()
+            && wire.permissions.is_none() && wire.purpose.is_none()
+            && wire.query_from.is_none() && wire.query_to.is_none()
+            && wire.valid_until.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a FastApiKey: none of its 15 known fields is present",
+                ),
+            );
+        }
+        Ok(FastApiKey {
+            api_key: wire.api_key,
+            api_key_name: wire.api_key_name,
+            created_time: wire.created_time,
+            id: wire.id,
+            ip_allowlist: wire.ip_allowlist,
+            last_used: wire.last_used,
+            modified_time: wire.modified_time,
+            nonce: wire.nonce,
+            nonce_window: wire.nonce_window,
+            oauth_client: wire.oauth_client,
+            permissions: wire.permissions,
+            purpose: wire.purpose,
+            query_from: wire.query_from,
+            query_to: wire.query_to,
+            valid_until: wire.valid_until,
+        })
+    }
+}
+crate::lenient_via_serde!(FastApiKey, b'{');
 /// A newly created Fast API key, with its secret (returned only this once).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -291,9 +481,9 @@ pub struct FastApiKeyCreated {
     )]
     pub valid_until: Option<::rust_decimal::Decimal>,
 }
-crate::lenient_via_serde!(FastApiKeyCreated);
+crate::lenient_via_serde!(FastApiKeyCreated, b'{');
 /// What a Fast API key can do.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FastApiKeyPermissions {
     /// Export data.
@@ -367,7 +557,111 @@ pub struct FastApiKeyPermissions {
     )]
     pub trades_query_open: Option<bool>,
 }
-crate::lenient_via_serde!(FastApiKeyPermissions);
+impl<'de> ::serde::Deserialize<'de> for FastApiKeyPermissions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Export data.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub export_data: Option<bool>,
+            /// Deposit funds.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub funds_add: Option<bool>,
+            /// Allocate to and deallocate from earn.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub funds_earn: Option<bool>,
+            /// Query funds.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub funds_query: Option<bool>,
+            /// Withdraw funds.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub funds_withdraw: Option<bool>,
+            /// Query the ledger.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub ledger_query: Option<bool>,
+            /// Cancel orders and close positions.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trades_close: Option<bool>,
+            /// Create and modify orders.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trades_modify: Option<bool>,
+            /// Query closed orders and trades.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trades_query_closed: Option<bool>,
+            /// Query open orders and trades.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub trades_query_open: Option<bool>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.export_data.is_none() && wire.funds_add.is_none()
+            && wire.funds_earn.is_none() && wire.funds_query.is_none()
+            && wire.funds_withdraw.is_none() && wire.ledger_query.is_none()
+            && wire.trades_close.is_none() && wire.trades_modify.is_none()
+            && wire.trades_query_closed.is_none() && wire.trades_query_open.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a FastApiKeyPermissions: none of its 10 known fields is present",
+                ),
+            );
+        }
+        Ok(FastApiKeyPermissions {
+            export_data: wire.export_data,
+            funds_add: wire.funds_add,
+            funds_earn: wire.funds_earn,
+            funds_query: wire.funds_query,
+            funds_withdraw: wire.funds_withdraw,
+            ledger_query: wire.ledger_query,
+            trades_close: wire.trades_close,
+            trades_modify: wire.trades_modify,
+            trades_query_closed: wire.trades_query_closed,
+            trades_query_open: wire.trades_query_open,
+        })
+    }
+}
+crate::lenient_via_serde!(FastApiKeyPermissions, b'{');
 /// What a Fast API key may do; unset permissions are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -466,6 +760,7 @@ impl crate::validate::Check for FastApiKeyPermissionsInput {
     }
 }
 /// Parameters of [`SpotClient::get_oauth_access_token`](crate::SpotClient::get_oauth_access_token): Exchange an authorization code or a refresh token for an access token.
+#[doc(alias = "oauth/token")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOauthAccessTokenRequest {
@@ -573,6 +868,8 @@ impl crate::SpotClient {
     ///
     /// `POST /oauth/token` (Kraken `oauth/token`), OAuth Basic, rate-limit cost 0.
     ///
+    /// Returns [`OAuthToken`](crate::OAuthToken).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -581,6 +878,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "oauth/token")]
     pub fn get_oauth_access_token(
         &self,
         grant_type: impl Into<super::GrantType>,
@@ -589,6 +887,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_oauth_user_info`](crate::SpotClient::get_oauth_user_info): Get the authenticated user's email address and IIBAN (scope `account.info:basic`).
+#[doc(alias = "oauth/userinfo")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetOauthUserInfoRequest {}
@@ -636,6 +935,8 @@ impl crate::SpotClient {
     ///
     /// `GET /oauth/userinfo` (Kraken `oauth/userinfo`), OAuth Bearer, rate-limit cost 0.
     ///
+    /// Returns [`OAuthUserInfo`](crate::OAuthUserInfo).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -644,11 +945,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "oauth/userinfo")]
     pub fn get_oauth_user_info(&self) -> crate::Call<GetOauthUserInfoRequest> {
         self.call(GetOauthUserInfoRequest::new())
     }
 }
 /// Parameters of [`SpotClient::create_oauth_fast_api_key`](crate::SpotClient::create_oauth_fast_api_key): Create a Fast API key for the user (scope `account.fast-api-key:write`). The secret is returned only once.
+#[doc(alias = "oauth/fast-api-key")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOauthFastApiKeyRequest {
@@ -848,6 +1151,8 @@ impl crate::SpotClient {
     ///
     /// `POST /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
     ///
+    /// Returns [`FastApiKeyCreated`](crate::FastApiKeyCreated).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -856,6 +1161,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "oauth/fast-api-key")]
     pub fn create_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
@@ -864,6 +1170,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::delete_oauth_fast_api_key`](crate::SpotClient::delete_oauth_fast_api_key): Delete a Fast API key (scope `account.fast-api-key:write`).
+#[doc(alias = "oauth/fast-api-key")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteOauthFastApiKeyRequest {
@@ -924,6 +1231,8 @@ impl crate::SpotClient {
     ///
     /// `DELETE /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
     ///
+    /// Returns `bool`.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -932,6 +1241,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "oauth/fast-api-key")]
     pub fn delete_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
@@ -940,6 +1250,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::update_oauth_fast_api_key`](crate::SpotClient::update_oauth_fast_api_key): Update a Fast API key (scope `account.fast-api-key:write`).
+#[doc(alias = "oauth/fast-api-key")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOauthFastApiKeyRequest {
@@ -1162,6 +1473,8 @@ impl crate::SpotClient {
     ///
     /// `PUT /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
     ///
+    /// Returns `bool`.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1170,6 +1483,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "oauth/fast-api-key")]
     pub fn update_oauth_fast_api_key(
         &self,
         api_key_name: impl Into<String>,
@@ -1178,6 +1492,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::list_oauth_fast_api_keys`](crate::SpotClient::list_oauth_fast_api_keys): List the user's Fast API keys (scope `account.fast-api-key:read`), without secrets.
+#[doc(alias = "oauth/fast-api-key")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListOauthFastApiKeysRequest {}
@@ -1225,6 +1540,8 @@ impl crate::SpotClient {
     ///
     /// `GET /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
     ///
+    /// Returns a list of [`FastApiKey`](crate::FastApiKey).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1233,6 +1550,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "oauth/fast-api-key")]
     pub fn list_oauth_fast_api_keys(&self) -> crate::Call<ListOauthFastApiKeysRequest> {
         self.call(ListOauthFastApiKeysRequest::new())
     }

@@ -12,11 +12,16 @@ pub struct SubaccountTransfer {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub transfer_id: String,
     /// The transfer status, for example `complete`.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub status: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub status: Option<String>,
 }
-crate::lenient_via_serde!(SubaccountTransfer);
+crate::lenient_via_serde!(SubaccountTransfer, b'{');
 /// Parameters of [`SpotClient::create_subaccount`](crate::SpotClient::create_subaccount): Create a trading subaccount (permission Withdraw Funds).
+#[doc(alias = "CreateSubaccount")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSubaccountRequest {
@@ -84,6 +89,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/CreateSubaccount` (Kraken `CreateSubaccount`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns `bool`.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -92,6 +99,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "CreateSubaccount")]
     pub fn create_subaccount(
         &self,
         username: impl Into<String>,
@@ -101,6 +109,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::submit_subaccount_transfer`](crate::SpotClient::submit_subaccount_transfer): Transfer funds between the master account and a subaccount, or between subaccounts.
+#[doc(alias = "AccountTransfer")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitSubaccountTransferRequest {
@@ -207,6 +216,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/AccountTransfer` (Kraken `AccountTransfer`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`SubaccountTransfer`](crate::SubaccountTransfer).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -215,6 +226,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "AccountTransfer")]
     pub fn submit_subaccount_transfer(
         &self,
         asset: impl Into<String>,

@@ -19,7 +19,7 @@ pub struct OrderAdded {
     )]
     pub txid: Option<Vec<String>>,
 }
-crate::lenient_via_serde!(OrderAdded);
+crate::lenient_via_serde!(OrderAdded, b'{');
 /// Human-readable description of a placed order.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -35,7 +35,7 @@ pub struct OrderDescription {
     )]
     pub close: Option<String>,
 }
-crate::lenient_via_serde!(OrderDescription);
+crate::lenient_via_serde!(OrderDescription, b'{');
 /// The result of amending an order in place.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -44,9 +44,9 @@ pub struct OrderAmended {
     #[serde(deserialize_with = "crate::de::lenient")]
     pub amend_id: String,
 }
-crate::lenient_via_serde!(OrderAmended);
+crate::lenient_via_serde!(OrderAmended, b'{');
 /// The result of editing an order (the original is cancelled and a new order placed).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderEdited {
     /// Description of the new order.
@@ -123,7 +123,112 @@ pub struct OrderEdited {
     )]
     pub error_message: Option<String>,
 }
-crate::lenient_via_serde!(OrderEdited);
+impl<'de> ::serde::Deserialize<'de> for OrderEdited {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Description of the new order.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub descr: Option<super::OrderDescription>,
+            /// The new order's txid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub txid: Option<String>,
+            /// The new order's user reference id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub newuserref: Option<i64>,
+            /// The original order's user reference id.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub olduserref: Option<i64>,
+            /// Number of orders cancelled (0 or 1).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub orders_cancelled: Option<i64>,
+            /// The original order's txid.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub originaltxid: Option<String>,
+            /// `ok` or `err`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub status: Option<String>,
+            /// The new order's volume.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub volume: Option<::rust_decimal::Decimal>,
+            /// The new order's price.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub price: Option<::rust_decimal::Decimal>,
+            /// The new order's secondary price.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub price2: Option<::rust_decimal::Decimal>,
+            /// Why the edit failed, when `status` is `err`.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub error_message: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.txid.is_none() && wire.originaltxid.is_none() && wire.status.is_none()
+            && wire.descr.is_none() && wire.error_message.is_none()
+        {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a OrderEdited: none of `txid`, `originaltxid`, `status`, `descr`, `error_message` is present",
+                ),
+            );
+        }
+        Ok(OrderEdited {
+            descr: wire.descr,
+            txid: wire.txid,
+            newuserref: wire.newuserref,
+            olduserref: wire.olduserref,
+            orders_cancelled: wire.orders_cancelled,
+            originaltxid: wire.originaltxid,
+            status: wire.status,
+            volume: wire.volume,
+            price: wire.price,
+            price2: wire.price2,
+            error_message: wire.error_message,
+        })
+    }
+}
+crate::lenient_via_serde!(OrderEdited, b'{');
 /// The result of cancelling orders.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -139,7 +244,7 @@ pub struct OrdersCancelled {
     )]
     pub pending: Option<bool>,
 }
-crate::lenient_via_serde!(OrdersCancelled);
+crate::lenient_via_serde!(OrdersCancelled, b'{');
 /// The state of the cancel-all-orders-after (dead man's switch) timer.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -151,7 +256,7 @@ pub struct CancelAllAfterTimer {
     #[serde(rename = "triggerTime", deserialize_with = "crate::de::lenient")]
     pub trigger_time: String,
 }
-crate::lenient_via_serde!(CancelAllAfterTimer);
+crate::lenient_via_serde!(CancelAllAfterTimer, b'{');
 /// A token for the authenticated WebSocket API.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -159,10 +264,14 @@ pub struct WebSocketsToken {
     /// The token: use it within 15 minutes; it stays valid while a connection uses it.
     pub token: crate::Secret,
     /// Seconds until the token expires if unused.
-    #[serde(deserialize_with = "crate::de::lenient")]
-    pub expires: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::lenient"
+    )]
+    pub expires: Option<i64>,
 }
-crate::lenient_via_serde!(WebSocketsToken);
+crate::lenient_via_serde!(WebSocketsToken, b'{');
 /// One order of a batch (AddOrderBatch); every order of a batch is for the batch's pair.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -400,9 +509,9 @@ pub struct BatchOrdersAdded {
     /// One entry per order, in the order sent.
     pub orders: Vec<super::BatchOrderResult>,
 }
-crate::lenient_via_serde!(BatchOrdersAdded);
+crate::lenient_via_serde!(BatchOrdersAdded, b'{');
 /// One order of a batch. A batch's `txid` is a string per order (AddOrder's is a list).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BatchOrderResult {
     /// Order description.
@@ -423,8 +532,48 @@ pub struct BatchOrderResult {
     )]
     pub error: Option<String>,
 }
-crate::lenient_via_serde!(BatchOrderResult);
+impl<'de> ::serde::Deserialize<'de> for BatchOrderResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        struct Wire {
+            /// Order description.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub descr: Option<super::OrderDescription>,
+            /// The new order's txid (absent when validating or when the order failed).
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub txid: Option<String>,
+            /// Why this order failed.
+            #[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::de::lenient"
+            )]
+            pub error: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.descr.is_none() && wire.txid.is_none() && wire.error.is_none() {
+            return Err(
+                ::serde::de::Error::custom(
+                    "not a BatchOrderResult: none of `descr`, `txid`, `error` is present",
+                ),
+            );
+        }
+        Ok(BatchOrderResult {
+            descr: wire.descr,
+            txid: wire.txid,
+            error: wire.error,
+        })
+    }
+}
+crate::lenient_via_serde!(BatchOrderResult, b'{');
 /// Parameters of [`SpotClient::submit_order`](crate::SpotClient::submit_order): Place a new order. With `validate(true)` Kraken only checks it: nothing trades, no txid is assigned.
+#[doc(alias = "AddOrder")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitOrderRequest {
@@ -888,6 +1037,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/AddOrder` (Kraken `AddOrder`), API-key signed, rate-limit cost 0.
     ///
+    /// Returns [`OrderAdded`](crate::OrderAdded).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -896,6 +1047,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "AddOrder")]
     pub fn submit_order(
         &self,
         ordertype: impl Into<super::OrderType>,
@@ -907,6 +1059,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::amend_order`](crate::SpotClient::amend_order): Amend an open order in place: its ids and (unless the price changes) its queue priority are kept.
+#[doc(alias = "AmendOrder")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AmendOrderRequest {
@@ -1122,6 +1275,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/AmendOrder` (Kraken `AmendOrder`), API-key signed, rate-limit cost 0.
     ///
+    /// Returns [`OrderAmended`](crate::OrderAmended).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1130,11 +1285,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "AmendOrder")]
     pub fn amend_order(&self) -> crate::Call<AmendOrderRequest> {
         self.call(AmendOrderRequest::new())
     }
 }
 /// Parameters of [`SpotClient::edit_order`](crate::SpotClient::edit_order): Edit a live order: the original is cancelled and a new order with a new txid is placed
+#[doc(alias = "EditOrder")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EditOrderRequest {
@@ -1392,6 +1549,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/EditOrder` (Kraken `EditOrder`), API-key signed, rate-limit cost 0.
     ///
+    /// Returns [`OrderEdited`](crate::OrderEdited).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1400,6 +1559,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "EditOrder")]
     pub fn edit_order(
         &self,
         txid: impl Into<String>,
@@ -1409,6 +1569,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::cancel_order`](crate::SpotClient::cancel_order): Cancel an open order by txid or client order id, or every open order with a given userref.
+#[doc(alias = "CancelOrder")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelOrderRequest {
@@ -1512,6 +1673,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/CancelOrder` (Kraken `CancelOrder`), API-key signed, rate-limit cost 0.
     ///
+    /// Returns [`OrdersCancelled`](crate::OrdersCancelled).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1520,11 +1683,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "CancelOrder")]
     pub fn cancel_order(&self) -> crate::Call<CancelOrderRequest> {
         self.call(CancelOrderRequest::new())
     }
 }
 /// Parameters of [`SpotClient::submit_batch_orders`](crate::SpotClient::submit_batch_orders): Place 2 to 15 orders for one pair at once. The whole batch is validated first: if one order
+#[doc(alias = "AddOrderBatch")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitBatchOrdersRequest {
@@ -1681,6 +1846,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/AddOrderBatch` (Kraken `AddOrderBatch`), API-key signed, rate-limit cost 0.
     ///
+    /// Returns [`BatchOrdersAdded`](crate::BatchOrdersAdded).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1689,6 +1856,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "AddOrderBatch")]
     pub fn submit_batch_orders(
         &self,
         orders: impl IntoIterator<Item = impl Into<super::BatchOrder>>,
@@ -1698,6 +1866,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::cancel_batch_orders`](crate::SpotClient::cancel_batch_orders): Cancel up to 50 open orders at once, by txid, userref or client order id.
+#[doc(alias = "CancelOrderBatch")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelBatchOrdersRequest {
@@ -1813,6 +1982,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/CancelOrderBatch` (Kraken `CancelOrderBatch`), API-key signed, rate-limit cost 0.
     ///
+    /// Returns [`OrdersCancelled`](crate::OrdersCancelled).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1821,11 +1992,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "CancelOrderBatch")]
     pub fn cancel_batch_orders(&self) -> crate::Call<CancelBatchOrdersRequest> {
         self.call(CancelBatchOrdersRequest::new())
     }
 }
 /// Parameters of [`SpotClient::cancel_all_orders`](crate::SpotClient::cancel_all_orders): Cancel all open orders.
+#[doc(alias = "CancelAll")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CancelAllOrdersRequest {}
@@ -1880,6 +2053,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/CancelAll` (Kraken `CancelAll`), API-key signed, rate-limit cost 0.
     ///
+    /// Returns [`OrdersCancelled`](crate::OrdersCancelled).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1888,11 +2063,13 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "CancelAll")]
     pub fn cancel_all_orders(&self) -> crate::Call<CancelAllOrdersRequest> {
         self.call(CancelAllOrdersRequest::new())
     }
 }
 /// Parameters of [`SpotClient::cancel_all_orders_after`](crate::SpotClient::cancel_all_orders_after): Dead man's switch: cancel all orders after `timeout` seconds unless called again.
+#[doc(alias = "CancelAllOrdersAfter")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelAllOrdersAfterRequest {
@@ -1955,6 +2132,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/CancelAllOrdersAfter` (Kraken `CancelAllOrdersAfter`), API-key signed, rate-limit cost 0.
     ///
+    /// Returns [`CancelAllAfterTimer`](crate::CancelAllAfterTimer).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -1963,6 +2142,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "CancelAllOrdersAfter")]
     pub fn cancel_all_orders_after(
         &self,
         timeout: i64,
@@ -1971,6 +2151,7 @@ impl crate::SpotClient {
     }
 }
 /// Parameters of [`SpotClient::get_websockets_token`](crate::SpotClient::get_websockets_token): Get a token for the authenticated WebSocket API (permission WebSocket interface On).
+#[doc(alias = "GetWebSocketsToken")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetWebsocketsTokenRequest {}
@@ -2020,6 +2201,8 @@ impl crate::SpotClient {
     ///
     /// `POST /0/private/GetWebSocketsToken` (Kraken `GetWebSocketsToken`), API-key signed, rate-limit cost 1.
     ///
+    /// Returns [`WebSocketsToken`](crate::WebSocketsToken).
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -2028,6 +2211,7 @@ impl crate::SpotClient {
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
+    #[doc(alias = "GetWebSocketsToken")]
     pub fn get_websockets_token(&self) -> crate::Call<GetWebsocketsTokenRequest> {
         self.call(GetWebsocketsTokenRequest::new())
     }
