@@ -13,33 +13,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (_mock, client) = common::connect().await?;
 
     // Strategies are cursor-paged: `next_cursor` is set while there are more.
+    // Fields Kraken's OpenAPI file leaves optional are `Option`s.
     let strategies = client.get_earn_strategies().asset("DOT").await?;
     for s in &strategies.items {
         println!(
-            "{} {}: can allocate {}, minimum {:?}, APR {:?}",
+            "{:?} {:?}: can allocate {:?}, minimum {:?}, APR {:?}",
             s.id, s.asset, s.can_allocate, s.user_min_allocation, s.apr_estimate
         );
     }
-    let strategy = strategies
+    let (strategy, id) = strategies
         .items
         .iter()
-        .find(|s| s.can_allocate)
+        .filter(|s| s.can_allocate == Some(true))
+        .find_map(|s| Some((s, s.id.clone()?)))
         .ok_or("no strategy open for allocation")?;
 
     let amount = strategy
         .user_min_allocation
         .unwrap_or_else(|| "1".parse().unwrap());
-    let accepted = client.allocate_earn_funds(amount, &strategy.id).await?;
-    println!(
-        "allocating {amount} {} to {}: accepted {accepted}",
-        strategy.asset, strategy.id
-    );
+    let accepted = client.allocate_earn_funds(amount, &id).await?;
+    println!("allocating {amount} to {id}: accepted {accepted}");
 
     // Allocation is asynchronous: poll until it is no longer pending.
     for _ in 0..10 {
-        let status = client.get_earn_allocation_status(&strategy.id).await?;
-        println!("pending: {}", status.pending);
-        if !status.pending {
+        let status = client.get_earn_allocation_status(&id).await?;
+        println!("pending: {:?}", status.pending);
+        if status.pending != Some(true) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -47,7 +46,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let allocations = client.get_earn_allocations().await?;
     println!(
-        "total allocated {} {} across {} strategies",
+        "total allocated {:?} {:?} across {} strategies",
         allocations.total_allocated,
         allocations.converted_asset,
         allocations.items.len()

@@ -47,18 +47,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| std::env::temp_dir().join("kraken-ledgers.csv"));
     let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
     writeln!(file, "id,refid,time,type,subtype,asset,amount,fee,balance")?;
+    // Fields Kraken's OpenAPI file leaves optional are `Option`s: empty cells.
+    fn cell<T: std::fmt::Display>(v: &Option<T>) -> String {
+        v.as_ref().map(ToString::to_string).unwrap_or_default()
+    }
     for (id, e) in &entries {
         writeln!(
             file,
             "{id},{},{},{},{},{},{},{},{}",
-            e.refid,
-            e.time,
-            e.kind.as_str(),
-            e.subtype,
-            e.asset,
-            e.amount,
-            e.fee,
-            e.balance
+            cell(&e.refid),
+            cell(&e.time),
+            e.kind.as_ref().map(|k| k.as_str()).unwrap_or_default(),
+            cell(&e.subtype),
+            cell(&e.asset),
+            cell(&e.amount),
+            cell(&e.fee),
+            cell(&e.balance)
         )?;
     }
     file.flush()?;

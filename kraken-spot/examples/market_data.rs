@@ -21,25 +21,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let time = client.get_server_time().await?;
     let status = client.get_system_status().await?;
     println!(
-        "server time {} ({}), status {:?}",
+        "server time {} ({:?}), status {:?}",
         time.unixtime, time.rfc1123, status.status
     );
 
     let pairs = client.get_asset_pairs().pair("XBTUSD").await?;
     for (name, pair) in &pairs {
         println!(
-            "{name}: {}/{}, price decimals {}, minimum order {:?}",
+            "{name}: {:?}/{:?}, price decimals {:?}, minimum order {:?}",
             pair.base, pair.quote, pair.pair_decimals, pair.ordermin
         );
     }
 
     let ticker = client.get_ticker().pair("XBTUSD").await?;
     for (pair, t) in &ticker {
-        let spread = t.ask.price - t.bid.price; // Decimal arithmetic: exact
-        println!(
-            "{pair}: bid {} ask {} spread {spread}",
-            t.bid.price, t.ask.price
-        );
+        // Fields Kraken's OpenAPI file leaves optional are `Option`s.
+        if let (Some(bid), Some(ask)) = (&t.bid, &t.ask) {
+            let spread = ask.price - bid.price; // Decimal arithmetic: exact
+            println!(
+                "{pair}: bid {} ask {} spread {spread}",
+                bid.price, ask.price
+            );
+        }
     }
 
     let book = client.get_order_book("XBTUSD").count(5).await?;

@@ -62,7 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     // Secrets print as [REDACTED]; `expose()` gives the text.
     println!(
-        "token {:?} ({}), expires in {} s, refresh token: {}",
+        "token {:?} ({:?}), expires in {:?} s, refresh token: {}",
         token.access_token,
         token.token_type,
         token.expires_in,
@@ -72,6 +72,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The same client (pools, settings), now calling as the user.
     let user = client.with_oauth_access_token(token.access_token.expose());
     let info = user.get_oauth_user_info().await?;
-    println!("logged in as {} (IIBAN {:?})", info.email, info.iban);
+    println!("logged in as {:?} (IIBAN {:?})", info.email, info.iban);
     Ok(())
 }

@@ -20,7 +20,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // the middle of its recorded XBTUSD book unless moved; a tenth of either
     // is far below it.)
     let ticker = client.get_ticker().pair("XBTUSD").await?;
-    let bid = ticker.values().next().ok_or("no ticker")?.bid.price;
+    let bid = ticker
+        .values()
+        .find_map(|t| t.bid.as_ref())
+        .ok_or("no bid in the ticker")?
+        .price;
     let price = (bid / Decimal::from(10)).round_dp(1);
 
     // Your own id: a UUID, 32 hex characters, or up to 18 printable ASCII
@@ -36,9 +40,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Find it by the client order id.
     let open = client.get_open_orders().cl_ord_id(&id).await?;
     for (txid, order) in &open.open {
+        let price = order.descr.as_ref().and_then(|d| d.price.as_deref());
         println!(
-            "open: {txid} {:?} {} @ {}",
-            order.status, order.vol, order.descr.price
+            "open: {txid} {:?} {:?} @ {price:?}",
+            order.status, order.vol
         );
     }
 
