@@ -32,6 +32,8 @@
 //!   endpoint, returning a [`Call`] whose setters take the optional parameters;
 //!   [`SpotClient::send`] sends a request type (`GetTickerRequest`, …);
 //!   [`SpotClient::resolve_order`] and [`SpotClient::verify_credentials`].
+//!   [`CallOptions`] carries a call's otp and timeout with a request
+//!   ([`SpotClient::send_with`]); paged calls ([`Paged`]) have `.stream()`.
 //! - Errors: [`Error`], [`ErrorKind`], [`KrakenError`], [`ERROR_CATALOGUE`],
 //!   [`TransportError`].
 //! - Behaviour: [`RetryPolicy`], [`OrderResend`] and [`OrderResolution`],
