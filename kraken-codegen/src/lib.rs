@@ -1,8 +1,10 @@
 //! kraken-codegen: reads the YAML spec under `spec/`, validates it, and emits
 //! the Rust code checked in under `kraken-spot/src/generated/`.
 
+pub mod drift;
 pub mod emit;
 pub mod model;
+pub mod openapi;
 pub mod spec;
 pub mod types;
 

@@ -135,6 +135,8 @@ pub enum AuthKind {
     ApiKey,
     OauthBasic,
     OauthBearer,
+    /// Funding (Beta): API-Key, API-Nonce and API-Sign over the path and query.
+    Funding,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -155,6 +157,8 @@ pub enum EnvelopeKind {
     Bare,
     /// The body is a file, returned as bytes (RetrieveExport).
     Bytes,
+    /// The body is the result; errors are HTTP statuses with a body (Funding (Beta)).
+    Status,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -230,6 +234,17 @@ pub struct ParamDef {
     /// The longest text allowed, in characters.
     #[serde(default)]
     pub max_length: Option<u32>,
+    /// Where the parameter travels when not where the encoding puts it:
+    /// `path` fills a `{name}` placeholder, `query` goes in the query string.
+    #[serde(default, rename = "in")]
+    pub location: Option<ParamLocation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    Path,
+    Query,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

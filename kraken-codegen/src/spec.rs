@@ -418,6 +418,11 @@ fn check_field(
             "{fat}: `{rust}` is not a usable Rust name; set `rust:`"
         ));
     }
+    if rust == "extra" && !s.input && !s.positional {
+        errors.push(format!(
+            "{fat}: `extra` holds the keys the spec does not model; set `rust:`"
+        ));
+    }
     let ty = match Type::parse(&field.ty) {
         Ok(ty) => ty,
         Err(e) => return errors.push(format!("{fat}: {e}")),
@@ -431,7 +436,7 @@ fn check_field(
     }
     check_format(&ty, field.format, field.max_length, fat, errors);
     if s.input {
-        if !is_param_type(&ty, &kind_of, false) {
+        if !is_param_type(&ty, &kind_of, true) {
             errors.push(format!(
                 "{fat}: `{ty}` cannot be a field of an input struct (use a parameter type)"
             ));
@@ -439,6 +444,47 @@ fn check_field(
     } else if output_misuse(&ty, &kind_of) {
         errors.push(format!(
             "{fat}: `{ty}` is only for parameters or whole responses"
+        ));
+    }
+}
+
+/// `{name}` placeholders in the path match the required `in: path`
+/// parameters one to one; `in:` is only for Funding (Beta) calls.
+fn check_locations(e: &EndpointDef, at: &str, errors: &mut Vec<String>) {
+    let placeholders: BTreeSet<&str> = e
+        .path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    let in_path: BTreeSet<&str> = e
+        .params
+        .iter()
+        .filter(|p| p.location == Some(ParamLocation::Path))
+        .map(|p| p.name.as_str())
+        .collect();
+    if placeholders != in_path {
+        errors.push(format!(
+            "{at}: the path's placeholders {placeholders:?} and the `in: path` parameters {in_path:?} differ"
+        ));
+    }
+    for p in &e.params {
+        if p.location == Some(ParamLocation::Path) && !p.required {
+            errors.push(format!(
+                "{at}: param `{}`: path parameters are required",
+                p.name
+            ));
+        }
+        if p.location.is_some() && e.auth != AuthKind::Funding {
+            errors.push(format!(
+                "{at}: param `{}`: `in:` is for funding endpoints",
+                p.name
+            ));
+        }
+    }
+    if (e.auth == AuthKind::Funding) != (e.envelope == EnvelopeKind::Status) {
+        errors.push(format!(
+            "{at}: funding endpoints, and only they, use `envelope: status`"
         ));
     }
 }
@@ -463,6 +509,7 @@ fn check_endpoint(e: &EndpointDef, at: &str, types: &Types, errors: &mut Vec<Str
         ));
     }
     check_response(e, at, types, errors);
+    check_locations(e, at, errors);
     for name in &e.require_one_of {
         if !e.params.iter().any(|p| &p.name == name && !p.required) {
             errors.push(format!(
@@ -563,7 +610,9 @@ fn check_param_type(
         Err(err) => return errors.push(format!("{pat}: {err}")),
     };
     types.resolve(&ty, pat, errors);
-    if !is_param_type(&ty, &|n| types.kind_of(n), e.encoding == EncodingKind::Json) {
+    // Objects travel as JSON, or deep-object style in a Funding (Beta) query.
+    let objects = e.encoding == EncodingKind::Json || e.auth == AuthKind::Funding;
+    if !is_param_type(&ty, &|n| types.kind_of(n), objects) {
         errors.push(format!(
             "{pat}: `{ty}` cannot be a parameter (use string, int, bool, amount, an enum, csv<enum|string>, or with json encoding an input struct, list<string> or list<InputStruct>)"
         ));
@@ -631,10 +680,10 @@ fn check_type_name(name: &str, at: &str, errors: &mut Vec<String>) {
 /// The keys the runtime acts on: `effect`, `permission`, `trading`, `client_order_id`.
 fn check_endpoint_facts(e: &EndpointDef, at: &str, types: &Types, errors: &mut Vec<String>) {
     match (e.auth, &e.permission) {
-        (AuthKind::ApiKey, None) => errors.push(format!(
+        (AuthKind::ApiKey | AuthKind::Funding, None) => errors.push(format!(
             "{at}: api_key endpoints need `permission:` (a permission name, `none`, `{{any_of: [..]}}` or `{{all_of: [..]}}`)"
         )),
-        (AuthKind::ApiKey, Some(_)) | (_, None) => {}
+        (AuthKind::ApiKey | AuthKind::Funding, Some(_)) | (_, None) => {}
         (_, Some(_)) => errors.push(format!(
             "{at}: `permission:` is only for api_key endpoints (others need no key permission)"
         )),

@@ -34,3 +34,26 @@ fn generation_is_deterministic() {
         kraken_codegen::generate(&root).unwrap()
     );
 }
+
+#[test]
+fn every_enum_keeps_unknown_values() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let files = kraken_codegen::generate(&root.join("spec")).unwrap();
+    let mut enums = 0;
+    for (name, text) in &files {
+        for (i, _) in text.match_indices("pub enum ") {
+            let body = &text[i..i + text[i..].find("\n}").unwrap()];
+            let enum_name = body["pub enum ".len()..].split_whitespace().next().unwrap();
+            assert!(
+                body.contains("Unknown(String)"),
+                "{name}: enum {enum_name} drops unknown values"
+            );
+            enums += 1;
+        }
+    }
+    let spec =
+        kraken_codegen::load_sources(&kraken_codegen::read_spec_dir(&root.join("spec")).unwrap())
+            .unwrap();
+    let declared: usize = spec.files.iter().map(|f| f.enums.len()).sum();
+    assert_eq!(enums, declared, "every declared enum was checked");
+}

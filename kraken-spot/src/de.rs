@@ -258,6 +258,16 @@ impl<'de, T: Lenient<'de>> Lenient<'de> for IndexMap<String, T> {
     }
 }
 
+/// Reads an object key, borrowed where the input allows (generated structs).
+pub struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = std::borrow::Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        cow_str(d)
+    }
+}
+
 /// Reads a string, borrowed where the input allows.
 pub fn cow_str<'de, D: Deserializer<'de>>(d: D) -> Result<std::borrow::Cow<'de, str>, D::Error> {
     struct V;

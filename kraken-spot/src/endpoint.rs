@@ -32,6 +32,7 @@ impl HttpMethod {
 
 /// How a call proves who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Auth {
     /// No authentication.
     Public,
@@ -41,6 +42,9 @@ pub enum Auth {
     OAuthBasic,
     /// An OAuth access token as `Authorization: Bearer`.
     OAuthBearer,
+    /// Funding (Beta): `API-Key`, `API-Nonce` and an `API-Sign` HMAC over the
+    /// nonce, the exact JSON body, and the path with its query string.
+    Funding,
 }
 
 /// Where parameters travel.
@@ -293,6 +297,10 @@ impl From<Box<RawValue>> for ParamValue {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Params {
     entries: Vec<(&'static str, ParamValue)>,
+    /// Values for `{name}` placeholders in the path (Funding (Beta)).
+    path: Vec<(&'static str, String)>,
+    /// Parameters that go in the query string whatever the encoding.
+    query: Vec<(&'static str, ParamValue)>,
 }
 
 impl Params {
@@ -338,6 +346,74 @@ impl Params {
     /// Form or query encoding: scalars as text, nested values as JSON text.
     pub(crate) fn form_pairs(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
         self.entries.iter().map(|(k, v)| (*k, v.form_text()))
+    }
+
+    /// Sets the value of a `{name}` placeholder in the endpoint's path.
+    pub fn push_path(&mut self, name: &'static str, value: impl Into<String>) {
+        self.path.push((name, value.into()));
+    }
+
+    /// Adds a parameter that travels in the query string whatever the
+    /// endpoint's encoding (Funding (Beta)'s `account_id`).
+    pub fn push_query(&mut self, name: &'static str, value: impl Into<ParamValue>) {
+        self.query.push((name, value.into()));
+    }
+
+    /// The endpoint's path with its `{name}` placeholders filled in,
+    /// percent-encoded.
+    pub(crate) fn fill_path(&self, template: &str) -> String {
+        let mut out = template.to_owned();
+        for (name, value) in &self.path {
+            let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            out = out.replace(&format!("{{{name}}}"), &encoded.replace('+', "%20"));
+        }
+        out
+    }
+
+    /// The query string: the query-only parameters, then (for query-encoded
+    /// endpoints) the others. Objects are written deep-object style,
+    /// `scope[method_id]=…`, as Kraken's Funding (Beta) API expects.
+    pub(crate) fn query_string(&self, all: bool) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        let chosen = self
+            .query
+            .iter()
+            .chain(all.then_some(&self.entries).into_iter().flatten());
+        for (name, value) in chosen {
+            match value {
+                ParamValue::Json(raw) if raw.get().starts_with('{') => {
+                    let object: serde_json::Value =
+                        serde_json::from_str(raw.get()).unwrap_or_default();
+                    deep_object(&mut q, name, &object);
+                }
+                other => {
+                    q.append_pair(name, &other.form_text());
+                }
+            }
+        }
+        q.finish()
+    }
+}
+
+/// `name[key]=value` pairs for a JSON object, nested objects as `name[a][b]`.
+fn deep_object(
+    q: &mut url::form_urlencoded::Serializer<'_, String>,
+    prefix: &str,
+    value: &serde_json::Value,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                deep_object(q, &format!("{prefix}[{k}]"), v);
+            }
+        }
+        serde_json::Value::String(s) => {
+            q.append_pair(prefix, s);
+        }
+        serde_json::Value::Null => {}
+        other => {
+            q.append_pair(prefix, &other.to_string());
+        }
     }
 }
 

@@ -157,6 +157,44 @@ pub fn bytes(
     Ok(body.to_vec())
 }
 
+/// The largest error body kept whole in [`Error::Api`].
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Decodes an answer of an API without Kraken's envelope that reports errors
+/// as HTTP statuses (Funding (Beta)): a success body is the result; any other
+/// status is [`Error::Api`] with the body kept.
+pub fn funding<T>(
+    endpoint: &'static str,
+    status: u16,
+    body: &[u8],
+    sensitive: bool,
+    read: fn(&str) -> serde_json::Result<T>,
+) -> Result<T, Error> {
+    if success(status) {
+        return bare(endpoint, status, body, sensitive, read);
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX_ERROR_BODY)]).into_owned();
+    let error = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            ["error", "message", "errors"]
+                .iter()
+                .find_map(|k| match v.get(k)? {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    other @ (serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
+                        Some(other.to_string())
+                    }
+                    _ => None,
+                })
+        });
+    Err(Error::Api {
+        endpoint,
+        status,
+        error,
+        body: if sensitive { excerpt(body, true) } else { text },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,6 +109,21 @@ pub enum Error {
         /// responses carry secrets).
         body_start: String,
     },
+    /// An API that reports errors as HTTP statuses (Funding (Beta)) refused
+    /// the call: the status, the error text when the body has one, and the
+    /// body itself (up to 64 KiB).
+    #[error("HTTP {status} from {endpoint}: {}", error.as_deref().unwrap_or(body.as_str()))]
+    Api {
+        /// The endpoint's Rust method name.
+        endpoint: &'static str,
+        /// The HTTP status code.
+        status: u16,
+        /// The body's `error` (or `message`) text, if it has one.
+        error: Option<String>,
+        /// The body as Kraken sent it (omitted for endpoints whose responses
+        /// carry secrets).
+        body: String,
+    },
     /// The server answered with a redirect. Signed and OAuth calls never
     /// follow one (the credentials would go to another host), and neither do
     /// public ones.
@@ -289,7 +304,7 @@ impl Error {
             | Error::CredentialsCoolingDown { .. } => ErrorKind::Auth,
             Error::InvalidSecret(_) | Error::InvalidConfig(_) => ErrorKind::Config,
             Error::InvalidParam { .. } => ErrorKind::Validation,
-            Error::Http { status, .. } => match status {
+            Error::Http { status, .. } | Error::Api { status, .. } => match status {
                 401 | 403 => ErrorKind::Auth,
                 429 => ErrorKind::RateLimit,
                 400..=499 => ErrorKind::Validation,
@@ -306,7 +321,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Kraken { error, .. } => error.is_retryable(),
-            Error::Http { status, .. } => *status == 429 || *status >= 500,
+            Error::Http { status, .. } | Error::Api { status, .. } => {
+                *status == 429 || *status >= 500
+            }
             Error::Timeout { .. } | Error::Transport { .. } => true,
             _ => false,
         }
@@ -343,7 +360,9 @@ impl Error {
     pub(crate) fn may_have_acted(&self) -> bool {
         match self {
             Error::Kraken { error, .. } => error.is_ambiguous(),
-            Error::Http { status, .. } => *status >= 500 || *status == 408,
+            Error::Http { status, .. } | Error::Api { status, .. } => {
+                *status >= 500 || *status == 408
+            }
             Error::Transport { source, .. } => !source.is_connect(),
             Error::Redirect { .. } | Error::Decode { .. } | Error::ResponseTooLarge { .. } => true,
             _ => false,

@@ -127,7 +127,7 @@ pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
 pub use paging::{Page, Paged, Position};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
-pub use shapes::{Amount, Either, RawJson, Secret, WithLast};
+pub use shapes::{Amount, Either, Extra, RawJson, Secret, WithLast};
 // The generated code's helper macros, as `crate::string_enum!` and
 // `crate::lenient_via_serde!`.
 pub(crate) use de::lenient_via_serde;

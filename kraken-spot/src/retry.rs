@@ -93,7 +93,9 @@ impl RetryPolicy {
         match effect {
             Effect::Read => match error {
                 Error::Kraken { error, .. } => error.is_retryable(),
-                Error::Http { status, .. } => *status == 429 || *status >= 500,
+                Error::Http { status, .. } | Error::Api { status, .. } => {
+                    *status == 429 || *status >= 500
+                }
                 Error::Transport { .. } => true,
                 _ => false,
             },
@@ -120,7 +122,9 @@ pub(crate) fn stated_wait(error: &Error, retry_after: Option<Duration>) -> Optio
             .unwrap_or(0);
         return Some(Duration::from_secs(until.saturating_sub(now)));
     }
-    if error.kind() == ErrorKind::RateLimit || matches!(error, Error::Http { .. }) {
+    if error.kind() == ErrorKind::RateLimit
+        || matches!(error, Error::Http { .. } | Error::Api { .. })
+    {
         return retry_after;
     }
     None

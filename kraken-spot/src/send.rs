@@ -108,7 +108,7 @@ impl SpotClient {
         };
         match E::AUTH {
             Auth::Public => Ok(()),
-            Auth::ApiKey => match &inner.api {
+            Auth::ApiKey | Auth::Funding => match &inner.api {
                 Some(api) => api.check(E::NAME, E::PERMISSIONS),
                 None => missing("API credentials (`credentials(key, secret)`)"),
             },
@@ -212,7 +212,9 @@ impl SpotClient {
         let inner = &*self.inner;
         let http = inner.http.current()?;
         let ticket = match E::AUTH {
-            Auth::ApiKey => Some(within::<E, _>(deadline, inner.nonces.ticket()).await??),
+            Auth::ApiKey | Auth::Funding => {
+                Some(within::<E, _>(deadline, inner.nonces.ticket()).await??)
+            }
             _ => None,
         };
         let remaining = deadline.at.saturating_duration_since(Instant::now());
@@ -277,7 +279,7 @@ impl SpotClient {
         nonce: Option<u64>,
     ) -> Result<reqwest::RequestBuilder, Error> {
         let inner = &*self.inner;
-        let mut url = format!("{}{}", inner.base_url, E::PATH);
+        let path = params.fill_path(E::PATH);
         let method = match E::METHOD {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
@@ -288,8 +290,17 @@ impl SpotClient {
         let mut params = std::borrow::Cow::Borrowed(params);
         // Credential copies made here are wiped once the header holds them.
         let mut headers: Vec<(&'static str, Zeroizing<String>)> = Vec::new();
+        let otp_text = || {
+            otp.map(str::to_owned)
+                .or_else(|| inner.otp.as_ref().map(|o| o.expose_secret().to_owned()))
+        };
         match E::AUTH {
             Auth::Public => {}
+            Auth::Funding => {
+                if let Some(otp) = otp_text() {
+                    headers.push(("API-OTP", Zeroizing::new(otp)));
+                }
+            }
             Auth::ApiKey => {
                 let otp = otp
                     .map(str::to_owned)
@@ -316,20 +327,22 @@ impl SpotClient {
             }
         }
 
+        // The path with its query: what the URL ends with, and what Funding
+        // (Beta) signs.
+        let query = params.query_string(E::ENCODING == Encoding::Query);
+        let path_and_query = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        };
+        let url = format!("{}{}", inner.base_url, path_and_query);
+        // `/0/private` bodies carry the nonce; Funding (Beta) sends it as a header.
+        let body_nonce = nonce.filter(|_| E::AUTH == Auth::ApiKey);
         let body: Option<(Vec<u8>, &'static str)> = match E::ENCODING {
-            Encoding::Query => {
-                if !params.entries().is_empty() {
-                    let query = url::form_urlencoded::Serializer::new(String::new())
-                        .extend_pairs(params.form_pairs())
-                        .finish();
-                    url.push('?');
-                    url.push_str(&query);
-                }
-                None
-            }
+            Encoding::Query => None,
             Encoding::Form => {
                 let mut form = url::form_urlencoded::Serializer::new(String::new());
-                if let Some(n) = nonce {
+                if let Some(n) = body_nonce {
                     form.append_pair("nonce", &n.to_string());
                 }
                 form.extend_pairs(params.form_pairs());
@@ -338,11 +351,16 @@ impl SpotClient {
                     "application/x-www-form-urlencoded; charset=utf-8",
                 ))
             }
-            Encoding::Json => Some((json_body(nonce, &params), "application/json")),
+            Encoding::Json => Some((json_body(body_nonce, &params), "application/json")),
         };
 
         if let (Some(n), Some(api)) = (nonce, inner.api.as_ref()) {
             let signed = body.as_ref().map_or(&[][..], |(b, _)| b.as_slice());
+            // `/0/private` signs its fixed path; Funding (Beta) the path and query sent.
+            let signed_path = match E::AUTH {
+                Auth::Funding => path_and_query.as_str(),
+                _ => E::PATH,
+            };
             headers.push((
                 "API-Key",
                 Zeroizing::new(api.key.expose_secret().to_owned()),
@@ -350,12 +368,15 @@ impl SpotClient {
             headers.push((
                 "API-Sign",
                 Zeroizing::new(signing::sign(
-                    E::PATH,
+                    signed_path,
                     n,
                     signed,
                     api.secret.expose_secret(),
                 )),
             ));
+            if E::AUTH == Auth::Funding {
+                headers.push(("API-Nonce", Zeroizing::new(n.to_string())));
+            }
         }
 
         let mut builder = http.request(method, url);
@@ -405,7 +426,7 @@ impl SpotClient {
         facts: &OrderFacts,
         result: Result<&[u8], &Error>,
     ) {
-        if let (Auth::ApiKey, Some(api)) = (E::AUTH, &self.inner.api) {
+        if let (Auth::ApiKey | Auth::Funding, Some(api)) = (E::AUTH, &self.inner.api) {
             api.observe(result.map(|_| ()));
         }
         let Some(pacer) = &self.inner.pacer else {

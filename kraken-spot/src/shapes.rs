@@ -116,6 +116,11 @@ impl<'de, A: Lenient<'de>, B: Lenient<'de>> Deserialize<'de> for Either<A, B> {
     }
 }
 
+/// The keys of a response object that the spec does not model (yet), in
+/// Kraken's order, each with its exact JSON text. Every generated response
+/// struct has one, as its `extra` field; serializing writes them back.
+pub type Extra = IndexMap<String, RawJson>;
+
 /// JSON that Kraken documents only loosely (an undocumented page shape, a
 /// new field), kept as the exact text it sent: numbers keep every digit,
 /// which a `serde_json::Value` would round through `f64`. Read it with

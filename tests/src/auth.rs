@@ -88,6 +88,34 @@ impl KeyRing {
         body: &[u8],
         now: f64,
     ) -> Result<u64, String> {
+        let nonce = body_nonce(content_type, body);
+        self.verify(path, api_key, api_sign, nonce, body, now)
+    }
+
+    /// Authenticates a Funding (Beta) request: the nonce is the `API-Nonce`
+    /// header and the signature covers the path with its query as received.
+    pub fn check_funding(
+        &mut self,
+        path_and_query: &str,
+        api_key: Option<&str>,
+        api_sign: Option<&str>,
+        api_nonce: Option<&str>,
+        body: &[u8],
+        now: f64,
+    ) -> Result<u64, String> {
+        let nonce = api_nonce.and_then(|n| n.trim().parse().ok());
+        self.verify(path_and_query, api_key, api_sign, nonce, body, now)
+    }
+
+    fn verify(
+        &mut self,
+        path: &str,
+        api_key: Option<&str>,
+        api_sign: Option<&str>,
+        nonce: Option<u64>,
+        body: &[u8],
+        now: f64,
+    ) -> Result<u64, String> {
         let key = api_key.unwrap_or("");
         if self.lockout.is_some() && self.streaks.get(key).is_some_and(|s| now < s.locked_until) {
             return Err(TEMPORARY_LOCKOUT.to_owned());
@@ -96,8 +124,7 @@ impl KeyRing {
             self.failed(key, now);
             return Err("EAPI:Invalid key".to_owned());
         };
-        let nonce =
-            body_nonce(content_type, body).ok_or_else(|| "EAPI:Invalid nonce".to_owned())?;
+        let nonce = nonce.ok_or_else(|| "EAPI:Invalid nonce".to_owned())?;
         let expected = sign(&entry.secret, path, nonce, body);
         if expected.is_none() || api_sign.map(str::trim) != expected.as_deref() {
             self.failed(key, now);

@@ -28,6 +28,20 @@ const NOT_A_RESULT: &[(&str, &str)] = &[
 fn endpoint_of(file: &str) -> Option<&'static EndpointInfo> {
     let stem = file.split('.').next()?;
     let variant = file.split('.').nth(1).unwrap_or("");
+    // Funding (Beta): `Funding_<version>_<first path segment>[.<method>]`, as the mock names them.
+    if let Some(rest) = stem.strip_prefix("Funding_") {
+        let (version, first) = rest.split_once('_')?;
+        let prefix = format!("/funding/{version}/{first}");
+        let method = match variant {
+            "post" => HttpMethod::Post,
+            "put" => HttpMethod::Put,
+            "delete" => HttpMethod::Delete,
+            _ => HttpMethod::Get,
+        };
+        return ENDPOINTS.iter().find(|e| {
+            e.method == method && (e.path == prefix || e.path.starts_with(&format!("{prefix}/")))
+        });
+    }
     let (kraken, method) = match stem {
         "OAuth_Token" => ("oauth/token".to_owned(), None),
         "OAuth_UserInfo" => ("oauth/userinfo".to_owned(), None),
@@ -109,6 +123,22 @@ const WITHOUT_FIXTURE: &[(&str, &str)] = &[
     (
         "get_open_strategies",
         "no documented or recorded answer stored (tests/fixtures/INDEX.md); result kept as exact JSON",
+    ),
+    (
+        "get_funding_assets",
+        "Kraken publishes no example answer (spec/reference/funding-beta.md §2.1)",
+    ),
+    (
+        "get_funding_deposit_limits",
+        "Kraken publishes no example answer (spec/reference/funding-beta.md §2.4)",
+    ),
+    (
+        "get_funding_withdrawal_limits",
+        "Kraken publishes no example answer (spec/reference/funding-beta.md §2.5)",
+    ),
+    (
+        "get_funding_deposits",
+        "Kraken publishes no example answer (spec/reference/funding-beta.md §2.11)",
     ),
 ];
 

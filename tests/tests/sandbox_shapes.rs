@@ -206,6 +206,7 @@ impl Caller<'_> {
                 Some(kraken_mock::OAUTH_CLIENT_SECRET),
             ),
             Auth::OAuthBearer => request.bearer_auth(kraken_mock::OAUTH_ACCESS_TOKEN),
+            other => panic!("{} ({other:?}) is not called here", e.name),
         };
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
@@ -264,7 +265,12 @@ async fn every_endpoint_decodes_and_state_answers_match_the_recordings() {
 
     // Endpoints in an order where each finds the state it needs: the
     // cancelling ones last.
-    let mut order: Vec<&EndpointInfo> = ENDPOINTS.iter().collect();
+    // Funding (Beta) has path parameters and its own signing: its documented
+    // examples are decoded and its signatures checked in funding_beta.rs.
+    let mut order: Vec<&EndpointInfo> = ENDPOINTS
+        .iter()
+        .filter(|e| e.auth != Auth::Funding)
+        .collect();
     let last = ["EditOrder", "CancelOrder", "CancelOrderBatch", "CancelAll"];
     order.sort_by_key(|e| last.iter().position(|l| *l == e.kraken));
 

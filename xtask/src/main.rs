@@ -1,6 +1,9 @@
 //! `cargo xtask codegen [--check]`: regenerates `kraken-spot/src/generated/`
 //! from `spec/`, or (with `--check`) fails with a diff when it is stale.
 //!
+//! `cargo xtask drift PATH_TO_OPENAPI.yaml`: prints what a Kraken OpenAPI file
+//! says that the spec does not, per operation, as a review list.
+//!
 //! `cargo xtask public-api [--check]`: writes kraken-spot's public surface to
 //! `kraken-spot/public-api.txt` (see [`public_api`]), or (with `--check`)
 //! fails with a diff when the surface changed and the listing was not updated.
@@ -12,28 +15,13 @@
 
 mod public_api;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// A subcommand.
-enum Task {
-    Codegen,
-    PublicApi,
-}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (task, check) = match args.as_slice() {
-        ["codegen"] => (Task::Codegen, false),
-        ["codegen", "--check"] => (Task::Codegen, true),
-        ["public-api"] => (Task::PublicApi, false),
-        ["public-api", "--check"] => (Task::PublicApi, true),
-        _ => {
-            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask public-api [--check]");
-            return ExitCode::from(2);
-        }
-    };
     let root = match std::env::current_dir()
         .map_err(|e| format!("cannot read the current directory: {e}"))
         .and_then(|dir| workspace_root(&dir))
@@ -44,13 +32,24 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = match task {
-        Task::Codegen => codegen(&root, check),
-        Task::PublicApi => public_api(&root, check),
+    let result = match args.as_slice() {
+        ["codegen"] => codegen(&root, false),
+        ["codegen", "--check"] => codegen(&root, true),
+        ["public-api"] => public_api(&root, false),
+        ["public-api", "--check"] => public_api(&root, true),
+        ["drift", file] => drift(&root, Path::new(file)),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask codegen [--check] | cargo xtask public-api [--check] | \
+                 cargo xtask drift PATH_TO_OPENAPI.yaml"
+            );
+            return ExitCode::from(2);
+        }
     };
     match result {
         Ok(message) => {
-            println!("{message}");
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{message}");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -58,6 +57,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask drift FILE`: the review list of what a Kraken OpenAPI file
+/// says that the spec does not, and the reverse. Differences are not errors.
+fn drift(root: &Path, file: &Path) -> Result<String, String> {
+    let sources = kraken_codegen::read_spec_dir(&root.join("spec"))?;
+    let spec = kraken_codegen::load_sources(&sources).map_err(|e| format!("spec error:\n{e}"))?;
+    kraken_codegen::drift::drift(&spec, file)
 }
 
 /// The nearest directory at or above `start` whose `Cargo.toml` declares `[workspace]`.

@@ -208,6 +208,7 @@ fn endpoint_consts(e: &EndpointDef) -> TokenStream {
         AuthKind::ApiKey => quote!(ApiKey),
         AuthKind::OauthBasic => quote!(OAuthBasic),
         AuthKind::OauthBearer => quote!(OAuthBearer),
+        AuthKind::Funding => quote!(Funding),
     };
     let encoding = match e.encoding {
         EncodingKind::Query => quote!(Query),
@@ -246,10 +247,15 @@ fn params_body(e: &EndpointDef, params: &[ParamCode]) -> TokenStream {
     let pushes = params.iter().zip(&e.params).map(|(p, def)| {
         let (f, check, value) = (&p.field, &p.check, &p.value);
         let wire = def.name.as_str();
+        let push = match def.location {
+            None => quote!(push),
+            Some(ParamLocation::Path) => quote!(push_path),
+            Some(ParamLocation::Query) => quote!(push_query),
+        };
         if p.required {
-            quote! { { let v = &self.#f; #check params.push(#wire, #value); } }
+            quote! { { let v = &self.#f; #check params.#push(#wire, #value); } }
         } else {
-            quote! { if let Some(v) = &self.#f { #check params.push(#wire, #value); } }
+            quote! { if let Some(v) = &self.#f { #check params.#push(#wire, #value); } }
         }
     });
     quote! {
@@ -330,6 +336,10 @@ fn decode_body(e: &EndpointDef) -> TokenStream {
         EnvelopeKind::Bytes => quote! {
             crate::envelope::bytes(Self::NAME, status, content_type, body)
         },
+        EnvelopeKind::Status => quote! {
+            let _ = content_type;
+            crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE, #reader)
+        },
     }
 }
 
@@ -363,6 +373,7 @@ fn client_method(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> Toke
         AuthKind::ApiKey => "API-key signed",
         AuthKind::OauthBasic => "OAuth Basic",
         AuthKind::OauthBearer => "OAuth Bearer",
+        AuthKind::Funding => "API-key signed (Funding (Beta): path and query signed)",
     };
     let http_text = format!("{:?}", e.http).to_uppercase();
     let method_doc = doc(&format!(

@@ -1,11 +1,11 @@
 //! Turns the validated spec into Rust source. Only describes endpoints and
 //! types; everything behavioural lives in kraken-spot's runtime.
 //!
-//! One module per kind of output: [`enums`], [`structs`] (response rows and
-//! records, and request-side input structs), [`params`] (how a parameter is
+//! One module per kind of output: `enums`, `structs` (response rows and
+//! records, and request-side input structs), `params` (how a parameter is
 //! stored, set, checked and sent; shared by endpoints and input structs),
-//! [`endpoints`] (with [`examples`], each method's doc example), [`errors`]
-//! (the error catalogue), [`names`] (`generated/names.md`) and [`registry`]
+//! `endpoints` (with `examples`, each method's doc example), `errors` (the
+//! error catalogue), `names` (`generated/names.md`) and `registry`
 //! (`generated/mod.rs`). A new output is a new module called from [`emit`].
 
 mod endpoints;

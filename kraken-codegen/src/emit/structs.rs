@@ -9,29 +9,13 @@ use crate::types::Type;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-fn field_attrs(wire: &str, rust: &str, ty: &Type, optional: bool) -> TokenStream {
-    let mut parts = Vec::new();
-    if wire != rust {
-        parts.push(quote!(rename = #wire));
-    }
-    if optional {
-        parts.push(quote!(default, skip_serializing_if = "Option::is_none"));
-    }
-    if ty.is_lenient() {
-        parts.push(quote!(deserialize_with = "crate::de::lenient"));
-    }
-    if parts.is_empty() {
-        quote!()
-    } else {
-        quote!(#[serde(#(#parts),*)])
-    }
-}
-
 /// The struct's doc comment, with the keys it deliberately leaves out.
 fn struct_docs(s: &StructDef) -> TokenStream {
     let mut docs_text = s.doc.clone();
     if !s.skipped.is_empty() {
-        docs_text.push_str("\n\nKeys Kraken sends that are deliberately not modelled:");
+        docs_text.push_str(
+            "\n\nKeys Kraken sends that are deliberately not modelled (kept in `extra`):",
+        );
         for k in &s.skipped {
             docs_text.push_str(&format!("\n- `{}`: {}", k.name, k.reason));
         }
@@ -47,25 +31,28 @@ fn field_ident(f: &FieldDef) -> Ident {
     ident(&rust_name(&f.name, f.rust.as_ref()))
 }
 
-/// The field declarations of a response struct (serde attributes unless positional).
+/// The decoding visitor's local for a field.
+fn local_ident(f: &FieldDef) -> Ident {
+    quote::format_ident!("field_{}", rust_name(&f.name, f.rust.as_ref()))
+}
+
+/// The field's Rust type: `Option<…>` when optional.
+fn full_type(f: &FieldDef) -> TokenStream {
+    let base = rust_type(&field_type(f));
+    if f.optional {
+        quote!(Option<#base>)
+    } else {
+        base
+    }
+}
+
+/// The field declarations of a response struct.
 fn struct_fields(s: &StructDef) -> Vec<TokenStream> {
     s.fields
         .iter()
         .map(|f| {
-            let ty = field_type(f);
-            let rust = rust_name(&f.name, f.rust.as_ref());
-            let (fname, fdoc, base) = (ident(&rust), doc(&f.doc), rust_type(&ty));
-            let full = if f.optional {
-                quote!(Option<#base>)
-            } else {
-                base
-            };
-            let attrs = if s.positional {
-                quote!()
-            } else {
-                field_attrs(&f.name, &rust, &ty, f.optional)
-            };
-            quote! { #fdoc #attrs pub #fname: #full, }
+            let (fname, fdoc, full) = (field_ident(f), doc(&f.doc), full_type(f));
+            quote! { #fdoc pub #fname: #full, }
         })
         .collect()
 }
@@ -85,36 +72,99 @@ pub(super) fn emit_struct(s: &StructDef) -> TokenStream {
             #row_impls
         };
     }
-    if !s.one_of_required().is_empty() {
-        let deserialize = emit_require_one_of(s, &fields);
-        return quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-            #[non_exhaustive]
-            pub struct #name { #(#fields)* }
-            #deserialize
-            crate::lenient_via_serde!(#name, b'{');
-        };
-    }
+    let deserialize = emit_object_deserialize(s);
+    let serialize = emit_object_serialize(s);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
-        pub struct #name { #(#fields)* }
+        pub struct #name {
+            #(#fields)*
+            /// Keys Kraken sent that the spec does not model (yet), with their
+            /// exact JSON text; serializing writes them back.
+            pub extra: crate::Extra,
+        }
+        #deserialize
+        #serialize
         crate::lenient_via_serde!(#name, b'{');
     }
 }
 
-/// `require_one_of:` (or a response struct whose fields are all optional)
-/// decodes through a private twin of the struct, then refuses an object that
-/// has none of the fields: an unrelated object is not a success.
-fn emit_require_one_of(s: &StructDef, fields: &[TokenStream]) -> TokenStream {
+/// Decodes a JSON object field by field (leniently where the type is), keeps
+/// every other key in `extra`, and refuses an object with none of the
+/// fields `one_of_required` names (an unrelated object is not a success).
+fn emit_object_deserialize(s: &StructDef) -> TokenStream {
     let name = ident(&s.name);
-    let all: Vec<Ident> = s.fields.iter().map(field_ident).collect();
+    // Locals are prefixed so a field named `key`, `map` or `extra` cannot shadow the visitor's own.
+    let locals: Vec<Ident> = s.fields.iter().map(local_ident).collect();
+    let types = s.fields.iter().map(|f| {
+        let base = rust_type(&field_type(f));
+        quote!(Option<#base>)
+    });
+    let arms = s.fields.iter().zip(&locals).map(|(f, local)| {
+        let (wire, full) = (&f.name, full_type(f));
+        let read = if field_type(f).is_lenient() {
+            quote!(map.next_value_seed(crate::de::LenientSeed::<#full>::new())?)
+        } else {
+            quote!(map.next_value::<#full>()?)
+        };
+        if f.optional {
+            quote!(#wire => #local = #read,)
+        } else {
+            quote!(#wire => #local = Some(#read),)
+        }
+    });
+    let finish = s.fields.iter().zip(&locals).map(|(f, local)| {
+        let (wire, field) = (&f.name, field_ident(f));
+        if f.optional {
+            quote!(#field: #local,)
+        } else {
+            quote!(#field: #local.ok_or_else(|| ::serde::de::Error::missing_field(#wire))?,)
+        }
+    });
+    let one_of = one_of_check(s);
+    let expecting = format!("a JSON object: {}", s.name);
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #( let mut #locals: #types = None; )*
+                        let mut extra = crate::Extra::new();
+                        while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                            match key.as_ref() {
+                                #(#arms)*
+                                _ => {
+                                    let value: crate::RawJson = map.next_value()?;
+                                    extra.insert(key.into_owned(), value);
+                                }
+                            }
+                        }
+                        #one_of
+                        Ok(#name { #(#finish)* extra })
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+    }
+}
+
+/// The `require_one_of` check (explicit, or every field of an all-optional
+/// struct without `allow_empty`), on the decoded locals.
+fn one_of_check(s: &StructDef) -> TokenStream {
     let names = s.one_of_required();
-    let required = names
+    if names.is_empty() {
+        return quote!();
+    }
+    let present = names
         .iter()
-        .filter_map(|n| s.fields.iter().find(|f| f.name == *n).map(field_ident));
+        .filter_map(|n| s.fields.iter().find(|f| f.name == *n).map(local_ident));
     let listed = if names.len() <= 6 {
         let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
         quoted.join(", ")
@@ -123,15 +173,34 @@ fn emit_require_one_of(s: &StructDef, fields: &[TokenStream]) -> TokenStream {
     };
     let message = format!("not a {}: none of {listed} is present", s.name);
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #[derive(::serde::Deserialize)]
-                struct Wire { #(#fields)* }
-                let wire = Wire::deserialize(deserializer)?;
-                if #(wire.#required.is_none())&&* {
-                    return Err(::serde::de::Error::custom(#message));
+        if #(#present.is_none())&&* {
+            return Err(::serde::de::Error::custom(#message));
+        }
+    }
+}
+
+/// Writes the fields Kraken's way (wire names, absent when `None`), then
+/// every key kept in `extra`.
+fn emit_object_serialize(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let entries = s.fields.iter().map(|f| {
+        let (wire, field) = (&f.name, field_ident(f));
+        if f.optional {
+            quote! { if let Some(value) = &self.#field { map.serialize_entry(#wire, value)?; } }
+        } else {
+            quote! { map.serialize_entry(#wire, &self.#field)?; }
+        }
+    });
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                #(#entries)*
+                for (key, value) in &self.extra {
+                    map.serialize_entry(key, value)?;
                 }
-                Ok(#name { #(#all: wire.#all),* })
+                map.end()
             }
         }
     }

@@ -36,2811 +36,4421 @@ impl crate::validate::Check for FeeAsset {
     }
 }
 /// One asset's extended balance. Available for trading = balance + credit - credit_used - hold_trade.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendedBalance {
     /// Total balance.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub balance: ::rust_decimal::Decimal,
     /// Credit available (VIP credit lines).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub credit: Option<::rust_decimal::Decimal>,
     /// Credit used.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub credit_used: Option<::rust_decimal::Decimal>,
     /// Amount held for open orders.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub hold_trade: ::rust_decimal::Decimal,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for ExtendedBalance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ExtendedBalance;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: ExtendedBalance")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExtendedBalance, A::Error> {
+                let mut field_balance: Option<::rust_decimal::Decimal> = None;
+                let mut field_credit: Option<::rust_decimal::Decimal> = None;
+                let mut field_credit_used: Option<::rust_decimal::Decimal> = None;
+                let mut field_hold_trade: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "balance" => {
+                            field_balance = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "credit" => {
+                            field_credit = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "credit_used" => {
+                            field_credit_used = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "hold_trade" => {
+                            field_hold_trade = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(ExtendedBalance {
+                    balance: field_balance
+                        .ok_or_else(|| ::serde::de::Error::missing_field("balance"))?,
+                    credit: field_credit,
+                    credit_used: field_credit_used,
+                    hold_trade: field_hold_trade
+                        .ok_or_else(|| ::serde::de::Error::missing_field("hold_trade"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for ExtendedBalance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("balance", &self.balance)?;
+        if let Some(value) = &self.credit {
+            map.serialize_entry("credit", value)?;
+        }
+        if let Some(value) = &self.credit_used {
+            map.serialize_entry("credit_used", value)?;
+        }
+        map.serialize_entry("hold_trade", &self.hold_trade)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(ExtendedBalance, b'{');
 /// Credit line details (VIPs with this feature).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreditLines {
     /// Per-asset credit, keyed by asset.
     pub asset_details: ::indexmap::IndexMap<String, super::CreditLineAsset>,
     /// Account-wide credit limits.
     pub limits_monitor: super::CreditLimitsMonitor,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for CreditLines {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreditLines;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: CreditLines")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditLines, A::Error> {
+                let mut field_asset_details: Option<
+                    ::indexmap::IndexMap<String, super::CreditLineAsset>,
+                > = None;
+                let mut field_limits_monitor: Option<super::CreditLimitsMonitor> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "asset_details" => {
+                            field_asset_details = Some(
+                                map
+                                    .next_value::<
+                                        ::indexmap::IndexMap<String, super::CreditLineAsset>,
+                                    >()?,
+                            );
+                        }
+                        "limits_monitor" => {
+                            field_limits_monitor = Some(
+                                map.next_value::<super::CreditLimitsMonitor>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(CreditLines {
+                    asset_details: field_asset_details
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "asset_details",
+                        ))?,
+                    limits_monitor: field_limits_monitor
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "limits_monitor",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for CreditLines {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("asset_details", &self.asset_details)?;
+        map.serialize_entry("limits_monitor", &self.limits_monitor)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(CreditLines, b'{');
 /// One asset's credit line.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreditLineAsset {
     /// Balance.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub balance: Option<::rust_decimal::Decimal>,
     /// Credit limit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub credit_limit: Option<::rust_decimal::Decimal>,
     /// Credit used.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub credit_used: Option<::rust_decimal::Decimal>,
     /// Credit still available.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub available_credit: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for CreditLineAsset {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Balance.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub balance: Option<::rust_decimal::Decimal>,
-            /// Credit limit.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub credit_limit: Option<::rust_decimal::Decimal>,
-            /// Credit used.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub credit_used: Option<::rust_decimal::Decimal>,
-            /// Credit still available.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub available_credit: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreditLineAsset;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: CreditLineAsset")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditLineAsset, A::Error> {
+                let mut field_balance: Option<::rust_decimal::Decimal> = None;
+                let mut field_credit_limit: Option<::rust_decimal::Decimal> = None;
+                let mut field_credit_used: Option<::rust_decimal::Decimal> = None;
+                let mut field_available_credit: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "balance" => {
+                            field_balance = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "credit_limit" => {
+                            field_credit_limit = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "credit_used" => {
+                            field_credit_used = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "available_credit" => {
+                            field_available_credit = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_balance.is_none() && field_credit_limit.is_none()
+                    && field_credit_used.is_none() && field_available_credit.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a CreditLineAsset: none of `balance`, `credit_limit`, `credit_used`, `available_credit` is present",
+                        ),
+                    );
+                }
+                Ok(CreditLineAsset {
+                    balance: field_balance,
+                    credit_limit: field_credit_limit,
+                    credit_used: field_credit_used,
+                    available_credit: field_available_credit,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.balance.is_none() && wire.credit_limit.is_none()
-            && wire.credit_used.is_none() && wire.available_credit.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a CreditLineAsset: none of `balance`, `credit_limit`, `credit_used`, `available_credit` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for CreditLineAsset {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.balance {
+            map.serialize_entry("balance", value)?;
         }
-        Ok(CreditLineAsset {
-            balance: wire.balance,
-            credit_limit: wire.credit_limit,
-            credit_used: wire.credit_used,
-            available_credit: wire.available_credit,
-        })
+        if let Some(value) = &self.credit_limit {
+            map.serialize_entry("credit_limit", value)?;
+        }
+        if let Some(value) = &self.credit_used {
+            map.serialize_entry("credit_used", value)?;
+        }
+        if let Some(value) = &self.available_credit {
+            map.serialize_entry("available_credit", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(CreditLineAsset, b'{');
 /// Account-wide credit limits, in USD.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreditLimitsMonitor {
     /// Total credit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub total_credit_usd: Option<::rust_decimal::Decimal>,
     /// Total credit used.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub total_credit_used_usd: Option<::rust_decimal::Decimal>,
     /// Total collateral value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub total_collateral_value_usd: Option<::rust_decimal::Decimal>,
     /// Equity.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub equity_usd: Option<::rust_decimal::Decimal>,
     /// Ongoing balance.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub ongoing_balance: Option<::rust_decimal::Decimal>,
     /// Debt to equity ratio.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub debt_to_equity: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for CreditLimitsMonitor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Total credit.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub total_credit_usd: Option<::rust_decimal::Decimal>,
-            /// Total credit used.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub total_credit_used_usd: Option<::rust_decimal::Decimal>,
-            /// Total collateral value.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub total_collateral_value_usd: Option<::rust_decimal::Decimal>,
-            /// Equity.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub equity_usd: Option<::rust_decimal::Decimal>,
-            /// Ongoing balance.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub ongoing_balance: Option<::rust_decimal::Decimal>,
-            /// Debt to equity ratio.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub debt_to_equity: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreditLimitsMonitor;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: CreditLimitsMonitor")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditLimitsMonitor, A::Error> {
+                let mut field_total_credit_usd: Option<::rust_decimal::Decimal> = None;
+                let mut field_total_credit_used_usd: Option<::rust_decimal::Decimal> = None;
+                let mut field_total_collateral_value_usd: Option<
+                    ::rust_decimal::Decimal,
+                > = None;
+                let mut field_equity_usd: Option<::rust_decimal::Decimal> = None;
+                let mut field_ongoing_balance: Option<::rust_decimal::Decimal> = None;
+                let mut field_debt_to_equity: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "total_credit_usd" => {
+                            field_total_credit_usd = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "total_credit_used_usd" => {
+                            field_total_credit_used_usd = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "total_collateral_value_usd" => {
+                            field_total_collateral_value_usd = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "equity_usd" => {
+                            field_equity_usd = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "ongoing_balance" => {
+                            field_ongoing_balance = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "debt_to_equity" => {
+                            field_debt_to_equity = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_total_credit_usd.is_none()
+                    && field_total_credit_used_usd.is_none()
+                    && field_total_collateral_value_usd.is_none()
+                    && field_equity_usd.is_none() && field_ongoing_balance.is_none()
+                    && field_debt_to_equity.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a CreditLimitsMonitor: none of `total_credit_usd`, `total_credit_used_usd`, `total_collateral_value_usd`, `equity_usd`, `ongoing_balance`, `debt_to_equity` is present",
+                        ),
+                    );
+                }
+                Ok(CreditLimitsMonitor {
+                    total_credit_usd: field_total_credit_usd,
+                    total_credit_used_usd: field_total_credit_used_usd,
+                    total_collateral_value_usd: field_total_collateral_value_usd,
+                    equity_usd: field_equity_usd,
+                    ongoing_balance: field_ongoing_balance,
+                    debt_to_equity: field_debt_to_equity,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.total_credit_usd.is_none() && wire.total_credit_used_usd.is_none()
-            && wire.total_collateral_value_usd.is_none() && wire.equity_usd.is_none()
-            && wire.ongoing_balance.is_none() && wire.debt_to_equity.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a CreditLimitsMonitor: none of `total_credit_usd`, `total_credit_used_usd`, `total_collateral_value_usd`, `equity_usd`, `ongoing_balance`, `debt_to_equity` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for CreditLimitsMonitor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.total_credit_usd {
+            map.serialize_entry("total_credit_usd", value)?;
         }
-        Ok(CreditLimitsMonitor {
-            total_credit_usd: wire.total_credit_usd,
-            total_credit_used_usd: wire.total_credit_used_usd,
-            total_collateral_value_usd: wire.total_collateral_value_usd,
-            equity_usd: wire.equity_usd,
-            ongoing_balance: wire.ongoing_balance,
-            debt_to_equity: wire.debt_to_equity,
-        })
+        if let Some(value) = &self.total_credit_used_usd {
+            map.serialize_entry("total_credit_used_usd", value)?;
+        }
+        if let Some(value) = &self.total_collateral_value_usd {
+            map.serialize_entry("total_collateral_value_usd", value)?;
+        }
+        if let Some(value) = &self.equity_usd {
+            map.serialize_entry("equity_usd", value)?;
+        }
+        if let Some(value) = &self.ongoing_balance {
+            map.serialize_entry("ongoing_balance", value)?;
+        }
+        if let Some(value) = &self.debt_to_equity {
+            map.serialize_entry("debt_to_equity", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(CreditLimitsMonitor, b'{');
 /// Collateral balances, margin valuations, equity and margin level, in the requested asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TradeBalance {
     /// Equivalent balance (all currencies combined).
-    #[serde(
-        rename = "eb",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub equivalent_balance: Option<::rust_decimal::Decimal>,
     /// Trade balance (equity currencies combined).
-    #[serde(
-        rename = "tb",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub trade_balance: Option<::rust_decimal::Decimal>,
     /// Margin amount of open positions.
-    #[serde(
-        rename = "m",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub margin: Option<::rust_decimal::Decimal>,
     /// Unrealized net profit/loss of open positions.
-    #[serde(
-        rename = "n",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub net: Option<::rust_decimal::Decimal>,
     /// Cost basis of open positions.
-    #[serde(
-        rename = "c",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cost: Option<::rust_decimal::Decimal>,
     /// Current floating valuation of open positions.
-    #[serde(
-        rename = "v",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub valuation: Option<::rust_decimal::Decimal>,
     /// Equity: trade balance + unrealized net profit/loss.
-    #[serde(
-        rename = "e",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub equity: Option<::rust_decimal::Decimal>,
     /// Free margin: equity - initial margin.
-    #[serde(
-        rename = "mf",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub free_margin: Option<::rust_decimal::Decimal>,
     /// Margin level: equity / initial margin * 100 (absent without open positions).
-    #[serde(
-        rename = "ml",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub margin_level: Option<::rust_decimal::Decimal>,
     /// Unexecuted value of open orders.
-    #[serde(
-        rename = "uv",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub unexecuted_value: Option<::rust_decimal::Decimal>,
     /// `mfo`, as Kraken's SDK names it: free margin for new orders (not described in the docs).
-    #[serde(
-        rename = "mfo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub free_margin_orders: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for TradeBalance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Equivalent balance (all currencies combined).
-            #[serde(
-                rename = "eb",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub equivalent_balance: Option<::rust_decimal::Decimal>,
-            /// Trade balance (equity currencies combined).
-            #[serde(
-                rename = "tb",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub trade_balance: Option<::rust_decimal::Decimal>,
-            /// Margin amount of open positions.
-            #[serde(
-                rename = "m",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub margin: Option<::rust_decimal::Decimal>,
-            /// Unrealized net profit/loss of open positions.
-            #[serde(
-                rename = "n",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub net: Option<::rust_decimal::Decimal>,
-            /// Cost basis of open positions.
-            #[serde(
-                rename = "c",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cost: Option<::rust_decimal::Decimal>,
-            /// Current floating valuation of open positions.
-            #[serde(
-                rename = "v",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub valuation: Option<::rust_decimal::Decimal>,
-            /// Equity: trade balance + unrealized net profit/loss.
-            #[serde(
-                rename = "e",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub equity: Option<::rust_decimal::Decimal>,
-            /// Free margin: equity - initial margin.
-            #[serde(
-                rename = "mf",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub free_margin: Option<::rust_decimal::Decimal>,
-            /// Margin level: equity / initial margin * 100 (absent without open positions).
-            #[serde(
-                rename = "ml",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub margin_level: Option<::rust_decimal::Decimal>,
-            /// Unexecuted value of open orders.
-            #[serde(
-                rename = "uv",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub unexecuted_value: Option<::rust_decimal::Decimal>,
-            /// `mfo`, as Kraken's SDK names it: free margin for new orders (not described in the docs).
-            #[serde(
-                rename = "mfo",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub free_margin_orders: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TradeBalance;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: TradeBalance")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TradeBalance, A::Error> {
+                let mut field_equivalent_balance: Option<::rust_decimal::Decimal> = None;
+                let mut field_trade_balance: Option<::rust_decimal::Decimal> = None;
+                let mut field_margin: Option<::rust_decimal::Decimal> = None;
+                let mut field_net: Option<::rust_decimal::Decimal> = None;
+                let mut field_cost: Option<::rust_decimal::Decimal> = None;
+                let mut field_valuation: Option<::rust_decimal::Decimal> = None;
+                let mut field_equity: Option<::rust_decimal::Decimal> = None;
+                let mut field_free_margin: Option<::rust_decimal::Decimal> = None;
+                let mut field_margin_level: Option<::rust_decimal::Decimal> = None;
+                let mut field_unexecuted_value: Option<::rust_decimal::Decimal> = None;
+                let mut field_free_margin_orders: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "eb" => {
+                            field_equivalent_balance = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "tb" => {
+                            field_trade_balance = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "m" => {
+                            field_margin = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "n" => {
+                            field_net = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "c" => {
+                            field_cost = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "v" => {
+                            field_valuation = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "e" => {
+                            field_equity = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "mf" => {
+                            field_free_margin = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "ml" => {
+                            field_margin_level = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "uv" => {
+                            field_unexecuted_value = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "mfo" => {
+                            field_free_margin_orders = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_equivalent_balance.is_none() && field_trade_balance.is_none()
+                    && field_margin.is_none() && field_net.is_none()
+                    && field_cost.is_none() && field_valuation.is_none()
+                    && field_equity.is_none() && field_free_margin.is_none()
+                    && field_margin_level.is_none() && field_unexecuted_value.is_none()
+                    && field_free_margin_orders.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a TradeBalance: none of its 11 known fields is present",
+                        ),
+                    );
+                }
+                Ok(TradeBalance {
+                    equivalent_balance: field_equivalent_balance,
+                    trade_balance: field_trade_balance,
+                    margin: field_margin,
+                    net: field_net,
+                    cost: field_cost,
+                    valuation: field_valuation,
+                    equity: field_equity,
+                    free_margin: field_free_margin,
+                    margin_level: field_margin_level,
+                    unexecuted_value: field_unexecuted_value,
+                    free_margin_orders: field_free_margin_orders,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.equivalent_balance.is_none() && wire.trade_balance.is_none()
-            && wire.margin.is_none() && wire.net.is_none() && wire.cost.is_none()
-            && wire.valuation.is_none() && wire.equity.is_none()
-            && wire.free_margin.is_none() && wire.margin_level.is_none()
-            && wire.unexecuted_value.is_none() && wire.free_margin_orders.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a TradeBalance: none of its 11 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for TradeBalance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.equivalent_balance {
+            map.serialize_entry("eb", value)?;
         }
-        Ok(TradeBalance {
-            equivalent_balance: wire.equivalent_balance,
-            trade_balance: wire.trade_balance,
-            margin: wire.margin,
-            net: wire.net,
-            cost: wire.cost,
-            valuation: wire.valuation,
-            equity: wire.equity,
-            free_margin: wire.free_margin,
-            margin_level: wire.margin_level,
-            unexecuted_value: wire.unexecuted_value,
-            free_margin_orders: wire.free_margin_orders,
-        })
+        if let Some(value) = &self.trade_balance {
+            map.serialize_entry("tb", value)?;
+        }
+        if let Some(value) = &self.margin {
+            map.serialize_entry("m", value)?;
+        }
+        if let Some(value) = &self.net {
+            map.serialize_entry("n", value)?;
+        }
+        if let Some(value) = &self.cost {
+            map.serialize_entry("c", value)?;
+        }
+        if let Some(value) = &self.valuation {
+            map.serialize_entry("v", value)?;
+        }
+        if let Some(value) = &self.equity {
+            map.serialize_entry("e", value)?;
+        }
+        if let Some(value) = &self.free_margin {
+            map.serialize_entry("mf", value)?;
+        }
+        if let Some(value) = &self.margin_level {
+            map.serialize_entry("ml", value)?;
+        }
+        if let Some(value) = &self.unexecuted_value {
+            map.serialize_entry("uv", value)?;
+        }
+        if let Some(value) = &self.free_margin_orders {
+            map.serialize_entry("mfo", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(TradeBalance, b'{');
 /// An open, closed or queried order. Closed orders add `closetm` and `reason`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderInfo {
     /// Referral order txid that created this order (null, or the string `None` in docs).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub refid: Option<String>,
     /// The user reference id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub userref: Option<i64>,
     /// The client order id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cl_ord_id: Option<String>,
     /// Undocumented: a linked order id, seen in recordings.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub link_id: Option<String>,
     /// Status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::OrderStatus>,
     /// When the order was placed (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub opentm: Option<::rust_decimal::Decimal>,
     /// Scheduled start (unix seconds, 0 if none).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub starttm: Option<::rust_decimal::Decimal>,
     /// Expiry (unix seconds, 0 if none).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub expiretm: Option<::rust_decimal::Decimal>,
     /// Closed orders: when the order was closed (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub closetm: Option<::rust_decimal::Decimal>,
     /// Closed orders: additional info on the status.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub reason: Option<String>,
     /// Order description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descr: Option<super::OrderInfoDescription>,
     /// Volume (base currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub vol: Option<::rust_decimal::Decimal>,
     /// Volume executed (base currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub vol_exec: Option<::rust_decimal::Decimal>,
     /// Total cost (quote currency unless `viqc`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cost: Option<::rust_decimal::Decimal>,
     /// Total fee (quote currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee: Option<::rust_decimal::Decimal>,
     /// Average fill price (quote currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub price: Option<::rust_decimal::Decimal>,
     /// Stop price (quote currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub stopprice: Option<::rust_decimal::Decimal>,
     /// Triggered limit price (quote currency, when the limit-based order type triggered).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub limitprice: Option<::rust_decimal::Decimal>,
     /// Price signal for triggered orders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<super::TriggerSignal>,
     /// Whether the order is funded on margin.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub margin: Option<bool>,
     /// Comma-separated info: stopped, touched, liquidated, partial, amended.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub misc: Option<String>,
     /// Comma-separated order flags: post, fcib, fciq, nompp, viqc.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub oflags: Option<String>,
     /// The subaccount that placed the order, for master accounts.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub sender_sub_id: Option<String>,
     /// Time in force.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_in_force: Option<super::OrderTimeInForce>,
     /// Related trade ids (with `trades=true`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub trades: Option<Vec<String>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for OrderInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Referral order txid that created this order (null, or the string `None` in docs).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub refid: Option<String>,
-            /// The user reference id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub userref: Option<i64>,
-            /// The client order id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cl_ord_id: Option<String>,
-            /// Undocumented: a linked order id, seen in recordings.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub link_id: Option<String>,
-            /// Status.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub status: Option<super::OrderStatus>,
-            /// When the order was placed (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub opentm: Option<::rust_decimal::Decimal>,
-            /// Scheduled start (unix seconds, 0 if none).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub starttm: Option<::rust_decimal::Decimal>,
-            /// Expiry (unix seconds, 0 if none).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub expiretm: Option<::rust_decimal::Decimal>,
-            /// Closed orders: when the order was closed (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub closetm: Option<::rust_decimal::Decimal>,
-            /// Closed orders: additional info on the status.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub reason: Option<String>,
-            /// Order description.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub descr: Option<super::OrderInfoDescription>,
-            /// Volume (base currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub vol: Option<::rust_decimal::Decimal>,
-            /// Volume executed (base currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub vol_exec: Option<::rust_decimal::Decimal>,
-            /// Total cost (quote currency unless `viqc`).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cost: Option<::rust_decimal::Decimal>,
-            /// Total fee (quote currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fee: Option<::rust_decimal::Decimal>,
-            /// Average fill price (quote currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub price: Option<::rust_decimal::Decimal>,
-            /// Stop price (quote currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub stopprice: Option<::rust_decimal::Decimal>,
-            /// Triggered limit price (quote currency, when the limit-based order type triggered).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub limitprice: Option<::rust_decimal::Decimal>,
-            /// Price signal for triggered orders.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub trigger: Option<super::TriggerSignal>,
-            /// Whether the order is funded on margin.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub margin: Option<bool>,
-            /// Comma-separated info: stopped, touched, liquidated, partial, amended.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub misc: Option<String>,
-            /// Comma-separated order flags: post, fcib, fciq, nompp, viqc.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub oflags: Option<String>,
-            /// The subaccount that placed the order, for master accounts.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub sender_sub_id: Option<String>,
-            /// Time in force.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub time_in_force: Option<super::OrderTimeInForce>,
-            /// Related trade ids (with `trades=true`).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub trades: Option<Vec<String>>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OrderInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OrderInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderInfo, A::Error> {
+                let mut field_refid: Option<String> = None;
+                let mut field_userref: Option<i64> = None;
+                let mut field_cl_ord_id: Option<String> = None;
+                let mut field_link_id: Option<String> = None;
+                let mut field_status: Option<super::OrderStatus> = None;
+                let mut field_opentm: Option<::rust_decimal::Decimal> = None;
+                let mut field_starttm: Option<::rust_decimal::Decimal> = None;
+                let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
+                let mut field_closetm: Option<::rust_decimal::Decimal> = None;
+                let mut field_reason: Option<String> = None;
+                let mut field_descr: Option<super::OrderInfoDescription> = None;
+                let mut field_vol: Option<::rust_decimal::Decimal> = None;
+                let mut field_vol_exec: Option<::rust_decimal::Decimal> = None;
+                let mut field_cost: Option<::rust_decimal::Decimal> = None;
+                let mut field_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_price: Option<::rust_decimal::Decimal> = None;
+                let mut field_stopprice: Option<::rust_decimal::Decimal> = None;
+                let mut field_limitprice: Option<::rust_decimal::Decimal> = None;
+                let mut field_trigger: Option<super::TriggerSignal> = None;
+                let mut field_margin: Option<bool> = None;
+                let mut field_misc: Option<String> = None;
+                let mut field_oflags: Option<String> = None;
+                let mut field_sender_sub_id: Option<String> = None;
+                let mut field_time_in_force: Option<super::OrderTimeInForce> = None;
+                let mut field_trades: Option<Vec<String>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "refid" => {
+                            field_refid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "userref" => {
+                            field_userref = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "cl_ord_id" => {
+                            field_cl_ord_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "link_id" => {
+                            field_link_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "status" => {
+                            field_status = map
+                                .next_value::<Option<super::OrderStatus>>()?;
+                        }
+                        "opentm" => {
+                            field_opentm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "starttm" => {
+                            field_starttm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "expiretm" => {
+                            field_expiretm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "closetm" => {
+                            field_closetm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "reason" => {
+                            field_reason = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "descr" => {
+                            field_descr = map
+                                .next_value::<Option<super::OrderInfoDescription>>()?;
+                        }
+                        "vol" => {
+                            field_vol = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "vol_exec" => {
+                            field_vol_exec = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "cost" => {
+                            field_cost = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "fee" => {
+                            field_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "price" => {
+                            field_price = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "stopprice" => {
+                            field_stopprice = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "limitprice" => {
+                            field_limitprice = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "trigger" => {
+                            field_trigger = map
+                                .next_value::<Option<super::TriggerSignal>>()?;
+                        }
+                        "margin" => {
+                            field_margin = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "misc" => {
+                            field_misc = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "oflags" => {
+                            field_oflags = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "sender_sub_id" => {
+                            field_sender_sub_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "time_in_force" => {
+                            field_time_in_force = map
+                                .next_value::<Option<super::OrderTimeInForce>>()?;
+                        }
+                        "trades" => {
+                            field_trades = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_refid.is_none() && field_userref.is_none()
+                    && field_cl_ord_id.is_none() && field_link_id.is_none()
+                    && field_status.is_none() && field_opentm.is_none()
+                    && field_starttm.is_none() && field_expiretm.is_none()
+                    && field_closetm.is_none() && field_reason.is_none()
+                    && field_descr.is_none() && field_vol.is_none()
+                    && field_vol_exec.is_none() && field_cost.is_none()
+                    && field_fee.is_none() && field_price.is_none()
+                    && field_stopprice.is_none() && field_limitprice.is_none()
+                    && field_trigger.is_none() && field_margin.is_none()
+                    && field_misc.is_none() && field_oflags.is_none()
+                    && field_sender_sub_id.is_none() && field_time_in_force.is_none()
+                    && field_trades.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a OrderInfo: none of its 25 known fields is present",
+                        ),
+                    );
+                }
+                Ok(OrderInfo {
+                    refid: field_refid,
+                    userref: field_userref,
+                    cl_ord_id: field_cl_ord_id,
+                    link_id: field_link_id,
+                    status: field_status,
+                    opentm: field_opentm,
+                    starttm: field_starttm,
+                    expiretm: field_expiretm,
+                    closetm: field_closetm,
+                    reason: field_reason,
+                    descr: field_descr,
+                    vol: field_vol,
+                    vol_exec: field_vol_exec,
+                    cost: field_cost,
+                    fee: field_fee,
+                    price: field_price,
+                    stopprice: field_stopprice,
+                    limitprice: field_limitprice,
+                    trigger: field_trigger,
+                    margin: field_margin,
+                    misc: field_misc,
+                    oflags: field_oflags,
+                    sender_sub_id: field_sender_sub_id,
+                    time_in_force: field_time_in_force,
+                    trades: field_trades,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.refid.is_none() && wire.userref.is_none() && wire.cl_ord_id.is_none()
-            && wire.link_id.is_none() && wire.status.is_none() && wire.opentm.is_none()
-            && wire.starttm.is_none() && wire.expiretm.is_none()
-            && wire.closetm.is_none() && wire.reason.is_none() && wire.descr.is_none()
-            && wire.vol.is_none() && wire.vol_exec.is_none() && wire.cost.is_none()
-            && wire.fee.is_none() && wire.price.is_none() && wire.stopprice.is_none()
-            && wire.limitprice.is_none() && wire.trigger.is_none()
-            && wire.margin.is_none() && wire.misc.is_none() && wire.oflags.is_none()
-            && wire.sender_sub_id.is_none() && wire.time_in_force.is_none()
-            && wire.trades.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a OrderInfo: none of its 25 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OrderInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.refid {
+            map.serialize_entry("refid", value)?;
         }
-        Ok(OrderInfo {
-            refid: wire.refid,
-            userref: wire.userref,
-            cl_ord_id: wire.cl_ord_id,
-            link_id: wire.link_id,
-            status: wire.status,
-            opentm: wire.opentm,
-            starttm: wire.starttm,
-            expiretm: wire.expiretm,
-            closetm: wire.closetm,
-            reason: wire.reason,
-            descr: wire.descr,
-            vol: wire.vol,
-            vol_exec: wire.vol_exec,
-            cost: wire.cost,
-            fee: wire.fee,
-            price: wire.price,
-            stopprice: wire.stopprice,
-            limitprice: wire.limitprice,
-            trigger: wire.trigger,
-            margin: wire.margin,
-            misc: wire.misc,
-            oflags: wire.oflags,
-            sender_sub_id: wire.sender_sub_id,
-            time_in_force: wire.time_in_force,
-            trades: wire.trades,
-        })
+        if let Some(value) = &self.userref {
+            map.serialize_entry("userref", value)?;
+        }
+        if let Some(value) = &self.cl_ord_id {
+            map.serialize_entry("cl_ord_id", value)?;
+        }
+        if let Some(value) = &self.link_id {
+            map.serialize_entry("link_id", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.opentm {
+            map.serialize_entry("opentm", value)?;
+        }
+        if let Some(value) = &self.starttm {
+            map.serialize_entry("starttm", value)?;
+        }
+        if let Some(value) = &self.expiretm {
+            map.serialize_entry("expiretm", value)?;
+        }
+        if let Some(value) = &self.closetm {
+            map.serialize_entry("closetm", value)?;
+        }
+        if let Some(value) = &self.reason {
+            map.serialize_entry("reason", value)?;
+        }
+        if let Some(value) = &self.descr {
+            map.serialize_entry("descr", value)?;
+        }
+        if let Some(value) = &self.vol {
+            map.serialize_entry("vol", value)?;
+        }
+        if let Some(value) = &self.vol_exec {
+            map.serialize_entry("vol_exec", value)?;
+        }
+        if let Some(value) = &self.cost {
+            map.serialize_entry("cost", value)?;
+        }
+        if let Some(value) = &self.fee {
+            map.serialize_entry("fee", value)?;
+        }
+        if let Some(value) = &self.price {
+            map.serialize_entry("price", value)?;
+        }
+        if let Some(value) = &self.stopprice {
+            map.serialize_entry("stopprice", value)?;
+        }
+        if let Some(value) = &self.limitprice {
+            map.serialize_entry("limitprice", value)?;
+        }
+        if let Some(value) = &self.trigger {
+            map.serialize_entry("trigger", value)?;
+        }
+        if let Some(value) = &self.margin {
+            map.serialize_entry("margin", value)?;
+        }
+        if let Some(value) = &self.misc {
+            map.serialize_entry("misc", value)?;
+        }
+        if let Some(value) = &self.oflags {
+            map.serialize_entry("oflags", value)?;
+        }
+        if let Some(value) = &self.sender_sub_id {
+            map.serialize_entry("sender_sub_id", value)?;
+        }
+        if let Some(value) = &self.time_in_force {
+            map.serialize_entry("time_in_force", value)?;
+        }
+        if let Some(value) = &self.trades {
+            map.serialize_entry("trades", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(OrderInfo, b'{');
 /// Description of an open, closed or queried order.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderInfoDescription {
     /// The pair (altname).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub pair: Option<String>,
     /// The asset class (seen in recordings).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub aclass: Option<String>,
     /// Order direction.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub side: Option<super::OrderSide>,
     /// Order type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordertype: Option<super::OrderType>,
     /// Primary price; may be relative, for example `+50.0000%`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub price: Option<String>,
     /// Secondary price; may be relative.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub price2: Option<String>,
     /// Leverage, `none` or for example `5:1`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub leverage: Option<String>,
     /// The order as text.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub order: Option<String>,
     /// The conditional close order as text, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub close: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for OrderInfoDescription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The pair (altname).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub pair: Option<String>,
-            /// The asset class (seen in recordings).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub aclass: Option<String>,
-            /// Order direction.
-            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-            pub side: Option<super::OrderSide>,
-            /// Order type.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub ordertype: Option<super::OrderType>,
-            /// Primary price; may be relative, for example `+50.0000%`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub price: Option<String>,
-            /// Secondary price; may be relative.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub price2: Option<String>,
-            /// Leverage, `none` or for example `5:1`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub leverage: Option<String>,
-            /// The order as text.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub order: Option<String>,
-            /// The conditional close order as text, if any.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub close: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OrderInfoDescription;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OrderInfoDescription")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderInfoDescription, A::Error> {
+                let mut field_pair: Option<String> = None;
+                let mut field_aclass: Option<String> = None;
+                let mut field_side: Option<super::OrderSide> = None;
+                let mut field_ordertype: Option<super::OrderType> = None;
+                let mut field_price: Option<String> = None;
+                let mut field_price2: Option<String> = None;
+                let mut field_leverage: Option<String> = None;
+                let mut field_order: Option<String> = None;
+                let mut field_close: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "pair" => {
+                            field_pair = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "aclass" => {
+                            field_aclass = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "type" => {
+                            field_side = map.next_value::<Option<super::OrderSide>>()?;
+                        }
+                        "ordertype" => {
+                            field_ordertype = map
+                                .next_value::<Option<super::OrderType>>()?;
+                        }
+                        "price" => {
+                            field_price = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "price2" => {
+                            field_price2 = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "leverage" => {
+                            field_leverage = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "order" => {
+                            field_order = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "close" => {
+                            field_close = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_pair.is_none() && field_aclass.is_none() && field_side.is_none()
+                    && field_ordertype.is_none() && field_price.is_none()
+                    && field_price2.is_none() && field_leverage.is_none()
+                    && field_order.is_none() && field_close.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a OrderInfoDescription: none of its 9 known fields is present",
+                        ),
+                    );
+                }
+                Ok(OrderInfoDescription {
+                    pair: field_pair,
+                    aclass: field_aclass,
+                    side: field_side,
+                    ordertype: field_ordertype,
+                    price: field_price,
+                    price2: field_price2,
+                    leverage: field_leverage,
+                    order: field_order,
+                    close: field_close,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.pair.is_none() && wire.aclass.is_none() && wire.side.is_none()
-            && wire.ordertype.is_none() && wire.price.is_none() && wire.price2.is_none()
-            && wire.leverage.is_none() && wire.order.is_none() && wire.close.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a OrderInfoDescription: none of its 9 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OrderInfoDescription {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.pair {
+            map.serialize_entry("pair", value)?;
         }
-        Ok(OrderInfoDescription {
-            pair: wire.pair,
-            aclass: wire.aclass,
-            side: wire.side,
-            ordertype: wire.ordertype,
-            price: wire.price,
-            price2: wire.price2,
-            leverage: wire.leverage,
-            order: wire.order,
-            close: wire.close,
-        })
+        if let Some(value) = &self.aclass {
+            map.serialize_entry("aclass", value)?;
+        }
+        if let Some(value) = &self.side {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.ordertype {
+            map.serialize_entry("ordertype", value)?;
+        }
+        if let Some(value) = &self.price {
+            map.serialize_entry("price", value)?;
+        }
+        if let Some(value) = &self.price2 {
+            map.serialize_entry("price2", value)?;
+        }
+        if let Some(value) = &self.leverage {
+            map.serialize_entry("leverage", value)?;
+        }
+        if let Some(value) = &self.order {
+            map.serialize_entry("order", value)?;
+        }
+        if let Some(value) = &self.close {
+            map.serialize_entry("close", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(OrderInfoDescription, b'{');
 /// Open orders.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OpenOrders {
     /// Open orders keyed by txid.
     pub open: ::indexmap::IndexMap<String, super::OrderInfo>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for OpenOrders {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OpenOrders;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OpenOrders")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OpenOrders, A::Error> {
+                let mut field_open: Option<
+                    ::indexmap::IndexMap<String, super::OrderInfo>,
+                > = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "open" => {
+                            field_open = Some(
+                                map
+                                    .next_value::<
+                                        ::indexmap::IndexMap<String, super::OrderInfo>,
+                                    >()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(OpenOrders {
+                    open: field_open
+                        .ok_or_else(|| ::serde::de::Error::missing_field("open"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OpenOrders {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("open", &self.open)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(OpenOrders, b'{');
 /// A page of closed orders (50 at most).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClosedOrders {
     /// Closed orders keyed by txid.
     pub closed: ::indexmap::IndexMap<String, super::OrderInfo>,
     /// Number of matching orders (absent with `without_count`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub count: Option<i64>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for ClosedOrders {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ClosedOrders;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: ClosedOrders")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClosedOrders, A::Error> {
+                let mut field_closed: Option<
+                    ::indexmap::IndexMap<String, super::OrderInfo>,
+                > = None;
+                let mut field_count: Option<i64> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "closed" => {
+                            field_closed = Some(
+                                map
+                                    .next_value::<
+                                        ::indexmap::IndexMap<String, super::OrderInfo>,
+                                    >()?,
+                            );
+                        }
+                        "count" => {
+                            field_count = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(ClosedOrders {
+                    closed: field_closed
+                        .ok_or_else(|| ::serde::de::Error::missing_field("closed"))?,
+                    count: field_count,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for ClosedOrders {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("closed", &self.closed)?;
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(ClosedOrders, b'{');
 /// The amend history of an order, oldest first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderAmends {
     /// Number of amend entries (the original order included).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub count: Option<i64>,
     /// The amend entries.
     pub amends: Vec<super::OrderAmend>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for OrderAmends {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OrderAmends;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OrderAmends")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderAmends, A::Error> {
+                let mut field_count: Option<i64> = None;
+                let mut field_amends: Option<Vec<super::OrderAmend>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "count" => {
+                            field_count = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "amends" => {
+                            field_amends = Some(
+                                map.next_value::<Vec<super::OrderAmend>>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(OrderAmends {
+                    count: field_count,
+                    amends: field_amends
+                        .ok_or_else(|| ::serde::de::Error::missing_field("amends"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OrderAmends {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        map.serialize_entry("amends", &self.amends)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(OrderAmends, b'{');
 /// One entry of an order's amend history.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderAmend {
     /// Kraken's id of the amend.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub amend_id: Option<String>,
     /// original, user or restated.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub amend_type: Option<String>,
     /// Order quantity after the amend (base asset).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub order_qty: Option<::rust_decimal::Decimal>,
     /// Iceberg orders: the displayed quantity.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub display_qty: Option<::rust_decimal::Decimal>,
     /// Remaining quantity.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub remaining_qty: Option<::rust_decimal::Decimal>,
     /// Limit price, for order types with one.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub limit_price: Option<::rust_decimal::Decimal>,
     /// Trigger price, for triggered order types.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub trigger_price: Option<::rust_decimal::Decimal>,
     /// Why the order was restated.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub reason: Option<String>,
     /// Whether the amend was post-only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub post_only: Option<bool>,
     /// When the amend happened (unix nanoseconds in the docs; milliseconds seen in a recording).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub timestamp: Option<u64>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for OrderAmend {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Kraken's id of the amend.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub amend_id: Option<String>,
-            /// original, user or restated.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub amend_type: Option<String>,
-            /// Order quantity after the amend (base asset).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub order_qty: Option<::rust_decimal::Decimal>,
-            /// Iceberg orders: the displayed quantity.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub display_qty: Option<::rust_decimal::Decimal>,
-            /// Remaining quantity.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub remaining_qty: Option<::rust_decimal::Decimal>,
-            /// Limit price, for order types with one.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub limit_price: Option<::rust_decimal::Decimal>,
-            /// Trigger price, for triggered order types.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub trigger_price: Option<::rust_decimal::Decimal>,
-            /// Why the order was restated.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub reason: Option<String>,
-            /// Whether the amend was post-only.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub post_only: Option<bool>,
-            /// When the amend happened (unix nanoseconds in the docs; milliseconds seen in a recording).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub timestamp: Option<u64>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OrderAmend;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OrderAmend")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderAmend, A::Error> {
+                let mut field_amend_id: Option<String> = None;
+                let mut field_amend_type: Option<String> = None;
+                let mut field_order_qty: Option<::rust_decimal::Decimal> = None;
+                let mut field_display_qty: Option<::rust_decimal::Decimal> = None;
+                let mut field_remaining_qty: Option<::rust_decimal::Decimal> = None;
+                let mut field_limit_price: Option<::rust_decimal::Decimal> = None;
+                let mut field_trigger_price: Option<::rust_decimal::Decimal> = None;
+                let mut field_reason: Option<String> = None;
+                let mut field_post_only: Option<bool> = None;
+                let mut field_timestamp: Option<u64> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "amend_id" => {
+                            field_amend_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "amend_type" => {
+                            field_amend_type = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "order_qty" => {
+                            field_order_qty = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "display_qty" => {
+                            field_display_qty = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "remaining_qty" => {
+                            field_remaining_qty = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "limit_price" => {
+                            field_limit_price = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "trigger_price" => {
+                            field_trigger_price = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "reason" => {
+                            field_reason = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "post_only" => {
+                            field_post_only = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "timestamp" => {
+                            field_timestamp = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<u64>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_amend_id.is_none() && field_amend_type.is_none()
+                    && field_order_qty.is_none() && field_display_qty.is_none()
+                    && field_remaining_qty.is_none() && field_limit_price.is_none()
+                    && field_trigger_price.is_none() && field_reason.is_none()
+                    && field_post_only.is_none() && field_timestamp.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a OrderAmend: none of its 10 known fields is present",
+                        ),
+                    );
+                }
+                Ok(OrderAmend {
+                    amend_id: field_amend_id,
+                    amend_type: field_amend_type,
+                    order_qty: field_order_qty,
+                    display_qty: field_display_qty,
+                    remaining_qty: field_remaining_qty,
+                    limit_price: field_limit_price,
+                    trigger_price: field_trigger_price,
+                    reason: field_reason,
+                    post_only: field_post_only,
+                    timestamp: field_timestamp,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.amend_id.is_none() && wire.amend_type.is_none()
-            && wire.order_qty.is_none() && wire.display_qty.is_none()
-            && wire.remaining_qty.is_none() && wire.limit_price.is_none()
-            && wire.trigger_price.is_none() && wire.reason.is_none()
-            && wire.post_only.is_none() && wire.timestamp.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a OrderAmend: none of its 10 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OrderAmend {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.amend_id {
+            map.serialize_entry("amend_id", value)?;
         }
-        Ok(OrderAmend {
-            amend_id: wire.amend_id,
-            amend_type: wire.amend_type,
-            order_qty: wire.order_qty,
-            display_qty: wire.display_qty,
-            remaining_qty: wire.remaining_qty,
-            limit_price: wire.limit_price,
-            trigger_price: wire.trigger_price,
-            reason: wire.reason,
-            post_only: wire.post_only,
-            timestamp: wire.timestamp,
-        })
+        if let Some(value) = &self.amend_type {
+            map.serialize_entry("amend_type", value)?;
+        }
+        if let Some(value) = &self.order_qty {
+            map.serialize_entry("order_qty", value)?;
+        }
+        if let Some(value) = &self.display_qty {
+            map.serialize_entry("display_qty", value)?;
+        }
+        if let Some(value) = &self.remaining_qty {
+            map.serialize_entry("remaining_qty", value)?;
+        }
+        if let Some(value) = &self.limit_price {
+            map.serialize_entry("limit_price", value)?;
+        }
+        if let Some(value) = &self.trigger_price {
+            map.serialize_entry("trigger_price", value)?;
+        }
+        if let Some(value) = &self.reason {
+            map.serialize_entry("reason", value)?;
+        }
+        if let Some(value) = &self.post_only {
+            map.serialize_entry("post_only", value)?;
+        }
+        if let Some(value) = &self.timestamp {
+            map.serialize_entry("timestamp", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(OrderAmend, b'{');
 /// A page of trades (50 at most).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TradesHistory {
     /// Trades keyed by trade txid.
     pub trades: ::indexmap::IndexMap<String, super::TradeInfo>,
     /// Number of matching trades (absent in the docs example).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub count: Option<i64>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for TradesHistory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TradesHistory;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: TradesHistory")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TradesHistory, A::Error> {
+                let mut field_trades: Option<
+                    ::indexmap::IndexMap<String, super::TradeInfo>,
+                > = None;
+                let mut field_count: Option<i64> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "trades" => {
+                            field_trades = Some(
+                                map
+                                    .next_value::<
+                                        ::indexmap::IndexMap<String, super::TradeInfo>,
+                                    >()?,
+                            );
+                        }
+                        "count" => {
+                            field_count = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(TradesHistory {
+                    trades: field_trades
+                        .ok_or_else(|| ::serde::de::Error::missing_field("trades"))?,
+                    count: field_count,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for TradesHistory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("trades", &self.trades)?;
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(TradesHistory, b'{');
 /// One of the user's trades (fills).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TradeInfo {
     /// The order's txid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub ordertxid: Option<String>,
     /// The position's txid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub postxid: Option<String>,
     /// The pair.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub pair: Option<String>,
     /// Execution time (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub time: Option<::rust_decimal::Decimal>,
     /// Trade direction.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub side: Option<super::OrderSide>,
     /// Order type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordertype: Option<super::OrderType>,
     /// Average price (quote currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub price: Option<::rust_decimal::Decimal>,
     /// Total cost (quote currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cost: Option<::rust_decimal::Decimal>,
     /// Total fee (quote currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee: Option<::rust_decimal::Decimal>,
     /// Volume (base currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub vol: Option<::rust_decimal::Decimal>,
     /// Initial margin (quote currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub margin: Option<::rust_decimal::Decimal>,
     /// Leverage used.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub leverage: Option<String>,
     /// Comma-separated info, for example `closing`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub misc: Option<String>,
     /// Related ledger ids (with `ledgers=true`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub ledgers: Option<Vec<String>>,
     /// Unique id of the trade within its pair.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub trade_id: Option<i64>,
     /// The pair's asset class.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub aclass: Option<String>,
     /// The type of the order that filled; differs from `ordertype` on triggered fills.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tradeordertype: Option<super::OrderType>,
     /// Whether the trade was a maker fill.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub maker: Option<bool>,
     /// Opening trades: position status (open or closed).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub posstatus: Option<String>,
     /// Opening trades: average price of the closed part.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cprice: Option<::rust_decimal::Decimal>,
     /// Opening trades: total cost of the closed part.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub ccost: Option<::rust_decimal::Decimal>,
     /// Opening trades: total fee of the closed part.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cfee: Option<::rust_decimal::Decimal>,
     /// Opening trades: total volume of the closed part.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cvol: Option<::rust_decimal::Decimal>,
     /// Opening trades: total margin freed by the closed part.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cmargin: Option<::rust_decimal::Decimal>,
     /// Opening trades: net profit/loss of the closed part.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub net: Option<::rust_decimal::Decimal>,
     /// Opening trades: the closing trades.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub trades: Option<Vec<String>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for TradeInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The order's txid.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub ordertxid: Option<String>,
-            /// The position's txid.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub postxid: Option<String>,
-            /// The pair.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub pair: Option<String>,
-            /// Execution time (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub time: Option<::rust_decimal::Decimal>,
-            /// Trade direction.
-            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-            pub side: Option<super::OrderSide>,
-            /// Order type.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub ordertype: Option<super::OrderType>,
-            /// Average price (quote currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub price: Option<::rust_decimal::Decimal>,
-            /// Total cost (quote currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cost: Option<::rust_decimal::Decimal>,
-            /// Total fee (quote currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fee: Option<::rust_decimal::Decimal>,
-            /// Volume (base currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub vol: Option<::rust_decimal::Decimal>,
-            /// Initial margin (quote currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub margin: Option<::rust_decimal::Decimal>,
-            /// Leverage used.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub leverage: Option<String>,
-            /// Comma-separated info, for example `closing`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub misc: Option<String>,
-            /// Related ledger ids (with `ledgers=true`).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub ledgers: Option<Vec<String>>,
-            /// Unique id of the trade within its pair.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub trade_id: Option<i64>,
-            /// The pair's asset class.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub aclass: Option<String>,
-            /// The type of the order that filled; differs from `ordertype` on triggered fills.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub tradeordertype: Option<super::OrderType>,
-            /// Whether the trade was a maker fill.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub maker: Option<bool>,
-            /// Opening trades: position status (open or closed).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub posstatus: Option<String>,
-            /// Opening trades: average price of the closed part.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cprice: Option<::rust_decimal::Decimal>,
-            /// Opening trades: total cost of the closed part.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub ccost: Option<::rust_decimal::Decimal>,
-            /// Opening trades: total fee of the closed part.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cfee: Option<::rust_decimal::Decimal>,
-            /// Opening trades: total volume of the closed part.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cvol: Option<::rust_decimal::Decimal>,
-            /// Opening trades: total margin freed by the closed part.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cmargin: Option<::rust_decimal::Decimal>,
-            /// Opening trades: net profit/loss of the closed part.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub net: Option<::rust_decimal::Decimal>,
-            /// Opening trades: the closing trades.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub trades: Option<Vec<String>>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TradeInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: TradeInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TradeInfo, A::Error> {
+                let mut field_ordertxid: Option<String> = None;
+                let mut field_postxid: Option<String> = None;
+                let mut field_pair: Option<String> = None;
+                let mut field_time: Option<::rust_decimal::Decimal> = None;
+                let mut field_side: Option<super::OrderSide> = None;
+                let mut field_ordertype: Option<super::OrderType> = None;
+                let mut field_price: Option<::rust_decimal::Decimal> = None;
+                let mut field_cost: Option<::rust_decimal::Decimal> = None;
+                let mut field_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_vol: Option<::rust_decimal::Decimal> = None;
+                let mut field_margin: Option<::rust_decimal::Decimal> = None;
+                let mut field_leverage: Option<String> = None;
+                let mut field_misc: Option<String> = None;
+                let mut field_ledgers: Option<Vec<String>> = None;
+                let mut field_trade_id: Option<i64> = None;
+                let mut field_aclass: Option<String> = None;
+                let mut field_tradeordertype: Option<super::OrderType> = None;
+                let mut field_maker: Option<bool> = None;
+                let mut field_posstatus: Option<String> = None;
+                let mut field_cprice: Option<::rust_decimal::Decimal> = None;
+                let mut field_ccost: Option<::rust_decimal::Decimal> = None;
+                let mut field_cfee: Option<::rust_decimal::Decimal> = None;
+                let mut field_cvol: Option<::rust_decimal::Decimal> = None;
+                let mut field_cmargin: Option<::rust_decimal::Decimal> = None;
+                let mut field_net: Option<::rust_decimal::Decimal> = None;
+                let mut field_trades: Option<Vec<String>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "ordertxid" => {
+                            field_ordertxid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "postxid" => {
+                            field_postxid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "pair" => {
+                            field_pair = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "time" => {
+                            field_time = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "type" => {
+                            field_side = map.next_value::<Option<super::OrderSide>>()?;
+                        }
+                        "ordertype" => {
+                            field_ordertype = map
+                                .next_value::<Option<super::OrderType>>()?;
+                        }
+                        "price" => {
+                            field_price = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "cost" => {
+                            field_cost = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "fee" => {
+                            field_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "vol" => {
+                            field_vol = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "margin" => {
+                            field_margin = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "leverage" => {
+                            field_leverage = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "misc" => {
+                            field_misc = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "ledgers" => {
+                            field_ledgers = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
+                                )?;
+                        }
+                        "trade_id" => {
+                            field_trade_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "aclass" => {
+                            field_aclass = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "tradeordertype" => {
+                            field_tradeordertype = map
+                                .next_value::<Option<super::OrderType>>()?;
+                        }
+                        "maker" => {
+                            field_maker = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "posstatus" => {
+                            field_posstatus = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "cprice" => {
+                            field_cprice = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "ccost" => {
+                            field_ccost = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "cfee" => {
+                            field_cfee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "cvol" => {
+                            field_cvol = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "cmargin" => {
+                            field_cmargin = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "net" => {
+                            field_net = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "trades" => {
+                            field_trades = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_ordertxid.is_none() && field_postxid.is_none()
+                    && field_pair.is_none() && field_time.is_none()
+                    && field_side.is_none() && field_ordertype.is_none()
+                    && field_price.is_none() && field_cost.is_none()
+                    && field_fee.is_none() && field_vol.is_none()
+                    && field_margin.is_none() && field_leverage.is_none()
+                    && field_misc.is_none() && field_ledgers.is_none()
+                    && field_trade_id.is_none() && field_aclass.is_none()
+                    && field_tradeordertype.is_none() && field_maker.is_none()
+                    && field_posstatus.is_none() && field_cprice.is_none()
+                    && field_ccost.is_none() && field_cfee.is_none()
+                    && field_cvol.is_none() && field_cmargin.is_none()
+                    && field_net.is_none() && field_trades.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a TradeInfo: none of its 26 known fields is present",
+                        ),
+                    );
+                }
+                Ok(TradeInfo {
+                    ordertxid: field_ordertxid,
+                    postxid: field_postxid,
+                    pair: field_pair,
+                    time: field_time,
+                    side: field_side,
+                    ordertype: field_ordertype,
+                    price: field_price,
+                    cost: field_cost,
+                    fee: field_fee,
+                    vol: field_vol,
+                    margin: field_margin,
+                    leverage: field_leverage,
+                    misc: field_misc,
+                    ledgers: field_ledgers,
+                    trade_id: field_trade_id,
+                    aclass: field_aclass,
+                    tradeordertype: field_tradeordertype,
+                    maker: field_maker,
+                    posstatus: field_posstatus,
+                    cprice: field_cprice,
+                    ccost: field_ccost,
+                    cfee: field_cfee,
+                    cvol: field_cvol,
+                    cmargin: field_cmargin,
+                    net: field_net,
+                    trades: field_trades,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.ordertxid.is_none() && wire.postxid.is_none() && wire.pair.is_none()
-            && wire.time.is_none() && wire.side.is_none() && wire.ordertype.is_none()
-            && wire.price.is_none() && wire.cost.is_none() && wire.fee.is_none()
-            && wire.vol.is_none() && wire.margin.is_none() && wire.leverage.is_none()
-            && wire.misc.is_none() && wire.ledgers.is_none() && wire.trade_id.is_none()
-            && wire.aclass.is_none() && wire.tradeordertype.is_none()
-            && wire.maker.is_none() && wire.posstatus.is_none() && wire.cprice.is_none()
-            && wire.ccost.is_none() && wire.cfee.is_none() && wire.cvol.is_none()
-            && wire.cmargin.is_none() && wire.net.is_none() && wire.trades.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a TradeInfo: none of its 26 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for TradeInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ordertxid {
+            map.serialize_entry("ordertxid", value)?;
         }
-        Ok(TradeInfo {
-            ordertxid: wire.ordertxid,
-            postxid: wire.postxid,
-            pair: wire.pair,
-            time: wire.time,
-            side: wire.side,
-            ordertype: wire.ordertype,
-            price: wire.price,
-            cost: wire.cost,
-            fee: wire.fee,
-            vol: wire.vol,
-            margin: wire.margin,
-            leverage: wire.leverage,
-            misc: wire.misc,
-            ledgers: wire.ledgers,
-            trade_id: wire.trade_id,
-            aclass: wire.aclass,
-            tradeordertype: wire.tradeordertype,
-            maker: wire.maker,
-            posstatus: wire.posstatus,
-            cprice: wire.cprice,
-            ccost: wire.ccost,
-            cfee: wire.cfee,
-            cvol: wire.cvol,
-            cmargin: wire.cmargin,
-            net: wire.net,
-            trades: wire.trades,
-        })
+        if let Some(value) = &self.postxid {
+            map.serialize_entry("postxid", value)?;
+        }
+        if let Some(value) = &self.pair {
+            map.serialize_entry("pair", value)?;
+        }
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        if let Some(value) = &self.side {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.ordertype {
+            map.serialize_entry("ordertype", value)?;
+        }
+        if let Some(value) = &self.price {
+            map.serialize_entry("price", value)?;
+        }
+        if let Some(value) = &self.cost {
+            map.serialize_entry("cost", value)?;
+        }
+        if let Some(value) = &self.fee {
+            map.serialize_entry("fee", value)?;
+        }
+        if let Some(value) = &self.vol {
+            map.serialize_entry("vol", value)?;
+        }
+        if let Some(value) = &self.margin {
+            map.serialize_entry("margin", value)?;
+        }
+        if let Some(value) = &self.leverage {
+            map.serialize_entry("leverage", value)?;
+        }
+        if let Some(value) = &self.misc {
+            map.serialize_entry("misc", value)?;
+        }
+        if let Some(value) = &self.ledgers {
+            map.serialize_entry("ledgers", value)?;
+        }
+        if let Some(value) = &self.trade_id {
+            map.serialize_entry("trade_id", value)?;
+        }
+        if let Some(value) = &self.aclass {
+            map.serialize_entry("aclass", value)?;
+        }
+        if let Some(value) = &self.tradeordertype {
+            map.serialize_entry("tradeordertype", value)?;
+        }
+        if let Some(value) = &self.maker {
+            map.serialize_entry("maker", value)?;
+        }
+        if let Some(value) = &self.posstatus {
+            map.serialize_entry("posstatus", value)?;
+        }
+        if let Some(value) = &self.cprice {
+            map.serialize_entry("cprice", value)?;
+        }
+        if let Some(value) = &self.ccost {
+            map.serialize_entry("ccost", value)?;
+        }
+        if let Some(value) = &self.cfee {
+            map.serialize_entry("cfee", value)?;
+        }
+        if let Some(value) = &self.cvol {
+            map.serialize_entry("cvol", value)?;
+        }
+        if let Some(value) = &self.cmargin {
+            map.serialize_entry("cmargin", value)?;
+        }
+        if let Some(value) = &self.net {
+            map.serialize_entry("net", value)?;
+        }
+        if let Some(value) = &self.trades {
+            map.serialize_entry("trades", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(TradeInfo, b'{');
 /// One open margin position (the map form of OpenPositions).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Position {
     /// The opening order's txid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub ordertxid: Option<String>,
     /// Position status (open).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub posstatus: Option<String>,
     /// The pair.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub pair: Option<String>,
     /// When the position was opened (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub time: Option<::rust_decimal::Decimal>,
     /// Position direction.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub side: Option<super::OrderSide>,
     /// Order type used to open the position.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordertype: Option<super::OrderType>,
     /// Opening cost (quote currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cost: Option<::rust_decimal::Decimal>,
     /// Opening fee (quote currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee: Option<::rust_decimal::Decimal>,
     /// Position volume (base currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub vol: Option<::rust_decimal::Decimal>,
     /// Volume closed (base currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub vol_closed: Option<::rust_decimal::Decimal>,
     /// Initial margin (quote currency).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub margin: Option<::rust_decimal::Decimal>,
     /// Current value of the remaining position (with `docalcs`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub value: Option<::rust_decimal::Decimal>,
     /// Unrealized profit/loss of the remaining position (with `docalcs`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub net: Option<::rust_decimal::Decimal>,
     /// Funding cost and term, as text.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub terms: Option<String>,
     /// Next funding or rollover time (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub rollovertm: Option<::rust_decimal::Decimal>,
     /// Comma-separated info.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub misc: Option<String>,
     /// Comma-separated order flags.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub oflags: Option<String>,
     /// The position's class.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub class: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for Position {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The opening order's txid.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub ordertxid: Option<String>,
-            /// Position status (open).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub posstatus: Option<String>,
-            /// The pair.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub pair: Option<String>,
-            /// When the position was opened (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub time: Option<::rust_decimal::Decimal>,
-            /// Position direction.
-            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-            pub side: Option<super::OrderSide>,
-            /// Order type used to open the position.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub ordertype: Option<super::OrderType>,
-            /// Opening cost (quote currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cost: Option<::rust_decimal::Decimal>,
-            /// Opening fee (quote currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fee: Option<::rust_decimal::Decimal>,
-            /// Position volume (base currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub vol: Option<::rust_decimal::Decimal>,
-            /// Volume closed (base currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub vol_closed: Option<::rust_decimal::Decimal>,
-            /// Initial margin (quote currency).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub margin: Option<::rust_decimal::Decimal>,
-            /// Current value of the remaining position (with `docalcs`).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub value: Option<::rust_decimal::Decimal>,
-            /// Unrealized profit/loss of the remaining position (with `docalcs`).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub net: Option<::rust_decimal::Decimal>,
-            /// Funding cost and term, as text.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub terms: Option<String>,
-            /// Next funding or rollover time (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub rollovertm: Option<::rust_decimal::Decimal>,
-            /// Comma-separated info.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub misc: Option<String>,
-            /// Comma-separated order flags.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub oflags: Option<String>,
-            /// The position's class.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub class: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Position;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: Position")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Position, A::Error> {
+                let mut field_ordertxid: Option<String> = None;
+                let mut field_posstatus: Option<String> = None;
+                let mut field_pair: Option<String> = None;
+                let mut field_time: Option<::rust_decimal::Decimal> = None;
+                let mut field_side: Option<super::OrderSide> = None;
+                let mut field_ordertype: Option<super::OrderType> = None;
+                let mut field_cost: Option<::rust_decimal::Decimal> = None;
+                let mut field_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_vol: Option<::rust_decimal::Decimal> = None;
+                let mut field_vol_closed: Option<::rust_decimal::Decimal> = None;
+                let mut field_margin: Option<::rust_decimal::Decimal> = None;
+                let mut field_value: Option<::rust_decimal::Decimal> = None;
+                let mut field_net: Option<::rust_decimal::Decimal> = None;
+                let mut field_terms: Option<String> = None;
+                let mut field_rollovertm: Option<::rust_decimal::Decimal> = None;
+                let mut field_misc: Option<String> = None;
+                let mut field_oflags: Option<String> = None;
+                let mut field_class: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "ordertxid" => {
+                            field_ordertxid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "posstatus" => {
+                            field_posstatus = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "pair" => {
+                            field_pair = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "time" => {
+                            field_time = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "type" => {
+                            field_side = map.next_value::<Option<super::OrderSide>>()?;
+                        }
+                        "ordertype" => {
+                            field_ordertype = map
+                                .next_value::<Option<super::OrderType>>()?;
+                        }
+                        "cost" => {
+                            field_cost = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "fee" => {
+                            field_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "vol" => {
+                            field_vol = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "vol_closed" => {
+                            field_vol_closed = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "margin" => {
+                            field_margin = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "value" => {
+                            field_value = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "net" => {
+                            field_net = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "terms" => {
+                            field_terms = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "rollovertm" => {
+                            field_rollovertm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "misc" => {
+                            field_misc = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "oflags" => {
+                            field_oflags = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "class" => {
+                            field_class = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_ordertxid.is_none() && field_posstatus.is_none()
+                    && field_pair.is_none() && field_time.is_none()
+                    && field_side.is_none() && field_ordertype.is_none()
+                    && field_cost.is_none() && field_fee.is_none() && field_vol.is_none()
+                    && field_vol_closed.is_none() && field_margin.is_none()
+                    && field_value.is_none() && field_net.is_none()
+                    && field_terms.is_none() && field_rollovertm.is_none()
+                    && field_misc.is_none() && field_oflags.is_none()
+                    && field_class.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a Position: none of its 18 known fields is present",
+                        ),
+                    );
+                }
+                Ok(Position {
+                    ordertxid: field_ordertxid,
+                    posstatus: field_posstatus,
+                    pair: field_pair,
+                    time: field_time,
+                    side: field_side,
+                    ordertype: field_ordertype,
+                    cost: field_cost,
+                    fee: field_fee,
+                    vol: field_vol,
+                    vol_closed: field_vol_closed,
+                    margin: field_margin,
+                    value: field_value,
+                    net: field_net,
+                    terms: field_terms,
+                    rollovertm: field_rollovertm,
+                    misc: field_misc,
+                    oflags: field_oflags,
+                    class: field_class,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.ordertxid.is_none() && wire.posstatus.is_none() && wire.pair.is_none()
-            && wire.time.is_none() && wire.side.is_none() && wire.ordertype.is_none()
-            && wire.cost.is_none() && wire.fee.is_none() && wire.vol.is_none()
-            && wire.vol_closed.is_none() && wire.margin.is_none() && wire.value.is_none()
-            && wire.net.is_none() && wire.terms.is_none() && wire.rollovertm.is_none()
-            && wire.misc.is_none() && wire.oflags.is_none() && wire.class.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a Position: none of its 18 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for Position {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ordertxid {
+            map.serialize_entry("ordertxid", value)?;
         }
-        Ok(Position {
-            ordertxid: wire.ordertxid,
-            posstatus: wire.posstatus,
-            pair: wire.pair,
-            time: wire.time,
-            side: wire.side,
-            ordertype: wire.ordertype,
-            cost: wire.cost,
-            fee: wire.fee,
-            vol: wire.vol,
-            vol_closed: wire.vol_closed,
-            margin: wire.margin,
-            value: wire.value,
-            net: wire.net,
-            terms: wire.terms,
-            rollovertm: wire.rollovertm,
-            misc: wire.misc,
-            oflags: wire.oflags,
-            class: wire.class,
-        })
+        if let Some(value) = &self.posstatus {
+            map.serialize_entry("posstatus", value)?;
+        }
+        if let Some(value) = &self.pair {
+            map.serialize_entry("pair", value)?;
+        }
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        if let Some(value) = &self.side {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.ordertype {
+            map.serialize_entry("ordertype", value)?;
+        }
+        if let Some(value) = &self.cost {
+            map.serialize_entry("cost", value)?;
+        }
+        if let Some(value) = &self.fee {
+            map.serialize_entry("fee", value)?;
+        }
+        if let Some(value) = &self.vol {
+            map.serialize_entry("vol", value)?;
+        }
+        if let Some(value) = &self.vol_closed {
+            map.serialize_entry("vol_closed", value)?;
+        }
+        if let Some(value) = &self.margin {
+            map.serialize_entry("margin", value)?;
+        }
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        if let Some(value) = &self.net {
+            map.serialize_entry("net", value)?;
+        }
+        if let Some(value) = &self.terms {
+            map.serialize_entry("terms", value)?;
+        }
+        if let Some(value) = &self.rollovertm {
+            map.serialize_entry("rollovertm", value)?;
+        }
+        if let Some(value) = &self.misc {
+            map.serialize_entry("misc", value)?;
+        }
+        if let Some(value) = &self.oflags {
+            map.serialize_entry("oflags", value)?;
+        }
+        if let Some(value) = &self.class {
+            map.serialize_entry("class", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(Position, b'{');
 /// Open positions of one pair (the list form of OpenPositions with `consolidation=market`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConsolidatedPosition {
     /// The pair.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub pair: String,
     /// Number of positions.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub positions: i64,
     /// Direction.
-    #[serde(rename = "type")]
     pub side: super::OrderSide,
     /// Leverage.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub leverage: ::rust_decimal::Decimal,
     /// Opening cost (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub cost: ::rust_decimal::Decimal,
     /// Opening fee (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub fee: ::rust_decimal::Decimal,
     /// Volume (base currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub vol: ::rust_decimal::Decimal,
     /// Volume closed (base currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub vol_closed: ::rust_decimal::Decimal,
     /// Initial margin (quote currency).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub margin: ::rust_decimal::Decimal,
     /// Current value (with `docalcs`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub value: Option<::rust_decimal::Decimal>,
     /// Unrealized profit/loss (with `docalcs`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub net: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for ConsolidatedPosition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ConsolidatedPosition;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: ConsolidatedPosition")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConsolidatedPosition, A::Error> {
+                let mut field_pair: Option<String> = None;
+                let mut field_positions: Option<i64> = None;
+                let mut field_side: Option<super::OrderSide> = None;
+                let mut field_leverage: Option<::rust_decimal::Decimal> = None;
+                let mut field_cost: Option<::rust_decimal::Decimal> = None;
+                let mut field_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_vol: Option<::rust_decimal::Decimal> = None;
+                let mut field_vol_closed: Option<::rust_decimal::Decimal> = None;
+                let mut field_margin: Option<::rust_decimal::Decimal> = None;
+                let mut field_value: Option<::rust_decimal::Decimal> = None;
+                let mut field_net: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "pair" => {
+                            field_pair = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "positions" => {
+                            field_positions = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "type" => {
+                            field_side = Some(map.next_value::<super::OrderSide>()?);
+                        }
+                        "leverage" => {
+                            field_leverage = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "cost" => {
+                            field_cost = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "fee" => {
+                            field_fee = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "vol" => {
+                            field_vol = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "vol_closed" => {
+                            field_vol_closed = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "margin" => {
+                            field_margin = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "value" => {
+                            field_value = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "net" => {
+                            field_net = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(ConsolidatedPosition {
+                    pair: field_pair
+                        .ok_or_else(|| ::serde::de::Error::missing_field("pair"))?,
+                    positions: field_positions
+                        .ok_or_else(|| ::serde::de::Error::missing_field("positions"))?,
+                    side: field_side
+                        .ok_or_else(|| ::serde::de::Error::missing_field("type"))?,
+                    leverage: field_leverage
+                        .ok_or_else(|| ::serde::de::Error::missing_field("leverage"))?,
+                    cost: field_cost
+                        .ok_or_else(|| ::serde::de::Error::missing_field("cost"))?,
+                    fee: field_fee
+                        .ok_or_else(|| ::serde::de::Error::missing_field("fee"))?,
+                    vol: field_vol
+                        .ok_or_else(|| ::serde::de::Error::missing_field("vol"))?,
+                    vol_closed: field_vol_closed
+                        .ok_or_else(|| ::serde::de::Error::missing_field("vol_closed"))?,
+                    margin: field_margin
+                        .ok_or_else(|| ::serde::de::Error::missing_field("margin"))?,
+                    value: field_value,
+                    net: field_net,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for ConsolidatedPosition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pair", &self.pair)?;
+        map.serialize_entry("positions", &self.positions)?;
+        map.serialize_entry("type", &self.side)?;
+        map.serialize_entry("leverage", &self.leverage)?;
+        map.serialize_entry("cost", &self.cost)?;
+        map.serialize_entry("fee", &self.fee)?;
+        map.serialize_entry("vol", &self.vol)?;
+        map.serialize_entry("vol_closed", &self.vol_closed)?;
+        map.serialize_entry("margin", &self.margin)?;
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        if let Some(value) = &self.net {
+            map.serialize_entry("net", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(ConsolidatedPosition, b'{');
 /// A page of ledger entries (50 at most).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Ledgers {
     /// Entries keyed by ledger id.
     pub ledger: ::indexmap::IndexMap<String, super::LedgerEntry>,
     /// Number of matching entries (absent with `without_count`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub count: Option<i64>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for Ledgers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Ledgers;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: Ledgers")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ledgers, A::Error> {
+                let mut field_ledger: Option<
+                    ::indexmap::IndexMap<String, super::LedgerEntry>,
+                > = None;
+                let mut field_count: Option<i64> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "ledger" => {
+                            field_ledger = Some(
+                                map
+                                    .next_value::<
+                                        ::indexmap::IndexMap<String, super::LedgerEntry>,
+                                    >()?,
+                            );
+                        }
+                        "count" => {
+                            field_count = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(Ledgers {
+                    ledger: field_ledger
+                        .ok_or_else(|| ::serde::de::Error::missing_field("ledger"))?,
+                    count: field_count,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for Ledgers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ledger", &self.ledger)?;
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(Ledgers, b'{');
 /// One ledger entry.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LedgerEntry {
     /// Reference id of the trade, deposit or other movement.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub refid: Option<String>,
     /// Time (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub time: Option<::rust_decimal::Decimal>,
     /// Type of entry.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<super::LedgerType>,
     /// Subtype, for example `spotfromfutures`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub subtype: Option<String>,
     /// Asset class.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub aclass: Option<String>,
     /// Asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub asset: Option<String>,
     /// Amount (signed).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub amount: Option<::rust_decimal::Decimal>,
     /// Fee.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee: Option<::rust_decimal::Decimal>,
     /// Resulting balance.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub balance: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for LedgerEntry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Reference id of the trade, deposit or other movement.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub refid: Option<String>,
-            /// Time (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub time: Option<::rust_decimal::Decimal>,
-            /// Type of entry.
-            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-            pub kind: Option<super::LedgerType>,
-            /// Subtype, for example `spotfromfutures`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub subtype: Option<String>,
-            /// Asset class.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub aclass: Option<String>,
-            /// Asset.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub asset: Option<String>,
-            /// Amount (signed).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub amount: Option<::rust_decimal::Decimal>,
-            /// Fee.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fee: Option<::rust_decimal::Decimal>,
-            /// Resulting balance.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub balance: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = LedgerEntry;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: LedgerEntry")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LedgerEntry, A::Error> {
+                let mut field_refid: Option<String> = None;
+                let mut field_time: Option<::rust_decimal::Decimal> = None;
+                let mut field_kind: Option<super::LedgerType> = None;
+                let mut field_subtype: Option<String> = None;
+                let mut field_aclass: Option<String> = None;
+                let mut field_asset: Option<String> = None;
+                let mut field_amount: Option<::rust_decimal::Decimal> = None;
+                let mut field_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_balance: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "refid" => {
+                            field_refid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "time" => {
+                            field_time = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "type" => {
+                            field_kind = map.next_value::<Option<super::LedgerType>>()?;
+                        }
+                        "subtype" => {
+                            field_subtype = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "aclass" => {
+                            field_aclass = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "asset" => {
+                            field_asset = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "amount" => {
+                            field_amount = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "fee" => {
+                            field_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "balance" => {
+                            field_balance = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_refid.is_none() && field_time.is_none() && field_kind.is_none()
+                    && field_subtype.is_none() && field_aclass.is_none()
+                    && field_asset.is_none() && field_amount.is_none()
+                    && field_fee.is_none() && field_balance.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a LedgerEntry: none of its 9 known fields is present",
+                        ),
+                    );
+                }
+                Ok(LedgerEntry {
+                    refid: field_refid,
+                    time: field_time,
+                    kind: field_kind,
+                    subtype: field_subtype,
+                    aclass: field_aclass,
+                    asset: field_asset,
+                    amount: field_amount,
+                    fee: field_fee,
+                    balance: field_balance,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.refid.is_none() && wire.time.is_none() && wire.kind.is_none()
-            && wire.subtype.is_none() && wire.aclass.is_none() && wire.asset.is_none()
-            && wire.amount.is_none() && wire.fee.is_none() && wire.balance.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a LedgerEntry: none of its 9 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for LedgerEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.refid {
+            map.serialize_entry("refid", value)?;
         }
-        Ok(LedgerEntry {
-            refid: wire.refid,
-            time: wire.time,
-            kind: wire.kind,
-            subtype: wire.subtype,
-            aclass: wire.aclass,
-            asset: wire.asset,
-            amount: wire.amount,
-            fee: wire.fee,
-            balance: wire.balance,
-        })
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        if let Some(value) = &self.kind {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.subtype {
+            map.serialize_entry("subtype", value)?;
+        }
+        if let Some(value) = &self.aclass {
+            map.serialize_entry("aclass", value)?;
+        }
+        if let Some(value) = &self.asset {
+            map.serialize_entry("asset", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.fee {
+            map.serialize_entry("fee", value)?;
+        }
+        if let Some(value) = &self.balance {
+            map.serialize_entry("balance", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(LedgerEntry, b'{');
 /// 30-day USD trading volume and the resulting fees of the requested pairs.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TradeVolume {
     /// Fee volume currency (always USD, `ZUSD`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub currency: Option<String>,
     /// Asset class (seen in a 2026 third-party recording).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub asset_class: Option<String>,
     /// Current fee discount volume (USD).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub volume: Option<::rust_decimal::Decimal>,
     /// Volume inputs such as `domain_spot_volume_30d` (seen in a 2026 third-party recording).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub inputs: Option<::indexmap::IndexMap<String, ::rust_decimal::Decimal>>,
     /// Taker fees keyed by pair (null without `pair`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
     /// Maker fees keyed by pair (null without `pair`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees_maker: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
     /// Full per-pair fee schedules (with `fee_schedule`, added June 2026).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedules: Option<crate::RawJson>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for TradeVolume {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Fee volume currency (always USD, `ZUSD`).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub currency: Option<String>,
-            /// Asset class (seen in a 2026 third-party recording).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub asset_class: Option<String>,
-            /// Current fee discount volume (USD).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub volume: Option<::rust_decimal::Decimal>,
-            /// Volume inputs such as `domain_spot_volume_30d` (seen in a 2026 third-party recording).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub inputs: Option<::indexmap::IndexMap<String, ::rust_decimal::Decimal>>,
-            /// Taker fees keyed by pair (null without `pair`).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub fees: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
-            /// Maker fees keyed by pair (null without `pair`).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub fees_maker: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
-            /// Full per-pair fee schedules (with `fee_schedule`, added June 2026).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub schedules: Option<crate::RawJson>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TradeVolume;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: TradeVolume")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TradeVolume, A::Error> {
+                let mut field_currency: Option<String> = None;
+                let mut field_asset_class: Option<String> = None;
+                let mut field_volume: Option<::rust_decimal::Decimal> = None;
+                let mut field_inputs: Option<
+                    ::indexmap::IndexMap<String, ::rust_decimal::Decimal>,
+                > = None;
+                let mut field_fees: Option<
+                    ::indexmap::IndexMap<String, super::FeeTierInfo>,
+                > = None;
+                let mut field_fees_maker: Option<
+                    ::indexmap::IndexMap<String, super::FeeTierInfo>,
+                > = None;
+                let mut field_schedules: Option<crate::RawJson> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "currency" => {
+                            field_currency = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "asset_class" => {
+                            field_asset_class = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "volume" => {
+                            field_volume = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "inputs" => {
+                            field_inputs = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<
+                                            ::indexmap::IndexMap<String, ::rust_decimal::Decimal>,
+                                        >,
+                                    >::new(),
+                                )?;
+                        }
+                        "fees" => {
+                            field_fees = map
+                                .next_value::<
+                                    Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
+                                >()?;
+                        }
+                        "fees_maker" => {
+                            field_fees_maker = map
+                                .next_value::<
+                                    Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
+                                >()?;
+                        }
+                        "schedules" => {
+                            field_schedules = map.next_value::<Option<crate::RawJson>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_currency.is_none() && field_asset_class.is_none()
+                    && field_volume.is_none() && field_inputs.is_none()
+                    && field_fees.is_none() && field_fees_maker.is_none()
+                    && field_schedules.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a TradeVolume: none of its 7 known fields is present",
+                        ),
+                    );
+                }
+                Ok(TradeVolume {
+                    currency: field_currency,
+                    asset_class: field_asset_class,
+                    volume: field_volume,
+                    inputs: field_inputs,
+                    fees: field_fees,
+                    fees_maker: field_fees_maker,
+                    schedules: field_schedules,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.currency.is_none() && wire.asset_class.is_none() && wire.volume.is_none()
-            && wire.inputs.is_none() && wire.fees.is_none() && wire.fees_maker.is_none()
-            && wire.schedules.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a TradeVolume: none of its 7 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for TradeVolume {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
         }
-        Ok(TradeVolume {
-            currency: wire.currency,
-            asset_class: wire.asset_class,
-            volume: wire.volume,
-            inputs: wire.inputs,
-            fees: wire.fees,
-            fees_maker: wire.fees_maker,
-            schedules: wire.schedules,
-        })
+        if let Some(value) = &self.asset_class {
+            map.serialize_entry("asset_class", value)?;
+        }
+        if let Some(value) = &self.volume {
+            map.serialize_entry("volume", value)?;
+        }
+        if let Some(value) = &self.inputs {
+            map.serialize_entry("inputs", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.fees_maker {
+            map.serialize_entry("fees_maker", value)?;
+        }
+        if let Some(value) = &self.schedules {
+            map.serialize_entry("schedules", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(TradeVolume, b'{');
 /// One pair's fee tier.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeeTierInfo {
     /// Current fee (percent).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee: Option<::rust_decimal::Decimal>,
     /// Minimum fee for the pair (if not a fixed fee).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub minfee: Option<::rust_decimal::Decimal>,
     /// Maximum fee for the pair (if not a fixed fee).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub maxfee: Option<::rust_decimal::Decimal>,
     /// Next tier's fee (null at the lowest fee tier).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub nextfee: Option<::rust_decimal::Decimal>,
     /// Volume level of the current tier.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub tiervolume: Option<::rust_decimal::Decimal>,
     /// Volume level of the next tier (null at the top tier).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub nextvolume: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FeeTierInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Current fee (percent).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fee: Option<::rust_decimal::Decimal>,
-            /// Minimum fee for the pair (if not a fixed fee).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub minfee: Option<::rust_decimal::Decimal>,
-            /// Maximum fee for the pair (if not a fixed fee).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub maxfee: Option<::rust_decimal::Decimal>,
-            /// Next tier's fee (null at the lowest fee tier).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub nextfee: Option<::rust_decimal::Decimal>,
-            /// Volume level of the current tier.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub tiervolume: Option<::rust_decimal::Decimal>,
-            /// Volume level of the next tier (null at the top tier).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub nextvolume: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FeeTierInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FeeTierInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FeeTierInfo, A::Error> {
+                let mut field_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_minfee: Option<::rust_decimal::Decimal> = None;
+                let mut field_maxfee: Option<::rust_decimal::Decimal> = None;
+                let mut field_nextfee: Option<::rust_decimal::Decimal> = None;
+                let mut field_tiervolume: Option<::rust_decimal::Decimal> = None;
+                let mut field_nextvolume: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "fee" => {
+                            field_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "minfee" => {
+                            field_minfee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "maxfee" => {
+                            field_maxfee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "nextfee" => {
+                            field_nextfee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "tiervolume" => {
+                            field_tiervolume = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "nextvolume" => {
+                            field_nextvolume = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_fee.is_none() && field_minfee.is_none()
+                    && field_maxfee.is_none() && field_nextfee.is_none()
+                    && field_tiervolume.is_none() && field_nextvolume.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FeeTierInfo: none of `fee`, `minfee`, `maxfee`, `nextfee`, `tiervolume`, `nextvolume` is present",
+                        ),
+                    );
+                }
+                Ok(FeeTierInfo {
+                    fee: field_fee,
+                    minfee: field_minfee,
+                    maxfee: field_maxfee,
+                    nextfee: field_nextfee,
+                    tiervolume: field_tiervolume,
+                    nextvolume: field_nextvolume,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.fee.is_none() && wire.minfee.is_none() && wire.maxfee.is_none()
-            && wire.nextfee.is_none() && wire.tiervolume.is_none()
-            && wire.nextvolume.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FeeTierInfo: none of `fee`, `minfee`, `maxfee`, `nextfee`, `tiervolume`, `nextvolume` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FeeTierInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.fee {
+            map.serialize_entry("fee", value)?;
         }
-        Ok(FeeTierInfo {
-            fee: wire.fee,
-            minfee: wire.minfee,
-            maxfee: wire.maxfee,
-            nextfee: wire.nextfee,
-            tiervolume: wire.tiervolume,
-            nextvolume: wire.nextvolume,
-        })
+        if let Some(value) = &self.minfee {
+            map.serialize_entry("minfee", value)?;
+        }
+        if let Some(value) = &self.maxfee {
+            map.serialize_entry("maxfee", value)?;
+        }
+        if let Some(value) = &self.nextfee {
+            map.serialize_entry("nextfee", value)?;
+        }
+        if let Some(value) = &self.tiervolume {
+            map.serialize_entry("tiervolume", value)?;
+        }
+        if let Some(value) = &self.nextvolume {
+            map.serialize_entry("nextvolume", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FeeTierInfo, b'{');
 /// A requested export.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExportAdded {
     /// The report id.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub id: String,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for ExportAdded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ExportAdded;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: ExportAdded")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportAdded, A::Error> {
+                let mut field_id: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "id" => {
+                            field_id = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(ExportAdded {
+                    id: field_id.ok_or_else(|| ::serde::de::Error::missing_field("id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for ExportAdded {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(ExportAdded, b'{');
 /// The status of one export.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExportInfo {
     /// The report id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub id: Option<String>,
     /// Description.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub descr: Option<String>,
     /// File format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<super::ExportFormat>,
     /// Type of data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<super::ExportReport>,
     /// Subtype.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub subtype: Option<String>,
     /// Status: Queued, Processing or Processed.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub status: Option<String>,
     /// Flags (deprecated).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub flags: Option<String>,
     /// Fields included, comma-separated.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fields: Option<String>,
     /// When the export was requested (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub createdtm: Option<::rust_decimal::Decimal>,
     /// When the export expires (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub expiretm: Option<::rust_decimal::Decimal>,
     /// When processing started (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub starttm: Option<::rust_decimal::Decimal>,
     /// When processing completed (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub completedtm: Option<::rust_decimal::Decimal>,
     /// Start of the exported data (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub datastarttm: Option<::rust_decimal::Decimal>,
     /// End of the exported data (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub dataendtm: Option<::rust_decimal::Decimal>,
     /// Undocumented: seen in the docs example.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub endtm: Option<::rust_decimal::Decimal>,
     /// Asset class.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub aclass: Option<String>,
     /// Asset (`all` for every asset).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub asset: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for ExportInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The report id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub id: Option<String>,
-            /// Description.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub descr: Option<String>,
-            /// File format.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub format: Option<super::ExportFormat>,
-            /// Type of data.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub report: Option<super::ExportReport>,
-            /// Subtype.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub subtype: Option<String>,
-            /// Status: Queued, Processing or Processed.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub status: Option<String>,
-            /// Flags (deprecated).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub flags: Option<String>,
-            /// Fields included, comma-separated.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fields: Option<String>,
-            /// When the export was requested (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub createdtm: Option<::rust_decimal::Decimal>,
-            /// When the export expires (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub expiretm: Option<::rust_decimal::Decimal>,
-            /// When processing started (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub starttm: Option<::rust_decimal::Decimal>,
-            /// When processing completed (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub completedtm: Option<::rust_decimal::Decimal>,
-            /// Start of the exported data (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub datastarttm: Option<::rust_decimal::Decimal>,
-            /// End of the exported data (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub dataendtm: Option<::rust_decimal::Decimal>,
-            /// Undocumented: seen in the docs example.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub endtm: Option<::rust_decimal::Decimal>,
-            /// Asset class.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub aclass: Option<String>,
-            /// Asset (`all` for every asset).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub asset: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ExportInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: ExportInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportInfo, A::Error> {
+                let mut field_id: Option<String> = None;
+                let mut field_descr: Option<String> = None;
+                let mut field_format: Option<super::ExportFormat> = None;
+                let mut field_report: Option<super::ExportReport> = None;
+                let mut field_subtype: Option<String> = None;
+                let mut field_status: Option<String> = None;
+                let mut field_flags: Option<String> = None;
+                let mut field_fields: Option<String> = None;
+                let mut field_createdtm: Option<::rust_decimal::Decimal> = None;
+                let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
+                let mut field_starttm: Option<::rust_decimal::Decimal> = None;
+                let mut field_completedtm: Option<::rust_decimal::Decimal> = None;
+                let mut field_datastarttm: Option<::rust_decimal::Decimal> = None;
+                let mut field_dataendtm: Option<::rust_decimal::Decimal> = None;
+                let mut field_endtm: Option<::rust_decimal::Decimal> = None;
+                let mut field_aclass: Option<String> = None;
+                let mut field_asset: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "id" => {
+                            field_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "descr" => {
+                            field_descr = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "format" => {
+                            field_format = map
+                                .next_value::<Option<super::ExportFormat>>()?;
+                        }
+                        "report" => {
+                            field_report = map
+                                .next_value::<Option<super::ExportReport>>()?;
+                        }
+                        "subtype" => {
+                            field_subtype = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "status" => {
+                            field_status = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "flags" => {
+                            field_flags = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "fields" => {
+                            field_fields = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "createdtm" => {
+                            field_createdtm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "expiretm" => {
+                            field_expiretm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "starttm" => {
+                            field_starttm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "completedtm" => {
+                            field_completedtm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "datastarttm" => {
+                            field_datastarttm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "dataendtm" => {
+                            field_dataendtm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "endtm" => {
+                            field_endtm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "aclass" => {
+                            field_aclass = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "asset" => {
+                            field_asset = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_id.is_none() && field_descr.is_none() && field_format.is_none()
+                    && field_report.is_none() && field_subtype.is_none()
+                    && field_status.is_none() && field_flags.is_none()
+                    && field_fields.is_none() && field_createdtm.is_none()
+                    && field_expiretm.is_none() && field_starttm.is_none()
+                    && field_completedtm.is_none() && field_datastarttm.is_none()
+                    && field_dataendtm.is_none() && field_endtm.is_none()
+                    && field_aclass.is_none() && field_asset.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a ExportInfo: none of its 17 known fields is present",
+                        ),
+                    );
+                }
+                Ok(ExportInfo {
+                    id: field_id,
+                    descr: field_descr,
+                    format: field_format,
+                    report: field_report,
+                    subtype: field_subtype,
+                    status: field_status,
+                    flags: field_flags,
+                    fields: field_fields,
+                    createdtm: field_createdtm,
+                    expiretm: field_expiretm,
+                    starttm: field_starttm,
+                    completedtm: field_completedtm,
+                    datastarttm: field_datastarttm,
+                    dataendtm: field_dataendtm,
+                    endtm: field_endtm,
+                    aclass: field_aclass,
+                    asset: field_asset,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.id.is_none() && wire.descr.is_none() && wire.format.is_none()
-            && wire.report.is_none() && wire.subtype.is_none() && wire.status.is_none()
-            && wire.flags.is_none() && wire.fields.is_none() && wire.createdtm.is_none()
-            && wire.expiretm.is_none() && wire.starttm.is_none()
-            && wire.completedtm.is_none() && wire.datastarttm.is_none()
-            && wire.dataendtm.is_none() && wire.endtm.is_none() && wire.aclass.is_none()
-            && wire.asset.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a ExportInfo: none of its 17 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for ExportInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
         }
-        Ok(ExportInfo {
-            id: wire.id,
-            descr: wire.descr,
-            format: wire.format,
-            report: wire.report,
-            subtype: wire.subtype,
-            status: wire.status,
-            flags: wire.flags,
-            fields: wire.fields,
-            createdtm: wire.createdtm,
-            expiretm: wire.expiretm,
-            starttm: wire.starttm,
-            completedtm: wire.completedtm,
-            datastarttm: wire.datastarttm,
-            dataendtm: wire.dataendtm,
-            endtm: wire.endtm,
-            aclass: wire.aclass,
-            asset: wire.asset,
-        })
+        if let Some(value) = &self.descr {
+            map.serialize_entry("descr", value)?;
+        }
+        if let Some(value) = &self.format {
+            map.serialize_entry("format", value)?;
+        }
+        if let Some(value) = &self.report {
+            map.serialize_entry("report", value)?;
+        }
+        if let Some(value) = &self.subtype {
+            map.serialize_entry("subtype", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.flags {
+            map.serialize_entry("flags", value)?;
+        }
+        if let Some(value) = &self.fields {
+            map.serialize_entry("fields", value)?;
+        }
+        if let Some(value) = &self.createdtm {
+            map.serialize_entry("createdtm", value)?;
+        }
+        if let Some(value) = &self.expiretm {
+            map.serialize_entry("expiretm", value)?;
+        }
+        if let Some(value) = &self.starttm {
+            map.serialize_entry("starttm", value)?;
+        }
+        if let Some(value) = &self.completedtm {
+            map.serialize_entry("completedtm", value)?;
+        }
+        if let Some(value) = &self.datastarttm {
+            map.serialize_entry("datastarttm", value)?;
+        }
+        if let Some(value) = &self.dataendtm {
+            map.serialize_entry("dataendtm", value)?;
+        }
+        if let Some(value) = &self.endtm {
+            map.serialize_entry("endtm", value)?;
+        }
+        if let Some(value) = &self.aclass {
+            map.serialize_entry("aclass", value)?;
+        }
+        if let Some(value) = &self.asset {
+            map.serialize_entry("asset", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(ExportInfo, b'{');
 /// The result of removing an export.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExportRemoved {
     /// Whether the export was deleted.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub delete: Option<bool>,
     /// Whether the export was cancelled.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cancel: Option<bool>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for ExportRemoved {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Whether the export was deleted.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub delete: Option<bool>,
-            /// Whether the export was cancelled.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cancel: Option<bool>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ExportRemoved;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: ExportRemoved")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExportRemoved, A::Error> {
+                let mut field_delete: Option<bool> = None;
+                let mut field_cancel: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "delete" => {
+                            field_delete = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "cancel" => {
+                            field_cancel = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_delete.is_none() && field_cancel.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a ExportRemoved: none of `delete`, `cancel` is present",
+                        ),
+                    );
+                }
+                Ok(ExportRemoved {
+                    delete: field_delete,
+                    cancel: field_cancel,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.delete.is_none() && wire.cancel.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a ExportRemoved: none of `delete`, `cancel` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for ExportRemoved {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delete {
+            map.serialize_entry("delete", value)?;
         }
-        Ok(ExportRemoved {
-            delete: wire.delete,
-            cancel: wire.cancel,
-        })
+        if let Some(value) = &self.cancel {
+            map.serialize_entry("cancel", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(ExportRemoved, b'{');
 /// The API key used for the call. Times are unix seconds, 0 when unset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiKeyInfo {
     /// The key's name.
-    #[serde(rename = "apiKeyName", deserialize_with = "crate::de::lenient")]
     pub api_key_name: String,
     /// The public API key.
-    #[serde(rename = "apiKey", deserialize_with = "crate::de::lenient")]
     pub api_key: String,
     /// The highest nonce accepted so far.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub nonce: u64,
     /// The nonce window (0 when disabled).
-    #[serde(rename = "nonceWindow", deserialize_with = "crate::de::lenient")]
     pub nonce_window: i64,
     /// Permissions, for example `query-funds`, `modify-trades`.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub permissions: Vec<String>,
     /// The account's IIBAN.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub iban: String,
     /// Expiry of the key.
-    #[serde(rename = "validUntil", deserialize_with = "crate::de::lenient")]
     pub valid_until: i64,
     /// Start of the allowed query range.
-    #[serde(rename = "queryFrom", deserialize_with = "crate::de::lenient")]
     pub query_from: i64,
     /// End of the allowed query range.
-    #[serde(rename = "queryTo", deserialize_with = "crate::de::lenient")]
     pub query_to: i64,
     /// When the key was created.
-    #[serde(rename = "createdTime", deserialize_with = "crate::de::lenient")]
     pub created_time: i64,
     /// When the key was last modified.
-    #[serde(rename = "modifiedTime", deserialize_with = "crate::de::lenient")]
     pub modified_time: i64,
     /// Allowed IP addresses or CIDR ranges (empty: any).
-    #[serde(rename = "ipAllowlist", deserialize_with = "crate::de::lenient")]
     pub ip_allowlist: Vec<String>,
     /// When the key was last used (null if never).
-    #[serde(
-        rename = "lastUsed",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub last_used: Option<i64>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for ApiKeyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ApiKeyInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: ApiKeyInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiKeyInfo, A::Error> {
+                let mut field_api_key_name: Option<String> = None;
+                let mut field_api_key: Option<String> = None;
+                let mut field_nonce: Option<u64> = None;
+                let mut field_nonce_window: Option<i64> = None;
+                let mut field_permissions: Option<Vec<String>> = None;
+                let mut field_iban: Option<String> = None;
+                let mut field_valid_until: Option<i64> = None;
+                let mut field_query_from: Option<i64> = None;
+                let mut field_query_to: Option<i64> = None;
+                let mut field_created_time: Option<i64> = None;
+                let mut field_modified_time: Option<i64> = None;
+                let mut field_ip_allowlist: Option<Vec<String>> = None;
+                let mut field_last_used: Option<i64> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "apiKeyName" => {
+                            field_api_key_name = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "apiKey" => {
+                            field_api_key = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "nonce" => {
+                            field_nonce = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<u64>::new())?,
+                            );
+                        }
+                        "nonceWindow" => {
+                            field_nonce_window = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "permissions" => {
+                            field_permissions = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<Vec<String>>::new(),
+                                    )?,
+                            );
+                        }
+                        "iban" => {
+                            field_iban = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "validUntil" => {
+                            field_valid_until = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "queryFrom" => {
+                            field_query_from = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "queryTo" => {
+                            field_query_to = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "createdTime" => {
+                            field_created_time = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "modifiedTime" => {
+                            field_modified_time = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "ipAllowlist" => {
+                            field_ip_allowlist = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<Vec<String>>::new(),
+                                    )?,
+                            );
+                        }
+                        "lastUsed" => {
+                            field_last_used = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(ApiKeyInfo {
+                    api_key_name: field_api_key_name
+                        .ok_or_else(|| ::serde::de::Error::missing_field("apiKeyName"))?,
+                    api_key: field_api_key
+                        .ok_or_else(|| ::serde::de::Error::missing_field("apiKey"))?,
+                    nonce: field_nonce
+                        .ok_or_else(|| ::serde::de::Error::missing_field("nonce"))?,
+                    nonce_window: field_nonce_window
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "nonceWindow",
+                        ))?,
+                    permissions: field_permissions
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "permissions",
+                        ))?,
+                    iban: field_iban
+                        .ok_or_else(|| ::serde::de::Error::missing_field("iban"))?,
+                    valid_until: field_valid_until
+                        .ok_or_else(|| ::serde::de::Error::missing_field("validUntil"))?,
+                    query_from: field_query_from
+                        .ok_or_else(|| ::serde::de::Error::missing_field("queryFrom"))?,
+                    query_to: field_query_to
+                        .ok_or_else(|| ::serde::de::Error::missing_field("queryTo"))?,
+                    created_time: field_created_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "createdTime",
+                        ))?,
+                    modified_time: field_modified_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "modifiedTime",
+                        ))?,
+                    ip_allowlist: field_ip_allowlist
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "ipAllowlist",
+                        ))?,
+                    last_used: field_last_used,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for ApiKeyInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("apiKeyName", &self.api_key_name)?;
+        map.serialize_entry("apiKey", &self.api_key)?;
+        map.serialize_entry("nonce", &self.nonce)?;
+        map.serialize_entry("nonceWindow", &self.nonce_window)?;
+        map.serialize_entry("permissions", &self.permissions)?;
+        map.serialize_entry("iban", &self.iban)?;
+        map.serialize_entry("validUntil", &self.valid_until)?;
+        map.serialize_entry("queryFrom", &self.query_from)?;
+        map.serialize_entry("queryTo", &self.query_to)?;
+        map.serialize_entry("createdTime", &self.created_time)?;
+        map.serialize_entry("modifiedTime", &self.modified_time)?;
+        map.serialize_entry("ipAllowlist", &self.ip_allowlist)?;
+        if let Some(value) = &self.last_used {
+            map.serialize_entry("lastUsed", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(ApiKeyInfo, b'{');
 /// The user's wallet accounts.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WalletAccounts {
     /// The accounts.
     pub accounts: Vec<super::WalletAccount>,
     /// Pagination cursor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<super::WalletAccountsCursor>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for WalletAccounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = WalletAccounts;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: WalletAccounts")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WalletAccounts, A::Error> {
+                let mut field_accounts: Option<Vec<super::WalletAccount>> = None;
+                let mut field_cursor: Option<super::WalletAccountsCursor> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "accounts" => {
+                            field_accounts = Some(
+                                map.next_value::<Vec<super::WalletAccount>>()?,
+                            );
+                        }
+                        "cursor" => {
+                            field_cursor = map
+                                .next_value::<Option<super::WalletAccountsCursor>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(WalletAccounts {
+                    accounts: field_accounts
+                        .ok_or_else(|| ::serde::de::Error::missing_field("accounts"))?,
+                    cursor: field_cursor,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for WalletAccounts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("accounts", &self.accounts)?;
+        if let Some(value) = &self.cursor {
+            map.serialize_entry("cursor", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(WalletAccounts, b'{');
 /// One wallet account. Shape from a third-party recording (the official page is not in the store).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WalletAccount {
     /// The account id, for example `WX6V-JUKW-KKPB-QE36`.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub account_id: String,
     /// Flags.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<super::WalletAccountFlags>,
     /// Status, for example `active`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub status: Option<String>,
     /// Account type, for example `main`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub kind: Option<String>,
     /// A user-defined name (null for the main account).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub name: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for WalletAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = WalletAccount;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: WalletAccount")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WalletAccount, A::Error> {
+                let mut field_account_id: Option<String> = None;
+                let mut field_flags: Option<super::WalletAccountFlags> = None;
+                let mut field_status: Option<String> = None;
+                let mut field_kind: Option<String> = None;
+                let mut field_name: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "account_id" => {
+                            field_account_id = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "flags" => {
+                            field_flags = map
+                                .next_value::<Option<super::WalletAccountFlags>>()?;
+                        }
+                        "status" => {
+                            field_status = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "type" => {
+                            field_kind = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "name" => {
+                            field_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(WalletAccount {
+                    account_id: field_account_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("account_id"))?,
+                    flags: field_flags,
+                    status: field_status,
+                    kind: field_kind,
+                    name: field_name,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for WalletAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("account_id", &self.account_id)?;
+        if let Some(value) = &self.flags {
+            map.serialize_entry("flags", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.kind {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(WalletAccount, b'{');
 /// Flags of a wallet account.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WalletAccountFlags {
     /// Whether the user created the account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub user_defined: Option<bool>,
     /// Whether the account is active.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub active: Option<bool>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for WalletAccountFlags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = WalletAccountFlags;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: WalletAccountFlags")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WalletAccountFlags, A::Error> {
+                let mut field_user_defined: Option<bool> = None;
+                let mut field_active: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "user_defined" => {
+                            field_user_defined = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "active" => {
+                            field_active = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(WalletAccountFlags {
+                    user_defined: field_user_defined,
+                    active: field_active,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for WalletAccountFlags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_defined {
+            map.serialize_entry("user_defined", value)?;
+        }
+        if let Some(value) = &self.active {
+            map.serialize_entry("active", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(WalletAccountFlags, b'{');
 /// Pagination cursor of ListWalletAccounts.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WalletAccountsCursor {
     /// The next page's cursor (null on the last page).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub next: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for WalletAccountsCursor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = WalletAccountsCursor;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: WalletAccountsCursor")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WalletAccountsCursor, A::Error> {
+                let mut field_next: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "next" => {
+                            field_next = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(WalletAccountsCursor {
+                    next: field_next,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for WalletAccountsCursor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(WalletAccountsCursor, b'{');
 /// Parameters of [`SpotClient::get_account_balance`](crate::SpotClient::get_account_balance): Get all cash balances, net of pending withdrawals, keyed by asset.

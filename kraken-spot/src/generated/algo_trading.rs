@@ -206,36 +206,182 @@ impl From<&str> for StrategyTimeMode {
 crate::string_enum!(StrategyTimeMode);
 crate::lenient_via_serde!(StrategyTimeMode);
 /// A created strategy.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StrategyAdded {
     /// The new strategy's id (`AS…`); empty with `validate`.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub strategy_id: String,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for StrategyAdded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = StrategyAdded;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: StrategyAdded")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StrategyAdded, A::Error> {
+                let mut field_strategy_id: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "strategy_id" => {
+                            field_strategy_id = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(StrategyAdded {
+                    strategy_id: field_strategy_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "strategy_id",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for StrategyAdded {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("strategy_id", &self.strategy_id)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(StrategyAdded, b'{');
 /// One strategy, as QueryStrategies, GetOpenStrategies and GetClosedStrategies describe it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Strategy {
     /// The strategy's id (`AS…`).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub strategy_id: String,
     /// Its status.
     pub status: super::StrategyStatus,
     /// Why it finished, for example `userRequested`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub reason: Option<String>,
     /// What it does and how far it got.
     pub details: super::StrategyDetails,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for Strategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Strategy;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: Strategy")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Strategy, A::Error> {
+                let mut field_strategy_id: Option<String> = None;
+                let mut field_status: Option<super::StrategyStatus> = None;
+                let mut field_reason: Option<String> = None;
+                let mut field_details: Option<super::StrategyDetails> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "strategy_id" => {
+                            field_strategy_id = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "status" => {
+                            field_status = Some(
+                                map.next_value::<super::StrategyStatus>()?,
+                            );
+                        }
+                        "reason" => {
+                            field_reason = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "details" => {
+                            field_details = Some(
+                                map.next_value::<super::StrategyDetails>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(Strategy {
+                    strategy_id: field_strategy_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "strategy_id",
+                        ))?,
+                    status: field_status
+                        .ok_or_else(|| ::serde::de::Error::missing_field("status"))?,
+                    reason: field_reason,
+                    details: field_details
+                        .ok_or_else(|| ::serde::de::Error::missing_field("details"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for Strategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("strategy_id", &self.strategy_id)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.reason {
+            map.serialize_entry("reason", value)?;
+        }
+        map.serialize_entry("details", &self.details)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(Strategy, b'{');
 /// A strategy's parameters and execution totals.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StrategyDetails {
     /// The kind of strategy.
@@ -243,76 +389,377 @@ pub struct StrategyDetails {
     /// Buy or sell.
     pub side: super::OrderSide,
     /// Total volume to execute (base asset).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub volume: ::rust_decimal::Decimal,
     /// Volume executed so far.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub filled_volume: ::rust_decimal::Decimal,
     /// Average fill price (absent before a fill).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub avg_price: Option<::rust_decimal::Decimal>,
     /// Total cost of the fills (quote asset).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub total_cost: Option<::rust_decimal::Decimal>,
     /// Total fees of the fills.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub total_fee: Option<::rust_decimal::Decimal>,
     /// Start of the window (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub starttm: ::rust_decimal::Decimal,
     /// End of the window (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub expiretm: ::rust_decimal::Decimal,
     /// The pair, for example `BTC/USD`.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub symbol: String,
     /// The pair's asset class.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_class: Option<super::StrategyAssetClass>,
     /// Market or limit child orders.
     pub ordertype: super::StrategyOrderType,
     /// The limit price (limit strategies only).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub price: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for StrategyDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = StrategyDetails;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: StrategyDetails")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StrategyDetails, A::Error> {
+                let mut field_strategy_type: Option<super::StrategyType> = None;
+                let mut field_side: Option<super::OrderSide> = None;
+                let mut field_volume: Option<::rust_decimal::Decimal> = None;
+                let mut field_filled_volume: Option<::rust_decimal::Decimal> = None;
+                let mut field_avg_price: Option<::rust_decimal::Decimal> = None;
+                let mut field_total_cost: Option<::rust_decimal::Decimal> = None;
+                let mut field_total_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_starttm: Option<::rust_decimal::Decimal> = None;
+                let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
+                let mut field_symbol: Option<String> = None;
+                let mut field_asset_class: Option<super::StrategyAssetClass> = None;
+                let mut field_ordertype: Option<super::StrategyOrderType> = None;
+                let mut field_price: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "strategy_type" => {
+                            field_strategy_type = Some(
+                                map.next_value::<super::StrategyType>()?,
+                            );
+                        }
+                        "side" => {
+                            field_side = Some(map.next_value::<super::OrderSide>()?);
+                        }
+                        "volume" => {
+                            field_volume = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "filled_volume" => {
+                            field_filled_volume = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "avg_price" => {
+                            field_avg_price = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "total_cost" => {
+                            field_total_cost = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "total_fee" => {
+                            field_total_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "starttm" => {
+                            field_starttm = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "expiretm" => {
+                            field_expiretm = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "symbol" => {
+                            field_symbol = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "asset_class" => {
+                            field_asset_class = map
+                                .next_value::<Option<super::StrategyAssetClass>>()?;
+                        }
+                        "ordertype" => {
+                            field_ordertype = Some(
+                                map.next_value::<super::StrategyOrderType>()?,
+                            );
+                        }
+                        "price" => {
+                            field_price = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(StrategyDetails {
+                    strategy_type: field_strategy_type
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "strategy_type",
+                        ))?,
+                    side: field_side
+                        .ok_or_else(|| ::serde::de::Error::missing_field("side"))?,
+                    volume: field_volume
+                        .ok_or_else(|| ::serde::de::Error::missing_field("volume"))?,
+                    filled_volume: field_filled_volume
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "filled_volume",
+                        ))?,
+                    avg_price: field_avg_price,
+                    total_cost: field_total_cost,
+                    total_fee: field_total_fee,
+                    starttm: field_starttm
+                        .ok_or_else(|| ::serde::de::Error::missing_field("starttm"))?,
+                    expiretm: field_expiretm
+                        .ok_or_else(|| ::serde::de::Error::missing_field("expiretm"))?,
+                    symbol: field_symbol
+                        .ok_or_else(|| ::serde::de::Error::missing_field("symbol"))?,
+                    asset_class: field_asset_class,
+                    ordertype: field_ordertype
+                        .ok_or_else(|| ::serde::de::Error::missing_field("ordertype"))?,
+                    price: field_price,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for StrategyDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("strategy_type", &self.strategy_type)?;
+        map.serialize_entry("side", &self.side)?;
+        map.serialize_entry("volume", &self.volume)?;
+        map.serialize_entry("filled_volume", &self.filled_volume)?;
+        if let Some(value) = &self.avg_price {
+            map.serialize_entry("avg_price", value)?;
+        }
+        if let Some(value) = &self.total_cost {
+            map.serialize_entry("total_cost", value)?;
+        }
+        if let Some(value) = &self.total_fee {
+            map.serialize_entry("total_fee", value)?;
+        }
+        map.serialize_entry("starttm", &self.starttm)?;
+        map.serialize_entry("expiretm", &self.expiretm)?;
+        map.serialize_entry("symbol", &self.symbol)?;
+        if let Some(value) = &self.asset_class {
+            map.serialize_entry("asset_class", value)?;
+        }
+        map.serialize_entry("ordertype", &self.ordertype)?;
+        if let Some(value) = &self.price {
+            map.serialize_entry("price", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(StrategyDetails, b'{');
 /// Strategies found by id; ids not found, or of another account, are left out.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueriedStrategies {
     /// The strategies, keyed by strategy id.
     pub strategies: ::indexmap::IndexMap<String, super::Strategy>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for QueriedStrategies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = QueriedStrategies;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: QueriedStrategies")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QueriedStrategies, A::Error> {
+                let mut field_strategies: Option<
+                    ::indexmap::IndexMap<String, super::Strategy>,
+                > = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "strategies" => {
+                            field_strategies = Some(
+                                map
+                                    .next_value::<
+                                        ::indexmap::IndexMap<String, super::Strategy>,
+                                    >()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(QueriedStrategies {
+                    strategies: field_strategies
+                        .ok_or_else(|| ::serde::de::Error::missing_field("strategies"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for QueriedStrategies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("strategies", &self.strategies)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(QueriedStrategies, b'{');
 /// A page of strategies in a terminal state, newest first.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClosedStrategies {
     /// The strategies.
     pub closed: Vec<super::Strategy>,
     /// The next page's `cursor` (absent on the last page).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub next_cursor: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for ClosedStrategies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ClosedStrategies;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: ClosedStrategies")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClosedStrategies, A::Error> {
+                let mut field_closed: Option<Vec<super::Strategy>> = None;
+                let mut field_next_cursor: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "closed" => {
+                            field_closed = Some(
+                                map.next_value::<Vec<super::Strategy>>()?,
+                            );
+                        }
+                        "next_cursor" => {
+                            field_next_cursor = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(ClosedStrategies {
+                    closed: field_closed
+                        .ok_or_else(|| ::serde::de::Error::missing_field("closed"))?,
+                    next_cursor: field_next_cursor,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for ClosedStrategies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("closed", &self.closed)?;
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("next_cursor", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(ClosedStrategies, b'{');
 /// Parameters of [`SpotClient::submit_strategy`](crate::SpotClient::submit_strategy): Create a strategy (TWAP). Its window (`expiretm` - `starttm`) must be at least 60 s, both ends

@@ -117,1012 +117,1650 @@ impl From<&str> for EarnYieldSource {
 crate::string_enum!(EarnYieldSource);
 crate::lenient_via_serde!(EarnYieldSource);
 /// The status of the last allocation or deallocation request for a strategy.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnOperationStatus {
     /// Whether the request is still being processed.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub pending: Option<bool>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnOperationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Whether the request is still being processed.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub pending: Option<bool>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnOperationStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnOperationStatus")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnOperationStatus, A::Error> {
+                let mut field_pending: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "pending" => {
+                            field_pending = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_pending.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnOperationStatus: none of `pending` is present",
+                        ),
+                    );
+                }
+                Ok(EarnOperationStatus {
+                    pending: field_pending,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.pending.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnOperationStatus: none of `pending` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnOperationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.pending {
+            map.serialize_entry("pending", value)?;
         }
-        Ok(EarnOperationStatus {
-            pending: wire.pending,
-        })
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnOperationStatus, b'{');
 /// A page of earn strategies.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnStrategies {
     /// The strategies.
     pub items: Vec<super::EarnStrategy>,
     /// Pass as `cursor` to get the next page (null on the last page).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub next_cursor: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for EarnStrategies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnStrategies;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnStrategies")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnStrategies, A::Error> {
+                let mut field_items: Option<Vec<super::EarnStrategy>> = None;
+                let mut field_next_cursor: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "items" => {
+                            field_items = Some(
+                                map.next_value::<Vec<super::EarnStrategy>>()?,
+                            );
+                        }
+                        "next_cursor" => {
+                            field_next_cursor = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(EarnStrategies {
+                    items: field_items
+                        .ok_or_else(|| ::serde::de::Error::missing_field("items"))?,
+                    next_cursor: field_next_cursor,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnStrategies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("next_cursor", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(EarnStrategies, b'{');
 /// One earn strategy and its parameters.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnStrategy {
     /// The strategy id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub id: Option<String>,
     /// The asset invested.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub asset: Option<String>,
     /// How allocated funds are locked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lock_type: Option<super::EarnLockTypeInfo>,
     /// Estimated yearly yield, from past revenue (not always present).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apr_estimate: Option<super::EarnAprEstimate>,
     /// Minimum amount (USD) per allocation or deallocation (absent: no minimum).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub user_min_allocation: Option<::rust_decimal::Decimal>,
     /// Maximum amount a user may allocate (absent: no limit).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub user_cap: Option<::rust_decimal::Decimal>,
     /// Fee applied when allocating.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub allocation_fee: Option<::rust_decimal::Decimal>,
     /// Fee applied when deallocating.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub deallocation_fee: Option<::rust_decimal::Decimal>,
     /// Whether rewards are compounded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_compound: Option<super::EarnAutoCompoundInfo>,
     /// Where the yield comes from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yield_source: Option<super::EarnYieldSourceInfo>,
     /// Whether allocating is possible now.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub can_allocate: Option<bool>,
     /// Whether deallocating is possible now.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub can_deallocate: Option<bool>,
     /// Why the user cannot allocate, for example `tier`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub allocation_restriction_info: Option<Vec<String>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The strategy id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub id: Option<String>,
-            /// The asset invested.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub asset: Option<String>,
-            /// How allocated funds are locked.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub lock_type: Option<super::EarnLockTypeInfo>,
-            /// Estimated yearly yield, from past revenue (not always present).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub apr_estimate: Option<super::EarnAprEstimate>,
-            /// Minimum amount (USD) per allocation or deallocation (absent: no minimum).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub user_min_allocation: Option<::rust_decimal::Decimal>,
-            /// Maximum amount a user may allocate (absent: no limit).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub user_cap: Option<::rust_decimal::Decimal>,
-            /// Fee applied when allocating.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub allocation_fee: Option<::rust_decimal::Decimal>,
-            /// Fee applied when deallocating.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub deallocation_fee: Option<::rust_decimal::Decimal>,
-            /// Whether rewards are compounded.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub auto_compound: Option<super::EarnAutoCompoundInfo>,
-            /// Where the yield comes from.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub yield_source: Option<super::EarnYieldSourceInfo>,
-            /// Whether allocating is possible now.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub can_allocate: Option<bool>,
-            /// Whether deallocating is possible now.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub can_deallocate: Option<bool>,
-            /// Why the user cannot allocate, for example `tier`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub allocation_restriction_info: Option<Vec<String>>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnStrategy;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnStrategy")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnStrategy, A::Error> {
+                let mut field_id: Option<String> = None;
+                let mut field_asset: Option<String> = None;
+                let mut field_lock_type: Option<super::EarnLockTypeInfo> = None;
+                let mut field_apr_estimate: Option<super::EarnAprEstimate> = None;
+                let mut field_user_min_allocation: Option<::rust_decimal::Decimal> = None;
+                let mut field_user_cap: Option<::rust_decimal::Decimal> = None;
+                let mut field_allocation_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_deallocation_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_auto_compound: Option<super::EarnAutoCompoundInfo> = None;
+                let mut field_yield_source: Option<super::EarnYieldSourceInfo> = None;
+                let mut field_can_allocate: Option<bool> = None;
+                let mut field_can_deallocate: Option<bool> = None;
+                let mut field_allocation_restriction_info: Option<Vec<String>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "id" => {
+                            field_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "asset" => {
+                            field_asset = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "lock_type" => {
+                            field_lock_type = map
+                                .next_value::<Option<super::EarnLockTypeInfo>>()?;
+                        }
+                        "apr_estimate" => {
+                            field_apr_estimate = map
+                                .next_value::<Option<super::EarnAprEstimate>>()?;
+                        }
+                        "user_min_allocation" => {
+                            field_user_min_allocation = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "user_cap" => {
+                            field_user_cap = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "allocation_fee" => {
+                            field_allocation_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "deallocation_fee" => {
+                            field_deallocation_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "auto_compound" => {
+                            field_auto_compound = map
+                                .next_value::<Option<super::EarnAutoCompoundInfo>>()?;
+                        }
+                        "yield_source" => {
+                            field_yield_source = map
+                                .next_value::<Option<super::EarnYieldSourceInfo>>()?;
+                        }
+                        "can_allocate" => {
+                            field_can_allocate = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "can_deallocate" => {
+                            field_can_deallocate = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "allocation_restriction_info" => {
+                            field_allocation_restriction_info = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_id.is_none() && field_asset.is_none()
+                    && field_lock_type.is_none() && field_apr_estimate.is_none()
+                    && field_user_min_allocation.is_none() && field_user_cap.is_none()
+                    && field_allocation_fee.is_none() && field_deallocation_fee.is_none()
+                    && field_auto_compound.is_none() && field_yield_source.is_none()
+                    && field_can_allocate.is_none() && field_can_deallocate.is_none()
+                    && field_allocation_restriction_info.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnStrategy: none of its 13 known fields is present",
+                        ),
+                    );
+                }
+                Ok(EarnStrategy {
+                    id: field_id,
+                    asset: field_asset,
+                    lock_type: field_lock_type,
+                    apr_estimate: field_apr_estimate,
+                    user_min_allocation: field_user_min_allocation,
+                    user_cap: field_user_cap,
+                    allocation_fee: field_allocation_fee,
+                    deallocation_fee: field_deallocation_fee,
+                    auto_compound: field_auto_compound,
+                    yield_source: field_yield_source,
+                    can_allocate: field_can_allocate,
+                    can_deallocate: field_can_deallocate,
+                    allocation_restriction_info: field_allocation_restriction_info,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.id.is_none() && wire.asset.is_none() && wire.lock_type.is_none()
-            && wire.apr_estimate.is_none() && wire.user_min_allocation.is_none()
-            && wire.user_cap.is_none() && wire.allocation_fee.is_none()
-            && wire.deallocation_fee.is_none() && wire.auto_compound.is_none()
-            && wire.yield_source.is_none() && wire.can_allocate.is_none()
-            && wire.can_deallocate.is_none()
-            && wire.allocation_restriction_info.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnStrategy: none of its 13 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnStrategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
         }
-        Ok(EarnStrategy {
-            id: wire.id,
-            asset: wire.asset,
-            lock_type: wire.lock_type,
-            apr_estimate: wire.apr_estimate,
-            user_min_allocation: wire.user_min_allocation,
-            user_cap: wire.user_cap,
-            allocation_fee: wire.allocation_fee,
-            deallocation_fee: wire.deallocation_fee,
-            auto_compound: wire.auto_compound,
-            yield_source: wire.yield_source,
-            can_allocate: wire.can_allocate,
-            can_deallocate: wire.can_deallocate,
-            allocation_restriction_info: wire.allocation_restriction_info,
-        })
+        if let Some(value) = &self.asset {
+            map.serialize_entry("asset", value)?;
+        }
+        if let Some(value) = &self.lock_type {
+            map.serialize_entry("lock_type", value)?;
+        }
+        if let Some(value) = &self.apr_estimate {
+            map.serialize_entry("apr_estimate", value)?;
+        }
+        if let Some(value) = &self.user_min_allocation {
+            map.serialize_entry("user_min_allocation", value)?;
+        }
+        if let Some(value) = &self.user_cap {
+            map.serialize_entry("user_cap", value)?;
+        }
+        if let Some(value) = &self.allocation_fee {
+            map.serialize_entry("allocation_fee", value)?;
+        }
+        if let Some(value) = &self.deallocation_fee {
+            map.serialize_entry("deallocation_fee", value)?;
+        }
+        if let Some(value) = &self.auto_compound {
+            map.serialize_entry("auto_compound", value)?;
+        }
+        if let Some(value) = &self.yield_source {
+            map.serialize_entry("yield_source", value)?;
+        }
+        if let Some(value) = &self.can_allocate {
+            map.serialize_entry("can_allocate", value)?;
+        }
+        if let Some(value) = &self.can_deallocate {
+            map.serialize_entry("can_deallocate", value)?;
+        }
+        if let Some(value) = &self.allocation_restriction_info {
+            map.serialize_entry("allocation_restriction_info", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnStrategy, b'{');
 /// How funds of a strategy are locked: `flex`, `instant` or `bonded` (bonded adds the period fields).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnLockTypeInfo {
     /// The lock type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<super::EarnLockType>,
     /// Seconds between reward payouts (bonded and instant).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub payout_frequency: Option<i64>,
     /// Bonded: seconds of bonding.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub bonding_period: Option<i64>,
     /// Bonded: whether the bonding period varies.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub bonding_period_variable: Option<bool>,
     /// Bonded: whether rewards are earned while bonding.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub bonding_rewards: Option<bool>,
     /// Bonded: seconds of unbonding.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub unbonding_period: Option<i64>,
     /// Bonded: whether the unbonding period varies.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub unbonding_period_variable: Option<bool>,
     /// Bonded: whether rewards are earned while unbonding.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub unbonding_rewards: Option<bool>,
     /// Bonded: seconds in the exit queue before unbonding (0: none).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub exit_queue_period: Option<i64>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnLockTypeInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The lock type.
-            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-            pub kind: Option<super::EarnLockType>,
-            /// Seconds between reward payouts (bonded and instant).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub payout_frequency: Option<i64>,
-            /// Bonded: seconds of bonding.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub bonding_period: Option<i64>,
-            /// Bonded: whether the bonding period varies.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub bonding_period_variable: Option<bool>,
-            /// Bonded: whether rewards are earned while bonding.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub bonding_rewards: Option<bool>,
-            /// Bonded: seconds of unbonding.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub unbonding_period: Option<i64>,
-            /// Bonded: whether the unbonding period varies.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub unbonding_period_variable: Option<bool>,
-            /// Bonded: whether rewards are earned while unbonding.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub unbonding_rewards: Option<bool>,
-            /// Bonded: seconds in the exit queue before unbonding (0: none).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub exit_queue_period: Option<i64>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnLockTypeInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnLockTypeInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnLockTypeInfo, A::Error> {
+                let mut field_kind: Option<super::EarnLockType> = None;
+                let mut field_payout_frequency: Option<i64> = None;
+                let mut field_bonding_period: Option<i64> = None;
+                let mut field_bonding_period_variable: Option<bool> = None;
+                let mut field_bonding_rewards: Option<bool> = None;
+                let mut field_unbonding_period: Option<i64> = None;
+                let mut field_unbonding_period_variable: Option<bool> = None;
+                let mut field_unbonding_rewards: Option<bool> = None;
+                let mut field_exit_queue_period: Option<i64> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "type" => {
+                            field_kind = map.next_value::<Option<super::EarnLockType>>()?;
+                        }
+                        "payout_frequency" => {
+                            field_payout_frequency = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "bonding_period" => {
+                            field_bonding_period = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "bonding_period_variable" => {
+                            field_bonding_period_variable = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "bonding_rewards" => {
+                            field_bonding_rewards = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "unbonding_period" => {
+                            field_unbonding_period = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "unbonding_period_variable" => {
+                            field_unbonding_period_variable = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "unbonding_rewards" => {
+                            field_unbonding_rewards = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "exit_queue_period" => {
+                            field_exit_queue_period = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_kind.is_none() && field_payout_frequency.is_none()
+                    && field_bonding_period.is_none()
+                    && field_bonding_period_variable.is_none()
+                    && field_bonding_rewards.is_none()
+                    && field_unbonding_period.is_none()
+                    && field_unbonding_period_variable.is_none()
+                    && field_unbonding_rewards.is_none()
+                    && field_exit_queue_period.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnLockTypeInfo: none of its 9 known fields is present",
+                        ),
+                    );
+                }
+                Ok(EarnLockTypeInfo {
+                    kind: field_kind,
+                    payout_frequency: field_payout_frequency,
+                    bonding_period: field_bonding_period,
+                    bonding_period_variable: field_bonding_period_variable,
+                    bonding_rewards: field_bonding_rewards,
+                    unbonding_period: field_unbonding_period,
+                    unbonding_period_variable: field_unbonding_period_variable,
+                    unbonding_rewards: field_unbonding_rewards,
+                    exit_queue_period: field_exit_queue_period,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.kind.is_none() && wire.payout_frequency.is_none()
-            && wire.bonding_period.is_none() && wire.bonding_period_variable.is_none()
-            && wire.bonding_rewards.is_none() && wire.unbonding_period.is_none()
-            && wire.unbonding_period_variable.is_none()
-            && wire.unbonding_rewards.is_none() && wire.exit_queue_period.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnLockTypeInfo: none of its 9 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnLockTypeInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("type", value)?;
         }
-        Ok(EarnLockTypeInfo {
-            kind: wire.kind,
-            payout_frequency: wire.payout_frequency,
-            bonding_period: wire.bonding_period,
-            bonding_period_variable: wire.bonding_period_variable,
-            bonding_rewards: wire.bonding_rewards,
-            unbonding_period: wire.unbonding_period,
-            unbonding_period_variable: wire.unbonding_period_variable,
-            unbonding_rewards: wire.unbonding_rewards,
-            exit_queue_period: wire.exit_queue_period,
-        })
+        if let Some(value) = &self.payout_frequency {
+            map.serialize_entry("payout_frequency", value)?;
+        }
+        if let Some(value) = &self.bonding_period {
+            map.serialize_entry("bonding_period", value)?;
+        }
+        if let Some(value) = &self.bonding_period_variable {
+            map.serialize_entry("bonding_period_variable", value)?;
+        }
+        if let Some(value) = &self.bonding_rewards {
+            map.serialize_entry("bonding_rewards", value)?;
+        }
+        if let Some(value) = &self.unbonding_period {
+            map.serialize_entry("unbonding_period", value)?;
+        }
+        if let Some(value) = &self.unbonding_period_variable {
+            map.serialize_entry("unbonding_period_variable", value)?;
+        }
+        if let Some(value) = &self.unbonding_rewards {
+            map.serialize_entry("unbonding_rewards", value)?;
+        }
+        if let Some(value) = &self.exit_queue_period {
+            map.serialize_entry("exit_queue_period", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnLockTypeInfo, b'{');
 /// Whether rewards of a strategy are compounded.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnAutoCompoundInfo {
     /// disabled, enabled or optional.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<super::EarnAutoCompound>,
     /// With `optional`: the default choice.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub default: Option<bool>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnAutoCompoundInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// disabled, enabled or optional.
-            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-            pub kind: Option<super::EarnAutoCompound>,
-            /// With `optional`: the default choice.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub default: Option<bool>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnAutoCompoundInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnAutoCompoundInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnAutoCompoundInfo, A::Error> {
+                let mut field_kind: Option<super::EarnAutoCompound> = None;
+                let mut field_default: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "type" => {
+                            field_kind = map
+                                .next_value::<Option<super::EarnAutoCompound>>()?;
+                        }
+                        "default" => {
+                            field_default = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_kind.is_none() && field_default.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnAutoCompoundInfo: none of `type`, `default` is present",
+                        ),
+                    );
+                }
+                Ok(EarnAutoCompoundInfo {
+                    kind: field_kind,
+                    default: field_default,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.kind.is_none() && wire.default.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnAutoCompoundInfo: none of `type`, `default` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnAutoCompoundInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("type", value)?;
         }
-        Ok(EarnAutoCompoundInfo {
-            kind: wire.kind,
-            default: wire.default,
-        })
+        if let Some(value) = &self.default {
+            map.serialize_entry("default", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnAutoCompoundInfo, b'{');
 /// Where the yield of a strategy comes from.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnYieldSourceInfo {
     /// staking or off_chain.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<super::EarnYieldSource>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnYieldSourceInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// staking or off_chain.
-            #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-            pub kind: Option<super::EarnYieldSource>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnYieldSourceInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnYieldSourceInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnYieldSourceInfo, A::Error> {
+                let mut field_kind: Option<super::EarnYieldSource> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "type" => {
+                            field_kind = map
+                                .next_value::<Option<super::EarnYieldSource>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_kind.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnYieldSourceInfo: none of `type` is present",
+                        ),
+                    );
+                }
+                Ok(EarnYieldSourceInfo {
+                    kind: field_kind,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.kind.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnYieldSourceInfo: none of `type` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnYieldSourceInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("type", value)?;
         }
-        Ok(EarnYieldSourceInfo {
-            kind: wire.kind,
-        })
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnYieldSourceInfo, b'{');
 /// Estimated yearly yield, in percent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnAprEstimate {
     /// Lower estimate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub low: Option<::rust_decimal::Decimal>,
     /// Upper estimate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub high: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnAprEstimate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Lower estimate.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub low: Option<::rust_decimal::Decimal>,
-            /// Upper estimate.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub high: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnAprEstimate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnAprEstimate")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnAprEstimate, A::Error> {
+                let mut field_low: Option<::rust_decimal::Decimal> = None;
+                let mut field_high: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "low" => {
+                            field_low = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "high" => {
+                            field_high = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_low.is_none() && field_high.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnAprEstimate: none of `low`, `high` is present",
+                        ),
+                    );
+                }
+                Ok(EarnAprEstimate {
+                    low: field_low,
+                    high: field_high,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.low.is_none() && wire.high.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnAprEstimate: none of `low`, `high` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnAprEstimate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.low {
+            map.serialize_entry("low", value)?;
         }
-        Ok(EarnAprEstimate {
-            low: wire.low,
-            high: wire.high,
-        })
+        if let Some(value) = &self.high {
+            map.serialize_entry("high", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnAprEstimate, b'{');
 /// The user's allocations, with amounts also in `converted_asset`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnAllocations {
     /// The secondary asset amounts are converted to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub converted_asset: Option<String>,
     /// Total allocated, in `converted_asset`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub total_allocated: Option<::rust_decimal::Decimal>,
     /// Total rewarded, in `converted_asset`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub total_rewarded: Option<::rust_decimal::Decimal>,
     /// Next page cursor (paging is not implemented; seen in the docs example).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub next_cursor: Option<String>,
     /// One entry per strategy.
     pub items: Vec<super::EarnAllocation>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for EarnAllocations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnAllocations;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnAllocations")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnAllocations, A::Error> {
+                let mut field_converted_asset: Option<String> = None;
+                let mut field_total_allocated: Option<::rust_decimal::Decimal> = None;
+                let mut field_total_rewarded: Option<::rust_decimal::Decimal> = None;
+                let mut field_next_cursor: Option<String> = None;
+                let mut field_items: Option<Vec<super::EarnAllocation>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "converted_asset" => {
+                            field_converted_asset = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "total_allocated" => {
+                            field_total_allocated = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "total_rewarded" => {
+                            field_total_rewarded = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "next_cursor" => {
+                            field_next_cursor = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "items" => {
+                            field_items = Some(
+                                map.next_value::<Vec<super::EarnAllocation>>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(EarnAllocations {
+                    converted_asset: field_converted_asset,
+                    total_allocated: field_total_allocated,
+                    total_rewarded: field_total_rewarded,
+                    next_cursor: field_next_cursor,
+                    items: field_items
+                        .ok_or_else(|| ::serde::de::Error::missing_field("items"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnAllocations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.converted_asset {
+            map.serialize_entry("converted_asset", value)?;
+        }
+        if let Some(value) = &self.total_allocated {
+            map.serialize_entry("total_allocated", value)?;
+        }
+        if let Some(value) = &self.total_rewarded {
+            map.serialize_entry("total_rewarded", value)?;
+        }
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("next_cursor", value)?;
+        }
+        map.serialize_entry("items", &self.items)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(EarnAllocations, b'{');
 /// The user's allocation to one strategy.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnAllocation {
     /// The strategy id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub strategy_id: Option<String>,
     /// The strategy's asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub native_asset: Option<String>,
     /// Amounts allocated, by state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_allocated: Option<super::EarnAllocatedAmounts>,
     /// Total rewarded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_rewarded: Option<super::EarnAmount>,
     /// The current payout period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payout: Option<super::EarnPayout>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnAllocation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The strategy id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub strategy_id: Option<String>,
-            /// The strategy's asset.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub native_asset: Option<String>,
-            /// Amounts allocated, by state.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub amount_allocated: Option<super::EarnAllocatedAmounts>,
-            /// Total rewarded.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub total_rewarded: Option<super::EarnAmount>,
-            /// The current payout period.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub payout: Option<super::EarnPayout>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnAllocation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnAllocation")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnAllocation, A::Error> {
+                let mut field_strategy_id: Option<String> = None;
+                let mut field_native_asset: Option<String> = None;
+                let mut field_amount_allocated: Option<super::EarnAllocatedAmounts> = None;
+                let mut field_total_rewarded: Option<super::EarnAmount> = None;
+                let mut field_payout: Option<super::EarnPayout> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "strategy_id" => {
+                            field_strategy_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "native_asset" => {
+                            field_native_asset = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "amount_allocated" => {
+                            field_amount_allocated = map
+                                .next_value::<Option<super::EarnAllocatedAmounts>>()?;
+                        }
+                        "total_rewarded" => {
+                            field_total_rewarded = map
+                                .next_value::<Option<super::EarnAmount>>()?;
+                        }
+                        "payout" => {
+                            field_payout = map.next_value::<Option<super::EarnPayout>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_strategy_id.is_none() && field_native_asset.is_none()
+                    && field_amount_allocated.is_none() && field_total_rewarded.is_none()
+                    && field_payout.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnAllocation: none of `strategy_id`, `native_asset`, `amount_allocated`, `total_rewarded`, `payout` is present",
+                        ),
+                    );
+                }
+                Ok(EarnAllocation {
+                    strategy_id: field_strategy_id,
+                    native_asset: field_native_asset,
+                    amount_allocated: field_amount_allocated,
+                    total_rewarded: field_total_rewarded,
+                    payout: field_payout,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.strategy_id.is_none() && wire.native_asset.is_none()
-            && wire.amount_allocated.is_none() && wire.total_rewarded.is_none()
-            && wire.payout.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnAllocation: none of `strategy_id`, `native_asset`, `amount_allocated`, `total_rewarded`, `payout` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnAllocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.strategy_id {
+            map.serialize_entry("strategy_id", value)?;
         }
-        Ok(EarnAllocation {
-            strategy_id: wire.strategy_id,
-            native_asset: wire.native_asset,
-            amount_allocated: wire.amount_allocated,
-            total_rewarded: wire.total_rewarded,
-            payout: wire.payout,
-        })
+        if let Some(value) = &self.native_asset {
+            map.serialize_entry("native_asset", value)?;
+        }
+        if let Some(value) = &self.amount_allocated {
+            map.serialize_entry("amount_allocated", value)?;
+        }
+        if let Some(value) = &self.total_rewarded {
+            map.serialize_entry("total_rewarded", value)?;
+        }
+        if let Some(value) = &self.payout {
+            map.serialize_entry("payout", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnAllocation, b'{');
 /// Allocated amounts by state. Funds in `total` not bonding or unbonding are allocated and earning.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnAllocatedAmounts {
     /// Total allocated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<super::EarnAmount>,
     /// Pending allocation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<super::EarnAmount>,
     /// Bonding (only when non-empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonding: Option<super::EarnAllocationState>,
     /// Unbonding (only when non-empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unbonding: Option<super::EarnAllocationState>,
     /// In the exit queue (ETH only; only when non-empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_queue: Option<super::EarnAllocationState>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnAllocatedAmounts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Total allocated.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub total: Option<super::EarnAmount>,
-            /// Pending allocation.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub pending: Option<super::EarnAmount>,
-            /// Bonding (only when non-empty).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub bonding: Option<super::EarnAllocationState>,
-            /// Unbonding (only when non-empty).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub unbonding: Option<super::EarnAllocationState>,
-            /// In the exit queue (ETH only; only when non-empty).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub exit_queue: Option<super::EarnAllocationState>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnAllocatedAmounts;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnAllocatedAmounts")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnAllocatedAmounts, A::Error> {
+                let mut field_total: Option<super::EarnAmount> = None;
+                let mut field_pending: Option<super::EarnAmount> = None;
+                let mut field_bonding: Option<super::EarnAllocationState> = None;
+                let mut field_unbonding: Option<super::EarnAllocationState> = None;
+                let mut field_exit_queue: Option<super::EarnAllocationState> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "total" => {
+                            field_total = map.next_value::<Option<super::EarnAmount>>()?;
+                        }
+                        "pending" => {
+                            field_pending = map
+                                .next_value::<Option<super::EarnAmount>>()?;
+                        }
+                        "bonding" => {
+                            field_bonding = map
+                                .next_value::<Option<super::EarnAllocationState>>()?;
+                        }
+                        "unbonding" => {
+                            field_unbonding = map
+                                .next_value::<Option<super::EarnAllocationState>>()?;
+                        }
+                        "exit_queue" => {
+                            field_exit_queue = map
+                                .next_value::<Option<super::EarnAllocationState>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_total.is_none() && field_pending.is_none()
+                    && field_bonding.is_none() && field_unbonding.is_none()
+                    && field_exit_queue.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnAllocatedAmounts: none of `total`, `pending`, `bonding`, `unbonding`, `exit_queue` is present",
+                        ),
+                    );
+                }
+                Ok(EarnAllocatedAmounts {
+                    total: field_total,
+                    pending: field_pending,
+                    bonding: field_bonding,
+                    unbonding: field_unbonding,
+                    exit_queue: field_exit_queue,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.total.is_none() && wire.pending.is_none() && wire.bonding.is_none()
-            && wire.unbonding.is_none() && wire.exit_queue.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnAllocatedAmounts: none of `total`, `pending`, `bonding`, `unbonding`, `exit_queue` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnAllocatedAmounts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
         }
-        Ok(EarnAllocatedAmounts {
-            total: wire.total,
-            pending: wire.pending,
-            bonding: wire.bonding,
-            unbonding: wire.unbonding,
-            exit_queue: wire.exit_queue,
-        })
+        if let Some(value) = &self.pending {
+            map.serialize_entry("pending", value)?;
+        }
+        if let Some(value) = &self.bonding {
+            map.serialize_entry("bonding", value)?;
+        }
+        if let Some(value) = &self.unbonding {
+            map.serialize_entry("unbonding", value)?;
+        }
+        if let Some(value) = &self.exit_queue {
+            map.serialize_entry("exit_queue", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnAllocatedAmounts, b'{');
 /// Funds in one state (bonding, unbonding or exit queue).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnAllocationState {
     /// Amount in the native asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub native: Option<::rust_decimal::Decimal>,
     /// Amount in `converted_asset`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub converted: Option<::rust_decimal::Decimal>,
     /// Number of allocations in this state.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub allocation_count: Option<i64>,
     /// The allocations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocations: Option<Vec<super::EarnAllocationEntry>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnAllocationState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Amount in the native asset.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub native: Option<::rust_decimal::Decimal>,
-            /// Amount in `converted_asset`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub converted: Option<::rust_decimal::Decimal>,
-            /// Number of allocations in this state.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub allocation_count: Option<i64>,
-            /// The allocations.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub allocations: Option<Vec<super::EarnAllocationEntry>>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnAllocationState;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnAllocationState")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnAllocationState, A::Error> {
+                let mut field_native: Option<::rust_decimal::Decimal> = None;
+                let mut field_converted: Option<::rust_decimal::Decimal> = None;
+                let mut field_allocation_count: Option<i64> = None;
+                let mut field_allocations: Option<Vec<super::EarnAllocationEntry>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "native" => {
+                            field_native = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "converted" => {
+                            field_converted = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "allocation_count" => {
+                            field_allocation_count = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "allocations" => {
+                            field_allocations = map
+                                .next_value::<Option<Vec<super::EarnAllocationEntry>>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_native.is_none() && field_converted.is_none()
+                    && field_allocation_count.is_none() && field_allocations.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnAllocationState: none of `native`, `converted`, `allocation_count`, `allocations` is present",
+                        ),
+                    );
+                }
+                Ok(EarnAllocationState {
+                    native: field_native,
+                    converted: field_converted,
+                    allocation_count: field_allocation_count,
+                    allocations: field_allocations,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.native.is_none() && wire.converted.is_none()
-            && wire.allocation_count.is_none() && wire.allocations.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnAllocationState: none of `native`, `converted`, `allocation_count`, `allocations` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnAllocationState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.native {
+            map.serialize_entry("native", value)?;
         }
-        Ok(EarnAllocationState {
-            native: wire.native,
-            converted: wire.converted,
-            allocation_count: wire.allocation_count,
-            allocations: wire.allocations,
-        })
+        if let Some(value) = &self.converted {
+            map.serialize_entry("converted", value)?;
+        }
+        if let Some(value) = &self.allocation_count {
+            map.serialize_entry("allocation_count", value)?;
+        }
+        if let Some(value) = &self.allocations {
+            map.serialize_entry("allocations", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnAllocationState, b'{');
 /// One allocation in a bonding, unbonding or exit-queue state.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnAllocationEntry {
     /// Amount in the native asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub native: Option<::rust_decimal::Decimal>,
     /// Amount in `converted_asset`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub converted: Option<::rust_decimal::Decimal>,
     /// When the request was received (RFC 3339).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub created_at: Option<String>,
     /// When the state ends (RFC 3339).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub expires: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnAllocationEntry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Amount in the native asset.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub native: Option<::rust_decimal::Decimal>,
-            /// Amount in `converted_asset`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub converted: Option<::rust_decimal::Decimal>,
-            /// When the request was received (RFC 3339).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub created_at: Option<String>,
-            /// When the state ends (RFC 3339).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub expires: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnAllocationEntry;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnAllocationEntry")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnAllocationEntry, A::Error> {
+                let mut field_native: Option<::rust_decimal::Decimal> = None;
+                let mut field_converted: Option<::rust_decimal::Decimal> = None;
+                let mut field_created_at: Option<String> = None;
+                let mut field_expires: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "native" => {
+                            field_native = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "converted" => {
+                            field_converted = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "created_at" => {
+                            field_created_at = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "expires" => {
+                            field_expires = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_native.is_none() && field_converted.is_none()
+                    && field_created_at.is_none() && field_expires.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnAllocationEntry: none of `native`, `converted`, `created_at`, `expires` is present",
+                        ),
+                    );
+                }
+                Ok(EarnAllocationEntry {
+                    native: field_native,
+                    converted: field_converted,
+                    created_at: field_created_at,
+                    expires: field_expires,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.native.is_none() && wire.converted.is_none() && wire.created_at.is_none()
-            && wire.expires.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnAllocationEntry: none of `native`, `converted`, `created_at`, `expires` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnAllocationEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.native {
+            map.serialize_entry("native", value)?;
         }
-        Ok(EarnAllocationEntry {
-            native: wire.native,
-            converted: wire.converted,
-            created_at: wire.created_at,
-            expires: wire.expires,
-        })
+        if let Some(value) = &self.converted {
+            map.serialize_entry("converted", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.expires {
+            map.serialize_entry("expires", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnAllocationEntry, b'{');
 /// An amount in the native asset and in `converted_asset`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnAmount {
     /// In the native asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub native: Option<::rust_decimal::Decimal>,
     /// In `converted_asset`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub converted: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnAmount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// In the native asset.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub native: Option<::rust_decimal::Decimal>,
-            /// In `converted_asset`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub converted: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnAmount;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnAmount")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnAmount, A::Error> {
+                let mut field_native: Option<::rust_decimal::Decimal> = None;
+                let mut field_converted: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "native" => {
+                            field_native = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "converted" => {
+                            field_converted = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_native.is_none() && field_converted.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnAmount: none of `native`, `converted` is present",
+                        ),
+                    );
+                }
+                Ok(EarnAmount {
+                    native: field_native,
+                    converted: field_converted,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.native.is_none() && wire.converted.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnAmount: none of `native`, `converted` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnAmount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.native {
+            map.serialize_entry("native", value)?;
         }
-        Ok(EarnAmount {
-            native: wire.native,
-            converted: wire.converted,
-        })
+        if let Some(value) = &self.converted {
+            map.serialize_entry("converted", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnAmount, b'{');
 /// The current reward payout period.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EarnPayout {
     /// Start of the period (RFC 3339).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub period_start: Option<String>,
     /// End of the period (RFC 3339).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub period_end: Option<String>,
     /// Reward accumulated so far in the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accumulated_reward: Option<super::EarnAmount>,
     /// Estimated reward for the whole period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_reward: Option<super::EarnAmount>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for EarnPayout {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Start of the period (RFC 3339).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub period_start: Option<String>,
-            /// End of the period (RFC 3339).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub period_end: Option<String>,
-            /// Reward accumulated so far in the period.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub accumulated_reward: Option<super::EarnAmount>,
-            /// Estimated reward for the whole period.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub estimated_reward: Option<super::EarnAmount>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = EarnPayout;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: EarnPayout")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EarnPayout, A::Error> {
+                let mut field_period_start: Option<String> = None;
+                let mut field_period_end: Option<String> = None;
+                let mut field_accumulated_reward: Option<super::EarnAmount> = None;
+                let mut field_estimated_reward: Option<super::EarnAmount> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "period_start" => {
+                            field_period_start = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "period_end" => {
+                            field_period_end = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "accumulated_reward" => {
+                            field_accumulated_reward = map
+                                .next_value::<Option<super::EarnAmount>>()?;
+                        }
+                        "estimated_reward" => {
+                            field_estimated_reward = map
+                                .next_value::<Option<super::EarnAmount>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_period_start.is_none() && field_period_end.is_none()
+                    && field_accumulated_reward.is_none()
+                    && field_estimated_reward.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a EarnPayout: none of `period_start`, `period_end`, `accumulated_reward`, `estimated_reward` is present",
+                        ),
+                    );
+                }
+                Ok(EarnPayout {
+                    period_start: field_period_start,
+                    period_end: field_period_end,
+                    accumulated_reward: field_accumulated_reward,
+                    estimated_reward: field_estimated_reward,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.period_start.is_none() && wire.period_end.is_none()
-            && wire.accumulated_reward.is_none() && wire.estimated_reward.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a EarnPayout: none of `period_start`, `period_end`, `accumulated_reward`, `estimated_reward` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for EarnPayout {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.period_start {
+            map.serialize_entry("period_start", value)?;
         }
-        Ok(EarnPayout {
-            period_start: wire.period_start,
-            period_end: wire.period_end,
-            accumulated_reward: wire.accumulated_reward,
-            estimated_reward: wire.estimated_reward,
-        })
+        if let Some(value) = &self.period_end {
+            map.serialize_entry("period_end", value)?;
+        }
+        if let Some(value) = &self.accumulated_reward {
+            map.serialize_entry("accumulated_reward", value)?;
+        }
+        if let Some(value) = &self.estimated_reward {
+            map.serialize_entry("estimated_reward", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(EarnPayout, b'{');

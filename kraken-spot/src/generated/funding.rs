@@ -37,839 +37,1285 @@ impl From<&str> for TransferWallet {
 crate::string_enum!(TransferWallet);
 crate::lenient_via_serde!(TransferWallet);
 /// One way to deposit an asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DepositMethod {
     /// The method's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub method: Option<String>,
     /// Maximum net amount that can be deposited now: an amount, or `false` for no limit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub limit: Option<crate::Either<::rust_decimal::Decimal, bool>>,
     /// Fee paid on each deposit.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee: Option<::rust_decimal::Decimal>,
     /// Fee to set up a deposit address.
-    #[serde(
-        rename = "address-setup-fee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub address_setup_fee: Option<::rust_decimal::Decimal>,
     /// Whether new addresses can be generated.
-    #[serde(
-        rename = "gen-address",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub gen_address: Option<bool>,
     /// Minimum net amount that can be deposited.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub minimum: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for DepositMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The method's name.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub method: Option<String>,
-            /// Maximum net amount that can be deposited now: an amount, or `false` for no limit.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub limit: Option<crate::Either<::rust_decimal::Decimal, bool>>,
-            /// Fee paid on each deposit.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fee: Option<::rust_decimal::Decimal>,
-            /// Fee to set up a deposit address.
-            #[serde(
-                rename = "address-setup-fee",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub address_setup_fee: Option<::rust_decimal::Decimal>,
-            /// Whether new addresses can be generated.
-            #[serde(
-                rename = "gen-address",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub gen_address: Option<bool>,
-            /// Minimum net amount that can be deposited.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub minimum: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DepositMethod;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: DepositMethod")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DepositMethod, A::Error> {
+                let mut field_method: Option<String> = None;
+                let mut field_limit: Option<
+                    crate::Either<::rust_decimal::Decimal, bool>,
+                > = None;
+                let mut field_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_address_setup_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_gen_address: Option<bool> = None;
+                let mut field_minimum: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "method" => {
+                            field_method = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "limit" => {
+                            field_limit = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<crate::Either<::rust_decimal::Decimal, bool>>,
+                                    >::new(),
+                                )?;
+                        }
+                        "fee" => {
+                            field_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "address-setup-fee" => {
+                            field_address_setup_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "gen-address" => {
+                            field_gen_address = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "minimum" => {
+                            field_minimum = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_method.is_none() && field_limit.is_none() && field_fee.is_none()
+                    && field_address_setup_fee.is_none() && field_gen_address.is_none()
+                    && field_minimum.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a DepositMethod: none of `method`, `limit`, `fee`, `address-setup-fee`, `gen-address`, `minimum` is present",
+                        ),
+                    );
+                }
+                Ok(DepositMethod {
+                    method: field_method,
+                    limit: field_limit,
+                    fee: field_fee,
+                    address_setup_fee: field_address_setup_fee,
+                    gen_address: field_gen_address,
+                    minimum: field_minimum,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.method.is_none() && wire.limit.is_none() && wire.fee.is_none()
-            && wire.address_setup_fee.is_none() && wire.gen_address.is_none()
-            && wire.minimum.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a DepositMethod: none of `method`, `limit`, `fee`, `address-setup-fee`, `gen-address`, `minimum` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for DepositMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.method {
+            map.serialize_entry("method", value)?;
         }
-        Ok(DepositMethod {
-            method: wire.method,
-            limit: wire.limit,
-            fee: wire.fee,
-            address_setup_fee: wire.address_setup_fee,
-            gen_address: wire.gen_address,
-            minimum: wire.minimum,
-        })
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.fee {
+            map.serialize_entry("fee", value)?;
+        }
+        if let Some(value) = &self.address_setup_fee {
+            map.serialize_entry("address-setup-fee", value)?;
+        }
+        if let Some(value) = &self.gen_address {
+            map.serialize_entry("gen-address", value)?;
+        }
+        if let Some(value) = &self.minimum {
+            map.serialize_entry("minimum", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(DepositMethod, b'{');
 /// One deposit address.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DepositAddress {
     /// The address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub address: Option<String>,
     /// Expiry (unix seconds, 0 if none).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub expiretm: Option<::rust_decimal::Decimal>,
     /// Whether the address has never been used.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub new: Option<bool>,
     /// Tag or destination tag, for assets that need one.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub tag: Option<String>,
     /// Memo, for assets that need one.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub memo: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for DepositAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The address.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub address: Option<String>,
-            /// Expiry (unix seconds, 0 if none).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub expiretm: Option<::rust_decimal::Decimal>,
-            /// Whether the address has never been used.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub new: Option<bool>,
-            /// Tag or destination tag, for assets that need one.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub tag: Option<String>,
-            /// Memo, for assets that need one.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub memo: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DepositAddress;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: DepositAddress")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DepositAddress, A::Error> {
+                let mut field_address: Option<String> = None;
+                let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
+                let mut field_new: Option<bool> = None;
+                let mut field_tag: Option<String> = None;
+                let mut field_memo: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "address" => {
+                            field_address = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "expiretm" => {
+                            field_expiretm = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "new" => {
+                            field_new = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "tag" => {
+                            field_tag = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "memo" => {
+                            field_memo = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_address.is_none() && field_expiretm.is_none()
+                    && field_new.is_none() && field_tag.is_none() && field_memo.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a DepositAddress: none of `address`, `expiretm`, `new`, `tag`, `memo` is present",
+                        ),
+                    );
+                }
+                Ok(DepositAddress {
+                    address: field_address,
+                    expiretm: field_expiretm,
+                    new: field_new,
+                    tag: field_tag,
+                    memo: field_memo,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.address.is_none() && wire.expiretm.is_none() && wire.new.is_none()
-            && wire.tag.is_none() && wire.memo.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a DepositAddress: none of `address`, `expiretm`, `new`, `tag`, `memo` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for DepositAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
         }
-        Ok(DepositAddress {
-            address: wire.address,
-            expiretm: wire.expiretm,
-            new: wire.new,
-            tag: wire.tag,
-            memo: wire.memo,
-        })
+        if let Some(value) = &self.expiretm {
+            map.serialize_entry("expiretm", value)?;
+        }
+        if let Some(value) = &self.new {
+            map.serialize_entry("new", value)?;
+        }
+        if let Some(value) = &self.tag {
+            map.serialize_entry("tag", value)?;
+        }
+        if let Some(value) = &self.memo {
+            map.serialize_entry("memo", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(DepositAddress, b'{');
 /// One recent deposit.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Deposit {
     /// The deposit method.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub method: String,
     /// Asset class.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub aclass: String,
     /// Asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub asset: String,
     /// Reference id.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub refid: String,
     /// Method transaction id.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub txid: String,
     /// Method transaction information.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub info: String,
     /// Amount deposited.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub amount: ::rust_decimal::Decimal,
     /// Fees paid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee: Option<::rust_decimal::Decimal>,
     /// When the deposit was made (unix seconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub time: i64,
     /// Status: Initial, Pending, Settled, Success or Failure (IFEX states).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub status: String,
     /// Additional status: `return` or `onhold`.
-    #[serde(
-        rename = "status-prop",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub status_prop: Option<String>,
     /// Client sending addresses, where known.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub originators: Option<Vec<String>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for Deposit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Deposit;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: Deposit")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Deposit, A::Error> {
+                let mut field_method: Option<String> = None;
+                let mut field_aclass: Option<String> = None;
+                let mut field_asset: Option<String> = None;
+                let mut field_refid: Option<String> = None;
+                let mut field_txid: Option<String> = None;
+                let mut field_info: Option<String> = None;
+                let mut field_amount: Option<::rust_decimal::Decimal> = None;
+                let mut field_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_time: Option<i64> = None;
+                let mut field_status: Option<String> = None;
+                let mut field_status_prop: Option<String> = None;
+                let mut field_originators: Option<Vec<String>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "method" => {
+                            field_method = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "aclass" => {
+                            field_aclass = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "asset" => {
+                            field_asset = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "refid" => {
+                            field_refid = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "txid" => {
+                            field_txid = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "info" => {
+                            field_info = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "amount" => {
+                            field_amount = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "fee" => {
+                            field_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "time" => {
+                            field_time = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "status" => {
+                            field_status = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "status-prop" => {
+                            field_status_prop = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "originators" => {
+                            field_originators = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(Deposit {
+                    method: field_method
+                        .ok_or_else(|| ::serde::de::Error::missing_field("method"))?,
+                    aclass: field_aclass
+                        .ok_or_else(|| ::serde::de::Error::missing_field("aclass"))?,
+                    asset: field_asset
+                        .ok_or_else(|| ::serde::de::Error::missing_field("asset"))?,
+                    refid: field_refid
+                        .ok_or_else(|| ::serde::de::Error::missing_field("refid"))?,
+                    txid: field_txid
+                        .ok_or_else(|| ::serde::de::Error::missing_field("txid"))?,
+                    info: field_info
+                        .ok_or_else(|| ::serde::de::Error::missing_field("info"))?,
+                    amount: field_amount
+                        .ok_or_else(|| ::serde::de::Error::missing_field("amount"))?,
+                    fee: field_fee,
+                    time: field_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field("time"))?,
+                    status: field_status
+                        .ok_or_else(|| ::serde::de::Error::missing_field("status"))?,
+                    status_prop: field_status_prop,
+                    originators: field_originators,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for Deposit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("method", &self.method)?;
+        map.serialize_entry("aclass", &self.aclass)?;
+        map.serialize_entry("asset", &self.asset)?;
+        map.serialize_entry("refid", &self.refid)?;
+        map.serialize_entry("txid", &self.txid)?;
+        map.serialize_entry("info", &self.info)?;
+        map.serialize_entry("amount", &self.amount)?;
+        if let Some(value) = &self.fee {
+            map.serialize_entry("fee", value)?;
+        }
+        map.serialize_entry("time", &self.time)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.status_prop {
+            map.serialize_entry("status-prop", value)?;
+        }
+        if let Some(value) = &self.originators {
+            map.serialize_entry("originators", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(Deposit, b'{');
 /// One page of recent deposits (the result of get_deposits_status with `cursor`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DepositsPage {
     /// The deposits.
     pub deposit: Vec<super::Deposit>,
     /// Pass as `cursor` to get the next page.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub next_cursor: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for DepositsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DepositsPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: DepositsPage")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DepositsPage, A::Error> {
+                let mut field_deposit: Option<Vec<super::Deposit>> = None;
+                let mut field_next_cursor: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "deposit" => {
+                            field_deposit = Some(
+                                map.next_value::<Vec<super::Deposit>>()?,
+                            );
+                        }
+                        "next_cursor" => {
+                            field_next_cursor = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(DepositsPage {
+                    deposit: field_deposit
+                        .ok_or_else(|| ::serde::de::Error::missing_field("deposit"))?,
+                    next_cursor: field_next_cursor,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for DepositsPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("deposit", &self.deposit)?;
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("next_cursor", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(DepositsPage, b'{');
 /// One way to withdraw an asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WithdrawalMethod {
     /// Asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub asset: Option<String>,
     /// The method's name (sometimes with leading whitespace).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub method: Option<String>,
     /// The network (null for fiat methods).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub network: Option<String>,
     /// Minimum net amount that can be withdrawn.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub minimum: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for WithdrawalMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Asset.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub asset: Option<String>,
-            /// The method's name (sometimes with leading whitespace).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub method: Option<String>,
-            /// The network (null for fiat methods).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub network: Option<String>,
-            /// Minimum net amount that can be withdrawn.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub minimum: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = WithdrawalMethod;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: WithdrawalMethod")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WithdrawalMethod, A::Error> {
+                let mut field_asset: Option<String> = None;
+                let mut field_method: Option<String> = None;
+                let mut field_network: Option<String> = None;
+                let mut field_minimum: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "asset" => {
+                            field_asset = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "method" => {
+                            field_method = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "network" => {
+                            field_network = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "minimum" => {
+                            field_minimum = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_asset.is_none() && field_method.is_none()
+                    && field_network.is_none() && field_minimum.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a WithdrawalMethod: none of `asset`, `method`, `network`, `minimum` is present",
+                        ),
+                    );
+                }
+                Ok(WithdrawalMethod {
+                    asset: field_asset,
+                    method: field_method,
+                    network: field_network,
+                    minimum: field_minimum,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.asset.is_none() && wire.method.is_none() && wire.network.is_none()
-            && wire.minimum.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a WithdrawalMethod: none of `asset`, `method`, `network`, `minimum` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for WithdrawalMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.asset {
+            map.serialize_entry("asset", value)?;
         }
-        Ok(WithdrawalMethod {
-            asset: wire.asset,
-            method: wire.method,
-            network: wire.network,
-            minimum: wire.minimum,
-        })
+        if let Some(value) = &self.method {
+            map.serialize_entry("method", value)?;
+        }
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        if let Some(value) = &self.minimum {
+            map.serialize_entry("minimum", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(WithdrawalMethod, b'{');
 /// One withdrawal address set up on the account.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WithdrawalAddress {
     /// The address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub address: Option<String>,
     /// Asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub asset: Option<String>,
     /// Withdrawal method.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub method: Option<String>,
     /// The withdrawal key name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub key: Option<String>,
     /// Tag, for assets that need one.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub tag: Option<String>,
     /// Memo, for assets that need one.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub memo: Option<String>,
     /// Whether the address has been verified by email.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub verified: Option<bool>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for WithdrawalAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The address.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub address: Option<String>,
-            /// Asset.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub asset: Option<String>,
-            /// Withdrawal method.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub method: Option<String>,
-            /// The withdrawal key name.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub key: Option<String>,
-            /// Tag, for assets that need one.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub tag: Option<String>,
-            /// Memo, for assets that need one.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub memo: Option<String>,
-            /// Whether the address has been verified by email.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub verified: Option<bool>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = WithdrawalAddress;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: WithdrawalAddress")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WithdrawalAddress, A::Error> {
+                let mut field_address: Option<String> = None;
+                let mut field_asset: Option<String> = None;
+                let mut field_method: Option<String> = None;
+                let mut field_key: Option<String> = None;
+                let mut field_tag: Option<String> = None;
+                let mut field_memo: Option<String> = None;
+                let mut field_verified: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "address" => {
+                            field_address = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "asset" => {
+                            field_asset = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "method" => {
+                            field_method = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "key" => {
+                            field_key = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "tag" => {
+                            field_tag = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "memo" => {
+                            field_memo = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "verified" => {
+                            field_verified = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_address.is_none() && field_asset.is_none()
+                    && field_method.is_none() && field_key.is_none()
+                    && field_tag.is_none() && field_memo.is_none()
+                    && field_verified.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a WithdrawalAddress: none of its 7 known fields is present",
+                        ),
+                    );
+                }
+                Ok(WithdrawalAddress {
+                    address: field_address,
+                    asset: field_asset,
+                    method: field_method,
+                    key: field_key,
+                    tag: field_tag,
+                    memo: field_memo,
+                    verified: field_verified,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.address.is_none() && wire.asset.is_none() && wire.method.is_none()
-            && wire.key.is_none() && wire.tag.is_none() && wire.memo.is_none()
-            && wire.verified.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a WithdrawalAddress: none of its 7 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for WithdrawalAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
         }
-        Ok(WithdrawalAddress {
-            address: wire.address,
-            asset: wire.asset,
-            method: wire.method,
-            key: wire.key,
-            tag: wire.tag,
-            memo: wire.memo,
-            verified: wire.verified,
-        })
+        if let Some(value) = &self.asset {
+            map.serialize_entry("asset", value)?;
+        }
+        if let Some(value) = &self.method {
+            map.serialize_entry("method", value)?;
+        }
+        if let Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        if let Some(value) = &self.tag {
+            map.serialize_entry("tag", value)?;
+        }
+        if let Some(value) = &self.memo {
+            map.serialize_entry("memo", value)?;
+        }
+        if let Some(value) = &self.verified {
+            map.serialize_entry("verified", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(WithdrawalAddress, b'{');
 /// Fee information about a potential withdrawal.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WithdrawalInfo {
     /// The withdrawal method that will be used.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub method: Option<String>,
     /// Maximum net amount that can be withdrawn now.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub limit: Option<::rust_decimal::Decimal>,
     /// Net amount that will be sent, after fees.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub amount: Option<::rust_decimal::Decimal>,
     /// Fee that will be paid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for WithdrawalInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The withdrawal method that will be used.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub method: Option<String>,
-            /// Maximum net amount that can be withdrawn now.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub limit: Option<::rust_decimal::Decimal>,
-            /// Net amount that will be sent, after fees.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub amount: Option<::rust_decimal::Decimal>,
-            /// Fee that will be paid.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fee: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = WithdrawalInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: WithdrawalInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WithdrawalInfo, A::Error> {
+                let mut field_method: Option<String> = None;
+                let mut field_limit: Option<::rust_decimal::Decimal> = None;
+                let mut field_amount: Option<::rust_decimal::Decimal> = None;
+                let mut field_fee: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "method" => {
+                            field_method = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "limit" => {
+                            field_limit = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "amount" => {
+                            field_amount = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "fee" => {
+                            field_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_method.is_none() && field_limit.is_none()
+                    && field_amount.is_none() && field_fee.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a WithdrawalInfo: none of `method`, `limit`, `amount`, `fee` is present",
+                        ),
+                    );
+                }
+                Ok(WithdrawalInfo {
+                    method: field_method,
+                    limit: field_limit,
+                    amount: field_amount,
+                    fee: field_fee,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.method.is_none() && wire.limit.is_none() && wire.amount.is_none()
-            && wire.fee.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a WithdrawalInfo: none of `method`, `limit`, `amount`, `fee` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for WithdrawalInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.method {
+            map.serialize_entry("method", value)?;
         }
-        Ok(WithdrawalInfo {
-            method: wire.method,
-            limit: wire.limit,
-            amount: wire.amount,
-            fee: wire.fee,
-        })
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.fee {
+            map.serialize_entry("fee", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(WithdrawalInfo, b'{');
 /// The reference id of a withdrawal or wallet transfer.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingReference {
     /// The reference id.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub refid: String,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FundingReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FundingReference;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FundingReference")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FundingReference, A::Error> {
+                let mut field_refid: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "refid" => {
+                            field_refid = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FundingReference {
+                    refid: field_refid
+                        .ok_or_else(|| ::serde::de::Error::missing_field("refid"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FundingReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("refid", &self.refid)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FundingReference, b'{');
 /// One recent withdrawal.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Withdrawal {
     /// The withdrawal method.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub method: Option<String>,
     /// The network.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub network: Option<String>,
     /// Asset class.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub aclass: Option<String>,
     /// Asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub asset: Option<String>,
     /// Reference id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub refid: Option<String>,
     /// Method transaction id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub txid: Option<String>,
     /// Method transaction information.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub info: Option<String>,
     /// Amount withdrawn.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub amount: Option<::rust_decimal::Decimal>,
     /// Fees paid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee: Option<::rust_decimal::Decimal>,
     /// When the withdrawal was requested (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub time: Option<i64>,
     /// Status: Initial, Pending, Settled, Success or Failure (IFEX states).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub status: Option<String>,
     /// Additional status: cancel-pending, canceled, cancel-denied, return or onhold.
-    #[serde(
-        rename = "status-prop",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub status_prop: Option<String>,
     /// The withdrawal key name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub key: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for Withdrawal {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The withdrawal method.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub method: Option<String>,
-            /// The network.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub network: Option<String>,
-            /// Asset class.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub aclass: Option<String>,
-            /// Asset.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub asset: Option<String>,
-            /// Reference id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub refid: Option<String>,
-            /// Method transaction id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub txid: Option<String>,
-            /// Method transaction information.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub info: Option<String>,
-            /// Amount withdrawn.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub amount: Option<::rust_decimal::Decimal>,
-            /// Fees paid.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fee: Option<::rust_decimal::Decimal>,
-            /// When the withdrawal was requested (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub time: Option<i64>,
-            /// Status: Initial, Pending, Settled, Success or Failure (IFEX states).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub status: Option<String>,
-            /// Additional status: cancel-pending, canceled, cancel-denied, return or onhold.
-            #[serde(
-                rename = "status-prop",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub status_prop: Option<String>,
-            /// The withdrawal key name.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub key: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Withdrawal;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: Withdrawal")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Withdrawal, A::Error> {
+                let mut field_method: Option<String> = None;
+                let mut field_network: Option<String> = None;
+                let mut field_aclass: Option<String> = None;
+                let mut field_asset: Option<String> = None;
+                let mut field_refid: Option<String> = None;
+                let mut field_txid: Option<String> = None;
+                let mut field_info: Option<String> = None;
+                let mut field_amount: Option<::rust_decimal::Decimal> = None;
+                let mut field_fee: Option<::rust_decimal::Decimal> = None;
+                let mut field_time: Option<i64> = None;
+                let mut field_status: Option<String> = None;
+                let mut field_status_prop: Option<String> = None;
+                let mut field_key: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "method" => {
+                            field_method = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "network" => {
+                            field_network = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "aclass" => {
+                            field_aclass = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "asset" => {
+                            field_asset = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "refid" => {
+                            field_refid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "txid" => {
+                            field_txid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "info" => {
+                            field_info = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "amount" => {
+                            field_amount = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "fee" => {
+                            field_fee = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "time" => {
+                            field_time = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "status" => {
+                            field_status = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "status-prop" => {
+                            field_status_prop = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "key" => {
+                            field_key = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_method.is_none() && field_network.is_none()
+                    && field_aclass.is_none() && field_asset.is_none()
+                    && field_refid.is_none() && field_txid.is_none()
+                    && field_info.is_none() && field_amount.is_none()
+                    && field_fee.is_none() && field_time.is_none()
+                    && field_status.is_none() && field_status_prop.is_none()
+                    && field_key.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a Withdrawal: none of its 13 known fields is present",
+                        ),
+                    );
+                }
+                Ok(Withdrawal {
+                    method: field_method,
+                    network: field_network,
+                    aclass: field_aclass,
+                    asset: field_asset,
+                    refid: field_refid,
+                    txid: field_txid,
+                    info: field_info,
+                    amount: field_amount,
+                    fee: field_fee,
+                    time: field_time,
+                    status: field_status,
+                    status_prop: field_status_prop,
+                    key: field_key,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.method.is_none() && wire.network.is_none() && wire.aclass.is_none()
-            && wire.asset.is_none() && wire.refid.is_none() && wire.txid.is_none()
-            && wire.info.is_none() && wire.amount.is_none() && wire.fee.is_none()
-            && wire.time.is_none() && wire.status.is_none() && wire.status_prop.is_none()
-            && wire.key.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a Withdrawal: none of its 13 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for Withdrawal {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.method {
+            map.serialize_entry("method", value)?;
         }
-        Ok(Withdrawal {
-            method: wire.method,
-            network: wire.network,
-            aclass: wire.aclass,
-            asset: wire.asset,
-            refid: wire.refid,
-            txid: wire.txid,
-            info: wire.info,
-            amount: wire.amount,
-            fee: wire.fee,
-            time: wire.time,
-            status: wire.status,
-            status_prop: wire.status_prop,
-            key: wire.key,
-        })
+        if let Some(value) = &self.network {
+            map.serialize_entry("network", value)?;
+        }
+        if let Some(value) = &self.aclass {
+            map.serialize_entry("aclass", value)?;
+        }
+        if let Some(value) = &self.asset {
+            map.serialize_entry("asset", value)?;
+        }
+        if let Some(value) = &self.refid {
+            map.serialize_entry("refid", value)?;
+        }
+        if let Some(value) = &self.txid {
+            map.serialize_entry("txid", value)?;
+        }
+        if let Some(value) = &self.info {
+            map.serialize_entry("info", value)?;
+        }
+        if let Some(value) = &self.amount {
+            map.serialize_entry("amount", value)?;
+        }
+        if let Some(value) = &self.fee {
+            map.serialize_entry("fee", value)?;
+        }
+        if let Some(value) = &self.time {
+            map.serialize_entry("time", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.status_prop {
+            map.serialize_entry("status-prop", value)?;
+        }
+        if let Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(Withdrawal, b'{');

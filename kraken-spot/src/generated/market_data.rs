@@ -347,762 +347,1181 @@ impl From<&str> for TradeOrderKind {
 crate::string_enum!(TradeOrderKind);
 crate::lenient_via_serde!(TradeOrderKind);
 /// The server's time.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ServerTime {
     /// Unix timestamp in seconds.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub unixtime: i64,
     /// The same time as RFC 1123 text (Kraken writes a two-digit year).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub rfc1123: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for ServerTime {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ServerTime;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: ServerTime")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ServerTime, A::Error> {
+                let mut field_unixtime: Option<i64> = None;
+                let mut field_rfc1123: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "unixtime" => {
+                            field_unixtime = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "rfc1123" => {
+                            field_rfc1123 = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(ServerTime {
+                    unixtime: field_unixtime
+                        .ok_or_else(|| ::serde::de::Error::missing_field("unixtime"))?,
+                    rfc1123: field_rfc1123,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for ServerTime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("unixtime", &self.unixtime)?;
+        if let Some(value) = &self.rfc1123 {
+            map.serialize_entry("rfc1123", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(ServerTime, b'{');
 /// The exchange's current status.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SystemStatus {
     /// The trading mode.
     pub status: super::SystemState,
     /// Current timestamp (RFC 3339).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub timestamp: Option<String>,
     /// Maintenance starting within 72 hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upcoming_maintenance: Option<Vec<super::MaintenanceEvent>>,
     /// Active incidents, as Kraken sends them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency: Option<crate::RawJson>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for SystemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SystemStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: SystemStatus")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SystemStatus, A::Error> {
+                let mut field_status: Option<super::SystemState> = None;
+                let mut field_timestamp: Option<String> = None;
+                let mut field_upcoming_maintenance: Option<
+                    Vec<super::MaintenanceEvent>,
+                > = None;
+                let mut field_emergency: Option<crate::RawJson> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "status" => {
+                            field_status = Some(map.next_value::<super::SystemState>()?);
+                        }
+                        "timestamp" => {
+                            field_timestamp = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "upcoming_maintenance" => {
+                            field_upcoming_maintenance = map
+                                .next_value::<Option<Vec<super::MaintenanceEvent>>>()?;
+                        }
+                        "emergency" => {
+                            field_emergency = map.next_value::<Option<crate::RawJson>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(SystemStatus {
+                    status: field_status
+                        .ok_or_else(|| ::serde::de::Error::missing_field("status"))?,
+                    timestamp: field_timestamp,
+                    upcoming_maintenance: field_upcoming_maintenance,
+                    emergency: field_emergency,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for SystemStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.timestamp {
+            map.serialize_entry("timestamp", value)?;
+        }
+        if let Some(value) = &self.upcoming_maintenance {
+            map.serialize_entry("upcoming_maintenance", value)?;
+        }
+        if let Some(value) = &self.emergency {
+            map.serialize_entry("emergency", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(SystemStatus, b'{');
 /// Announced maintenance windows.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MaintenanceSchedule {
     /// The scheduled events.
     pub events: Vec<super::MaintenanceEvent>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for MaintenanceSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = MaintenanceSchedule;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: MaintenanceSchedule")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MaintenanceSchedule, A::Error> {
+                let mut field_events: Option<Vec<super::MaintenanceEvent>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "events" => {
+                            field_events = Some(
+                                map.next_value::<Vec<super::MaintenanceEvent>>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(MaintenanceSchedule {
+                    events: field_events
+                        .ok_or_else(|| ::serde::de::Error::missing_field("events"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for MaintenanceSchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("events", &self.events)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(MaintenanceSchedule, b'{');
 /// One scheduled maintenance window. Its shape comes from a third-party recording, so every field but the id is optional.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MaintenanceEvent {
     /// The event's id.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub event_id: i64,
     /// A short title.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub title: Option<String>,
     /// Expected start (ISO 8601, UTC).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub expected_start_utc: Option<String>,
     /// Expected end (ISO 8601, UTC).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub expected_end_utc: Option<String>,
     /// Seconds until the start.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub time_to_start_s: Option<i64>,
     /// Where the event is in its timeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<super::MaintenancePhase>,
     /// Services affected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affected_services: Option<Vec<super::AffectedService>>,
     /// Whether orders are accepted, for example `allowed`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub order_submission: Option<String>,
     /// What clients should do.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommended_action: Option<super::RecommendedAction>,
     /// Cancel orders before this time (ISO 8601, UTC).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cancel_before_utc: Option<String>,
     /// The announcement.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub source_url: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for MaintenanceEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = MaintenanceEvent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: MaintenanceEvent")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MaintenanceEvent, A::Error> {
+                let mut field_event_id: Option<i64> = None;
+                let mut field_title: Option<String> = None;
+                let mut field_expected_start_utc: Option<String> = None;
+                let mut field_expected_end_utc: Option<String> = None;
+                let mut field_time_to_start_s: Option<i64> = None;
+                let mut field_phase: Option<super::MaintenancePhase> = None;
+                let mut field_affected_services: Option<Vec<super::AffectedService>> = None;
+                let mut field_order_submission: Option<String> = None;
+                let mut field_recommended_action: Option<super::RecommendedAction> = None;
+                let mut field_cancel_before_utc: Option<String> = None;
+                let mut field_source_url: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "event_id" => {
+                            field_event_id = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "title" => {
+                            field_title = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "expected_start_utc" => {
+                            field_expected_start_utc = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "expected_end_utc" => {
+                            field_expected_end_utc = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "time_to_start_s" => {
+                            field_time_to_start_s = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "phase" => {
+                            field_phase = map
+                                .next_value::<Option<super::MaintenancePhase>>()?;
+                        }
+                        "affected_services" => {
+                            field_affected_services = map
+                                .next_value::<Option<Vec<super::AffectedService>>>()?;
+                        }
+                        "order_submission" => {
+                            field_order_submission = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "recommended_action" => {
+                            field_recommended_action = map
+                                .next_value::<Option<super::RecommendedAction>>()?;
+                        }
+                        "cancel_before_utc" => {
+                            field_cancel_before_utc = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "source_url" => {
+                            field_source_url = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(MaintenanceEvent {
+                    event_id: field_event_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("event_id"))?,
+                    title: field_title,
+                    expected_start_utc: field_expected_start_utc,
+                    expected_end_utc: field_expected_end_utc,
+                    time_to_start_s: field_time_to_start_s,
+                    phase: field_phase,
+                    affected_services: field_affected_services,
+                    order_submission: field_order_submission,
+                    recommended_action: field_recommended_action,
+                    cancel_before_utc: field_cancel_before_utc,
+                    source_url: field_source_url,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for MaintenanceEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("event_id", &self.event_id)?;
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.expected_start_utc {
+            map.serialize_entry("expected_start_utc", value)?;
+        }
+        if let Some(value) = &self.expected_end_utc {
+            map.serialize_entry("expected_end_utc", value)?;
+        }
+        if let Some(value) = &self.time_to_start_s {
+            map.serialize_entry("time_to_start_s", value)?;
+        }
+        if let Some(value) = &self.phase {
+            map.serialize_entry("phase", value)?;
+        }
+        if let Some(value) = &self.affected_services {
+            map.serialize_entry("affected_services", value)?;
+        }
+        if let Some(value) = &self.order_submission {
+            map.serialize_entry("order_submission", value)?;
+        }
+        if let Some(value) = &self.recommended_action {
+            map.serialize_entry("recommended_action", value)?;
+        }
+        if let Some(value) = &self.cancel_before_utc {
+            map.serialize_entry("cancel_before_utc", value)?;
+        }
+        if let Some(value) = &self.source_url {
+            map.serialize_entry("source_url", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(MaintenanceEvent, b'{');
 /// One asset.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssetInfo {
     /// The asset class.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub aclass: Option<String>,
     /// The alternate name, for example `XBT`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub altname: Option<String>,
     /// Scaling decimal places for record keeping.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub decimals: Option<i64>,
     /// Scaling decimal places for output display.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub display_decimals: Option<i64>,
     /// Valuation as margin collateral (absent in older data).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub collateral_value: Option<::rust_decimal::Decimal>,
     /// Status: enabled, deposit_only, withdrawal_only or funding_temporarily_disabled.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub status: Option<String>,
     /// The margin rate, where the asset supports margin.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub margin_rate: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for AssetInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The asset class.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub aclass: Option<String>,
-            /// The alternate name, for example `XBT`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub altname: Option<String>,
-            /// Scaling decimal places for record keeping.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub decimals: Option<i64>,
-            /// Scaling decimal places for output display.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub display_decimals: Option<i64>,
-            /// Valuation as margin collateral (absent in older data).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub collateral_value: Option<::rust_decimal::Decimal>,
-            /// Status: enabled, deposit_only, withdrawal_only or funding_temporarily_disabled.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub status: Option<String>,
-            /// The margin rate, where the asset supports margin.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub margin_rate: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AssetInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: AssetInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssetInfo, A::Error> {
+                let mut field_aclass: Option<String> = None;
+                let mut field_altname: Option<String> = None;
+                let mut field_decimals: Option<i64> = None;
+                let mut field_display_decimals: Option<i64> = None;
+                let mut field_collateral_value: Option<::rust_decimal::Decimal> = None;
+                let mut field_status: Option<String> = None;
+                let mut field_margin_rate: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "aclass" => {
+                            field_aclass = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "altname" => {
+                            field_altname = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "decimals" => {
+                            field_decimals = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "display_decimals" => {
+                            field_display_decimals = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "collateral_value" => {
+                            field_collateral_value = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "status" => {
+                            field_status = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "margin_rate" => {
+                            field_margin_rate = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_aclass.is_none() && field_altname.is_none()
+                    && field_decimals.is_none() && field_display_decimals.is_none()
+                    && field_collateral_value.is_none() && field_status.is_none()
+                    && field_margin_rate.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a AssetInfo: none of its 7 known fields is present",
+                        ),
+                    );
+                }
+                Ok(AssetInfo {
+                    aclass: field_aclass,
+                    altname: field_altname,
+                    decimals: field_decimals,
+                    display_decimals: field_display_decimals,
+                    collateral_value: field_collateral_value,
+                    status: field_status,
+                    margin_rate: field_margin_rate,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.aclass.is_none() && wire.altname.is_none() && wire.decimals.is_none()
-            && wire.display_decimals.is_none() && wire.collateral_value.is_none()
-            && wire.status.is_none() && wire.margin_rate.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a AssetInfo: none of its 7 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for AssetInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aclass {
+            map.serialize_entry("aclass", value)?;
         }
-        Ok(AssetInfo {
-            aclass: wire.aclass,
-            altname: wire.altname,
-            decimals: wire.decimals,
-            display_decimals: wire.display_decimals,
-            collateral_value: wire.collateral_value,
-            status: wire.status,
-            margin_rate: wire.margin_rate,
-        })
+        if let Some(value) = &self.altname {
+            map.serialize_entry("altname", value)?;
+        }
+        if let Some(value) = &self.decimals {
+            map.serialize_entry("decimals", value)?;
+        }
+        if let Some(value) = &self.display_decimals {
+            map.serialize_entry("display_decimals", value)?;
+        }
+        if let Some(value) = &self.collateral_value {
+            map.serialize_entry("collateral_value", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.margin_rate {
+            map.serialize_entry("margin_rate", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(AssetInfo, b'{');
 /// One tradable pair. Fields newer than 2019 are optional, since older recordings lack them.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssetPair {
     /// The alternate pair name, for example `XBTUSD`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub altname: Option<String>,
     /// The WebSocket v1 pair name, for example `XBT/USD`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub wsname: Option<String>,
     /// The base asset's class.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub aclass_base: Option<String>,
     /// The base asset id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub base: Option<String>,
     /// The quote asset's class.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub aclass_quote: Option<String>,
     /// The quote asset id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub quote: Option<String>,
     /// Volume lot size (deprecated).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub lot: Option<String>,
     /// Scaling decimal places for cost.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub cost_decimals: Option<i64>,
     /// Scaling decimal places for the pair.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub pair_decimals: Option<i64>,
     /// Scaling decimal places for volume.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub lot_decimals: Option<i64>,
     /// Amount to multiply the lot volume by to get the currency volume.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub lot_multiplier: Option<i64>,
     /// Leverage amounts available when buying.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub leverage_buy: Option<Vec<i64>>,
     /// Leverage amounts available when selling.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub leverage_sell: Option<Vec<i64>>,
     /// Taker fee schedule: `[volume, percent fee]` tiers.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fees: Option<Vec<Vec<::rust_decimal::Decimal>>>,
     /// Maker fee schedule: `[volume, percent fee]` tiers.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fees_maker: Option<Vec<Vec<::rust_decimal::Decimal>>>,
     /// The volume discount currency.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub fee_volume_currency: Option<String>,
     /// Margin call level.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub margin_call: Option<i64>,
     /// Stop-out or liquidation margin level.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub margin_stop: Option<i64>,
     /// Minimum order size in volume of the base currency.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub ordermin: Option<::rust_decimal::Decimal>,
     /// Minimum order cost in the quote currency.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub costmin: Option<::rust_decimal::Decimal>,
     /// Minimum price increment.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub tick_size: Option<::rust_decimal::Decimal>,
     /// Status: online, cancel_only, post_only, limit_only or reduce_only.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub status: Option<String>,
     /// Maximum long margin position size, in base volume.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub long_position_limit: Option<i64>,
     /// Maximum short margin position size, in base volume.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub short_position_limit: Option<i64>,
     /// Where the pair is executed (added April 2026).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_venue: Option<super::ExecutionVenue>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for AssetPair {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The alternate pair name, for example `XBTUSD`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub altname: Option<String>,
-            /// The WebSocket v1 pair name, for example `XBT/USD`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub wsname: Option<String>,
-            /// The base asset's class.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub aclass_base: Option<String>,
-            /// The base asset id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub base: Option<String>,
-            /// The quote asset's class.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub aclass_quote: Option<String>,
-            /// The quote asset id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub quote: Option<String>,
-            /// Volume lot size (deprecated).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub lot: Option<String>,
-            /// Scaling decimal places for cost.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub cost_decimals: Option<i64>,
-            /// Scaling decimal places for the pair.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub pair_decimals: Option<i64>,
-            /// Scaling decimal places for volume.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub lot_decimals: Option<i64>,
-            /// Amount to multiply the lot volume by to get the currency volume.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub lot_multiplier: Option<i64>,
-            /// Leverage amounts available when buying.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub leverage_buy: Option<Vec<i64>>,
-            /// Leverage amounts available when selling.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub leverage_sell: Option<Vec<i64>>,
-            /// Taker fee schedule: `[volume, percent fee]` tiers.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fees: Option<Vec<Vec<::rust_decimal::Decimal>>>,
-            /// Maker fee schedule: `[volume, percent fee]` tiers.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fees_maker: Option<Vec<Vec<::rust_decimal::Decimal>>>,
-            /// The volume discount currency.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub fee_volume_currency: Option<String>,
-            /// Margin call level.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub margin_call: Option<i64>,
-            /// Stop-out or liquidation margin level.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub margin_stop: Option<i64>,
-            /// Minimum order size in volume of the base currency.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub ordermin: Option<::rust_decimal::Decimal>,
-            /// Minimum order cost in the quote currency.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub costmin: Option<::rust_decimal::Decimal>,
-            /// Minimum price increment.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub tick_size: Option<::rust_decimal::Decimal>,
-            /// Status: online, cancel_only, post_only, limit_only or reduce_only.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub status: Option<String>,
-            /// Maximum long margin position size, in base volume.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub long_position_limit: Option<i64>,
-            /// Maximum short margin position size, in base volume.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub short_position_limit: Option<i64>,
-            /// Where the pair is executed (added April 2026).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub execution_venue: Option<super::ExecutionVenue>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = AssetPair;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: AssetPair")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssetPair, A::Error> {
+                let mut field_altname: Option<String> = None;
+                let mut field_wsname: Option<String> = None;
+                let mut field_aclass_base: Option<String> = None;
+                let mut field_base: Option<String> = None;
+                let mut field_aclass_quote: Option<String> = None;
+                let mut field_quote: Option<String> = None;
+                let mut field_lot: Option<String> = None;
+                let mut field_cost_decimals: Option<i64> = None;
+                let mut field_pair_decimals: Option<i64> = None;
+                let mut field_lot_decimals: Option<i64> = None;
+                let mut field_lot_multiplier: Option<i64> = None;
+                let mut field_leverage_buy: Option<Vec<i64>> = None;
+                let mut field_leverage_sell: Option<Vec<i64>> = None;
+                let mut field_fees: Option<Vec<Vec<::rust_decimal::Decimal>>> = None;
+                let mut field_fees_maker: Option<Vec<Vec<::rust_decimal::Decimal>>> = None;
+                let mut field_fee_volume_currency: Option<String> = None;
+                let mut field_margin_call: Option<i64> = None;
+                let mut field_margin_stop: Option<i64> = None;
+                let mut field_ordermin: Option<::rust_decimal::Decimal> = None;
+                let mut field_costmin: Option<::rust_decimal::Decimal> = None;
+                let mut field_tick_size: Option<::rust_decimal::Decimal> = None;
+                let mut field_status: Option<String> = None;
+                let mut field_long_position_limit: Option<i64> = None;
+                let mut field_short_position_limit: Option<i64> = None;
+                let mut field_execution_venue: Option<super::ExecutionVenue> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "altname" => {
+                            field_altname = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "wsname" => {
+                            field_wsname = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "aclass_base" => {
+                            field_aclass_base = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "base" => {
+                            field_base = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "aclass_quote" => {
+                            field_aclass_quote = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "quote" => {
+                            field_quote = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "lot" => {
+                            field_lot = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "cost_decimals" => {
+                            field_cost_decimals = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "pair_decimals" => {
+                            field_pair_decimals = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "lot_decimals" => {
+                            field_lot_decimals = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "lot_multiplier" => {
+                            field_lot_multiplier = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "leverage_buy" => {
+                            field_leverage_buy = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<i64>>>::new(),
+                                )?;
+                        }
+                        "leverage_sell" => {
+                            field_leverage_sell = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<i64>>>::new(),
+                                )?;
+                        }
+                        "fees" => {
+                            field_fees = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<Vec<Vec<::rust_decimal::Decimal>>>,
+                                    >::new(),
+                                )?;
+                        }
+                        "fees_maker" => {
+                            field_fees_maker = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<Vec<Vec<::rust_decimal::Decimal>>>,
+                                    >::new(),
+                                )?;
+                        }
+                        "fee_volume_currency" => {
+                            field_fee_volume_currency = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "margin_call" => {
+                            field_margin_call = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "margin_stop" => {
+                            field_margin_stop = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "ordermin" => {
+                            field_ordermin = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "costmin" => {
+                            field_costmin = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "tick_size" => {
+                            field_tick_size = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "status" => {
+                            field_status = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "long_position_limit" => {
+                            field_long_position_limit = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "short_position_limit" => {
+                            field_short_position_limit = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "execution_venue" => {
+                            field_execution_venue = map
+                                .next_value::<Option<super::ExecutionVenue>>()?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_altname.is_none() && field_wsname.is_none()
+                    && field_aclass_base.is_none() && field_base.is_none()
+                    && field_aclass_quote.is_none() && field_quote.is_none()
+                    && field_lot.is_none() && field_cost_decimals.is_none()
+                    && field_pair_decimals.is_none() && field_lot_decimals.is_none()
+                    && field_lot_multiplier.is_none() && field_leverage_buy.is_none()
+                    && field_leverage_sell.is_none() && field_fees.is_none()
+                    && field_fees_maker.is_none() && field_fee_volume_currency.is_none()
+                    && field_margin_call.is_none() && field_margin_stop.is_none()
+                    && field_ordermin.is_none() && field_costmin.is_none()
+                    && field_tick_size.is_none() && field_status.is_none()
+                    && field_long_position_limit.is_none()
+                    && field_short_position_limit.is_none()
+                    && field_execution_venue.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a AssetPair: none of its 25 known fields is present",
+                        ),
+                    );
+                }
+                Ok(AssetPair {
+                    altname: field_altname,
+                    wsname: field_wsname,
+                    aclass_base: field_aclass_base,
+                    base: field_base,
+                    aclass_quote: field_aclass_quote,
+                    quote: field_quote,
+                    lot: field_lot,
+                    cost_decimals: field_cost_decimals,
+                    pair_decimals: field_pair_decimals,
+                    lot_decimals: field_lot_decimals,
+                    lot_multiplier: field_lot_multiplier,
+                    leverage_buy: field_leverage_buy,
+                    leverage_sell: field_leverage_sell,
+                    fees: field_fees,
+                    fees_maker: field_fees_maker,
+                    fee_volume_currency: field_fee_volume_currency,
+                    margin_call: field_margin_call,
+                    margin_stop: field_margin_stop,
+                    ordermin: field_ordermin,
+                    costmin: field_costmin,
+                    tick_size: field_tick_size,
+                    status: field_status,
+                    long_position_limit: field_long_position_limit,
+                    short_position_limit: field_short_position_limit,
+                    execution_venue: field_execution_venue,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.altname.is_none() && wire.wsname.is_none() && wire.aclass_base.is_none()
-            && wire.base.is_none() && wire.aclass_quote.is_none() && wire.quote.is_none()
-            && wire.lot.is_none() && wire.cost_decimals.is_none()
-            && wire.pair_decimals.is_none() && wire.lot_decimals.is_none()
-            && wire.lot_multiplier.is_none() && wire.leverage_buy.is_none()
-            && wire.leverage_sell.is_none() && wire.fees.is_none()
-            && wire.fees_maker.is_none() && wire.fee_volume_currency.is_none()
-            && wire.margin_call.is_none() && wire.margin_stop.is_none()
-            && wire.ordermin.is_none() && wire.costmin.is_none()
-            && wire.tick_size.is_none() && wire.status.is_none()
-            && wire.long_position_limit.is_none() && wire.short_position_limit.is_none()
-            && wire.execution_venue.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a AssetPair: none of its 25 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for AssetPair {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.altname {
+            map.serialize_entry("altname", value)?;
         }
-        Ok(AssetPair {
-            altname: wire.altname,
-            wsname: wire.wsname,
-            aclass_base: wire.aclass_base,
-            base: wire.base,
-            aclass_quote: wire.aclass_quote,
-            quote: wire.quote,
-            lot: wire.lot,
-            cost_decimals: wire.cost_decimals,
-            pair_decimals: wire.pair_decimals,
-            lot_decimals: wire.lot_decimals,
-            lot_multiplier: wire.lot_multiplier,
-            leverage_buy: wire.leverage_buy,
-            leverage_sell: wire.leverage_sell,
-            fees: wire.fees,
-            fees_maker: wire.fees_maker,
-            fee_volume_currency: wire.fee_volume_currency,
-            margin_call: wire.margin_call,
-            margin_stop: wire.margin_stop,
-            ordermin: wire.ordermin,
-            costmin: wire.costmin,
-            tick_size: wire.tick_size,
-            status: wire.status,
-            long_position_limit: wire.long_position_limit,
-            short_position_limit: wire.short_position_limit,
-            execution_venue: wire.execution_venue,
-        })
+        if let Some(value) = &self.wsname {
+            map.serialize_entry("wsname", value)?;
+        }
+        if let Some(value) = &self.aclass_base {
+            map.serialize_entry("aclass_base", value)?;
+        }
+        if let Some(value) = &self.base {
+            map.serialize_entry("base", value)?;
+        }
+        if let Some(value) = &self.aclass_quote {
+            map.serialize_entry("aclass_quote", value)?;
+        }
+        if let Some(value) = &self.quote {
+            map.serialize_entry("quote", value)?;
+        }
+        if let Some(value) = &self.lot {
+            map.serialize_entry("lot", value)?;
+        }
+        if let Some(value) = &self.cost_decimals {
+            map.serialize_entry("cost_decimals", value)?;
+        }
+        if let Some(value) = &self.pair_decimals {
+            map.serialize_entry("pair_decimals", value)?;
+        }
+        if let Some(value) = &self.lot_decimals {
+            map.serialize_entry("lot_decimals", value)?;
+        }
+        if let Some(value) = &self.lot_multiplier {
+            map.serialize_entry("lot_multiplier", value)?;
+        }
+        if let Some(value) = &self.leverage_buy {
+            map.serialize_entry("leverage_buy", value)?;
+        }
+        if let Some(value) = &self.leverage_sell {
+            map.serialize_entry("leverage_sell", value)?;
+        }
+        if let Some(value) = &self.fees {
+            map.serialize_entry("fees", value)?;
+        }
+        if let Some(value) = &self.fees_maker {
+            map.serialize_entry("fees_maker", value)?;
+        }
+        if let Some(value) = &self.fee_volume_currency {
+            map.serialize_entry("fee_volume_currency", value)?;
+        }
+        if let Some(value) = &self.margin_call {
+            map.serialize_entry("margin_call", value)?;
+        }
+        if let Some(value) = &self.margin_stop {
+            map.serialize_entry("margin_stop", value)?;
+        }
+        if let Some(value) = &self.ordermin {
+            map.serialize_entry("ordermin", value)?;
+        }
+        if let Some(value) = &self.costmin {
+            map.serialize_entry("costmin", value)?;
+        }
+        if let Some(value) = &self.tick_size {
+            map.serialize_entry("tick_size", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.long_position_limit {
+            map.serialize_entry("long_position_limit", value)?;
+        }
+        if let Some(value) = &self.short_position_limit {
+            map.serialize_entry("short_position_limit", value)?;
+        }
+        if let Some(value) = &self.execution_venue {
+            map.serialize_entry("execution_venue", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(AssetPair, b'{');
 /// One pair's ticker. "Today" starts at midnight UTC.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Ticker {
     /// Best ask.
-    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
     pub ask: Option<super::TickerLevel>,
     /// Best bid.
-    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
     pub bid: Option<super::TickerLevel>,
     /// The last trade.
-    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
     pub last_trade: Option<super::TickerTrade>,
     /// Volume.
-    #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<super::TodayAnd24h>,
     /// Volume-weighted average price.
-    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
     pub vwap: Option<super::TodayAnd24h>,
     /// Number of trades: `[today, last 24 hours]`.
-    #[serde(
-        rename = "t",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub trades: Option<Vec<i64>>,
     /// Low.
-    #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
     pub low: Option<super::TodayAnd24h>,
     /// High.
-    #[serde(rename = "h", default, skip_serializing_if = "Option::is_none")]
     pub high: Option<super::TodayAnd24h>,
     /// Today's opening price.
-    #[serde(
-        rename = "o",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub open: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for Ticker {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Best ask.
-            #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
-            pub ask: Option<super::TickerLevel>,
-            /// Best bid.
-            #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
-            pub bid: Option<super::TickerLevel>,
-            /// The last trade.
-            #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
-            pub last_trade: Option<super::TickerTrade>,
-            /// Volume.
-            #[serde(rename = "v", default, skip_serializing_if = "Option::is_none")]
-            pub volume: Option<super::TodayAnd24h>,
-            /// Volume-weighted average price.
-            #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
-            pub vwap: Option<super::TodayAnd24h>,
-            /// Number of trades: `[today, last 24 hours]`.
-            #[serde(
-                rename = "t",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub trades: Option<Vec<i64>>,
-            /// Low.
-            #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
-            pub low: Option<super::TodayAnd24h>,
-            /// High.
-            #[serde(rename = "h", default, skip_serializing_if = "Option::is_none")]
-            pub high: Option<super::TodayAnd24h>,
-            /// Today's opening price.
-            #[serde(
-                rename = "o",
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub open: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Ticker;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: Ticker")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ticker, A::Error> {
+                let mut field_ask: Option<super::TickerLevel> = None;
+                let mut field_bid: Option<super::TickerLevel> = None;
+                let mut field_last_trade: Option<super::TickerTrade> = None;
+                let mut field_volume: Option<super::TodayAnd24h> = None;
+                let mut field_vwap: Option<super::TodayAnd24h> = None;
+                let mut field_trades: Option<Vec<i64>> = None;
+                let mut field_low: Option<super::TodayAnd24h> = None;
+                let mut field_high: Option<super::TodayAnd24h> = None;
+                let mut field_open: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "a" => {
+                            field_ask = map.next_value::<Option<super::TickerLevel>>()?;
+                        }
+                        "b" => {
+                            field_bid = map.next_value::<Option<super::TickerLevel>>()?;
+                        }
+                        "c" => {
+                            field_last_trade = map
+                                .next_value::<Option<super::TickerTrade>>()?;
+                        }
+                        "v" => {
+                            field_volume = map
+                                .next_value::<Option<super::TodayAnd24h>>()?;
+                        }
+                        "p" => {
+                            field_vwap = map.next_value::<Option<super::TodayAnd24h>>()?;
+                        }
+                        "t" => {
+                            field_trades = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<i64>>>::new(),
+                                )?;
+                        }
+                        "l" => {
+                            field_low = map.next_value::<Option<super::TodayAnd24h>>()?;
+                        }
+                        "h" => {
+                            field_high = map.next_value::<Option<super::TodayAnd24h>>()?;
+                        }
+                        "o" => {
+                            field_open = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_ask.is_none() && field_bid.is_none()
+                    && field_last_trade.is_none() && field_volume.is_none()
+                    && field_vwap.is_none() && field_trades.is_none()
+                    && field_low.is_none() && field_high.is_none()
+                    && field_open.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a Ticker: none of its 9 known fields is present",
+                        ),
+                    );
+                }
+                Ok(Ticker {
+                    ask: field_ask,
+                    bid: field_bid,
+                    last_trade: field_last_trade,
+                    volume: field_volume,
+                    vwap: field_vwap,
+                    trades: field_trades,
+                    low: field_low,
+                    high: field_high,
+                    open: field_open,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.ask.is_none() && wire.bid.is_none() && wire.last_trade.is_none()
-            && wire.volume.is_none() && wire.vwap.is_none() && wire.trades.is_none()
-            && wire.low.is_none() && wire.high.is_none() && wire.open.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a Ticker: none of its 9 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for Ticker {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ask {
+            map.serialize_entry("a", value)?;
         }
-        Ok(Ticker {
-            ask: wire.ask,
-            bid: wire.bid,
-            last_trade: wire.last_trade,
-            volume: wire.volume,
-            vwap: wire.vwap,
-            trades: wire.trades,
-            low: wire.low,
-            high: wire.high,
-            open: wire.open,
-        })
+        if let Some(value) = &self.bid {
+            map.serialize_entry("b", value)?;
+        }
+        if let Some(value) = &self.last_trade {
+            map.serialize_entry("c", value)?;
+        }
+        if let Some(value) = &self.volume {
+            map.serialize_entry("v", value)?;
+        }
+        if let Some(value) = &self.vwap {
+            map.serialize_entry("p", value)?;
+        }
+        if let Some(value) = &self.trades {
+            map.serialize_entry("t", value)?;
+        }
+        if let Some(value) = &self.low {
+            map.serialize_entry("l", value)?;
+        }
+        if let Some(value) = &self.high {
+            map.serialize_entry("h", value)?;
+        }
+        if let Some(value) = &self.open {
+            map.serialize_entry("o", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(Ticker, b'{');
@@ -1340,13 +1759,77 @@ impl ::serde::Serialize for OhlcRow {
     }
 }
 /// One pair's L2 book.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderBook {
     /// Ask levels, best first.
     pub asks: Vec<super::BookLevel>,
     /// Bid levels, best first.
     pub bids: Vec<super::BookLevel>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for OrderBook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OrderBook;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OrderBook")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderBook, A::Error> {
+                let mut field_asks: Option<Vec<super::BookLevel>> = None;
+                let mut field_bids: Option<Vec<super::BookLevel>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "asks" => {
+                            field_asks = Some(map.next_value::<Vec<super::BookLevel>>()?);
+                        }
+                        "bids" => {
+                            field_bids = Some(map.next_value::<Vec<super::BookLevel>>()?);
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(OrderBook {
+                    asks: field_asks
+                        .ok_or_else(|| ::serde::de::Error::missing_field("asks"))?,
+                    bids: field_bids
+                        .ok_or_else(|| ::serde::de::Error::missing_field("bids"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OrderBook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("asks", &self.asks)?;
+        map.serialize_entry("bids", &self.bids)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(OrderBook, b'{');
 /// One L2 level, sent as `[price, volume, timestamp]`.
@@ -1406,31 +1889,188 @@ impl ::serde::Serialize for BookLevel {
     }
 }
 /// A book aggregated over tick ranges (asks rounded up, bids down).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupedBook {
     /// The pair.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub pair: String,
     /// Ticks per level.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub grouping: i64,
     /// Bid levels, best first.
     pub bids: Vec<super::GroupedLevel>,
     /// Ask levels, best first.
     pub asks: Vec<super::GroupedLevel>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for GroupedBook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GroupedBook;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: GroupedBook")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupedBook, A::Error> {
+                let mut field_pair: Option<String> = None;
+                let mut field_grouping: Option<i64> = None;
+                let mut field_bids: Option<Vec<super::GroupedLevel>> = None;
+                let mut field_asks: Option<Vec<super::GroupedLevel>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "pair" => {
+                            field_pair = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "grouping" => {
+                            field_grouping = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "bids" => {
+                            field_bids = Some(
+                                map.next_value::<Vec<super::GroupedLevel>>()?,
+                            );
+                        }
+                        "asks" => {
+                            field_asks = Some(
+                                map.next_value::<Vec<super::GroupedLevel>>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(GroupedBook {
+                    pair: field_pair
+                        .ok_or_else(|| ::serde::de::Error::missing_field("pair"))?,
+                    grouping: field_grouping
+                        .ok_or_else(|| ::serde::de::Error::missing_field("grouping"))?,
+                    bids: field_bids
+                        .ok_or_else(|| ::serde::de::Error::missing_field("bids"))?,
+                    asks: field_asks
+                        .ok_or_else(|| ::serde::de::Error::missing_field("asks"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for GroupedBook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pair", &self.pair)?;
+        map.serialize_entry("grouping", &self.grouping)?;
+        map.serialize_entry("bids", &self.bids)?;
+        map.serialize_entry("asks", &self.asks)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(GroupedBook, b'{');
 /// One grouped level.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GroupedLevel {
     /// Price.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub price: ::rust_decimal::Decimal,
     /// Aggregated quantity.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub qty: ::rust_decimal::Decimal,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for GroupedLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GroupedLevel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: GroupedLevel")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupedLevel, A::Error> {
+                let mut field_price: Option<::rust_decimal::Decimal> = None;
+                let mut field_qty: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "price" => {
+                            field_price = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "qty" => {
+                            field_qty = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(GroupedLevel {
+                    price: field_price
+                        .ok_or_else(|| ::serde::de::Error::missing_field("price"))?,
+                    qty: field_qty
+                        .ok_or_else(|| ::serde::de::Error::missing_field("qty"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for GroupedLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("price", &self.price)?;
+        map.serialize_entry("qty", &self.qty)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(GroupedLevel, b'{');
 /// One public trade, sent as `[price, volume, time, side, order kind, misc, trade_id]`; older rows lack `trade_id`.
@@ -1573,183 +2213,888 @@ impl ::serde::Serialize for SpreadRow {
     }
 }
 /// Regulatory pre-trade transparency data for one symbol.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PreTradeData {
     /// The symbol, for example `BTC/USD`.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub symbol: String,
     /// A description.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub description: String,
     /// The base asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub base_asset: String,
     /// Digital Token Identifier of the base asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub base_dti_code: Option<String>,
     /// DTI short name of the base asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub base_dti_short_name: Option<String>,
     /// Digital Token Identifier of the quote asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub quote_dti_code: Option<String>,
     /// DTI short name of the quote asset.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub quote_dti_short_name: Option<String>,
     /// How the quantity is expressed (for example `NOML` or `UNIT`).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub base_notation: String,
     /// The quote asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub quote_asset: String,
     /// How the price is expressed (for example `MONE`).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub quote_notation: String,
     /// The venue's MIC, for example `PGSL`.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub venue: String,
     /// The trading system, for example `CLOB`.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub system: String,
     /// Top bid levels.
     pub bids: Vec<super::PreTradeLevel>,
     /// Top ask levels.
     pub asks: Vec<super::PreTradeLevel>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for PreTradeData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PreTradeData;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: PreTradeData")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreTradeData, A::Error> {
+                let mut field_symbol: Option<String> = None;
+                let mut field_description: Option<String> = None;
+                let mut field_base_asset: Option<String> = None;
+                let mut field_base_dti_code: Option<String> = None;
+                let mut field_base_dti_short_name: Option<String> = None;
+                let mut field_quote_dti_code: Option<String> = None;
+                let mut field_quote_dti_short_name: Option<String> = None;
+                let mut field_base_notation: Option<String> = None;
+                let mut field_quote_asset: Option<String> = None;
+                let mut field_quote_notation: Option<String> = None;
+                let mut field_venue: Option<String> = None;
+                let mut field_system: Option<String> = None;
+                let mut field_bids: Option<Vec<super::PreTradeLevel>> = None;
+                let mut field_asks: Option<Vec<super::PreTradeLevel>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "symbol" => {
+                            field_symbol = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "description" => {
+                            field_description = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "base_asset" => {
+                            field_base_asset = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "base_dti_code" => {
+                            field_base_dti_code = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "base_dti_short_name" => {
+                            field_base_dti_short_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "quote_dti_code" => {
+                            field_quote_dti_code = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "quote_dti_short_name" => {
+                            field_quote_dti_short_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "base_notation" => {
+                            field_base_notation = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "quote_asset" => {
+                            field_quote_asset = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "quote_notation" => {
+                            field_quote_notation = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "venue" => {
+                            field_venue = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "system" => {
+                            field_system = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "bids" => {
+                            field_bids = Some(
+                                map.next_value::<Vec<super::PreTradeLevel>>()?,
+                            );
+                        }
+                        "asks" => {
+                            field_asks = Some(
+                                map.next_value::<Vec<super::PreTradeLevel>>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(PreTradeData {
+                    symbol: field_symbol
+                        .ok_or_else(|| ::serde::de::Error::missing_field("symbol"))?,
+                    description: field_description
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "description",
+                        ))?,
+                    base_asset: field_base_asset
+                        .ok_or_else(|| ::serde::de::Error::missing_field("base_asset"))?,
+                    base_dti_code: field_base_dti_code,
+                    base_dti_short_name: field_base_dti_short_name,
+                    quote_dti_code: field_quote_dti_code,
+                    quote_dti_short_name: field_quote_dti_short_name,
+                    base_notation: field_base_notation
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "base_notation",
+                        ))?,
+                    quote_asset: field_quote_asset
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "quote_asset",
+                        ))?,
+                    quote_notation: field_quote_notation
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "quote_notation",
+                        ))?,
+                    venue: field_venue
+                        .ok_or_else(|| ::serde::de::Error::missing_field("venue"))?,
+                    system: field_system
+                        .ok_or_else(|| ::serde::de::Error::missing_field("system"))?,
+                    bids: field_bids
+                        .ok_or_else(|| ::serde::de::Error::missing_field("bids"))?,
+                    asks: field_asks
+                        .ok_or_else(|| ::serde::de::Error::missing_field("asks"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for PreTradeData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("symbol", &self.symbol)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("base_asset", &self.base_asset)?;
+        if let Some(value) = &self.base_dti_code {
+            map.serialize_entry("base_dti_code", value)?;
+        }
+        if let Some(value) = &self.base_dti_short_name {
+            map.serialize_entry("base_dti_short_name", value)?;
+        }
+        if let Some(value) = &self.quote_dti_code {
+            map.serialize_entry("quote_dti_code", value)?;
+        }
+        if let Some(value) = &self.quote_dti_short_name {
+            map.serialize_entry("quote_dti_short_name", value)?;
+        }
+        map.serialize_entry("base_notation", &self.base_notation)?;
+        map.serialize_entry("quote_asset", &self.quote_asset)?;
+        map.serialize_entry("quote_notation", &self.quote_notation)?;
+        map.serialize_entry("venue", &self.venue)?;
+        map.serialize_entry("system", &self.system)?;
+        map.serialize_entry("bids", &self.bids)?;
+        map.serialize_entry("asks", &self.asks)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(PreTradeData, b'{');
 /// One aggregated pre-trade level.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PreTradeLevel {
     /// BUY or SELL.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub side: String,
     /// Price.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub price: ::rust_decimal::Decimal,
     /// Aggregated quantity.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub qty: ::rust_decimal::Decimal,
     /// Number of orders.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub count: i64,
     /// Submission time (ISO 8601).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub submission_ts: Option<String>,
     /// Publication time (ISO 8601).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub publication_ts: String,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for PreTradeLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PreTradeLevel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: PreTradeLevel")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreTradeLevel, A::Error> {
+                let mut field_side: Option<String> = None;
+                let mut field_price: Option<::rust_decimal::Decimal> = None;
+                let mut field_qty: Option<::rust_decimal::Decimal> = None;
+                let mut field_count: Option<i64> = None;
+                let mut field_submission_ts: Option<String> = None;
+                let mut field_publication_ts: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "side" => {
+                            field_side = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "price" => {
+                            field_price = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "qty" => {
+                            field_qty = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "count" => {
+                            field_count = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "submission_ts" => {
+                            field_submission_ts = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "publication_ts" => {
+                            field_publication_ts = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(PreTradeLevel {
+                    side: field_side
+                        .ok_or_else(|| ::serde::de::Error::missing_field("side"))?,
+                    price: field_price
+                        .ok_or_else(|| ::serde::de::Error::missing_field("price"))?,
+                    qty: field_qty
+                        .ok_or_else(|| ::serde::de::Error::missing_field("qty"))?,
+                    count: field_count
+                        .ok_or_else(|| ::serde::de::Error::missing_field("count"))?,
+                    submission_ts: field_submission_ts,
+                    publication_ts: field_publication_ts
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "publication_ts",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for PreTradeLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("side", &self.side)?;
+        map.serialize_entry("price", &self.price)?;
+        map.serialize_entry("qty", &self.qty)?;
+        map.serialize_entry("count", &self.count)?;
+        if let Some(value) = &self.submission_ts {
+            map.serialize_entry("submission_ts", value)?;
+        }
+        map.serialize_entry("publication_ts", &self.publication_ts)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(PreTradeLevel, b'{');
 /// Regulatory post-trade transparency data.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostTradeData {
     /// Pass as `from_ts` to get the next page.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub last_ts: String,
     /// Number of trades returned.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub count: i64,
     /// Trades, oldest first.
     pub trades: Vec<super::PostTrade>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for PostTradeData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PostTradeData;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: PostTradeData")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PostTradeData, A::Error> {
+                let mut field_last_ts: Option<String> = None;
+                let mut field_count: Option<i64> = None;
+                let mut field_trades: Option<Vec<super::PostTrade>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "last_ts" => {
+                            field_last_ts = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "count" => {
+                            field_count = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "trades" => {
+                            field_trades = Some(
+                                map.next_value::<Vec<super::PostTrade>>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(PostTradeData {
+                    last_ts: field_last_ts
+                        .ok_or_else(|| ::serde::de::Error::missing_field("last_ts"))?,
+                    count: field_count
+                        .ok_or_else(|| ::serde::de::Error::missing_field("count"))?,
+                    trades: field_trades
+                        .ok_or_else(|| ::serde::de::Error::missing_field("trades"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for PostTradeData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("last_ts", &self.last_ts)?;
+        map.serialize_entry("count", &self.count)?;
+        map.serialize_entry("trades", &self.trades)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(PostTradeData, b'{');
 /// One published trade.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostTrade {
     /// The trade id.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub trade_id: String,
     /// Price.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub price: ::rust_decimal::Decimal,
     /// Quantity.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub quantity: ::rust_decimal::Decimal,
     /// The symbol.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub symbol: String,
     /// A description.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub description: String,
     /// The base asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub base_asset: String,
     /// How the quantity is expressed.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub base_notation: String,
     /// The quote asset.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub quote_asset: String,
     /// How the price is expressed.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub quote_notation: String,
     /// Where the trade was executed.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub trade_venue: String,
     /// Execution time (ISO 8601, nanoseconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub trade_ts: String,
     /// Where the trade was published.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub publication_venue: String,
     /// Publication time (ISO 8601, nanoseconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub publication_ts: String,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for PostTrade {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PostTrade;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: PostTrade")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PostTrade, A::Error> {
+                let mut field_trade_id: Option<String> = None;
+                let mut field_price: Option<::rust_decimal::Decimal> = None;
+                let mut field_quantity: Option<::rust_decimal::Decimal> = None;
+                let mut field_symbol: Option<String> = None;
+                let mut field_description: Option<String> = None;
+                let mut field_base_asset: Option<String> = None;
+                let mut field_base_notation: Option<String> = None;
+                let mut field_quote_asset: Option<String> = None;
+                let mut field_quote_notation: Option<String> = None;
+                let mut field_trade_venue: Option<String> = None;
+                let mut field_trade_ts: Option<String> = None;
+                let mut field_publication_venue: Option<String> = None;
+                let mut field_publication_ts: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "trade_id" => {
+                            field_trade_id = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "price" => {
+                            field_price = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "quantity" => {
+                            field_quantity = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "symbol" => {
+                            field_symbol = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "description" => {
+                            field_description = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "base_asset" => {
+                            field_base_asset = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "base_notation" => {
+                            field_base_notation = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "quote_asset" => {
+                            field_quote_asset = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "quote_notation" => {
+                            field_quote_notation = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "trade_venue" => {
+                            field_trade_venue = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "trade_ts" => {
+                            field_trade_ts = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "publication_venue" => {
+                            field_publication_venue = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "publication_ts" => {
+                            field_publication_ts = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(PostTrade {
+                    trade_id: field_trade_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("trade_id"))?,
+                    price: field_price
+                        .ok_or_else(|| ::serde::de::Error::missing_field("price"))?,
+                    quantity: field_quantity
+                        .ok_or_else(|| ::serde::de::Error::missing_field("quantity"))?,
+                    symbol: field_symbol
+                        .ok_or_else(|| ::serde::de::Error::missing_field("symbol"))?,
+                    description: field_description
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "description",
+                        ))?,
+                    base_asset: field_base_asset
+                        .ok_or_else(|| ::serde::de::Error::missing_field("base_asset"))?,
+                    base_notation: field_base_notation
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "base_notation",
+                        ))?,
+                    quote_asset: field_quote_asset
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "quote_asset",
+                        ))?,
+                    quote_notation: field_quote_notation
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "quote_notation",
+                        ))?,
+                    trade_venue: field_trade_venue
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "trade_venue",
+                        ))?,
+                    trade_ts: field_trade_ts
+                        .ok_or_else(|| ::serde::de::Error::missing_field("trade_ts"))?,
+                    publication_venue: field_publication_venue
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "publication_venue",
+                        ))?,
+                    publication_ts: field_publication_ts
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "publication_ts",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for PostTrade {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("trade_id", &self.trade_id)?;
+        map.serialize_entry("price", &self.price)?;
+        map.serialize_entry("quantity", &self.quantity)?;
+        map.serialize_entry("symbol", &self.symbol)?;
+        map.serialize_entry("description", &self.description)?;
+        map.serialize_entry("base_asset", &self.base_asset)?;
+        map.serialize_entry("base_notation", &self.base_notation)?;
+        map.serialize_entry("quote_asset", &self.quote_asset)?;
+        map.serialize_entry("quote_notation", &self.quote_notation)?;
+        map.serialize_entry("trade_venue", &self.trade_venue)?;
+        map.serialize_entry("trade_ts", &self.trade_ts)?;
+        map.serialize_entry("publication_venue", &self.publication_venue)?;
+        map.serialize_entry("publication_ts", &self.publication_ts)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(PostTrade, b'{');
 /// One pair's L3 book, order by order.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Level3Book {
     /// The pair, for example `YFI/EUR`.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub pair: String,
     /// Bid orders, best first.
     pub bids: Vec<super::Level3Order>,
     /// Ask orders, best first.
     pub asks: Vec<super::Level3Order>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for Level3Book {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Level3Book;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: Level3Book")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Level3Book, A::Error> {
+                let mut field_pair: Option<String> = None;
+                let mut field_bids: Option<Vec<super::Level3Order>> = None;
+                let mut field_asks: Option<Vec<super::Level3Order>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "pair" => {
+                            field_pair = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "bids" => {
+                            field_bids = Some(
+                                map.next_value::<Vec<super::Level3Order>>()?,
+                            );
+                        }
+                        "asks" => {
+                            field_asks = Some(
+                                map.next_value::<Vec<super::Level3Order>>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(Level3Book {
+                    pair: field_pair
+                        .ok_or_else(|| ::serde::de::Error::missing_field("pair"))?,
+                    bids: field_bids
+                        .ok_or_else(|| ::serde::de::Error::missing_field("bids"))?,
+                    asks: field_asks
+                        .ok_or_else(|| ::serde::de::Error::missing_field("asks"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for Level3Book {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("pair", &self.pair)?;
+        map.serialize_entry("bids", &self.bids)?;
+        map.serialize_entry("asks", &self.asks)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(Level3Book, b'{');
 /// One resting order of the L3 book.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Level3Order {
     /// Limit price.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub price: ::rust_decimal::Decimal,
     /// Remaining quantity.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub qty: ::rust_decimal::Decimal,
     /// The order id.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub order_id: String,
     /// When the order entered the book (unix nanoseconds).
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub timestamp: u64,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for Level3Order {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Level3Order;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: Level3Order")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Level3Order, A::Error> {
+                let mut field_price: Option<::rust_decimal::Decimal> = None;
+                let mut field_qty: Option<::rust_decimal::Decimal> = None;
+                let mut field_order_id: Option<String> = None;
+                let mut field_timestamp: Option<u64> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "price" => {
+                            field_price = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "qty" => {
+                            field_qty = Some(
+                                map
+                                    .next_value_seed(
+                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
+                                    )?,
+                            );
+                        }
+                        "order_id" => {
+                            field_order_id = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "timestamp" => {
+                            field_timestamp = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<u64>::new())?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(Level3Order {
+                    price: field_price
+                        .ok_or_else(|| ::serde::de::Error::missing_field("price"))?,
+                    qty: field_qty
+                        .ok_or_else(|| ::serde::de::Error::missing_field("qty"))?,
+                    order_id: field_order_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("order_id"))?,
+                    timestamp: field_timestamp
+                        .ok_or_else(|| ::serde::de::Error::missing_field("timestamp"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for Level3Order {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("price", &self.price)?;
+        map.serialize_entry("qty", &self.qty)?;
+        map.serialize_entry("order_id", &self.order_id)?;
+        map.serialize_entry("timestamp", &self.timestamp)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(Level3Order, b'{');
 /// Parameters of [`SpotClient::get_server_time`](crate::SpotClient::get_server_time): Get the server's time.

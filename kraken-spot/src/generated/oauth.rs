@@ -37,628 +37,945 @@ impl From<&str> for GrantType {
 crate::string_enum!(GrantType);
 crate::lenient_via_serde!(GrantType);
 /// An OAuth access token (RFC 6749; no Kraken envelope).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthToken {
     /// The access token.
     pub access_token: crate::Secret,
     /// The token type (`bearer`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub token_type: Option<String>,
     /// Lifetime in seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub expires_in: Option<i64>,
     /// A refresh token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<crate::Secret>,
     /// The granted scopes, space-separated.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub scope: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for OAuthToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OAuthToken;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OAuthToken")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OAuthToken, A::Error> {
+                let mut field_access_token: Option<crate::Secret> = None;
+                let mut field_token_type: Option<String> = None;
+                let mut field_expires_in: Option<i64> = None;
+                let mut field_refresh_token: Option<crate::Secret> = None;
+                let mut field_scope: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "access_token" => {
+                            field_access_token = Some(map.next_value::<crate::Secret>()?);
+                        }
+                        "token_type" => {
+                            field_token_type = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "expires_in" => {
+                            field_expires_in = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "refresh_token" => {
+                            field_refresh_token = map
+                                .next_value::<Option<crate::Secret>>()?;
+                        }
+                        "scope" => {
+                            field_scope = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(OAuthToken {
+                    access_token: field_access_token
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "access_token",
+                        ))?,
+                    token_type: field_token_type,
+                    expires_in: field_expires_in,
+                    refresh_token: field_refresh_token,
+                    scope: field_scope,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OAuthToken {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        if let Some(value) = &self.token_type {
+            map.serialize_entry("token_type", value)?;
+        }
+        if let Some(value) = &self.expires_in {
+            map.serialize_entry("expires_in", value)?;
+        }
+        if let Some(value) = &self.refresh_token {
+            map.serialize_entry("refresh_token", value)?;
+        }
+        if let Some(value) = &self.scope {
+            map.serialize_entry("scope", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(OAuthToken, b'{');
 /// The authenticated user.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthUserInfo {
     /// The email address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub email: Option<String>,
     /// The user's IIBAN.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub iban: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for OAuthUserInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The email address.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub email: Option<String>,
-            /// The user's IIBAN.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub iban: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OAuthUserInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OAuthUserInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OAuthUserInfo, A::Error> {
+                let mut field_email: Option<String> = None;
+                let mut field_iban: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "email" => {
+                            field_email = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "iban" => {
+                            field_iban = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_email.is_none() && field_iban.is_none() {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a OAuthUserInfo: none of `email`, `iban` is present",
+                        ),
+                    );
+                }
+                Ok(OAuthUserInfo {
+                    email: field_email,
+                    iban: field_iban,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.email.is_none() && wire.iban.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a OAuthUserInfo: none of `email`, `iban` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OAuthUserInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
         }
-        Ok(OAuthUserInfo {
-            email: wire.email,
-            iban: wire.iban,
-        })
+        if let Some(value) = &self.iban {
+            map.serialize_entry("iban", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(OAuthUserInfo, b'{');
 /// A Fast API key (as listed; the secret is never returned again).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FastApiKey {
     /// The public API key.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub api_key: Option<String>,
     /// The key's name (1 to 32 characters).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub api_key_name: Option<String>,
     /// When the key was created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub created_time: Option<String>,
     /// The key's id (modified base64: `_` and `,` for `+` and `/`, `-` padding).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub id: Option<String>,
     /// Allowed IP addresses or CIDR ranges.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub ip_allowlist: Option<Vec<String>>,
     /// When the key was last used (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub last_used: Option<::rust_decimal::Decimal>,
     /// When the key was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub modified_time: Option<String>,
     /// The highest nonce accepted so far.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub nonce: Option<u64>,
     /// Nonce amount accepted below the highest nonce.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub nonce_window: Option<i64>,
     /// The OAuth client that created the key.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub oauth_client: Option<String>,
     /// What the key can do.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<super::FastApiKeyPermissions>,
     /// The key's purpose (default `standard`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub purpose: Option<String>,
     /// Start of the allowed query range (unix seconds, 0: none).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub query_from: Option<::rust_decimal::Decimal>,
     /// End of the allowed query range (unix seconds, 0: none).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub query_to: Option<::rust_decimal::Decimal>,
     /// Expiry (unix seconds, 0: never).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub valid_until: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FastApiKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// The public API key.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub api_key: Option<String>,
-            /// The key's name (1 to 32 characters).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub api_key_name: Option<String>,
-            /// When the key was created.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub created_time: Option<String>,
-            /// The key's id (modified base64: `_` and `,` for `+` and `/`, `-` padding).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub id: Option<String>,
-            /// Allowed IP addresses or CIDR ranges.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub ip_allowlist: Option<Vec<String>>,
-            /// When the key was last used (unix seconds).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub last_used: Option<::rust_decimal::Decimal>,
-            /// When the key was last modified.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub modified_time: Option<String>,
-            /// The highest nonce accepted so far.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub nonce: Option<u64>,
-            /// Nonce amount accepted below the highest nonce.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub nonce_window: Option<i64>,
-            /// The OAuth client that created the key.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub oauth_client: Option<String>,
-            /// What the key can do.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub permissions: Option<super::FastApiKeyPermissions>,
-            /// The key's purpose (default `standard`).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub purpose: Option<String>,
-            /// Start of the allowed query range (unix seconds, 0: none).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub query_from: Option<::rust_decimal::Decimal>,
-            /// End of the allowed query range (unix seconds, 0: none).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub query_to: Option<::rust_decimal::Decimal>,
-            /// Expiry (unix seconds, 0: never).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub valid_until: Option<::rust_decimal::Decimal>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FastApiKey;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FastApiKey")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FastApiKey, A::Error> {
+                let mut field_api_key: Option<String> = None;
+                let mut field_api_key_name: Option<String> = None;
+                let mut field_created_time: Option<String> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_ip_allowlist: Option<Vec<String>> = None;
+                let mut field_last_used: Option<::rust_decimal::Decimal> = None;
+                let mut field_modified_time: Option<String> = None;
+                let mut field_nonce: Option<u64> = None;
+                let mut field_nonce_window: Option<i64> = None;
+                let mut field_oauth_client: Option<String> = None;
+                let mut field_permissions: Option<super::FastApiKeyPermissions> = None;
+                let mut field_purpose: Option<String> = None;
+                let mut field_query_from: Option<::rust_decimal::Decimal> = None;
+                let mut field_query_to: Option<::rust_decimal::Decimal> = None;
+                let mut field_valid_until: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "api_key" => {
+                            field_api_key = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "api_key_name" => {
+                            field_api_key_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "created_time" => {
+                            field_created_time = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "id" => {
+                            field_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "ip_allowlist" => {
+                            field_ip_allowlist = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
+                                )?;
+                        }
+                        "last_used" => {
+                            field_last_used = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "modified_time" => {
+                            field_modified_time = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "nonce" => {
+                            field_nonce = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<u64>>::new(),
+                                )?;
+                        }
+                        "nonce_window" => {
+                            field_nonce_window = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "oauth_client" => {
+                            field_oauth_client = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "permissions" => {
+                            field_permissions = map
+                                .next_value::<Option<super::FastApiKeyPermissions>>()?;
+                        }
+                        "purpose" => {
+                            field_purpose = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "query_from" => {
+                            field_query_from = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "query_to" => {
+                            field_query_to = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "valid_until" => {
+                            field_valid_until = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_api_key.is_none() && field_api_key_name.is_none()
+                    && field_created_time.is_none() && field_id.is_none()
+                    && field_ip_allowlist.is_none() && field_last_used.is_none()
+                    && field_modified_time.is_none() && field_nonce.is_none()
+                    && field_nonce_window.is_none() && field_oauth_client.is_none()
+                    && field_permissions.is_none() && field_purpose.is_none()
+                    && field_query_from.is_none() && field_query_to.is_none()
+                    && field_valid_until.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FastApiKey: none of its 15 known fields is present",
+                        ),
+                    );
+                }
+                Ok(FastApiKey {
+                    api_key: field_api_key,
+                    api_key_name: field_api_key_name,
+                    created_time: field_created_time,
+                    id: field_id,
+                    ip_allowlist: field_ip_allowlist,
+                    last_used: field_last_used,
+                    modified_time: field_modified_time,
+                    nonce: field_nonce,
+                    nonce_window: field_nonce_window,
+                    oauth_client: field_oauth_client,
+                    permissions: field_permissions,
+                    purpose: field_purpose,
+                    query_from: field_query_from,
+                    query_to: field_query_to,
+                    valid_until: field_valid_until,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.api_key.is_none() && wire.api_key_name.is_none()
-            && wire.created_time.is_none() && wire.id.is_none()
-            && wire.ip_allowlist.is_none() && wire.last_used.is_none()
-            && wire.modified_time.is_none() && wire.nonce.is_none()
-            && wire.nonce_window.is_none() && wire.oauth_client.is_none()
-            && wire.permissions.is_none() && wire.purpose.is_none()
-            && wire.query_from.is_none() && wire.query_to.is_none()
-            && wire.valid_until.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FastApiKey: none of its 15 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FastApiKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.api_key {
+            map.serialize_entry("api_key", value)?;
         }
-        Ok(FastApiKey {
-            api_key: wire.api_key,
-            api_key_name: wire.api_key_name,
-            created_time: wire.created_time,
-            id: wire.id,
-            ip_allowlist: wire.ip_allowlist,
-            last_used: wire.last_used,
-            modified_time: wire.modified_time,
-            nonce: wire.nonce,
-            nonce_window: wire.nonce_window,
-            oauth_client: wire.oauth_client,
-            permissions: wire.permissions,
-            purpose: wire.purpose,
-            query_from: wire.query_from,
-            query_to: wire.query_to,
-            valid_until: wire.valid_until,
-        })
+        if let Some(value) = &self.api_key_name {
+            map.serialize_entry("api_key_name", value)?;
+        }
+        if let Some(value) = &self.created_time {
+            map.serialize_entry("created_time", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.ip_allowlist {
+            map.serialize_entry("ip_allowlist", value)?;
+        }
+        if let Some(value) = &self.last_used {
+            map.serialize_entry("last_used", value)?;
+        }
+        if let Some(value) = &self.modified_time {
+            map.serialize_entry("modified_time", value)?;
+        }
+        if let Some(value) = &self.nonce {
+            map.serialize_entry("nonce", value)?;
+        }
+        if let Some(value) = &self.nonce_window {
+            map.serialize_entry("nonce_window", value)?;
+        }
+        if let Some(value) = &self.oauth_client {
+            map.serialize_entry("oauth_client", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.purpose {
+            map.serialize_entry("purpose", value)?;
+        }
+        if let Some(value) = &self.query_from {
+            map.serialize_entry("query_from", value)?;
+        }
+        if let Some(value) = &self.query_to {
+            map.serialize_entry("query_to", value)?;
+        }
+        if let Some(value) = &self.valid_until {
+            map.serialize_entry("valid_until", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FastApiKey, b'{');
 /// A newly created Fast API key, with its secret (returned only this once).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FastApiKeyCreated {
     /// The API secret.
     pub secret: crate::Secret,
     /// The public API key.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub api_key: Option<String>,
     /// The key's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub api_key_name: Option<String>,
     /// When the key was created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub created_time: Option<String>,
     /// The key's id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub id: Option<String>,
     /// Allowed IP addresses or CIDR ranges.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub ip_allowlist: Option<Vec<String>>,
     /// When the key was last used (unix seconds).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub last_used: Option<::rust_decimal::Decimal>,
     /// When the key was last modified.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub modified_time: Option<String>,
     /// The highest nonce accepted so far.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub nonce: Option<u64>,
     /// Nonce amount accepted below the highest nonce.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub nonce_window: Option<i64>,
     /// The OAuth client that created the key.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub oauth_client: Option<String>,
     /// What the key can do.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<super::FastApiKeyPermissions>,
     /// The key's purpose (default `standard`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub purpose: Option<String>,
     /// Start of the allowed query range (unix seconds, 0: none).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub query_from: Option<::rust_decimal::Decimal>,
     /// End of the allowed query range (unix seconds, 0: none).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub query_to: Option<::rust_decimal::Decimal>,
     /// Expiry (unix seconds, 0: never).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub valid_until: Option<::rust_decimal::Decimal>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for FastApiKeyCreated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FastApiKeyCreated;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FastApiKeyCreated")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FastApiKeyCreated, A::Error> {
+                let mut field_secret: Option<crate::Secret> = None;
+                let mut field_api_key: Option<String> = None;
+                let mut field_api_key_name: Option<String> = None;
+                let mut field_created_time: Option<String> = None;
+                let mut field_id: Option<String> = None;
+                let mut field_ip_allowlist: Option<Vec<String>> = None;
+                let mut field_last_used: Option<::rust_decimal::Decimal> = None;
+                let mut field_modified_time: Option<String> = None;
+                let mut field_nonce: Option<u64> = None;
+                let mut field_nonce_window: Option<i64> = None;
+                let mut field_oauth_client: Option<String> = None;
+                let mut field_permissions: Option<super::FastApiKeyPermissions> = None;
+                let mut field_purpose: Option<String> = None;
+                let mut field_query_from: Option<::rust_decimal::Decimal> = None;
+                let mut field_query_to: Option<::rust_decimal::Decimal> = None;
+                let mut field_valid_until: Option<::rust_decimal::Decimal> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "secret" => {
+                            field_secret = Some(map.next_value::<crate::Secret>()?);
+                        }
+                        "api_key" => {
+                            field_api_key = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "api_key_name" => {
+                            field_api_key_name = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "created_time" => {
+                            field_created_time = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "id" => {
+                            field_id = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "ip_allowlist" => {
+                            field_ip_allowlist = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
+                                )?;
+                        }
+                        "last_used" => {
+                            field_last_used = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "modified_time" => {
+                            field_modified_time = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "nonce" => {
+                            field_nonce = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<u64>>::new(),
+                                )?;
+                        }
+                        "nonce_window" => {
+                            field_nonce_window = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "oauth_client" => {
+                            field_oauth_client = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "permissions" => {
+                            field_permissions = map
+                                .next_value::<Option<super::FastApiKeyPermissions>>()?;
+                        }
+                        "purpose" => {
+                            field_purpose = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "query_from" => {
+                            field_query_from = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "query_to" => {
+                            field_query_to = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "valid_until" => {
+                            field_valid_until = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(FastApiKeyCreated {
+                    secret: field_secret
+                        .ok_or_else(|| ::serde::de::Error::missing_field("secret"))?,
+                    api_key: field_api_key,
+                    api_key_name: field_api_key_name,
+                    created_time: field_created_time,
+                    id: field_id,
+                    ip_allowlist: field_ip_allowlist,
+                    last_used: field_last_used,
+                    modified_time: field_modified_time,
+                    nonce: field_nonce,
+                    nonce_window: field_nonce_window,
+                    oauth_client: field_oauth_client,
+                    permissions: field_permissions,
+                    purpose: field_purpose,
+                    query_from: field_query_from,
+                    query_to: field_query_to,
+                    valid_until: field_valid_until,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FastApiKeyCreated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("secret", &self.secret)?;
+        if let Some(value) = &self.api_key {
+            map.serialize_entry("api_key", value)?;
+        }
+        if let Some(value) = &self.api_key_name {
+            map.serialize_entry("api_key_name", value)?;
+        }
+        if let Some(value) = &self.created_time {
+            map.serialize_entry("created_time", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.ip_allowlist {
+            map.serialize_entry("ip_allowlist", value)?;
+        }
+        if let Some(value) = &self.last_used {
+            map.serialize_entry("last_used", value)?;
+        }
+        if let Some(value) = &self.modified_time {
+            map.serialize_entry("modified_time", value)?;
+        }
+        if let Some(value) = &self.nonce {
+            map.serialize_entry("nonce", value)?;
+        }
+        if let Some(value) = &self.nonce_window {
+            map.serialize_entry("nonce_window", value)?;
+        }
+        if let Some(value) = &self.oauth_client {
+            map.serialize_entry("oauth_client", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.purpose {
+            map.serialize_entry("purpose", value)?;
+        }
+        if let Some(value) = &self.query_from {
+            map.serialize_entry("query_from", value)?;
+        }
+        if let Some(value) = &self.query_to {
+            map.serialize_entry("query_to", value)?;
+        }
+        if let Some(value) = &self.valid_until {
+            map.serialize_entry("valid_until", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(FastApiKeyCreated, b'{');
 /// What a Fast API key can do.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FastApiKeyPermissions {
     /// Export data.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub export_data: Option<bool>,
     /// Deposit funds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub funds_add: Option<bool>,
     /// Allocate to and deallocate from earn.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub funds_earn: Option<bool>,
     /// Query funds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub funds_query: Option<bool>,
     /// Withdraw funds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub funds_withdraw: Option<bool>,
     /// Query the ledger.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub ledger_query: Option<bool>,
     /// Cancel orders and close positions.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub trades_close: Option<bool>,
     /// Create and modify orders.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub trades_modify: Option<bool>,
     /// Query closed orders and trades.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub trades_query_closed: Option<bool>,
     /// Query open orders and trades.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub trades_query_open: Option<bool>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for FastApiKeyPermissions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Export data.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub export_data: Option<bool>,
-            /// Deposit funds.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub funds_add: Option<bool>,
-            /// Allocate to and deallocate from earn.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub funds_earn: Option<bool>,
-            /// Query funds.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub funds_query: Option<bool>,
-            /// Withdraw funds.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub funds_withdraw: Option<bool>,
-            /// Query the ledger.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub ledger_query: Option<bool>,
-            /// Cancel orders and close positions.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub trades_close: Option<bool>,
-            /// Create and modify orders.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub trades_modify: Option<bool>,
-            /// Query closed orders and trades.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub trades_query_closed: Option<bool>,
-            /// Query open orders and trades.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub trades_query_open: Option<bool>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FastApiKeyPermissions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: FastApiKeyPermissions")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FastApiKeyPermissions, A::Error> {
+                let mut field_export_data: Option<bool> = None;
+                let mut field_funds_add: Option<bool> = None;
+                let mut field_funds_earn: Option<bool> = None;
+                let mut field_funds_query: Option<bool> = None;
+                let mut field_funds_withdraw: Option<bool> = None;
+                let mut field_ledger_query: Option<bool> = None;
+                let mut field_trades_close: Option<bool> = None;
+                let mut field_trades_modify: Option<bool> = None;
+                let mut field_trades_query_closed: Option<bool> = None;
+                let mut field_trades_query_open: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "export_data" => {
+                            field_export_data = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "funds_add" => {
+                            field_funds_add = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "funds_earn" => {
+                            field_funds_earn = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "funds_query" => {
+                            field_funds_query = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "funds_withdraw" => {
+                            field_funds_withdraw = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "ledger_query" => {
+                            field_ledger_query = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "trades_close" => {
+                            field_trades_close = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "trades_modify" => {
+                            field_trades_modify = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "trades_query_closed" => {
+                            field_trades_query_closed = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        "trades_query_open" => {
+                            field_trades_query_open = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_export_data.is_none() && field_funds_add.is_none()
+                    && field_funds_earn.is_none() && field_funds_query.is_none()
+                    && field_funds_withdraw.is_none() && field_ledger_query.is_none()
+                    && field_trades_close.is_none() && field_trades_modify.is_none()
+                    && field_trades_query_closed.is_none()
+                    && field_trades_query_open.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a FastApiKeyPermissions: none of its 10 known fields is present",
+                        ),
+                    );
+                }
+                Ok(FastApiKeyPermissions {
+                    export_data: field_export_data,
+                    funds_add: field_funds_add,
+                    funds_earn: field_funds_earn,
+                    funds_query: field_funds_query,
+                    funds_withdraw: field_funds_withdraw,
+                    ledger_query: field_ledger_query,
+                    trades_close: field_trades_close,
+                    trades_modify: field_trades_modify,
+                    trades_query_closed: field_trades_query_closed,
+                    trades_query_open: field_trades_query_open,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.export_data.is_none() && wire.funds_add.is_none()
-            && wire.funds_earn.is_none() && wire.funds_query.is_none()
-            && wire.funds_withdraw.is_none() && wire.ledger_query.is_none()
-            && wire.trades_close.is_none() && wire.trades_modify.is_none()
-            && wire.trades_query_closed.is_none() && wire.trades_query_open.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a FastApiKeyPermissions: none of its 10 known fields is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for FastApiKeyPermissions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.export_data {
+            map.serialize_entry("export_data", value)?;
         }
-        Ok(FastApiKeyPermissions {
-            export_data: wire.export_data,
-            funds_add: wire.funds_add,
-            funds_earn: wire.funds_earn,
-            funds_query: wire.funds_query,
-            funds_withdraw: wire.funds_withdraw,
-            ledger_query: wire.ledger_query,
-            trades_close: wire.trades_close,
-            trades_modify: wire.trades_modify,
-            trades_query_closed: wire.trades_query_closed,
-            trades_query_open: wire.trades_query_open,
-        })
+        if let Some(value) = &self.funds_add {
+            map.serialize_entry("funds_add", value)?;
+        }
+        if let Some(value) = &self.funds_earn {
+            map.serialize_entry("funds_earn", value)?;
+        }
+        if let Some(value) = &self.funds_query {
+            map.serialize_entry("funds_query", value)?;
+        }
+        if let Some(value) = &self.funds_withdraw {
+            map.serialize_entry("funds_withdraw", value)?;
+        }
+        if let Some(value) = &self.ledger_query {
+            map.serialize_entry("ledger_query", value)?;
+        }
+        if let Some(value) = &self.trades_close {
+            map.serialize_entry("trades_close", value)?;
+        }
+        if let Some(value) = &self.trades_modify {
+            map.serialize_entry("trades_modify", value)?;
+        }
+        if let Some(value) = &self.trades_query_closed {
+            map.serialize_entry("trades_query_closed", value)?;
+        }
+        if let Some(value) = &self.trades_query_open {
+            map.serialize_entry("trades_query_open", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(FastApiKeyPermissions, b'{');

@@ -6,270 +6,685 @@
 //! counter, Kraken exempts only AddOrder and CancelOrder (cost 0 here); the others cost 1.
 
 /// The result of placing (or validating) an order.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderAdded {
     /// Order description.
     pub descr: super::OrderDescription,
     /// The new order's transaction ids (absent when `validate` was set).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub txid: Option<Vec<String>>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for OrderAdded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OrderAdded;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OrderAdded")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderAdded, A::Error> {
+                let mut field_descr: Option<super::OrderDescription> = None;
+                let mut field_txid: Option<Vec<String>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "descr" => {
+                            field_descr = Some(
+                                map.next_value::<super::OrderDescription>()?,
+                            );
+                        }
+                        "txid" => {
+                            field_txid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(OrderAdded {
+                    descr: field_descr
+                        .ok_or_else(|| ::serde::de::Error::missing_field("descr"))?,
+                    txid: field_txid,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OrderAdded {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("descr", &self.descr)?;
+        if let Some(value) = &self.txid {
+            map.serialize_entry("txid", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(OrderAdded, b'{');
 /// Human-readable description of a placed order.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderDescription {
     /// The order.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub order: String,
     /// The conditional close order, if one was set.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub close: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for OrderDescription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OrderDescription;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OrderDescription")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderDescription, A::Error> {
+                let mut field_order: Option<String> = None;
+                let mut field_close: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "order" => {
+                            field_order = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "close" => {
+                            field_close = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(OrderDescription {
+                    order: field_order
+                        .ok_or_else(|| ::serde::de::Error::missing_field("order"))?,
+                    close: field_close,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OrderDescription {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("order", &self.order)?;
+        if let Some(value) = &self.close {
+            map.serialize_entry("close", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(OrderDescription, b'{');
 /// The result of amending an order in place.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderAmended {
     /// Kraken's id of the amend.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub amend_id: String,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for OrderAmended {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OrderAmended;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OrderAmended")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderAmended, A::Error> {
+                let mut field_amend_id: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "amend_id" => {
+                            field_amend_id = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(OrderAmended {
+                    amend_id: field_amend_id
+                        .ok_or_else(|| ::serde::de::Error::missing_field("amend_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OrderAmended {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("amend_id", &self.amend_id)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(OrderAmended, b'{');
 /// The result of editing an order (the original is cancelled and a new order placed).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderEdited {
     /// Description of the new order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descr: Option<super::OrderDescription>,
     /// The new order's txid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub txid: Option<String>,
     /// The new order's user reference id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub newuserref: Option<i64>,
     /// The original order's user reference id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub olduserref: Option<i64>,
     /// Number of orders cancelled (0 or 1).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub orders_cancelled: Option<i64>,
     /// The original order's txid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub originaltxid: Option<String>,
     /// `ok` or `err`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub status: Option<String>,
     /// The new order's volume.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub volume: Option<::rust_decimal::Decimal>,
     /// The new order's price.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub price: Option<::rust_decimal::Decimal>,
     /// The new order's secondary price.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub price2: Option<::rust_decimal::Decimal>,
     /// Why the edit failed, when `status` is `err`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub error_message: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for OrderEdited {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Description of the new order.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub descr: Option<super::OrderDescription>,
-            /// The new order's txid.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub txid: Option<String>,
-            /// The new order's user reference id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub newuserref: Option<i64>,
-            /// The original order's user reference id.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub olduserref: Option<i64>,
-            /// Number of orders cancelled (0 or 1).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub orders_cancelled: Option<i64>,
-            /// The original order's txid.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub originaltxid: Option<String>,
-            /// `ok` or `err`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub status: Option<String>,
-            /// The new order's volume.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub volume: Option<::rust_decimal::Decimal>,
-            /// The new order's price.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub price: Option<::rust_decimal::Decimal>,
-            /// The new order's secondary price.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub price2: Option<::rust_decimal::Decimal>,
-            /// Why the edit failed, when `status` is `err`.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub error_message: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OrderEdited;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OrderEdited")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderEdited, A::Error> {
+                let mut field_descr: Option<super::OrderDescription> = None;
+                let mut field_txid: Option<String> = None;
+                let mut field_newuserref: Option<i64> = None;
+                let mut field_olduserref: Option<i64> = None;
+                let mut field_orders_cancelled: Option<i64> = None;
+                let mut field_originaltxid: Option<String> = None;
+                let mut field_status: Option<String> = None;
+                let mut field_volume: Option<::rust_decimal::Decimal> = None;
+                let mut field_price: Option<::rust_decimal::Decimal> = None;
+                let mut field_price2: Option<::rust_decimal::Decimal> = None;
+                let mut field_error_message: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "descr" => {
+                            field_descr = map
+                                .next_value::<Option<super::OrderDescription>>()?;
+                        }
+                        "txid" => {
+                            field_txid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "newuserref" => {
+                            field_newuserref = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "olduserref" => {
+                            field_olduserref = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "orders_cancelled" => {
+                            field_orders_cancelled = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        "originaltxid" => {
+                            field_originaltxid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "status" => {
+                            field_status = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "volume" => {
+                            field_volume = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "price" => {
+                            field_price = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "price2" => {
+                            field_price2 = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<
+                                        Option<::rust_decimal::Decimal>,
+                                    >::new(),
+                                )?;
+                        }
+                        "error_message" => {
+                            field_error_message = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_txid.is_none() && field_originaltxid.is_none()
+                    && field_status.is_none() && field_descr.is_none()
+                    && field_error_message.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a OrderEdited: none of `txid`, `originaltxid`, `status`, `descr`, `error_message` is present",
+                        ),
+                    );
+                }
+                Ok(OrderEdited {
+                    descr: field_descr,
+                    txid: field_txid,
+                    newuserref: field_newuserref,
+                    olduserref: field_olduserref,
+                    orders_cancelled: field_orders_cancelled,
+                    originaltxid: field_originaltxid,
+                    status: field_status,
+                    volume: field_volume,
+                    price: field_price,
+                    price2: field_price2,
+                    error_message: field_error_message,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.txid.is_none() && wire.originaltxid.is_none() && wire.status.is_none()
-            && wire.descr.is_none() && wire.error_message.is_none()
-        {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a OrderEdited: none of `txid`, `originaltxid`, `status`, `descr`, `error_message` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OrderEdited {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.descr {
+            map.serialize_entry("descr", value)?;
         }
-        Ok(OrderEdited {
-            descr: wire.descr,
-            txid: wire.txid,
-            newuserref: wire.newuserref,
-            olduserref: wire.olduserref,
-            orders_cancelled: wire.orders_cancelled,
-            originaltxid: wire.originaltxid,
-            status: wire.status,
-            volume: wire.volume,
-            price: wire.price,
-            price2: wire.price2,
-            error_message: wire.error_message,
-        })
+        if let Some(value) = &self.txid {
+            map.serialize_entry("txid", value)?;
+        }
+        if let Some(value) = &self.newuserref {
+            map.serialize_entry("newuserref", value)?;
+        }
+        if let Some(value) = &self.olduserref {
+            map.serialize_entry("olduserref", value)?;
+        }
+        if let Some(value) = &self.orders_cancelled {
+            map.serialize_entry("orders_cancelled", value)?;
+        }
+        if let Some(value) = &self.originaltxid {
+            map.serialize_entry("originaltxid", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.volume {
+            map.serialize_entry("volume", value)?;
+        }
+        if let Some(value) = &self.price {
+            map.serialize_entry("price", value)?;
+        }
+        if let Some(value) = &self.price2 {
+            map.serialize_entry("price2", value)?;
+        }
+        if let Some(value) = &self.error_message {
+            map.serialize_entry("error_message", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(OrderEdited, b'{');
 /// The result of cancelling orders.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrdersCancelled {
     /// Number of orders cancelled.
-    #[serde(deserialize_with = "crate::de::lenient")]
     pub count: i64,
     /// Whether the cancellation is pending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub pending: Option<bool>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for OrdersCancelled {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OrdersCancelled;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: OrdersCancelled")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrdersCancelled, A::Error> {
+                let mut field_count: Option<i64> = None;
+                let mut field_pending: Option<bool> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "count" => {
+                            field_count = Some(
+                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
+                            );
+                        }
+                        "pending" => {
+                            field_pending = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<bool>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(OrdersCancelled {
+                    count: field_count
+                        .ok_or_else(|| ::serde::de::Error::missing_field("count"))?,
+                    pending: field_pending,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for OrdersCancelled {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("count", &self.count)?;
+        if let Some(value) = &self.pending {
+            map.serialize_entry("pending", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(OrdersCancelled, b'{');
 /// The state of the cancel-all-orders-after (dead man's switch) timer.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelAllAfterTimer {
     /// The server's time (RFC 3339).
-    #[serde(rename = "currentTime", deserialize_with = "crate::de::lenient")]
     pub current_time: String,
     /// When all orders will be cancelled (RFC 3339; `0` when disabled).
-    #[serde(rename = "triggerTime", deserialize_with = "crate::de::lenient")]
     pub trigger_time: String,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for CancelAllAfterTimer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CancelAllAfterTimer;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: CancelAllAfterTimer")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CancelAllAfterTimer, A::Error> {
+                let mut field_current_time: Option<String> = None;
+                let mut field_trigger_time: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "currentTime" => {
+                            field_current_time = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        "triggerTime" => {
+                            field_trigger_time = Some(
+                                map
+                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(CancelAllAfterTimer {
+                    current_time: field_current_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "currentTime",
+                        ))?,
+                    trigger_time: field_trigger_time
+                        .ok_or_else(|| ::serde::de::Error::missing_field(
+                            "triggerTime",
+                        ))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for CancelAllAfterTimer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("currentTime", &self.current_time)?;
+        map.serialize_entry("triggerTime", &self.trigger_time)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(CancelAllAfterTimer, b'{');
 /// A token for the authenticated WebSocket API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebSocketsToken {
     /// The token: use it within 15 minutes; it stays valid while a connection uses it.
     pub token: crate::Secret,
     /// Seconds until the token expires if unused.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub expires: Option<i64>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for WebSocketsToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = WebSocketsToken;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: WebSocketsToken")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebSocketsToken, A::Error> {
+                let mut field_token: Option<crate::Secret> = None;
+                let mut field_expires: Option<i64> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "token" => field_token = Some(map.next_value::<crate::Secret>()?),
+                        "expires" => {
+                            field_expires = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<i64>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(WebSocketsToken {
+                    token: field_token
+                        .ok_or_else(|| ::serde::de::Error::missing_field("token"))?,
+                    expires: field_expires,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for WebSocketsToken {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("token", &self.token)?;
+        if let Some(value) = &self.expires {
+            map.serialize_entry("expires", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(WebSocketsToken, b'{');
 /// One order of a batch (AddOrderBatch); every order of a batch is for the batch's pair.
@@ -503,72 +918,170 @@ impl crate::validate::Check for BatchOrder {
     }
 }
 /// The result of a batch of orders.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchOrdersAdded {
     /// One entry per order, in the order sent.
     pub orders: Vec<super::BatchOrderResult>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchOrdersAdded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = BatchOrdersAdded;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: BatchOrdersAdded")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BatchOrdersAdded, A::Error> {
+                let mut field_orders: Option<Vec<super::BatchOrderResult>> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "orders" => {
+                            field_orders = Some(
+                                map.next_value::<Vec<super::BatchOrderResult>>()?,
+                            );
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                Ok(BatchOrdersAdded {
+                    orders: field_orders
+                        .ok_or_else(|| ::serde::de::Error::missing_field("orders"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for BatchOrdersAdded {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("orders", &self.orders)?;
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 crate::lenient_via_serde!(BatchOrdersAdded, b'{');
 /// One order of a batch. A batch's `txid` is a string per order (AddOrder's is a list).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchOrderResult {
     /// Order description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub descr: Option<super::OrderDescription>,
     /// The new order's txid (absent when validating or when the order failed).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub txid: Option<String>,
     /// Why this order failed.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::de::lenient"
-    )]
     pub error: Option<String>,
+    /// Keys Kraken sent that the spec does not model (yet), with their
+    /// exact JSON text; serializing writes them back.
+    pub extra: crate::Extra,
 }
 impl<'de> ::serde::Deserialize<'de> for BatchOrderResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        #[derive(::serde::Deserialize)]
-        struct Wire {
-            /// Order description.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub descr: Option<super::OrderDescription>,
-            /// The new order's txid (absent when validating or when the order failed).
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub txid: Option<String>,
-            /// Why this order failed.
-            #[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "crate::de::lenient"
-            )]
-            pub error: Option<String>,
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = BatchOrderResult;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object: BatchOrderResult")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BatchOrderResult, A::Error> {
+                let mut field_descr: Option<super::OrderDescription> = None;
+                let mut field_txid: Option<String> = None;
+                let mut field_error: Option<String> = None;
+                let mut extra = crate::Extra::new();
+                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
+                    match key.as_ref() {
+                        "descr" => {
+                            field_descr = map
+                                .next_value::<Option<super::OrderDescription>>()?;
+                        }
+                        "txid" => {
+                            field_txid = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        "error" => {
+                            field_error = map
+                                .next_value_seed(
+                                    crate::de::LenientSeed::<Option<String>>::new(),
+                                )?;
+                        }
+                        _ => {
+                            let value: crate::RawJson = map.next_value()?;
+                            extra.insert(key.into_owned(), value);
+                        }
+                    }
+                }
+                if field_descr.is_none() && field_txid.is_none() && field_error.is_none()
+                {
+                    return Err(
+                        ::serde::de::Error::custom(
+                            "not a BatchOrderResult: none of `descr`, `txid`, `error` is present",
+                        ),
+                    );
+                }
+                Ok(BatchOrderResult {
+                    descr: field_descr,
+                    txid: field_txid,
+                    error: field_error,
+                    extra,
+                })
+            }
         }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.descr.is_none() && wire.txid.is_none() && wire.error.is_none() {
-            return Err(
-                ::serde::de::Error::custom(
-                    "not a BatchOrderResult: none of `descr`, `txid`, `error` is present",
-                ),
-            );
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ::serde::Serialize for BatchOrderResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.descr {
+            map.serialize_entry("descr", value)?;
         }
-        Ok(BatchOrderResult {
-            descr: wire.descr,
-            txid: wire.txid,
-            error: wire.error,
-        })
+        if let Some(value) = &self.txid {
+            map.serialize_entry("txid", value)?;
+        }
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        for (key, value) in &self.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 crate::lenient_via_serde!(BatchOrderResult, b'{');
