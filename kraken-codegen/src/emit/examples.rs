@@ -10,10 +10,19 @@ use crate::types::{Scalar, Type};
 /// Doc text (Markdown) for `SpotClient::<name>`'s example.
 pub(super) fn method_example(e: &EndpointDef, params: &[ParamCode]) -> String {
     let pairs: Vec<(&ParamCode, &ParamDef)> = params.iter().zip(&e.params).collect();
+    // Input structs are built with their own `new`: the example takes one
+    // as an argument (hidden), named after the parameter.
+    let mut hidden_args = String::new();
     let args: Vec<String> = pairs
         .iter()
         .filter(|(p, _)| p.required)
-        .map(|(_, def)| sample(e, def))
+        .map(|(p, def)| match input_struct(p, def) {
+            Some(name) => {
+                hidden_args.push_str(&format!(", {}: kraken_spot::{name}", p.field));
+                p.field.to_string()
+            }
+            None => sample(e, def),
+        })
         .collect();
     let setter = pairs
         .iter()
@@ -23,7 +32,7 @@ pub(super) fn method_example(e: &EndpointDef, params: &[ParamCode]) -> String {
     format!(
         "# Example\n\n\
          ```no_run\n\
-         # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {{\n\
+         # async fn example(client: &kraken_spot::SpotClient{hidden_args}) -> Result<(), kraken_spot::Error> {{\n\
          let response = client.{}({}){setter}.await?;\n\
          # let _ = response;\n\
          # Ok(()) }}\n\
@@ -31,6 +40,15 @@ pub(super) fn method_example(e: &EndpointDef, params: &[ParamCode]) -> String {
         e.name,
         args.join(", ")
     )
+}
+
+/// The type's name when the parameter is an input struct (its setter takes
+/// the type itself, not `impl Into<…>` as enums and text do).
+fn input_struct(p: &ParamCode, def: &ParamDef) -> Option<String> {
+    match Type::parse(&def.ty).ok()? {
+        Type::Named(name) if !p.arg.to_string().starts_with("impl") => Some(name),
+        _ => None,
+    }
 }
 
 /// A plausible value for a required parameter: by its Kraken name where one

@@ -4006,8 +4006,8 @@ impl crate::SpotClient {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
-    /// let response = client.add_funding_address("…", "…", "…").await?;
+    /// # async fn example(client: &kraken_spot::SpotClient, scope: kraken_spot::FundingScopeFilter, address_details: kraken_spot::FundingAddressDetailsInput) -> Result<(), kraken_spot::Error> {
+    /// let response = client.add_funding_address(scope, address_details, "…").await?;
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
@@ -4842,8 +4842,8 @@ impl crate::SpotClient {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
-    /// let response = client.submit_funding_withdrawal("…", "…", "0.5").await?;
+    /// # async fn example(client: &kraken_spot::SpotClient, scope: kraken_spot::FundingScopeFilter, amount: kraken_spot::FundingAmountInput) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_funding_withdrawal(scope, "…", amount).await?;
     /// # let _ = response;
     /// # Ok(()) }
     /// ```
