@@ -10,6 +10,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256, Sha512};
 
+use crate::Clock;
+
 /// `EGeneral:Temporary lockout`, verbatim.
 pub const TEMPORARY_LOCKOUT: &str = "EGeneral:Temporary lockout";
 
@@ -45,6 +47,8 @@ pub(crate) struct KeyEntry {
     pub account: String,
     /// Permission names (kraken-rest.md §3); `None` allows everything.
     pub permissions: Option<Vec<String>>,
+    /// This key's nonce window; `None` uses the mock-wide one.
+    pub nonce_window: Option<u64>,
 }
 
 #[derive(Default, Debug)]
@@ -59,6 +63,8 @@ const NONCE_HISTORY: usize = 4096;
 
 #[derive(Default, Debug)]
 struct Nonces {
+    /// Mock Unix time of the last accepted call.
+    last_used: Option<rust_decimal::Decimal>,
     highest: u64,
     /// The last accepted nonces (at most [`NONCE_HISTORY`]), to refuse repeats.
     recent: BTreeSet<u64>,
@@ -77,8 +83,8 @@ pub(crate) struct KeyRing {
 }
 
 impl KeyRing {
-    /// Authenticates a private request at mock time `now` (seconds); on
-    /// success returns the nonce, which is then consumed.
+    /// Authenticates a private request at the time of `clock`; on success
+    /// returns the nonce, which is then consumed.
     pub fn check(
         &mut self,
         path: &str,
@@ -86,10 +92,10 @@ impl KeyRing {
         api_sign: Option<&str>,
         content_type: Option<&str>,
         body: &[u8],
-        now: f64,
+        clock: &Clock,
     ) -> Result<u64, String> {
         let nonce = body_nonce(content_type, body);
-        self.verify(path, api_key, api_sign, nonce, body, now)
+        self.verify(path, api_key, api_sign, nonce, body, clock)
     }
 
     /// Authenticates a Funding (Beta) request: the nonce is the `API-Nonce`
@@ -101,10 +107,10 @@ impl KeyRing {
         api_sign: Option<&str>,
         api_nonce: Option<&str>,
         body: &[u8],
-        now: f64,
+        clock: &Clock,
     ) -> Result<u64, String> {
         let nonce = api_nonce.and_then(|n| n.trim().parse().ok());
-        self.verify(path_and_query, api_key, api_sign, nonce, body, now)
+        self.verify(path_and_query, api_key, api_sign, nonce, body, clock)
     }
 
     fn verify(
@@ -114,8 +120,9 @@ impl KeyRing {
         api_sign: Option<&str>,
         nonce: Option<u64>,
         body: &[u8],
-        now: f64,
+        clock: &Clock,
     ) -> Result<u64, String> {
+        let now = clock.secs();
         let key = api_key.unwrap_or("");
         if self.lockout.is_some() && self.streaks.get(key).is_some_and(|s| now < s.locked_until) {
             return Err(TEMPORARY_LOCKOUT.to_owned());
@@ -130,9 +137,20 @@ impl KeyRing {
             self.failed(key, now);
             return Err("EAPI:Invalid signature".to_owned());
         }
+        let window = entry.nonce_window.unwrap_or(self.nonce_window);
         self.streaks.remove(key);
-        self.take_nonce(key, nonce)?;
+        self.take_nonce(key, nonce, window)?;
+        if let Some(seen) = self.nonces.get_mut(key) {
+            seen.last_used = Some(clock.unix());
+        }
         Ok(nonce)
+    }
+
+    /// The highest nonce `key` used and when it was last used.
+    pub fn usage(&self, key: &str) -> (u64, Option<rust_decimal::Decimal>) {
+        self.nonces
+            .get(key)
+            .map_or((0, None), |n| (n.highest, n.last_used))
     }
 
     /// Accepts `nonce` for `key` if it is fresh: strictly above the highest
@@ -140,8 +158,7 @@ impl KeyRing {
     ///
     /// Repeats are recognised among the last [`NONCE_HISTORY`] accepted
     /// nonces that are still inside the window.
-    fn take_nonce(&mut self, key: &str, nonce: u64) -> Result<(), String> {
-        let window = self.nonce_window;
+    fn take_nonce(&mut self, key: &str, nonce: u64, window: u64) -> Result<(), String> {
         let seen = self.nonces.entry(key.to_owned()).or_default();
         let fresh = if window == 0 {
             nonce > seen.highest
@@ -287,69 +304,64 @@ mod tests {
     #[test]
     fn strict_nonces() {
         let mut r = ring(0);
-        assert!(r.take_nonce("k", 10).is_ok());
-        assert!(r.take_nonce("k", 10).is_err());
-        assert!(r.take_nonce("k", 9).is_err());
-        assert!(r.take_nonce("k", 11).is_ok());
-        assert!(r.take_nonce("other", 1).is_ok());
+        assert!(r.take_nonce("k", 10, r.nonce_window).is_ok());
+        assert!(r.take_nonce("k", 10, r.nonce_window).is_err());
+        assert!(r.take_nonce("k", 9, r.nonce_window).is_err());
+        assert!(r.take_nonce("k", 11, r.nonce_window).is_ok());
+        assert!(r.take_nonce("other", 1, r.nonce_window).is_ok());
     }
 
     #[test]
     fn windowed_nonces() {
         let mut r = ring(5);
-        assert!(r.take_nonce("k", 100).is_ok());
-        assert!(r.take_nonce("k", 98).is_ok()); // late but inside the window
-        assert!(r.take_nonce("k", 98).is_err()); // repeat
-        assert!(r.take_nonce("k", 95).is_err()); // 95 = highest - window: outside
-        assert!(r.take_nonce("k", 96).is_ok());
-        assert!(r.take_nonce("k", 110).is_ok());
-        assert!(r.take_nonce("k", 105).is_err()); // 110 - 5: outside
-        assert!(r.take_nonce("k", 106).is_ok());
-        assert!(r.take_nonce("k", 100).is_err()); // repeat, and now outside
+        assert!(r.take_nonce("k", 100, r.nonce_window).is_ok());
+        assert!(r.take_nonce("k", 98, r.nonce_window).is_ok()); // late but inside the window
+        assert!(r.take_nonce("k", 98, r.nonce_window).is_err()); // repeat
+        assert!(r.take_nonce("k", 95, r.nonce_window).is_err()); // 95 = highest - window: outside
+        assert!(r.take_nonce("k", 96, r.nonce_window).is_ok());
+        assert!(r.take_nonce("k", 110, r.nonce_window).is_ok());
+        assert!(r.take_nonce("k", 105, r.nonce_window).is_err()); // 110 - 5: outside
+        assert!(r.take_nonce("k", 106, r.nonce_window).is_ok());
+        assert!(r.take_nonce("k", 100, r.nonce_window).is_err()); // repeat, and now outside
+    }
+
+    /// A call with an unknown key at the time of `clock`.
+    fn unknown_key(r: &mut KeyRing, clock: &Clock) -> Result<u64, String> {
+        r.check(
+            "/0/private/Balance",
+            Some("bad"),
+            None,
+            None,
+            b"nonce=1",
+            clock,
+        )
     }
 
     #[test]
     fn lockout_after_five_failures_then_cool_down() {
         let mut r = ring(0);
         r.lockout = Some(LockoutPolicy::default());
+        let clock = Clock::default();
+        let second = Duration::from_secs(1);
         for i in 0..5 {
-            let e = r.check(
-                "/0/private/Balance",
-                Some("bad"),
-                None,
-                None,
-                b"nonce=1",
-                i as f64,
-            );
+            let e = unknown_key(&mut r, &clock);
             assert_eq!(e, Err("EAPI:Invalid key".to_owned()), "failure {i}");
+            clock.advance(second);
         }
-        let e = r.check(
-            "/0/private/Balance",
-            Some("bad"),
-            None,
-            None,
-            b"nonce=1",
-            10.0,
+        assert_eq!(
+            unknown_key(&mut r, &clock),
+            Err(TEMPORARY_LOCKOUT.to_owned())
         );
-        assert_eq!(e, Err(TEMPORARY_LOCKOUT.to_owned()));
-        // 60 s after the fifth failure (at 4 s) the key is no longer locked.
-        let e = r.check(
-            "/0/private/Balance",
-            Some("bad"),
-            None,
-            None,
-            b"nonce=1",
-            63.9,
+        // The fifth failure came at about 4 s: locked until about 64 s.
+        clock.advance(Duration::from_secs(58));
+        assert_eq!(
+            unknown_key(&mut r, &clock),
+            Err(TEMPORARY_LOCKOUT.to_owned())
         );
-        assert_eq!(e, Err(TEMPORARY_LOCKOUT.to_owned()));
-        let e = r.check(
-            "/0/private/Balance",
-            Some("bad"),
-            None,
-            None,
-            b"nonce=1",
-            64.0,
+        clock.advance(Duration::from_secs(2));
+        assert_eq!(
+            unknown_key(&mut r, &clock),
+            Err("EAPI:Invalid key".to_owned())
         );
-        assert_eq!(e, Err("EAPI:Invalid key".to_owned()));
     }
 }

@@ -19,6 +19,7 @@
 //! [[accounts]]
 //! name = "bot"
 //! balances = { ZUSD = "5000" }
+//! volume_30d = "60000"            # USD traded in the last 30 days: fee tier
 //! [[accounts.keys]]
 //! key = "bot-key"
 //! secret = "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg=="
@@ -93,6 +94,8 @@ pub struct AccountConfig {
     pub name: String,
     /// Its balances; when given they replace the recorded starting funds.
     pub balances: Option<BTreeMap<String, Decimal>>,
+    /// 30-day USD trading volume before the sandbox started (sets the fee tier).
+    pub volume_30d: Option<Decimal>,
     /// Its API keys.
     #[serde(default)]
     pub keys: Vec<KeyConfig>,

@@ -19,7 +19,9 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::{Fault, MockKraken, RateTier};
+use std::sync::Arc;
+
+use crate::{Fault, MockKraken, MockResponse, RateTier, Shared, lock};
 
 /// A fault as data (config files, the HTTP control API).
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -93,6 +95,15 @@ pub enum Action {
         pair: String,
         /// e.g. `"31000.0"`.
         price: Decimal,
+    },
+    /// Replace a pair's book ([`MockKraken::set_book`]).
+    Book {
+        /// e.g. `XBTUSD`.
+        pair: String,
+        /// `[price, volume]` levels.
+        bids: Vec<(Decimal, Decimal)>,
+        /// `[price, volume]` levels.
+        asks: Vec<(Decimal, Decimal)>,
     },
     /// Replay trades: set the price to each in turn, as if they printed.
     Trades {
@@ -174,6 +185,11 @@ pub(crate) fn apply(mock: &MockKraken, action: Action) -> Result<(), String> {
                 return Err(format!("unknown pair {pair:?}"));
             }
         }
+        Action::Book { pair, bids, asks } => {
+            if !mock.set_book(&pair, &bids, &asks) {
+                return Err(format!("unknown pair {pair:?}"));
+            }
+        }
         Action::Trades { pair, prices } => {
             for price in prices {
                 if !mock.set_price(&pair, price) {
@@ -218,6 +234,68 @@ pub(crate) fn parse(name: &str, body: &[u8]) -> Result<Action, String> {
     let object = value.as_object_mut().ok_or("body must be a JSON object")?;
     object.insert("action".into(), name.replace('-', "_").into());
     serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+/// A handle on `shared` that does not own the server (dropping it does not
+/// shut anything down): how the server applies actions to itself.
+pub(crate) fn view(shared: &Arc<Shared>) -> MockKraken {
+    MockKraken {
+        addr: shared.addr,
+        shared: shared.clone(),
+        shutdown: None,
+    }
+}
+
+/// Applies the scheduled actions that are due, oldest due first.
+pub(crate) fn run_due_events(shared: &Arc<Shared>) {
+    let now = shared.clock.unix();
+    let mut due: Vec<(Decimal, Action)> = {
+        let mut events = lock(&shared.events);
+        let (ready, later) = events.drain(..).partition(|(at, _)| *at <= now);
+        *events = later;
+        ready
+    };
+    due.sort_by_key(|(at, _)| *at);
+    let mock = view(shared);
+    for (_, action) in due {
+        if let Err(e) = mock.apply(action.clone()) {
+            eprintln!("kraken-mock: scheduled {action:?} failed: {e}");
+        }
+    }
+}
+
+/// Answers the HTTP control API (see the module docs).
+pub(crate) fn control_answer(
+    shared: &Arc<Shared>,
+    method: &str,
+    name: &str,
+    body: &[u8],
+) -> MockResponse {
+    let json = |status: u16, v: serde_json::Value| MockResponse::json(v.to_string()).status(status);
+    match (method, name) {
+        ("GET", "orders") => {
+            let orders = view(shared).orders();
+            json(200, serde_json::to_value(orders).unwrap_or_default())
+        }
+        ("GET", "requests") => {
+            let list: Vec<serde_json::Value> = lock(&shared.requests)
+                .iter()
+                .map(|r| {
+                    let auth = match &r.auth {
+                        Ok(a) => format!("{a:?}"),
+                        Err(e) => e.clone(),
+                    };
+                    serde_json::json!({"method": r.method, "path": r.path, "auth": auth})
+                })
+                .collect();
+            json(200, serde_json::Value::Array(list))
+        }
+        ("POST", name) => match parse(name, body).and_then(|a| view(shared).apply(a)) {
+            Ok(()) => json(200, serde_json::json!({"ok": true})),
+            Err(e) => json(400, serde_json::json!({ "error": e })),
+        },
+        _ => json(404, serde_json::json!({"error": "unknown control call"})),
+    }
 }
 
 #[cfg(test)]

@@ -66,6 +66,15 @@ impl RateTier {
         }
     }
 
+    /// The most open orders per pair.
+    pub fn max_open_orders(self) -> usize {
+        match self {
+            RateTier::Starter => 60,
+            RateTier::Intermediate => 80,
+            RateTier::Pro => 225,
+        }
+    }
+
     /// Parses `starter`, `intermediate` or `pro` (any case).
     pub fn parse(name: &str) -> Option<RateTier> {
         match name.to_ascii_lowercase().as_str() {

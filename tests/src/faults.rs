@@ -17,7 +17,9 @@ pub enum Fault {
         /// Apply the request to the state first.
         process: bool,
     },
-    /// Apply the request if `process`, then answer normally after `by` (real time).
+    /// Apply the request if `process`, then answer normally after `by` (real
+    /// time). Without `process` the request is never applied and the answer,
+    /// after `by`, is `{"error":["EService:Unavailable"]}`.
     Delay {
         /// How long to wait before answering.
         by: Duration,

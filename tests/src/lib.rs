@@ -41,7 +41,9 @@ pub mod counters;
 mod exchange;
 mod faults;
 mod net;
+mod oauth;
 mod params;
+mod server;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -51,12 +53,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::connect_info::ConnectInfo;
-use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use rust_decimal::Decimal;
 use tokio::sync::oneshot;
 
@@ -72,7 +70,38 @@ use auth::KeyRing;
 use counters::Counters;
 use exchange::Exchange;
 use net::{Conn, KillableListener};
-use params::Params;
+
+/// The paths a [`MockKraken::sandbox`] answers from its state; every other
+/// path serves the recordings, as [`MockKraken::start`] does.
+pub const STATEFUL_PATHS: &[&str] = &[
+    "/0/private/AddOrder",
+    "/0/private/AddOrderBatch",
+    "/0/private/AmendOrder",
+    "/0/private/EditOrder",
+    "/0/private/CancelOrder",
+    "/0/private/CancelOrderBatch",
+    "/0/private/CancelAll",
+    "/0/private/CancelAllOrdersAfter",
+    "/0/private/OpenOrders",
+    "/0/private/ClosedOrders",
+    "/0/private/QueryOrders",
+    "/0/private/OrderAmends",
+    "/0/private/Balance",
+    "/0/private/BalanceEx",
+    "/0/private/TradesHistory",
+    "/0/private/QueryTrades",
+    "/0/private/Ledgers",
+    "/0/private/QueryLedgers",
+    "/0/private/TradeVolume",
+    "/0/private/AddExport",
+    "/0/private/ExportStatus",
+    "/0/private/RetrieveExport",
+    "/0/private/RemoveExport",
+    "/0/public/Depth",
+    "/0/public/SystemStatus",
+    "/oauth/token",
+    "/oauth/fast-api-key",
+];
 
 /// The API key the mock accepts by default (`API-Key` header).
 pub const API_KEY: &str = "mock-api-key";
@@ -88,11 +117,6 @@ pub const OAUTH_CLIENT_ID: &str = "mock-client-id";
 pub const OAUTH_CLIENT_SECRET: &str = "mock-client-secret";
 /// The Bearer token accepted by the `/oauth/*` endpoints other than `/oauth/token`.
 pub const OAUTH_ACCESS_TOKEN: &str = "mock-access-token";
-
-/// Largest request body the mock reads; bigger bodies are rejected with 413.
-const MAX_BODY: usize = 8 * 1024 * 1024;
-/// Rejection reason for bodies over [`MAX_BODY`] or broken mid-transfer.
-const BODY_UNREADABLE: &str = "EGeneral:Request body too large or unreadable";
 
 /// The directory holding this crate's recorded Kraken responses.
 pub fn fixtures_dir() -> PathBuf {
@@ -286,6 +310,8 @@ struct Shared {
     keys: Mutex<KeyRing>,
     faults: Mutex<faults::Faults>,
     sandbox: Mutex<Sandbox>,
+    /// Tokens and Fast API keys issued in sandbox mode.
+    oauth: Mutex<oauth::OAuthState>,
     /// Scheduled actions: (mock Unix time due, action), in no particular order.
     events: Mutex<Vec<(Decimal, Action)>>,
 }
@@ -318,11 +344,15 @@ impl MockKraken {
     }
 
     /// Starts a stateful sandbox with [`MockConfig::default`] on an ephemeral
-    /// port of `127.0.0.1`: the order endpoints (AddOrder, AddOrderBatch,
-    /// AmendOrder, EditOrder, CancelOrder, CancelOrderBatch, CancelAll,
+    /// port of `127.0.0.1`. These endpoints answer from the sandbox's state
+    /// (see [`STATEFUL_PATHS`]): orders (AddOrder, AddOrderBatch, AmendOrder,
+    /// EditOrder, CancelOrder, CancelOrderBatch, CancelAll,
     /// CancelAllOrdersAfter, OpenOrders, ClosedOrders, QueryOrders,
-    /// OrderAmends) answer from the sandbox's state; the others serve the
-    /// recordings.
+    /// OrderAmends), money (Balance, BalanceEx, TradesHistory, QueryTrades,
+    /// Ledgers, QueryLedgers, TradeVolume), exports (AddExport,
+    /// ExportStatus, RetrieveExport, RemoveExport), the market (Depth of a
+    /// pair with a book, SystemStatus) and OAuth (`/oauth/token`,
+    /// `/oauth/fast-api-key`). The others serve the recordings.
     ///
     /// # Panics
     ///
@@ -361,6 +391,7 @@ impl MockKraken {
                 secret: config.api_secret.clone(),
                 account: exchange::DEFAULT_ACCOUNT.to_owned(),
                 permissions: None,
+                nonce_window: None,
             },
         );
         let exchange = Exchange::from_fixtures(&config.fixtures_dir);
@@ -380,6 +411,7 @@ impl MockKraken {
                 counters: Counters::default(),
             }),
             events: Mutex::new(Vec::new()),
+            oauth: Mutex::new(oauth::OAuthState::default()),
         });
         // Scheduled events also fire while no request arrives; the loop ends
         // once the mock is gone.
@@ -388,11 +420,11 @@ impl MockKraken {
             loop {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 let Some(shared) = weak.upgrade() else { break };
-                run_due_events(&shared);
+                control::run_due_events(&shared);
             }
         });
         let app = Router::new()
-            .fallback(handle)
+            .fallback(server::handle)
             .with_state(shared.clone())
             .into_make_service_with_connect_info::<Conn>();
         let (tx, rx) = oneshot::channel::<()>();
@@ -456,6 +488,15 @@ impl MockKraken {
                     .entry(account.name.clone())
                     .or_default();
                 entry.balances = balances.clone().into_iter().collect();
+            }
+            if let Some(volume) = account.volume_30d {
+                let mut sandbox = lock(&self.shared.sandbox);
+                let entry = sandbox
+                    .exchange
+                    .accounts
+                    .entry(account.name.clone())
+                    .or_default();
+                entry.prior_volume = volume;
             }
             for key in &account.keys {
                 let permissions: Option<Vec<&str>> = key
@@ -643,6 +684,7 @@ impl MockKraken {
                 secret: secret.to_owned(),
                 account: account.to_owned(),
                 permissions: permissions.map(|p| p.iter().map(|s| (*s).to_owned()).collect()),
+                nonce_window: None,
             },
         );
     }
@@ -672,6 +714,17 @@ impl MockKraken {
             .entry(account.to_owned())
             .or_default()
             .book(id, &refid, "deposit", asset, amount, Decimal::ZERO, now);
+    }
+
+    /// Sets the 30-day USD trading volume `account` had before the sandbox
+    /// started; with its own trades it picks the fee tier of each fill.
+    pub fn set_trading_volume(&self, account: &str, volume: Decimal) {
+        lock(&self.shared.sandbox)
+            .exchange
+            .accounts
+            .entry(account.to_owned())
+            .or_default()
+            .prior_volume = volume;
     }
 
     /// The balances of `account`, per asset.
@@ -743,11 +796,12 @@ impl MockKraken {
         self.shared.clock.advance(by);
         let now = self.shared.clock.unix();
         lock(&self.shared.sandbox).exchange.run_timers(now);
-        run_due_events(&self.shared);
+        control::run_due_events(&self.shared);
     }
 
-    /// Sets the last price of `pair` (altname, e.g. `XBTUSD`): resting limit
-    /// orders it crosses fill (as maker), and later market orders fill at it.
+    /// Sets the last price of `pair` (altname, e.g. `XBTUSD`): the pair's
+    /// book moves so its mid is `price`, resting limit orders it reaches
+    /// fill (as maker), and stop and take-profit orders it reaches trigger.
     /// Returns `false` if the pair is unknown.
     pub fn set_price(&self, pair: &str, price: Decimal) -> bool {
         let now = self.shared.clock.unix();
@@ -755,8 +809,32 @@ impl MockKraken {
         let Some(altname) = sandbox.exchange.pair(pair).map(|p| p.altname.clone()) else {
             return false;
         };
-        sandbox.exchange.last.insert(altname.clone(), price);
-        sandbox.exchange.match_resting(&altname, price, now);
+        sandbox.exchange.set_last(&altname, price, now);
+        true
+    }
+
+    /// Replaces the book of `pair` with these `(price, volume)` levels; the
+    /// last price becomes the book's mid. Taker orders trade against the
+    /// book level by level (partial fills; what a market or IOC order cannot
+    /// fill is canceled). Returns `false` if the pair is unknown.
+    pub fn set_book(
+        &self,
+        pair: &str,
+        bids: &[(Decimal, Decimal)],
+        asks: &[(Decimal, Decimal)],
+    ) -> bool {
+        let now = self.shared.clock.unix();
+        let mut sandbox = lock(&self.shared.sandbox);
+        let Some(pair) = sandbox.exchange.pair(pair).cloned() else {
+            return false;
+        };
+        let book = exchange::Book::new(bids.to_vec(), asks.to_vec());
+        let mid = book.mid().map(|m| m.round_dp(pair.pair_decimals));
+        sandbox.exchange.books.insert(pair.altname.clone(), book);
+        if let Some(mid) = mid {
+            sandbox.exchange.last.insert(pair.altname.clone(), mid);
+            sandbox.exchange.match_resting(&pair.altname, mid, now);
+        }
         true
     }
 
@@ -764,34 +842,6 @@ impl MockKraken {
     pub async fn run_until_ctrl_c(self) {
         if let Err(e) = tokio::signal::ctrl_c().await {
             eprintln!("kraken-mock: cannot listen for Ctrl-C ({e}); shutting down");
-        }
-    }
-}
-
-/// A handle on `shared` that does not own the server (dropping it does not
-/// shut anything down): how the server applies actions to itself.
-fn view(shared: &Arc<Shared>) -> MockKraken {
-    MockKraken {
-        addr: shared.addr,
-        shared: shared.clone(),
-        shutdown: None,
-    }
-}
-
-/// Applies the scheduled actions that are due, oldest due first.
-fn run_due_events(shared: &Arc<Shared>) {
-    let now = shared.clock.unix();
-    let mut due: Vec<(Decimal, Action)> = {
-        let mut events = lock(&shared.events);
-        let (ready, later) = events.drain(..).partition(|(at, _)| *at <= now);
-        *events = later;
-        ready
-    };
-    due.sort_by_key(|(at, _)| *at);
-    let mock = view(shared);
-    for (_, action) in due {
-        if let Err(e) = mock.apply(action.clone()) {
-            eprintln!("kraken-mock: scheduled {action:?} failed: {e}");
         }
     }
 }
@@ -805,347 +855,11 @@ impl Drop for MockKraken {
     }
 }
 
-/// The single handler: record, authenticate, apply a fault if one is due,
-/// then answer.
-async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let conn = request
-        .extensions()
-        .get::<ConnectInfo<Conn>>()
-        .map(|c| c.0.clone());
-    let (parts, body) = request.into_parts();
-    let method = parts.method.as_str().to_owned();
-    let path = parts.uri.path().to_owned();
-    run_due_events(&shared);
-    if let Some(name) = path.strip_prefix("/_mock/") {
-        let body = axum::body::to_bytes(body, MAX_BODY)
-            .await
-            .unwrap_or_default();
-        return control_answer(&shared, &method, name, &body).into_response();
-    }
-    let query = parts.uri.query().map(str::to_owned);
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(n, v)| {
-            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
-            (n.as_str().to_owned(), value)
-        })
-        .collect();
-
-    let (body, auth) = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(body) => {
-            let body = body.to_vec();
-            let auth = authenticate(&shared, &path, query.as_deref(), &headers, &body);
-            (body, auth)
-        }
-        Err(_) => (Vec::new(), Err(BODY_UNREADABLE.to_owned())),
-    };
-
-    let recorded = RecordedRequest {
-        method,
-        path,
-        query,
-        headers,
-        body,
-        auth,
-    };
-    let fault = match &recorded.auth {
-        Ok(_) => lock(&shared.faults).next(&recorded.path),
-        Err(_) => None,
-    };
-    let response = match (&recorded.auth, &fault) {
-        (Err(reason), _) => Some(rejection(&recorded.path, reason)),
-        (Ok(_), Some(f)) if !f.processes() => None,
-        (Ok(_), _) => Some(serve(&shared, &recorded)),
-    };
-    // Record before the response goes out so tests see it once the reply arrives.
-    lock(&shared.requests).push(recorded);
-    let response = match fault {
-        None => response,
-        Some(Fault::Drop { .. }) => {
-            if let Some(conn) = conn {
-                conn.kill();
-            }
-            None
-        }
-        Some(Fault::Delay { by, .. }) => {
-            tokio::time::sleep(by).await;
-            // Not processed: answer as Kraken does when the engine is offline.
-            response.or_else(|| Some(kraken_error(200, "EService:Unavailable")))
-        }
-        Some(Fault::Html { status, .. }) => Some(
-            MockResponse::bytes("text/html; charset=UTF-8", faults::html_page(status).into())
-                .status(status),
-        ),
-        Some(Fault::Kraken { code, .. }) => Some(kraken_error(200, &code)),
-        Some(Fault::Redirect { status, location }) => {
-            let mut r = MockResponse::bytes("text/html", Vec::new())
-                .status(status)
-                .into_response();
-            if let Ok(value) = HeaderValue::try_from(location) {
-                r.headers_mut().insert(header::LOCATION, value);
-            }
-            return r;
-        }
-    };
-    if let Some(r) = &response {
-        note_errors(&shared, r);
-    }
-    // A killed connection fails the write of whatever is returned here.
-    response
-        .unwrap_or_else(|| MockResponse::bytes("text/plain", Vec::new()))
-        .into_response()
-}
-
-/// Remembers the Kraken error codes an answer carries.
-fn note_errors(shared: &Shared, response: &MockResponse) {
-    if !response.content_type.contains("json") {
-        return;
-    }
-    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&response.body) else {
-        return;
-    };
-    if let Some(codes) = body.get("error").and_then(|e| e.as_array()) {
-        lock(&shared.answered_errors)
-            .extend(codes.iter().filter_map(|c| c.as_str().map(str::to_owned)));
-    }
-}
-
-/// Answers the HTTP control API (see [`control`]).
-fn control_answer(shared: &Arc<Shared>, method: &str, name: &str, body: &[u8]) -> MockResponse {
-    let json = |status: u16, v: serde_json::Value| MockResponse::json(v.to_string()).status(status);
-    match (method, name) {
-        ("GET", "orders") => {
-            let orders = view(shared).orders();
-            json(200, serde_json::to_value(orders).unwrap_or_default())
-        }
-        ("GET", "requests") => {
-            let list: Vec<serde_json::Value> = lock(&shared.requests)
-                .iter()
-                .map(|r| {
-                    let auth = match &r.auth {
-                        Ok(a) => format!("{a:?}"),
-                        Err(e) => e.clone(),
-                    };
-                    serde_json::json!({"method": r.method, "path": r.path, "auth": auth})
-                })
-                .collect();
-            json(200, serde_json::Value::Array(list))
-        }
-        ("POST", name) => match control::parse(name, body).and_then(|a| view(shared).apply(a)) {
-            Ok(()) => json(200, serde_json::json!({"ok": true})),
-            Err(e) => json(400, serde_json::json!({ "error": e })),
-        },
-        _ => json(404, serde_json::json!({"error": "unknown control call"})),
-    }
-}
-
-fn kraken_error(status: u16, code: &str) -> MockResponse {
-    MockResponse::error(status, serde_json::json!({ "error": [code] }))
-}
-
-/// The response for a request that passed authentication: the REST counter,
-/// then queued and override responses, the sandbox's state, the recording.
-fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
-    let path = request.path.as_str();
-    let key = match request.auth {
-        Ok(Auth::ApiKey { .. }) => request.header("api-key"),
-        _ => None,
-    };
-    if let Some(key) = key {
-        if let Err(e) = lock(&shared.keys).permit(key, path) {
-            return kraken_error(200, e);
-        }
-        let now = shared.clock.secs();
-        if let Err(e) = lock(&shared.sandbox).counters.charge_rest(key, path, now) {
-            return kraken_error(200, e);
-        }
-    }
-    if let Some(response) = lock(&shared.queued)
-        .get_mut(path)
-        .and_then(|q| q.pop_front())
-    {
-        return response;
-    }
-    if let Some(response) = lock(&shared.overrides).get(path) {
-        return response.clone();
-    }
-    if shared.stateful && path == "/0/public/SystemStatus" {
-        let status = lock(&shared.sandbox).exchange.system_status.clone();
-        let timestamp = exchange::rfc3339(shared.clock.unix());
-        let result = serde_json::json!({"status": status, "timestamp": timestamp});
-        return MockResponse::json(serde_json::json!({"error": [], "result": result}).to_string());
-    }
-    if let (true, Some(key)) = (shared.stateful, key) {
-        let params = Params::parse(request.header("content-type"), &request.body);
-        let account = lock(&shared.keys)
-            .keys
-            .get(key)
-            .map(|k| k.account.clone())
-            .unwrap_or_default();
-        let ctx = exchange::Ctx {
-            key,
-            account: &account,
-            secs: shared.clock.secs(),
-            unix: shared.clock.unix(),
-        };
-        let mut sandbox = lock(&shared.sandbox);
-        let Sandbox { exchange, counters } = &mut *sandbox;
-        if let Some(answer) = exchange::handle(exchange, counters, &ctx, path, &params) {
-            return match answer {
-                Ok(result) => MockResponse::json(
-                    serde_json::json!({"error": [], "result": result}).to_string(),
-                ),
-                Err(e) => kraken_error(200, &e),
-            };
-        }
-    }
-    // A recorded response first; for endpoints nobody has recorded, the
-    // fixture built from Kraken's documented example (`*.docs.json`) or
-    // schema (`*.schema-derived.json`).
-    fixture_name(&request.method, path)
-        .and_then(|name| {
-            let dir = &shared.config.fixtures_dir;
-            [".json", ".docs.json", ".schema-derived.json"]
-                .iter()
-                .find_map(|ending| std::fs::read(dir.join(name.replace(".json", ending))).ok())
-        })
-        .map(MockResponse::json)
-        .unwrap_or_else(|| kraken_error(404, "EGeneral:Unknown method"))
-}
-
-/// The response for a rejected request, shaped like Kraken's for that area.
-fn rejection(path: &str, reason: &str) -> MockResponse {
-    if reason == BODY_UNREADABLE {
-        MockResponse::error(413, serde_json::json!({"error": [reason]}))
-    } else if path == "/oauth/token" {
-        MockResponse::error(401, serde_json::json!({"error": reason}))
-    } else if path.starts_with("/oauth/") {
-        MockResponse::error(401, serde_json::json!({"error": [reason]}))
-    } else if path.starts_with("/funding/") {
-        // Kraken does not document Funding (Beta) errors: a status and a body.
-        MockResponse::error(401, serde_json::json!({ "error": reason }))
-    } else {
-        // Kraken reports API-key problems in the envelope with HTTP 200.
-        MockResponse::error(200, serde_json::json!({"error": [reason]}))
-    }
-}
-
-/// Maps a request to its default fixture file name, if the path is one the
-/// mock knows. Only plain method names are accepted, so no path can escape
-/// the fixtures directory.
-fn fixture_name(method: &str, path: &str) -> Option<String> {
-    let plain =
-        |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    let name = if let Some(rest) = path.strip_prefix("/funding/") {
-        // Funding_<version>_<first segment>[.<method>]: path ids never reach a file name.
-        let mut segments = rest.split('/');
-        let (version, first) = (segments.next()?, segments.next()?);
-        if !plain(version) || !plain(first) {
-            return None;
-        }
-        match method {
-            "GET" => format!("Funding_{version}_{first}.json"),
-            other => format!(
-                "Funding_{version}_{first}.{}.json",
-                other.to_ascii_lowercase()
-            ),
-        }
-    } else if let Some(rest) = path.strip_prefix("/0/private/Earn/") {
-        plain(rest).then(|| format!("Earn_{rest}.json"))?
-    } else if let Some(rest) = path
-        .strip_prefix("/0/public/")
-        .or_else(|| path.strip_prefix("/0/private/"))
-    {
-        plain(rest).then(|| format!("{rest}.json"))?
-    } else {
-        match path {
-            "/oauth/token" => "OAuth_Token.json".to_owned(),
-            "/oauth/userinfo" => "OAuth_UserInfo.json".to_owned(),
-            // Kraken's OpenAPI file lists the keys with GET on the same path (§14).
-            "/oauth/fast-api-key" => match method {
-                "POST" => "OAuth_FastApiKey.create.json".to_owned(),
-                "PUT" => "OAuth_FastApiKey.update.json".to_owned(),
-                "DELETE" => "OAuth_FastApiKey.delete.json".to_owned(),
-                _ => "OAuth_FastApiKey.list.json".to_owned(),
-            },
-            _ => return None,
-        }
-    };
-    Some(name)
-}
-
-/// Decides the authentication outcome of a request from its path and headers.
-/// Accepting an API-key request consumes its nonce.
-fn authenticate(
-    shared: &Shared,
-    path: &str,
-    query: Option<&str>,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> Result<Auth, String> {
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let config = &shared.config;
-    if path.starts_with("/0/private/") {
-        let now = shared.clock.secs();
-        let nonce = lock(&shared.keys).check(
-            path,
-            header("api-key"),
-            header("api-sign"),
-            header("content-type"),
-            body,
-            now,
-        )?;
-        Ok(Auth::ApiKey { nonce })
-    } else if path.starts_with("/funding/") {
-        let signed = match query {
-            Some(q) => format!("{path}?{q}"),
-            None => path.to_owned(),
-        };
-        let now = shared.clock.secs();
-        let nonce = lock(&shared.keys).check_funding(
-            &signed,
-            header("api-key"),
-            header("api-sign"),
-            header("api-nonce"),
-            body,
-            now,
-        )?;
-        Ok(Auth::ApiKey { nonce })
-    } else if path == "/oauth/token" {
-        let expected = format!("{}:{}", config.oauth_client_id, config.oauth_client_secret);
-        let ok = header("authorization")
-            .and_then(|v| strip_scheme(v, "Basic"))
-            .and_then(|b64| BASE64.decode(b64.trim()).ok())
-            .is_some_and(|creds| creds == expected.as_bytes());
-        ok.then_some(Auth::Basic)
-            .ok_or_else(|| "invalid_client".to_owned())
-    } else if path.starts_with("/oauth/") {
-        let ok = header("authorization")
-            .and_then(|v| strip_scheme(v, "Bearer"))
-            .is_some_and(|token| token.trim() == config.oauth_access_token);
-        ok.then_some(Auth::Bearer)
-            .ok_or_else(|| "EAPI:Invalid key".to_owned())
-    } else {
-        Ok(Auth::Public)
-    }
-}
-
-/// `"Basic abc"` → `Some("abc")` for scheme `Basic` (scheme is case-insensitive).
-fn strip_scheme<'a>(value: &'a str, scheme: &str) -> Option<&'a str> {
-    let (s, rest) = value.split_once(' ')?;
-    s.eq_ignore_ascii_case(scheme).then_some(rest)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::auth::body_nonce;
+    use crate::server::fixture_name;
     use std::io::{Read, Write};
 
     /// Sends one raw HTTP/1.1 request and returns (status, body). Uses a

@@ -45,6 +45,11 @@ impl Params {
         matches!(self.get(name).as_deref(), Some("true" | "1"))
     }
 
+    /// A parameter as JSON (objects in JSON bodies).
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+
     /// A JSON array parameter (batch calls).
     pub fn list(&self, name: &str) -> Option<&Vec<Value>> {
         self.0.get(name)?.as_array()

@@ -124,8 +124,9 @@ async fn market_sell_and_ledger_pages_of_fifty() {
     assert_eq!(deposits.count, Some(1));
     let xbt = client.get_account_balance().await.unwrap();
     assert_eq!(xbt["XXBT"], dec("0.7"));
-    // 30 × 0.01 × 30340.6 = 9102.18 received, less 30 × 0.78886 fees.
-    assert_eq!(xbt["ZUSD"], dec("1000") + dec("9102.18") - dec("23.6658"));
+    // Each sale takes the recorded book's best bid (30297.0, 1.115 XBT deep):
+    // 30 × 0.01 × 30297.0 = 9089.1 received, less 30 × 0.78772 (0.26 %) fees.
+    assert_eq!(xbt["ZUSD"], dec("1000") + dec("9089.1") - dec("23.6316"));
 }
 
 async fn call_as_alice(mock: &MockKraken, path: &str, params: &str) -> serde_json::Value {
@@ -197,7 +198,9 @@ async fn stop_loss_triggers_and_gtd_expires() {
     mock.set_price("XBTUSD", dec("28999.0"));
     let o = &mock.orders()[0];
     assert_eq!(o.status, "closed");
-    assert_eq!(o.cost, dec("289.99"));
+    // Triggered, it sells into the book, which moved with the price: its
+    // best bid is now 30297.0 - (30340.55 - 28999) = 28955.45, on the tick 28955.4.
+    assert_eq!(o.cost, dec("289.554"));
 
     let gtd = call(
         &mock,
@@ -212,4 +215,100 @@ async fn stop_loss_triggers_and_gtd_expires() {
         (o.status.as_str(), o.reason.as_deref()),
         ("expired", Some("Order expired"))
     );
+}
+
+#[tokio::test]
+async fn fee_tiers_follow_the_30_day_volume() {
+    let (mock, client) = alice().await;
+    mock.set_balance("alice", "ZUSD", dec("100000"));
+    mock.set_trading_volume("alice", dec("49900"));
+    let volume = client.get_trading_volume().pair("XBTUSD").await.unwrap();
+    assert_eq!(volume.volume, Some(dec("49900")));
+    let tier = &volume.fees.as_ref().unwrap()["XXBTZUSD"];
+    assert_eq!(tier.fee, Some(dec("0.26")));
+    assert_eq!(tier.nextfee, Some(dec("0.24")));
+    assert_eq!(tier.nextvolume, Some(dec("50000")));
+
+    // A market buy of 0.01 (303.84 USD at the recorded best ask): 0.26 %,
+    // and it lifts her past 50000 USD, so the next one pays 0.24 %.
+    for _ in 0..2 {
+        client
+            .submit_order("market", "buy", "0.01", "XBTUSD")
+            .await
+            .unwrap();
+    }
+    let trades = client.get_trades_history().await.unwrap();
+    let fees: Vec<Option<Decimal>> = trades.trades.values().map(|t| t.fee).collect();
+    // Most recent first.
+    assert_eq!(fees, [Some(dec("0.72922")), Some(dec("0.78999"))]);
+    let volume = client.get_trading_volume().pair("XBTUSD").await.unwrap();
+    assert_eq!(volume.volume, Some(dec("50507.682"))); // 49900 + 2 × 303.841
+    assert_eq!(volume.fees.unwrap()["XXBTZUSD"].fee, Some(dec("0.24")));
+    assert_eq!(
+        volume.fees_maker.unwrap()["XXBTZUSD"].fee,
+        Some(dec("0.14"))
+    );
+}
+
+#[tokio::test]
+async fn exports_of_trades_and_ledgers() {
+    use std::io::Read;
+    let (mock, client) = alice().await;
+    client
+        .submit_order("market", "buy", "0.01", "XBTUSD")
+        .await
+        .unwrap();
+    let added = client
+        .request_ledgers_export("ledgers", "my ledgers")
+        .await
+        .unwrap();
+    let status = client.get_ledgers_export_status("ledgers").await.unwrap();
+    assert_eq!(status.len(), 1);
+    assert_eq!(status[0].id.as_ref(), Some(&added.id));
+    assert_eq!(status[0].status.as_deref(), Some("Processed"));
+    assert!(
+        client
+            .get_ledgers_export_status("trades")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let zip = client.get_ledgers_export(&added.id).await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut csv = String::new();
+    archive
+        .by_name("ledgers.csv")
+        .unwrap()
+        .read_to_string(&mut csv)
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        r#""txid","refid","time","type","subtype","aclass","asset","amount","fee","balance""#
+    );
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[1].contains(r#""XXBT","0.0100000000","0.0000000000","0.0100000000""#),
+        "{csv}"
+    );
+    // 0.01 × 30384.1 = 303.841, fee 0.26 % = 0.78999.
+    assert!(
+        lines[2].contains(r#""ZUSD","-303.8410","0.7900","695.3690""#),
+        "{csv}"
+    );
+
+    let removed = client
+        .delete_ledgers_export(&added.id, "delete")
+        .await
+        .unwrap();
+    assert_eq!(removed.delete, Some(true));
+    assert!(
+        client
+            .get_ledgers_export_status("ledgers")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let _ = mock;
 }

@@ -13,9 +13,9 @@ const CANCEL: &str = "/0/private/CancelOrder";
 #[tokio::test]
 async fn rest_counter_refuses_the_call_that_would_exceed_the_max() {
     let mock = MockKraken::sandbox().await;
+    mock.clock().freeze(); // only advance() moves time
     mock.enforce_rate_limits(RateTier::Intermediate);
-    // Pause the wall clock's effect: 20 calls fit, the 21st does not (unless
-    // more than 2 s pass, which would decay a whole unit).
+    // 20 calls fit, the 21st does not.
     for i in 0..20 {
         let answer = call(&mock, "/0/private/Balance", "").await;
         assert_eq!(errors(&answer), Vec::<String>::new(), "call {i}");
@@ -23,7 +23,7 @@ async fn rest_counter_refuses_the_call_that_would_exceed_the_max() {
     let refused = call(&mock, "/0/private/Balance", "").await;
     assert_eq!(errors(&refused), ["EAPI:Rate limit exceeded"]);
     // The refused call added nothing; orders cost nothing on this counter.
-    assert!(mock.rest_counter(kraken_mock::API_KEY) <= 20.0);
+    assert_eq!(mock.rest_counter(kraken_mock::API_KEY), 20.0);
     let add = call(
         &mock,
         ADD,
@@ -60,9 +60,8 @@ async fn public_calls_are_not_counted() {
 #[tokio::test]
 async fn trading_counter_refuses_the_add_that_would_reach_the_threshold() {
     let mock = MockKraken::sandbox().await;
+    mock.clock().freeze(); // only advance() moves time
     mock.enforce_rate_limits(RateTier::Starter); // threshold 60, decay 1/s
-    // Far in the past of the test, nothing decays between these calls
-    // unless a full second passes; allow for that in the count.
     let mut accepted = 0;
     let mut refused_at = None;
     for i in 0..70 {
@@ -81,11 +80,10 @@ async fn trading_counter_refuses_the_add_that_would_reach_the_threshold() {
             other => panic!("{other:?}"),
         }
     }
-    // 59 adds bring the counter to 59 (minus any decay); the 60th would reach 60.
-    assert!((59..=62).contains(&accepted), "{accepted}");
-    assert_eq!(refused_at, Some(accepted));
-    let counter = mock.trading_counter(kraken_mock::API_KEY, "XBTUSD");
-    assert!(counter > 58.0 && counter < 60.0, "{counter}");
+    // 59 adds bring the counter to 59; the 60th would reach 60.
+    assert_eq!(accepted, 59);
+    assert_eq!(refused_at, Some(59));
+    assert_eq!(mock.trading_counter(kraken_mock::API_KEY, "XBTUSD"), 59.0);
     // Another pair has its own counter.
     let eth = call(
         &mock,
@@ -109,6 +107,7 @@ async fn trading_counter_refuses_the_add_that_would_reach_the_threshold() {
 #[tokio::test]
 async fn amend_edit_and_cancel_charge_by_order_age() {
     let mock = MockKraken::sandbox().await;
+    mock.clock().freeze(); // only advance() moves time: exact counter values
     mock.enforce_rate_limits(RateTier::Pro); // decay 3.75/s
     let key = kraken_mock::API_KEY;
     let placed = call(
@@ -119,7 +118,7 @@ async fn amend_edit_and_cancel_charge_by_order_age() {
     .await;
     let txid = placed["result"]["txid"][0].as_str().unwrap().to_owned();
     let counter = || mock.trading_counter(key, "XBTUSD");
-    assert!((counter() - 1.0).abs() < 0.1, "{}", counter());
+    assert_eq!(counter(), 1.0);
     // §4's example: amend at 7 s (+1 +2), cancel 36 s later (+4): total 8,
     // here with decay in between, so check each charge on its own.
     mock.advance(Duration::from_secs(7));
@@ -131,10 +130,8 @@ async fn amend_edit_and_cancel_charge_by_order_age() {
     )
     .await;
     assert_eq!(errors(&amend), Vec::<String>::new());
-    assert!(
-        (counter() - before - 3.0).abs() < 0.1,
-        "amend at 7 s charges 3"
-    );
+    assert_eq!(before, 0.0, "7 s decayed the add's 1");
+    assert_eq!(counter(), 3.0, "amend at 7 s charges 1 + 2");
     mock.advance(Duration::from_secs(36));
     let edit = call(
         &mock,
@@ -143,17 +140,11 @@ async fn amend_edit_and_cancel_charge_by_order_age() {
     )
     .await;
     assert_eq!(errors(&edit), Vec::<String>::new());
-    assert!(
-        (counter() - 3.0).abs() < 0.1,
-        "edit at 36 s since the amend charges 1+2"
-    );
+    assert_eq!(counter(), 3.0, "edit at 36 s since the amend charges 1 + 2");
     let new_txid = edit["result"]["txid"].as_str().unwrap().to_owned();
     let cancel = call(&mock, CANCEL, &format!("txid={new_txid}")).await;
     assert_eq!(errors(&cancel), Vec::<String>::new());
-    assert!(
-        (counter() - 11.0).abs() < 0.1,
-        "a fresh order's cancel charges 8"
-    );
+    assert_eq!(counter(), 11.0, "a fresh order's cancel charges 8");
 }
 
 #[tokio::test]
@@ -270,4 +261,36 @@ async fn key_permissions() {
     .unwrap();
     assert_eq!(body, r#"{"error":["EGeneral:Permission denied"]}"#);
     assert!(mock.orders().is_empty());
+}
+
+#[tokio::test]
+async fn open_orders_per_pair_are_capped_by_tier() {
+    let mock = MockKraken::sandbox().await;
+    mock.enforce_rate_limits(RateTier::Starter); // 60 open orders per pair
+    for i in 0..60 {
+        // Spread over time so the trading counter is not what refuses.
+        mock.advance(Duration::from_secs(2));
+        let answer = call(
+            &mock,
+            ADD,
+            "ordertype=limit&type=buy&volume=0.01&pair=XBTUSD&price=20000.0",
+        )
+        .await;
+        assert_eq!(errors(&answer), Vec::<String>::new(), "order {i}");
+    }
+    mock.advance(Duration::from_secs(2));
+    let refused = call(
+        &mock,
+        ADD,
+        "ordertype=limit&type=buy&volume=0.01&pair=XBTUSD&price=20000.0",
+    )
+    .await;
+    assert_eq!(errors(&refused), ["EOrder:Orders limit exceeded"]);
+    let other = call(
+        &mock,
+        ADD,
+        "ordertype=limit&type=buy&volume=0.1&pair=ETHXBT&price=0.05",
+    )
+    .await;
+    assert_eq!(errors(&other), Vec::<String>::new());
 }

@@ -164,7 +164,7 @@ async fn kraken_checks_with_kraken_errors() {
 async fn market_orders_fill_and_resting_orders_fill_when_the_price_moves() {
     let mock = MockKraken::sandbox().await;
     let client = client(&mock);
-    // The recorded XBT/USD book's mid is the starting price: 30340.6.
+    // The recorded XBT/USD book (Depth.json): best ask 30384.1, 2.059 deep.
     let market = client
         .submit_order("market", "buy", "0.1", "XBTUSD")
         .await
@@ -173,9 +173,9 @@ async fn market_orders_fill_and_resting_orders_fill_when_the_price_moves() {
     let info = &client.get_orders(txid).await.unwrap()[txid];
     assert_eq!(info.status, Some(OrderStatus::Closed));
     assert_eq!(info.vol_exec, Some(dec("0.1")));
-    assert_eq!(info.cost, Some(dec("3034.06")));
-    assert_eq!(info.fee, Some(dec("7.88856"))); // 0.26 % taker, 5 decimals
-    assert_eq!(info.price, Some(dec("30340.6")));
+    assert_eq!(info.cost, Some(dec("3038.41")));
+    assert_eq!(info.fee, Some(dec("7.89987"))); // 0.26 % taker, 5 decimals
+    assert_eq!(info.price, Some(dec("30384.1")));
 
     let resting = client
         .submit_order("limit", "sell", "0.2", "XBTUSD")
@@ -209,6 +209,78 @@ async fn market_orders_fill_and_resting_orders_fill_when_the_price_moves() {
     .await;
     assert_eq!(errors(&ioc), Vec::<String>::new());
     assert_eq!(mock.orders()[3].status, "canceled");
+}
+
+#[tokio::test]
+async fn taker_orders_walk_the_book_and_partially_fill() {
+    let mock = MockKraken::sandbox().await;
+    let client = client(&mock);
+    let level = |p: &str, v: &str| (dec(p), dec(v));
+    assert!(mock.set_book(
+        "XBTUSD",
+        &[level("29990.0", "1"), level("29980.0", "2")],
+        &[
+            level("30010.0", "0.5"),
+            level("30020.0", "1"),
+            level("30100.0", "5")
+        ],
+    ));
+    // A limit buy of 2 up to 30020 takes 0.5 + 1 and rests with 0.5 open.
+    let placed = client
+        .submit_order("limit", "buy", "2", "XBTUSD")
+        .price("30020.0")
+        .await
+        .unwrap();
+    let txid = &placed.txid.unwrap()[0];
+    let info = &client.get_orders(txid).await.unwrap()[txid];
+    assert_eq!(info.status, Some(OrderStatus::Open));
+    assert_eq!(info.vol_exec, Some(dec("1.5")));
+    assert_eq!(info.cost, Some(dec("45025"))); // 0.5 × 30010 + 1 × 30020
+    assert_eq!(info.price, Some(dec("30016.66667"))); // the average, cost decimals
+    assert_eq!(client.get_trades_history().await.unwrap().count, Some(2));
+
+    // The book lost those levels.
+    let depth = reqwest::get(format!(
+        "{}/0/public/Depth?pair=XBTUSD&count=2",
+        mock.base_url()
+    ))
+    .await
+    .unwrap()
+    .text()
+    .await
+    .unwrap();
+    let depth: serde_json::Value = serde_json::from_str(&depth).unwrap();
+    assert_eq!(depth["result"]["XXBTZUSD"]["asks"][0][0], "30100.0");
+    assert_eq!(depth["result"]["XXBTZUSD"]["asks"][0][1], "5.00000000");
+    assert_eq!(
+        depth["result"]["XXBTZUSD"]["bids"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // FOK that the book cannot fill whole: nothing trades.
+    let fok = call(
+        &mock,
+        ADD,
+        "ordertype=limit&type=sell&volume=5&pair=XBTUSD&price=29980.0&timeinforce=FOK",
+    )
+    .await;
+    assert_eq!(errors(&fok), Vec::<String>::new());
+    let o = mock.orders().pop().unwrap();
+    assert_eq!((o.status.as_str(), o.vol_exec), ("canceled", dec("0")));
+    // IOC takes what there is (3 XBT) and cancels the rest.
+    let ioc = call(
+        &mock,
+        ADD,
+        "ordertype=limit&type=sell&volume=5&pair=XBTUSD&price=29980.0&timeinforce=IOC",
+    )
+    .await;
+    assert_eq!(errors(&ioc), Vec::<String>::new());
+    let o = mock.orders().pop().unwrap();
+    assert_eq!((o.status.as_str(), o.vol_exec), ("canceled", dec("3")));
+    assert_eq!(o.reason.as_deref(), Some("Insufficient liquidity"));
 }
 
 #[tokio::test]
@@ -304,4 +376,23 @@ async fn dead_mans_switch_cancels_on_the_mock_clock() {
     assert_eq!(mock.orders()[0].status, "canceled");
     let off = client.cancel_all_orders_after(0).await.unwrap();
     assert_eq!(off.trigger_time, "0");
+}
+
+#[tokio::test]
+async fn trailing_stop_follows_the_price_up_and_sells_on_the_way_down() {
+    let mock = MockKraken::sandbox().await;
+    let params = "ordertype=trailing-stop&type=sell&volume=0.01&pair=XBTUSD&price=%2B500";
+    assert_eq!(
+        errors(&call(&mock, ADD, params).await),
+        Vec::<String>::new()
+    );
+    // From 30340.6 the price rises to 32000: the trigger trails at 31500.
+    for price in ["31000.0", "32000.0", "31600.0"] {
+        mock.set_price("XBTUSD", dec(price));
+        assert_eq!(mock.orders()[0].status, "open", "at {price}");
+    }
+    mock.set_price("XBTUSD", dec("31500.0"));
+    let o = &mock.orders()[0];
+    assert_eq!(o.status, "closed");
+    assert_eq!(o.vol_exec, dec("0.01"));
 }

@@ -81,3 +81,15 @@ async fn a_number_a_decimal_cannot_hold_is_an_error_naming_the_field() {
     let message = decode_message(client.get_trade_balance().await);
     assert!(message.starts_with("mf: "), "names the field: {message}");
 }
+
+#[tokio::test]
+async fn a_list_where_an_object_belongs_is_an_error() {
+    let (mock, client) = setup().await;
+    // serde's derive would read these as the struct's first two fields.
+    mock.respond(
+        "/0/private/TradeBalance",
+        MockResponse::json(r#"{"error":[],"result":["1","2"]}"#),
+    );
+    let message = decode_message(client.get_trade_balance().await);
+    assert!(message.contains("a JSON object"), "{message}");
+}

@@ -31,6 +31,8 @@ pub(crate) struct Trade {
     pub pair_dp: u32,
     pub cost_dp: u32,
     pub lot_dp: u32,
+    /// The pair is quoted in `ZUSD` (its cost counts as USD volume).
+    pub usd_quoted: bool,
 }
 
 /// One ledger entry.
@@ -50,6 +52,8 @@ pub(crate) struct LedgerEntry {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Account {
     pub balances: BTreeMap<String, Decimal>,
+    /// 30-day USD trading volume from before the sandbox started (config).
+    pub prior_volume: Decimal,
     /// Oldest first.
     pub trades: Vec<Trade>,
     /// Oldest first.
@@ -57,6 +61,19 @@ pub(crate) struct Account {
 }
 
 impl Account {
+    /// The 30-day USD volume at `now`: the prior volume plus the cost of
+    /// this account's trades of the last 30 days on pairs quoted in `ZUSD`.
+    pub fn volume_30d(&self, now: Decimal) -> Decimal {
+        let since = now - Decimal::from(30 * 86_400);
+        let traded: Decimal = self
+            .trades
+            .iter()
+            .filter(|t| t.time > since && t.usd_quoted)
+            .map(|t| t.cost)
+            .sum();
+        self.prior_volume + traded
+    }
+
     pub fn balance(&self, asset: &str) -> Decimal {
         self.balances.get(asset).copied().unwrap_or_default()
     }
@@ -175,7 +192,81 @@ pub(crate) fn page<T>(items: Vec<T>, ofs: usize) -> Vec<T> {
     items.into_iter().skip(ofs).take(50).collect()
 }
 
-/// Builds a JSON object from `(key, value)` pairs.
+/// The key marking an object whose keys must keep their order (a
+/// `serde_json::Map` sorts them); see [`object`] and [`to_json`].
+const ORDERED: &str = "\u{1}ordered";
+
+/// A JSON object whose keys keep the order of `entries` (e.g. most recent
+/// first, as Kraken lists trades) once written with [`to_json`].
 pub(crate) fn object(entries: impl IntoIterator<Item = (String, Value)>) -> Value {
-    Value::Object(entries.into_iter().collect::<Map<_, _>>())
+    let pairs: Vec<Value> = entries
+        .into_iter()
+        .map(|(k, v)| Value::Array(vec![Value::String(k), v]))
+        .collect();
+    let mut map = Map::new();
+    map.insert(ORDERED.to_owned(), Value::Array(pairs));
+    Value::Object(map)
+}
+
+/// Writes `v` as JSON text, with the objects made by [`object`] in order.
+pub(crate) fn to_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(v, &mut out);
+    out
+}
+
+fn write_json(v: &Value, out: &mut String) {
+    let key = |k: &str, out: &mut String| {
+        out.push_str(&Value::String(k.to_owned()).to_string());
+        out.push(':');
+    };
+    match v {
+        Value::Object(map) => {
+            out.push('{');
+            match map.get(ORDERED).and_then(Value::as_array) {
+                Some(pairs) => {
+                    for (i, pair) in pairs.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        key(pair[0].as_str().unwrap_or_default(), out);
+                        write_json(&pair[1], out);
+                    }
+                }
+                None => {
+                    for (i, (k, w)) in map.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        key(k, out);
+                        write_json(w, out);
+                    }
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, w) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(w, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordered_objects_keep_their_order() {
+        let inner = object([("b".to_owned(), json!(1)), ("a".to_owned(), json!([true]))]);
+        let v = json!({"z": inner, "count": 2});
+        assert_eq!(to_json(&v), r#"{"count":2,"z":{"b":1,"a":[true]}}"#);
+    }
 }

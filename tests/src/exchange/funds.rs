@@ -146,3 +146,40 @@ pub(crate) fn query_ledgers(ex: &Exchange, name: &str, p: &Params) -> Answer {
     });
     Ok(object(found))
 }
+
+/// TradeVolume: the account's 30-day USD volume and, for each pair asked
+/// for, where it stands in the pair's taker and maker fee tiers.
+pub(crate) fn trade_volume(ex: &Exchange, name: &str, p: &Params, now: Decimal) -> Answer {
+    let volume = account(ex, name).map_or(Decimal::ZERO, |a| a.volume_30d(now));
+    let mut result = json!({"currency": "ZUSD", "volume": fixed(volume, 4)});
+    let Some(list) = p.get("pair") else {
+        return Ok(result);
+    };
+    let mut fees = serde_json::Map::new();
+    let mut fees_maker = serde_json::Map::new();
+    for name in list.split(',').map(str::trim) {
+        let pair = ex.pair(name).ok_or("EQuery:Unknown asset pair")?;
+        for (maker, out) in [(false, &mut fees), (true, &mut fees_maker)] {
+            let tiers = pair.tiers(maker);
+            let Some(i) = pair.tier_index(volume, maker) else {
+                continue;
+            };
+            let pct = |d: Decimal| json!(fixed(d, 4));
+            let next = tiers.get(i + 1);
+            out.insert(
+                pair.key.clone(),
+                json!({
+                    "fee": pct(tiers[i].1),
+                    "minfee": pct(tiers.last().map_or(tiers[i].1, |t| t.1)),
+                    "maxfee": pct(tiers[0].1),
+                    "nextfee": next.map(|t| pct(t.1)),
+                    "nextvolume": next.map(|t| pct(t.0)),
+                    "tiervolume": pct(tiers[i].0),
+                }),
+            );
+        }
+    }
+    result["fees"] = Value::Object(fees);
+    result["fees_maker"] = Value::Object(fees_maker);
+    Ok(result)
+}

@@ -11,6 +11,8 @@
 //! entries.
 
 pub(crate) mod accounts;
+mod book;
+pub(crate) mod exports;
 mod funds;
 mod orders;
 mod pairs;
@@ -20,7 +22,8 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-pub(crate) use accounts::{Account, DEFAULT_ACCOUNT};
+pub(crate) use accounts::{Account, DEFAULT_ACCOUNT, to_json};
+pub(crate) use book::Book;
 pub(crate) use orders::{Ctx, handle, rfc3339};
 pub(crate) use pairs::Pair;
 
@@ -94,6 +97,11 @@ pub(crate) struct Order {
     pub account: String,
     /// GTD: when it expires (mock Unix time).
     pub expires_at: Option<Decimal>,
+    /// A stop or take-profit order whose trigger price was reached.
+    pub triggered: bool,
+    /// Trailing stops: the best price since placement (highest for a
+    /// sell, lowest for a buy).
+    pub trail_extreme: Option<Decimal>,
 }
 
 impl Order {
@@ -111,10 +119,15 @@ pub(crate) struct Exchange {
     pub assets: HashMap<String, u32>,
     pub accounts: HashMap<String, Account>,
     pub last: HashMap<String, Decimal>,
+    /// Outside liquidity per pair altname; pairs without a book trade any
+    /// volume at their last price.
+    pub books: HashMap<String, Book>,
     pub orders: Vec<Order>,
     /// Dead man's switch per account: mock Unix time at which every open
     /// order of the account is canceled.
     pub cancel_all_at: HashMap<String, Decimal>,
+    /// Requested trade and ledger exports.
+    pub exports: Vec<exports::Export>,
     /// While paused, nothing fills; orders rest until matching resumes.
     pub paused: bool,
     /// `online`, `cancel_only`, `post_only`, `limit_only` or `maintenance`.
@@ -129,8 +142,14 @@ impl Exchange {
     pub fn from_fixtures(dir: &std::path::Path) -> Exchange {
         let pairs = pairs::load(dir);
         let mut last = HashMap::new();
-        if let Some(mid) = pairs::depth_mid(dir) {
-            last.insert("XBTUSD".to_owned(), mid);
+        let mut books = HashMap::new();
+        let recorded = book::recorded(dir)
+            .and_then(|(key, book)| Some((pairs.iter().find(|p| p.key == key)?, book)));
+        if let Some((pair, book)) = recorded {
+            if let Some(mid) = book.mid() {
+                last.insert(pair.altname.clone(), mid.round_dp(pair.pair_decimals));
+            }
+            books.insert(pair.altname.clone(), book);
         }
         let default = Account {
             balances: accounts::recorded_balances(dir),
@@ -141,8 +160,10 @@ impl Exchange {
             assets: accounts::asset_decimals(dir),
             accounts: HashMap::from([(DEFAULT_ACCOUNT.to_owned(), default)]),
             last,
+            books,
             orders: Vec::new(),
             cancel_all_at: HashMap::new(),
+            exports: Vec::new(),
             paused: false,
             system_status: "online".to_owned(),
             ids: 0,
@@ -234,28 +255,39 @@ impl Exchange {
         o.closetm = Some(now);
     }
 
-    /// Fills order `i` whole at `price` (taker or maker fee): the order
-    /// closes, the account's balances move, a trade and two ledger entries
-    /// are recorded.
-    pub fn fill(&mut self, i: usize, price: Decimal, maker: bool, now: Decimal) {
+    /// Sets the last price of `pair` (altname): its book, if any, moves
+    /// so its mid is `price`; then resting orders the price reaches fill.
+    pub fn set_last(&mut self, pair: &str, price: Decimal, now: Decimal) {
+        let dp = self.pair(pair).map_or(8, |p| p.pair_decimals);
+        if let Some(book) = self.books.get_mut(pair) {
+            book.recenter(price, dp);
+        }
+        self.last.insert(pair.to_owned(), price);
+        self.match_resting(pair, price, now);
+    }
+
+    /// Executes `volume` of order `i` at `price` (taker or maker fee): the
+    /// account's balances move, a trade and two ledger entries are recorded,
+    /// and the order closes once it is fully executed.
+    pub fn fill(&mut self, i: usize, price: Decimal, volume: Decimal, maker: bool, now: Decimal) {
         let Some(pair) = self.pair(&self.orders[i].view.pair).cloned() else {
             return;
         };
-        let fee_pct = if maker {
-            pair.maker_fee
-        } else {
-            pair.taker_fee
-        };
+        let volume_30d = self
+            .accounts
+            .get(&self.orders[i].account)
+            .map_or(Decimal::ZERO, |a| a.volume_30d(now));
+        let fee_pct = pair.fee_at(volume_30d, maker);
         let trade_id = self.new_id('T');
         let ledger_ids = [self.new_id('L'), self.new_id('L')];
         self.trade_ids += 1;
         let order = &mut self.orders[i];
-        let volume = order.volume - order.view.vol_exec;
         let cost = (volume * price).round_dp(pair.cost_decimals);
         let fee = (cost * fee_pct / Decimal::from(100)).round_dp(pair.cost_decimals);
         order.view.vol_exec += volume;
         order.view.cost += cost;
         order.view.fee += fee;
+        let done = order.view.vol_exec >= order.volume;
         let (side, ordertype) = (order.view.side.clone(), order.view.ordertype.clone());
         let (txid, account) = (order.view.txid.clone(), order.account.clone());
         let account = self.accounts.entry(account).or_default();
@@ -292,8 +324,65 @@ impl Exchange {
             pair_dp: pair.pair_decimals,
             cost_dp: pair.cost_decimals,
             lot_dp: pair.lot_decimals,
+            usd_quoted: pair.quote == "ZUSD",
         });
-        self.close(i, "closed", None, now);
+        if done {
+            self.close(i, "closed", None, now);
+        }
+    }
+
+    /// Order `i` takes liquidity: from the pair's book level by level up to
+    /// its limit (or at the last price if the pair has no book). A post-only
+    /// order that would take is canceled; a FOK order that cannot fill whole
+    /// is canceled; what a market or IOC order cannot fill is canceled. A
+    /// market order on a pair with neither book nor price waits for a price.
+    pub fn take(&mut self, i: usize, now: Decimal) {
+        let o = &self.orders[i];
+        let market = o.view.ordertype == "market" || (o.triggered && o.limit.is_none());
+        if !market && o.limit.is_none() {
+            return; // a relative or trigger price: nothing to cross yet
+        }
+        let (pair, side) = (o.view.pair.clone(), o.view.side.clone());
+        let remaining = o.volume - o.view.vol_exec;
+        let limit = if market { None } else { o.limit };
+        let post = o.view.oflags.split(',').any(|f| f == "post");
+        let tif = o.view.timeinforce.clone();
+        let last = self.last.get(&pair).copied();
+        let fills = match (self.books.get(&pair), last) {
+            (Some(book), _) => book.takeable(&side, limit, remaining),
+            (None, Some(last)) => {
+                let crosses =
+                    limit.is_none_or(|l| if side == "buy" { l >= last } else { l <= last });
+                if crosses {
+                    vec![(last, remaining)]
+                } else {
+                    Vec::new()
+                }
+            }
+            (None, None) if market => return,
+            (None, None) => Vec::new(),
+        };
+        let total: Decimal = fills.iter().map(|(_, v)| *v).sum();
+        if post && !fills.is_empty() {
+            self.close(i, "canceled", Some("Post only order"), now);
+            return;
+        }
+        if tif == "FOK" && total < remaining {
+            self.close(i, "canceled", Some("Insufficient liquidity"), now);
+            return;
+        }
+        if let Some(book) = self.books.get_mut(&pair) {
+            book.consume(&side, &fills);
+        }
+        for (price, volume) in &fills {
+            self.fill(i, *price, *volume, false, now);
+        }
+        if let Some((price, _)) = fills.last() {
+            self.last.insert(pair, *price);
+        }
+        if self.orders[i].is_open() && (market || tif == "IOC" || tif == "FOK") {
+            self.close(i, "canceled", Some("Insufficient liquidity"), now);
+        }
     }
 
     /// Fills or triggers the open orders of `pair` that `price` reaches:
@@ -309,15 +398,28 @@ impl Exchange {
             if !o.is_open() || o.view.pair != pair {
                 continue;
             }
+            if o.triggered {
+                // A triggered order rests like a limit order at its limit.
+                let Some(limit) = o.limit else { continue };
+                if (o.view.side == "buy" && price <= limit)
+                    || (o.view.side == "sell" && price >= limit)
+                {
+                    let remaining = o.volume - o.view.vol_exec;
+                    self.fill(i, limit, remaining, true, now);
+                }
+                continue;
+            }
             let buy = o.view.side == "buy";
             let trigger = o.view.price.as_deref().and_then(orders::absolute);
-            match o.view.ordertype.as_str() {
-                // Only rests while matching was paused.
-                "market" => self.fill(i, price, false, now),
+            let ordertype = o.view.ordertype.clone();
+            match ordertype.as_str() {
+                // Only rests while matching was paused, or before any price.
+                "market" => self.take(i, now),
                 "limit" | "iceberg" => {
                     let Some(limit) = o.limit else { continue };
                     if (buy && price <= limit) || (!buy && price >= limit) {
-                        self.fill(i, limit, true, now);
+                        let remaining = o.volume - o.view.vol_exec;
+                        self.fill(i, limit, remaining, true, now);
                     }
                 }
                 kind @ ("stop-loss" | "take-profit" | "stop-loss-limit" | "take-profit-limit") => {
@@ -332,19 +434,52 @@ impl Exchange {
                     if !reached {
                         continue;
                     }
+                    // Triggered: it trades as the market or limit order it carries.
+                    let o = &mut self.orders[i];
                     if kind.ends_with("-limit") {
-                        let limit = o.view.price2.as_deref().and_then(orders::absolute);
-                        let o = &mut self.orders[i];
-                        o.view.ordertype = "limit".to_owned();
-                        o.limit = limit;
-                        let marketable =
-                            limit.is_some_and(|l| (buy && price <= l) || (!buy && price >= l));
-                        if marketable {
-                            self.fill(i, price, false, now);
-                        }
+                        o.limit = o.view.price2.as_deref().and_then(orders::absolute);
                     } else {
-                        self.fill(i, price, false, now);
+                        o.limit = None;
                     }
+                    o.triggered = true;
+                    self.take(i, now);
+                }
+                kind @ ("trailing-stop" | "trailing-stop-limit") => {
+                    let extreme = o.trail_extreme.unwrap_or(price);
+                    let extreme = if buy {
+                        extreme.min(price)
+                    } else {
+                        extreme.max(price)
+                    };
+                    let offset = o
+                        .view
+                        .price
+                        .as_deref()
+                        .and_then(|t| orders::offset(t, extreme));
+                    let limit_offset = o.view.price2.clone();
+                    let o = &mut self.orders[i];
+                    o.trail_extreme = Some(extreme);
+                    let Some(offset) = offset.map(|d| d.abs()) else {
+                        continue;
+                    };
+                    // The trigger trails the best price by the offset.
+                    let trigger = if buy {
+                        extreme + offset
+                    } else {
+                        extreme - offset
+                    };
+                    if (buy && price < trigger) || (!buy && price > trigger) {
+                        continue;
+                    }
+                    o.limit = match kind {
+                        "trailing-stop-limit" => limit_offset
+                            .as_deref()
+                            .and_then(|t| orders::offset(t, trigger))
+                            .map(|d| trigger + d),
+                        _ => None,
+                    };
+                    o.triggered = true;
+                    self.take(i, now);
                 }
                 _ => {}
             }

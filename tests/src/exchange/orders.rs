@@ -7,7 +7,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
-use super::{Amend, Exchange, MockOrder, Order, funds};
+use super::accounts::object;
+use super::{Amend, Exchange, MockOrder, Order, exports, funds};
 use crate::counters::{self, Counters};
 use crate::params::Params;
 
@@ -58,6 +59,10 @@ pub(crate) fn handle(
         "QueryTrades" => funds::query_trades(ex, ctx.account, p),
         "Ledgers" => Ok(funds::ledgers(ex, ctx.account, p)),
         "QueryLedgers" => funds::query_ledgers(ex, ctx.account, p),
+        "TradeVolume" => funds::trade_volume(ex, ctx.account, p, ctx.unix),
+        "AddExport" => exports::add(ex, ctx.account, p, ctx.unix),
+        "ExportStatus" => exports::status(ex, ctx.account, p),
+        "RemoveExport" => exports::remove(ex, ctx.account, p),
         _ => return None,
     };
     Some(answer)
@@ -226,6 +231,19 @@ fn check_order(ex: &Exchange, ctx: &Ctx<'_>, p: &Params, pair: &str) -> Result<N
     })
 }
 
+/// A signed price offset: `+50`, `-50`, `+1.5%` (of `base`), `50`.
+pub(crate) fn offset(text: &str, base: Decimal) -> Option<Decimal> {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => (-Decimal::ONE, rest),
+        None => (Decimal::ONE, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let value = match rest.strip_suffix('%') {
+        Some(pct) => base * Decimal::from_str(pct).ok()? / Decimal::from(100),
+        None => Decimal::from_str(rest).ok()?,
+    };
+    Some(sign * value)
+}
+
 /// A time parameter: Unix seconds, or `+N` seconds from `now`.
 fn time_param(text: &str, now: Decimal) -> Option<Decimal> {
     match text.strip_prefix('+') {
@@ -272,6 +290,28 @@ fn descr(ex: &Exchange, v: &MockOrder) -> String {
     describe(v, pdp, ldp)
 }
 
+/// With the counters on, refuses an order beyond the tier's maximum of open
+/// orders per pair (§4: 60 / 80 / 225) with `EOrder:Orders limit exceeded`.
+fn orders_limit(
+    ex: &Exchange,
+    counters: &Counters,
+    ctx: &Ctx<'_>,
+    pair: &str,
+) -> Result<(), String> {
+    let Some(tier) = counters.tier else {
+        return Ok(());
+    };
+    let open = ex
+        .orders
+        .iter()
+        .filter(|o| o.is_open() && o.account == ctx.account && o.view.pair == pair)
+        .count();
+    if open >= tier.max_open_orders() {
+        return Err("EOrder:Orders limit exceeded".to_owned());
+    }
+    Ok(())
+}
+
 /// Whether an open order of the caller already holds the new order's cl_ord_id.
 fn cl_ord_id_taken(ex: &Exchange, ctx: &Ctx<'_>, new: &NewOrder) -> bool {
     new.view
@@ -291,6 +331,8 @@ fn place(ex: &mut Exchange, ctx: &Ctx<'_>, new: NewOrder) -> Result<usize, Strin
         amends: Vec::new(),
         account: ctx.account.to_owned(),
         expires_at: new.expires_at,
+        triggered: false,
+        trail_extreme: None,
     };
     if let Some((asset, needed)) = ex.hold_of(&order) {
         let held = ex
@@ -314,32 +356,18 @@ fn place(ex: &mut Exchange, ctx: &Ctx<'_>, new: NewOrder) -> Result<usize, Strin
     Ok(i)
 }
 
-/// Fills order `i` against the last price if it crosses it (taker); an IOC
-/// or FOK order that does not fill is canceled; a post-only order that
-/// would take is canceled; a stop or take-profit already reached triggers.
+/// Order `i` trades at once what it can (see [`Exchange::take`]); a stop or
+/// take-profit order whose trigger the last price already reached triggers.
 fn match_now(ex: &mut Exchange, ctx: &Ctx<'_>, i: usize) {
     if ex.paused {
         return;
     }
     let o = &ex.orders[i];
-    let last = ex.last.get(&o.view.pair).copied();
-    let post = o.view.oflags.split(',').any(|f| f == "post");
-    let crosses = match (o.view.ordertype.as_str(), last, o.limit) {
-        ("market", Some(_), _) => true,
-        ("limit" | "iceberg", Some(last), Some(limit)) => match o.view.side.as_str() {
-            "buy" => limit >= last,
-            _ => limit <= last,
-        },
-        _ => false,
-    };
-    let ioc = matches!(o.view.timeinforce.as_str(), "IOC" | "FOK");
-    let pair = o.view.pair.clone();
-    match last {
-        Some(_) if crosses && post => ex.close(i, "canceled", Some("Post only order"), ctx.unix),
-        Some(price) if crosses => ex.fill(i, price, false, ctx.unix),
-        _ if ioc => ex.close(i, "canceled", Some("Insufficient liquidity"), ctx.unix),
-        Some(price) => ex.match_resting(&pair, price, ctx.unix),
-        None => {}
+    if matches!(o.view.ordertype.as_str(), "market" | "limit" | "iceberg") {
+        ex.take(i, ctx.unix);
+    } else if let Some(last) = ex.last.get(&o.view.pair).copied() {
+        let pair = o.view.pair.clone();
+        ex.match_resting(&pair, last, ctx.unix);
     }
 }
 
@@ -361,6 +389,7 @@ fn add_order(ex: &mut Exchange, counters: &mut Counters, ctx: &Ctx<'_>, p: &Para
         // by an open order; this is its generic invalid-arguments form.
         return Err(invalid("cl_ord_id"));
     }
+    orders_limit(ex, counters, ctx, &new.view.pair)?;
     let i = place(ex, ctx, new)?;
     Ok(json!({"descr": {"order": order_descr}, "txid": [ex.orders[i].view.txid]}))
 }
@@ -404,7 +433,9 @@ fn add_order_batch(
             results.push(json!({"error": invalid("cl_ord_id")}));
             continue;
         }
-        match place(ex, ctx, new) {
+        let placed =
+            orders_limit(ex, counters, ctx, &new.view.pair).and_then(|()| place(ex, ctx, new));
+        match placed {
             Ok(i) => results
                 .push(json!({"txid": ex.orders[i].view.txid, "descr": {"order": order_descr}})),
             Err(e) => results.push(json!({"error": e})),
@@ -715,12 +746,12 @@ fn filtered(o: &Order, ctx: &Ctx<'_>, p: &Params) -> bool {
 }
 
 fn open_orders(ex: &Exchange, ctx: &Ctx<'_>, p: &Params) -> Value {
-    let open: Map<String, Value> = ex
-        .orders
-        .iter()
-        .filter(|o| o.is_open() && filtered(o, ctx, p))
-        .map(|o| (o.view.txid.clone(), ex.order_info(o, false)))
-        .collect();
+    let open = object(
+        ex.orders
+            .iter()
+            .filter(|o| o.is_open() && filtered(o, ctx, p))
+            .map(|o| (o.view.txid.clone(), ex.order_info(o, false))),
+    );
     json!({"open": open})
 }
 
@@ -736,15 +767,18 @@ fn closed_orders(ex: &Exchange, ctx: &Ctx<'_>, p: &Params) -> Value {
             start.is_none_or(|s| t > s) && end.is_none_or(|e| t <= e)
         })
         .collect();
-    closed.reverse(); // most recent first
+    // Most recent first (a stable sort keeps later-placed first on ties).
+    closed.reverse();
+    closed.sort_by_key(|o| std::cmp::Reverse(o.view.closetm));
     let count = closed.len();
     let ofs = p.get("ofs").and_then(|o| o.parse().ok()).unwrap_or(0usize);
-    let page: Map<String, Value> = closed
-        .into_iter()
-        .skip(ofs)
-        .take(50)
-        .map(|o| (o.view.txid.clone(), ex.order_info(o, true)))
-        .collect();
+    let page = object(
+        closed
+            .into_iter()
+            .skip(ofs)
+            .take(50)
+            .map(|o| (o.view.txid.clone(), ex.order_info(o, true))),
+    );
     if p.flag("without_count") {
         json!({"closed": page})
     } else {
@@ -760,13 +794,15 @@ fn query_orders(ex: &Exchange, ctx: &Ctx<'_>, p: &Params) -> Answer {
     if wanted.len() > 50 {
         return Err(invalid("txid"));
     }
-    let found: Map<String, Value> = ex
-        .orders
-        .iter()
-        .filter(|o| wanted.contains(&o.view.txid.as_str()) && filtered(o, ctx, p))
-        .map(|o| (o.view.txid.clone(), ex.order_info(o, true)))
-        .collect();
-    Ok(Value::Object(found))
+    // In the order asked for.
+    let found = wanted.iter().filter_map(|id| {
+        let o = ex
+            .orders
+            .iter()
+            .find(|o| o.view.txid == *id && filtered(o, ctx, p))?;
+        Some((o.view.txid.clone(), ex.order_info(o, true)))
+    });
+    Ok(object(found))
 }
 
 fn order_amends(ex: &Exchange, ctx: &Ctx<'_>, p: &Params) -> Answer {

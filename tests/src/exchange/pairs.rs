@@ -29,6 +29,35 @@ pub(crate) struct Pair {
     pub taker_fee: Decimal,
     /// First tier of `fees_maker` (percent).
     pub maker_fee: Decimal,
+    /// Taker fee tiers: (30-day USD volume from which it applies, percent).
+    pub fees: Vec<(Decimal, Decimal)>,
+    /// Maker fee tiers.
+    pub fees_maker: Vec<(Decimal, Decimal)>,
+}
+
+impl Pair {
+    /// The fee tiers for a taker or a maker.
+    pub fn tiers(&self, maker: bool) -> &[(Decimal, Decimal)] {
+        if maker { &self.fees_maker } else { &self.fees }
+    }
+
+    /// The index of the tier that `volume` (30-day USD) reaches.
+    pub fn tier_index(&self, volume: Decimal, maker: bool) -> Option<usize> {
+        self.tiers(maker)
+            .iter()
+            .rposition(|(from, _)| volume >= *from)
+    }
+
+    /// The fee (percent) at 30-day USD `volume`.
+    pub fn fee_at(&self, volume: Decimal, maker: bool) -> Decimal {
+        let fallback = if maker {
+            self.maker_fee
+        } else {
+            self.taker_fee
+        };
+        self.tier_index(volume, maker)
+            .map_or(fallback, |i| self.tiers(maker)[i].1)
+    }
 }
 
 fn dec(v: Option<&Value>) -> Option<Decimal> {
@@ -41,6 +70,18 @@ fn dec(v: Option<&Value>) -> Option<Decimal> {
 
 fn first_tier(v: Option<&Value>) -> Option<Decimal> {
     dec(v?.as_array()?.first()?.as_array()?.get(1))
+}
+
+fn tiers(v: Option<&Value>) -> Vec<(Decimal, Decimal)> {
+    let Some(list) = v.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|t| {
+            let t = t.as_array()?;
+            Some((dec(t.first())?, dec(t.get(1))?))
+        })
+        .collect()
 }
 
 fn read(dir: &Path, name: &str) -> Option<Value> {
@@ -79,17 +120,11 @@ pub(crate) fn load(dir: &Path) -> Vec<Pair> {
                 tick_size: dec(p.get("tick_size")),
                 taker_fee: first_tier(p.get("fees")).unwrap_or(Decimal::new(26, 2)),
                 maker_fee: first_tier(p.get("fees_maker")).unwrap_or(Decimal::new(16, 2)),
+                fees: tiers(p.get("fees")),
+                fees_maker: tiers(p.get("fees_maker")),
                 key,
             });
         }
     }
     pairs
-}
-
-/// The mid price of the recorded XBT/USD book (`Depth.json`).
-pub(crate) fn depth_mid(dir: &Path) -> Option<Decimal> {
-    let result = read(dir, "Depth.json")?;
-    let book = result.get("XXBTZUSD")?;
-    let best = |side: &str| dec(book.get(side)?.as_array()?.first()?.as_array()?.first());
-    Some(((best("bids")? + best("asks")?) / Decimal::from(2)).round_dp(1))
 }
