@@ -544,7 +544,7 @@ impl ::serde::Serialize for FundingNetwork {
     }
 }
 crate::lenient_via_serde!(FundingNetwork, b'{');
-/// Assets available for a direction, by class; the items' shape is not in Kraken's published reference, so they are kept as exact JSON [R].
+/// Assets available for a direction, by class; the items' shape is not in Kraken's published reference, so they are kept as exact JSON \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAssets {
@@ -629,7 +629,7 @@ impl ::serde::Serialize for FundingAssets {
     }
 }
 crate::lenient_via_serde!(FundingAssets, b'{');
-/// A page of funding methods [R].
+/// A page of funding methods \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingMethods {
@@ -716,7 +716,7 @@ impl ::serde::Serialize for FundingMethods {
     }
 }
 crate::lenient_via_serde!(FundingMethods, b'{');
-/// A way to deposit or withdraw an asset, with the fields of Kraken's examples [G].
+/// A way to deposit or withdraw an asset, with the fields of Kraken's examples \[G\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingMethod {
@@ -1154,7 +1154,7 @@ impl ::serde::Serialize for FundingAddressGeneration {
     }
 }
 crate::lenient_via_serde!(FundingAddressGeneration, b'{');
-/// Deposit limits by funding method; their shape is not in Kraken's published reference, so they are kept as exact JSON [R].
+/// Deposit limits by funding method; their shape is not in Kraken's published reference, so they are kept as exact JSON \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingDepositLimits {
@@ -1228,7 +1228,7 @@ impl ::serde::Serialize for FundingDepositLimits {
     }
 }
 crate::lenient_via_serde!(FundingDepositLimits, b'{');
-/// Withdrawal limits [R]; the nested shapes are not in Kraken's published reference and are kept as exact JSON.
+/// Withdrawal limits \[R\]; the nested shapes are not in Kraken's published reference and are kept as exact JSON.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingWithdrawalLimits {
@@ -1308,7 +1308,7 @@ impl ::serde::Serialize for FundingWithdrawalLimits {
     }
 }
 crate::lenient_via_serde!(FundingWithdrawalLimits, b'{');
-/// A fee quote [G]. For withdrawals it carries a token that pins the fee rate for 5 minutes.
+/// A fee quote \[G\]. For withdrawals it carries a token that pins the fee rate for 5 minutes.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingFee {
@@ -1520,7 +1520,7 @@ impl ::serde::Serialize for FundingFeeDetails {
     }
 }
 crate::lenient_via_serde!(FundingFeeDetails, b'{');
-/// What an address is saved against: exactly one of a method, a network or a network group [G].
+/// What an address is saved against: exactly one of a method, a network or a network group \[G\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingScope {
@@ -2009,7 +2009,7 @@ impl ::serde::Serialize for FundingAddress {
     }
 }
 crate::lenient_via_serde!(FundingAddress, b'{');
-/// A saved address [G]: addresses created through the API are verified at once.
+/// A saved address \[G\]: addresses created through the API are verified at once.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressCreated {
@@ -2090,7 +2090,7 @@ impl ::serde::Serialize for FundingAddressCreated {
     }
 }
 crate::lenient_via_serde!(FundingAddressCreated, b'{');
-/// The result of renaming a saved address [R].
+/// The result of renaming a saved address \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressUpdated {
@@ -2157,7 +2157,7 @@ impl ::serde::Serialize for FundingAddressUpdated {
     }
 }
 crate::lenient_via_serde!(FundingAddressUpdated, b'{');
-/// The result of deleting a saved address [R].
+/// The result of deleting a saved address \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressDeleted {
@@ -2224,7 +2224,7 @@ impl ::serde::Serialize for FundingAddressDeleted {
     }
 }
 crate::lenient_via_serde!(FundingAddressDeleted, b'{');
-/// A page of deposits, newest first; the items' shape is not in Kraken's published reference, so they are kept as exact JSON [R].
+/// A page of deposits, newest first; the items' shape is not in Kraken's published reference, so they are kept as exact JSON \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingDeposits {
@@ -2810,7 +2810,7 @@ impl crate::validate::Check for FundingCryptoAddressInput {
         Ok(())
     }
 }
-/// The address to save: the address book takes crypto addresses only [G].
+/// The address to save: the address book takes crypto addresses only \[G\].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FundingAddressDetailsInput {
@@ -2866,7 +2866,7 @@ impl crate::validate::Check for FundingAssetAmountInput {
         Ok(())
     }
 }
-/// The amount of a withdrawal: `{asset_amount: …}` [G].
+/// The amount of a withdrawal: `{asset_amount: …}` \[G\].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FundingAmountInput {
@@ -2888,7 +2888,7 @@ impl crate::validate::Check for FundingAmountInput {
         Ok(())
     }
 }
-/// A fee pinned by a quote's `withdrawal_fee_token` [G].
+/// A fee pinned by a quote's `withdrawal_fee_token` \[G\].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FundingQuotedFee {
@@ -2910,7 +2910,7 @@ impl crate::validate::Check for FundingQuotedFee {
         Ok(())
     }
 }
-/// The current fee, with an optional cap [G].
+/// The current fee, with an optional cap \[G\].
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FundingCurrentFee {
