@@ -86,8 +86,13 @@ impl HttpPools {
     }
 
     fn build(&self) -> Result<reqwest::Client, Error> {
-        reqwest::Client::builder()
-            .use_rustls_tls()
+        let builder = reqwest::Client::builder();
+        // The TLS backend is a feature: rustls (default) or the platform's.
+        #[cfg(feature = "rustls")]
+        let builder = builder.use_rustls_tls();
+        #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+        let builder = builder.use_native_tls();
+        builder
             .user_agent(self.config.user_agent.clone())
             .connect_timeout(self.config.connect_timeout)
             // Never follow a redirect: it would re-send signed requests, orders

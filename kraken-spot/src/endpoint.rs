@@ -209,6 +209,7 @@ pub struct ClientOrderIdSlot {
 }
 
 /// One parameter value as it goes on the wire.
+#[doc(hidden)] // the send path's plumbing; public only because `Endpoint::params` returns it
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ParamValue {
@@ -294,6 +295,7 @@ impl From<Box<RawValue>> for ParamValue {
 }
 
 /// A call's parameters, in the order they go on the wire, already checked.
+#[doc(hidden)] // the send path's plumbing; public only because `Endpoint::params` returns it
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Params {
     entries: Vec<(&'static str, ParamValue)>,
@@ -419,9 +421,19 @@ fn deep_object(
     }
 }
 
+/// Seals [`Endpoint`]: only the generated request types implement it.
+pub(crate) mod sealed {
+    /// Implemented by generated code for each request type.
+    pub trait Sealed {}
+}
+
 /// One Kraken endpoint: generated from the spec for every endpoint, so that
 /// the runtime can send it without knowing which one it is.
-pub trait Endpoint: Send + Sync {
+///
+/// Sealed: the generated request types (`GetTickerRequest`, …) implement it and
+/// are sent with [`SpotClient::send`]; it cannot be implemented outside this
+/// crate.
+pub trait Endpoint: sealed::Sealed + Send + Sync {
     /// The decoded response.
     type Response: Send;
     /// The Rust method name, used in errors.
@@ -448,9 +460,11 @@ pub trait Endpoint: Send + Sync {
     const CLIENT_ORDER_ID: Option<ClientOrderIdSlot>;
 
     /// Checks the parameters and lists them in wire order.
+    #[doc(hidden)] // plumbing for the send path; public for the sandbox's tests
     fn params(&self) -> Result<Params, Error>;
 
     /// Decodes a response body.
+    #[doc(hidden)] // plumbing for the send path; reach it through `ENDPOINTS[i].decode_to_json`
     fn decode(
         status: u16,
         content_type: Option<&str>,

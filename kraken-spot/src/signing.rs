@@ -14,6 +14,7 @@ use zeroize::Zeroize;
 /// `secret` is the API secret already base64-decoded, `path` is the URI path
 /// starting at `/0/private`, and `body` is the exact byte string sent.
 /// A client keys a [`Signer`] once instead.
+#[cfg(test)]
 pub fn sign(path: &str, nonce: u64, body: &[u8], secret: &[u8]) -> String {
     Signer::new(secret).sign(path, nonce, body)
 }

@@ -4,12 +4,15 @@
 //! One module per kind of output: `enums`, `structs` (response rows and
 //! records, and request-side input structs), `params` (how a parameter is
 //! stored, set, checked and sent; shared by endpoints and input structs),
-//! `endpoints`, `errors` (the error catalogue) and `registry`
+//! `endpoints` (with `examples`, each method's doc example), `errors` (the
+//! error catalogue), `names` (`generated/names.md`) and `registry`
 //! (`generated/mod.rs`). A new output is a new module called from [`emit`].
 
 mod endpoints;
 mod enums;
 mod errors;
+mod examples;
+mod names;
 mod params;
 mod registry;
 mod structs;
@@ -80,7 +83,8 @@ fn rust_type(ty: &Type) -> TokenStream {
 }
 
 /// Emits one module per spec file, `errors.rs` when the spec has an error
-/// catalogue, and `mod.rs`.
+/// catalogue, `names.md` (Kraken's names to ours, for the crate docs) and
+/// `mod.rs`.
 pub fn emit(spec: &Spec) -> Vec<(String, String)> {
     let kinds = spec.kinds();
     let mut out: Vec<(String, String)> = spec
@@ -99,6 +103,7 @@ pub fn emit(spec: &Spec) -> Vec<(String, String)> {
             render("errors", &catalogue.doc, errors::emit_errors(catalogue)),
         ));
     }
+    out.push(("names.md".into(), names::emit_names(spec)));
     out.push((
         "mod.rs".into(),
         render(
