@@ -37,6 +37,8 @@ pub struct SpotClient {
 pub(crate) struct Inner {
     pub(crate) http: HttpPools,
     pub(crate) base_url: String,
+    /// `base_url` parsed once; each call's URL is a copy with the path set.
+    pub(crate) origin: url::Url,
     /// Shared, not copied, by clients made with `with_oauth_access_token`.
     pub(crate) api: Option<Arc<ApiCredentials>>,
     pub(crate) oauth_client: Option<Arc<OAuthClient>>,
@@ -84,8 +86,13 @@ impl HttpPools {
     }
 
     fn build(&self) -> Result<reqwest::Client, Error> {
-        reqwest::Client::builder()
-            .use_rustls_tls()
+        let builder = reqwest::Client::builder();
+        // The TLS backend is a feature: rustls (default) or the platform's.
+        #[cfg(feature = "rustls")]
+        let builder = builder.use_rustls_tls();
+        #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+        let builder = builder.use_native_tls();
+        builder
             .user_agent(self.config.user_agent.clone())
             .connect_timeout(self.config.connect_timeout)
             // Never follow a redirect: it would re-send signed requests, orders
@@ -166,6 +173,7 @@ impl SpotClient {
                     ),
                 },
                 base_url: inner.base_url.clone(),
+                origin: inner.origin.clone(),
                 api: inner.api.clone(),
                 oauth_client: inner.oauth_client.clone(),
                 oauth_token: Some(SecretString::from(token.into())),
@@ -448,10 +456,13 @@ impl SpotClientBuilder {
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
         })?;
 
+        let origin = url::Url::parse(&base_url)
+            .map_err(|e| Error::InvalidConfig(format!("the base URL is not a URL ({e})")))?;
         Ok(SpotClient {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                origin,
                 api,
                 oauth_client,
                 oauth_token: self.oauth_token,

@@ -13,7 +13,7 @@ use crate::endpoint::{Permission, Permissions};
 use crate::{Error, error::PermissionsText};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use secrecy::{ExposeSecret, SecretBox, SecretString};
+use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -23,8 +23,9 @@ pub(crate) const DEFAULT_COOLDOWN: Duration = Duration::from_secs(180);
 
 pub(crate) struct ApiCredentials {
     pub(crate) key: SecretString,
-    /// Decoded once, when the client is built; wiped on drop.
-    pub(crate) secret: SecretBox<[u8]>,
+    /// HMAC-SHA512 keyed with the secret once, when the client is built (the
+    /// decoded secret is wiped right after); its keyed state is wiped on drop.
+    pub(crate) signer: crate::signing::Signer,
     cooldown: Duration,
     state: Mutex<State>,
 }
@@ -55,15 +56,16 @@ impl ApiCredentials {
             return Err(Error::InvalidSecret("it is empty".into()));
         }
         // The decode error names the offending byte, so it is not passed on.
-        let decoded = STANDARD.decode(encoded).map_err(|_| {
+        let decoded = zeroize::Zeroizing::new(STANDARD.decode(encoded).map_err(|_| {
             Error::InvalidSecret(format!(
                 "a {}-character value that does not decode; copy the whole private key from Kraken",
                 encoded.len()
             ))
-        })?;
+        })?);
+        let signer = crate::signing::Signer::new(&decoded);
         Ok(ApiCredentials {
             key,
-            secret: SecretBox::new(decoded.into_boxed_slice()),
+            signer,
             cooldown,
             state: Mutex::new(State::default()),
         })
@@ -148,7 +150,11 @@ mod tests {
         let c = ApiCredentials::new("  KEY\n".into(), " c2VjcmV0\r\n".into(), DEFAULT_COOLDOWN)
             .unwrap();
         assert_eq!(c.key.expose_secret(), "KEY");
-        assert_eq!(c.secret.expose_secret(), b"secret");
+        // Keyed with the decoded secret `secret`.
+        assert_eq!(
+            c.signer.sign("/0/private/Balance", 1, b"nonce=1"),
+            crate::signing::sign("/0/private/Balance", 1, b"nonce=1", b"secret")
+        );
     }
 
     #[test]

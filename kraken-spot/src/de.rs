@@ -22,9 +22,20 @@ pub trait Lenient<'de>: Sized {
 
     /// Reads the value.
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+
+    /// Reads the value from the exact text of one JSON value. The default runs
+    /// [`Lenient::lenient`] over the text; scalars read it directly, with no
+    /// second parse.
+    fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
+        Self::lenient(raw).map_err(|e| e.to_string())
+    }
 }
 
 /// `#[serde(deserialize_with = "crate::de::lenient")]` for any [`Lenient`] type.
+#[allow(
+    dead_code,
+    reason = "de is crate-private since issue 9 §5 and today's generated code does not call it"
+)]
 pub fn lenient<'de, D: Deserializer<'de>, T: Lenient<'de>>(d: D) -> Result<T, D::Error> {
     T::lenient(d)
 }
@@ -59,28 +70,62 @@ enum Scalar<'a> {
     Null,
 }
 
-fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
-    let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
-    let text = raw.get();
-    if text.starts_with('"') {
-        // Kraken's numeric strings carry no escapes; fall back to a full parse if one does.
-        let inner = &text[1..text.len() - 1];
-        if !inner.contains('\\') {
-            return Ok(Scalar::Str(inner.into()));
+/// The scalar in the exact text of one JSON value (as a `RawValue` holds it).
+fn scalar(text: &str) -> Result<Scalar<'_>, String> {
+    match text.as_bytes().first() {
+        Some(b'"') => {
+            // Kraken's numeric strings carry no escapes; fall back to a full parse if one does.
+            let inner = &text[1..text.len() - 1];
+            if !inner.as_bytes().contains(&b'\\') {
+                return Ok(Scalar::Str(inner.into()));
+            }
+            let owned: String = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            Ok(Scalar::Str(owned.into()))
         }
-        let owned: String = serde_json::from_str(text).map_err(de::Error::custom)?;
-        return Ok(Scalar::Str(owned.into()));
+        Some(b'{' | b'[') => Err(format!("expected a scalar, found {}", excerpt(text))),
+        _ if text == "null" => Ok(Scalar::Null),
+        _ => Ok(Scalar::Literal(text)),
     }
-    if text == "null" {
-        return Ok(Scalar::Null);
+}
+
+/// Captures one value's exact text, then reads it as a scalar type.
+fn via_raw<'de, D: Deserializer<'de>, T: Lenient<'de>>(d: D) -> Result<T, D::Error> {
+    let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
+    T::from_raw(raw).map_err(de::Error::custom)
+}
+
+/// The common shape of Kraken's amounts, `-?digits(.digits)?` with at most
+/// 18 digits, read straight into a `Decimal` (same value and scale as
+/// `Decimal::from_str`). Anything else is left to the full parser.
+fn plain_decimal(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.first()? {
+        b'-' => (true, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
     }
-    if text.starts_with('{') || text.starts_with('[') {
-        return Err(de::Error::custom(format_args!(
-            "expected a scalar, found {}",
-            excerpt(text)
-        )));
+    let mut mantissa: i64 = 0;
+    let mut scale = None;
+    let mut count = 0;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' if count < 18 => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                count += 1;
+            }
+            b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => {
+                scale = Some((digits.len() - i - 1) as u32);
+            }
+            _ => return None,
+        }
     }
-    Ok(Scalar::Literal(text))
+    if negative && mantissa == 0 {
+        return None;
+    }
+    let mantissa = if negative { -mantissa } else { mantissa };
+    Some(Decimal::new(mantissa, scale.unwrap_or(0)))
 }
 
 fn excerpt(text: &str) -> &str {
@@ -93,6 +138,9 @@ fn excerpt(text: &str) -> &str {
 const EXACT_DIGITS: usize = 28;
 
 fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    if let Some(d) = plain_decimal(text) {
+        return Ok(d);
+    }
     let text = text.trim();
     let plain = text.strip_prefix('+').unwrap_or(text);
     let scientific = plain.contains(['e', 'E']);
@@ -147,12 +195,14 @@ fn significand(text: &str) -> Option<(bool, String, i64)> {
 
 impl<'de> Lenient<'de> for Decimal {
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match scalar(d)? {
+        via_raw(d)
+    }
+    fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
+        match scalar(raw.get())? {
             Scalar::Str(s) => parse_decimal(&s),
             Scalar::Literal(l) => parse_decimal(l),
             Scalar::Null => Err("expected a decimal, found null".into()),
         }
-        .map_err(de::Error::custom)
     }
 }
 
@@ -160,12 +210,14 @@ macro_rules! lenient_int {
     ($($t:ty),*) => {$(
         impl<'de> Lenient<'de> for $t {
             fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let parsed = match scalar(d)? {
+                via_raw(d)
+            }
+            fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
+                match scalar(raw.get())? {
                     Scalar::Str(s) => s.trim().parse::<$t>().map_err(|e| format!("`{}`: {e}", excerpt(&s))),
                     Scalar::Literal(l) => l.parse::<$t>().map_err(|e| format!("`{}`: {e}", excerpt(l))),
                     Scalar::Null => Err("expected an integer, found null".into()),
-                };
-                parsed.map_err(de::Error::custom)
+                }
             }
         }
     )*};
@@ -174,28 +226,31 @@ lenient_int!(i32, i64, u32, u64);
 
 impl<'de> Lenient<'de> for String {
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match scalar(d)? {
+        via_raw(d)
+    }
+    fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
+        match scalar(raw.get())? {
             Scalar::Str(s) => Ok(s.into_owned()),
             Scalar::Literal(l) => Ok(l.to_owned()),
-            Scalar::Null => Err(de::Error::custom("expected a string, found null")),
+            Scalar::Null => Err("expected a string, found null".into()),
         }
     }
 }
 
 impl<'de> Lenient<'de> for bool {
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = match scalar(d)? {
-            Scalar::Str(s) => s.into_owned(),
-            Scalar::Literal(l) => l.to_owned(),
-            Scalar::Null => return Err(de::Error::custom("expected a boolean, found null")),
+        via_raw(d)
+    }
+    fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
+        let text = match scalar(raw.get())? {
+            Scalar::Str(s) => s,
+            Scalar::Literal(l) => l.into(),
+            Scalar::Null => return Err("expected a boolean, found null".into()),
         };
-        match text.as_str() {
+        match &*text {
             "true" | "1" => Ok(true),
             "false" | "0" => Ok(false),
-            other => Err(de::Error::custom(format_args!(
-                "`{}` is not a boolean",
-                excerpt(other)
-            ))),
+            other => Err(format!("`{}` is not a boolean", excerpt(other))),
         }
     }
 }
@@ -204,12 +259,53 @@ impl<'de> Lenient<'de> for bool {
 /// expected (Kraken sends `""` for an unset price); a string keeps `""`.
 impl<'de, T: Lenient<'de>> Lenient<'de> for Option<T> {
     fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
+        if T::JSON_KIND.is_some() {
+            // A list or object is read in place (no text captured and read
+            // again); `""` is still `None`, as it can never be one.
+            return d.deserialize_option(OptionVisitor::<T>(PhantomData));
+        }
+        via_raw(d)
+    }
+    fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
         match raw.get() {
             "null" => Ok(None),
-            "\"\"" => Ok(T::lenient(raw).ok()),
-            _ => T::lenient(raw).map(Some).map_err(de::Error::custom),
+            "\"\"" => Ok(T::from_raw(raw).ok()),
+            _ => T::from_raw(raw).map(Some),
         }
+    }
+}
+
+/// `Option<T>` for a `T` that reads only lists or only objects.
+struct OptionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient<'de>> Visitor<'de> for OptionVisitor<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match T::JSON_KIND {
+            Some(b'[') => "an array or null",
+            _ => "an object or null",
+        })
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
+        if v.is_empty() {
+            return Ok(None);
+        }
+        Err(de::Error::invalid_type(de::Unexpected::Str(v), &self))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
+        T::lenient(de::value::SeqAccessDeserializer::new(seq)).map(Some)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        T::lenient(de::value::MapAccessDeserializer::new(map)).map(Some)
     }
 }
 
@@ -246,7 +342,9 @@ impl<'de, T: Lenient<'de>> Lenient<'de> for IndexMap<String, T> {
                 f.write_str("an object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(0));
+                // JSON gives no count: room for a typical answer (a balance, a
+                // few pairs) saves the table's first rehashes.
+                let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(16));
                 while let Some(k) = map.next_key::<String>()? {
                     let v = map.next_value_seed(LenientSeed::<T>::new())?;
                     out.insert(k, v);
@@ -287,6 +385,43 @@ pub fn cow_str<'de, D: Deserializer<'de>>(d: D) -> Result<std::borrow::Cow<'de, 
         }
     }
     d.deserialize_str(V)
+}
+
+/// How a response's `result` is read: [`ReadSerde`] with the type's own
+/// `Deserialize`, [`ReadLenient`] as a [`Lenient`] type. Generated `decode()`
+/// passes one to [`crate::envelope::kraken`], which reads the result straight
+/// from the body, in the same pass as the envelope.
+pub trait Read<T> {
+    /// Reads the value.
+    fn read<'de, D: Deserializer<'de>>(&self, d: D) -> Result<T, D::Error>;
+    /// Reads a whole JSON text; an error names the field that did not fit.
+    fn read_text(&self, text: &str) -> serde_json::Result<T>;
+}
+
+/// Reads with the type's own `Deserialize`.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadSerde;
+
+impl<T: serde::de::DeserializeOwned> Read<T> for ReadSerde {
+    fn read<'de, D: Deserializer<'de>>(&self, d: D) -> Result<T, D::Error> {
+        T::deserialize(d)
+    }
+    fn read_text(&self, text: &str) -> serde_json::Result<T> {
+        from_json(text)
+    }
+}
+
+/// Reads a [`Lenient`] type (a scalar, or lists and maps of them).
+#[derive(Debug, Clone, Copy)]
+pub struct ReadLenient;
+
+impl<T: for<'de> Lenient<'de>> Read<T> for ReadLenient {
+    fn read<'de, D: Deserializer<'de>>(&self, d: D) -> Result<T, D::Error> {
+        T::lenient(d)
+    }
+    fn read_text(&self, text: &str) -> serde_json::Result<T> {
+        from_json_lenient(text)
+    }
 }
 
 /// Reads a whole JSON text as a serde type. An error names the field that
@@ -356,6 +491,10 @@ pub fn row_serde<'de, T: serde::Deserialize<'de>, A: SeqAccess<'de>>(
 }
 
 /// Reads an optional trailing element of a positional row with its own `Deserialize`.
+#[allow(
+    dead_code,
+    reason = "kraken-codegen emits it for optional non-lenient row fields; today's spec has none"
+)]
 pub fn row_serde_opt<'de, T: serde::Deserialize<'de>, A: SeqAccess<'de>>(
     seq: &mut A,
 ) -> Result<Option<T>, A::Error> {
@@ -369,9 +508,8 @@ pub fn row_end<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<(), A::Error> {
 }
 
 /// Implements [`Lenient`] through a type's own `Deserialize`, so named types
-/// can sit inside lenient containers such as `Either`.
-#[macro_export]
-#[doc(hidden)]
+/// can sit inside lenient containers such as `Either`. Crate-private: generated
+/// code calls it as `crate::lenient_via_serde!`.
 macro_rules! lenient_via_serde {
     ($t:ty) => {
         impl<'de> $crate::de::Lenient<'de> for $t {
@@ -391,6 +529,8 @@ macro_rules! lenient_via_serde {
         }
     };
 }
+
+pub(crate) use lenient_via_serde;
 
 lenient_via_serde!(crate::RawJson);
 lenient_via_serde!(crate::Secret);
@@ -440,6 +580,57 @@ mod tests {
             read::<Vec<Option<i64>>>("[null, \"0\", 5]"),
             vec![None, Some(0), Some(5)]
         );
+        // Lists and objects inside `Option` are read in place.
+        assert_eq!(
+            read::<Option<Vec<Vec<Decimal>>>>("[[0, 0.26], [\"50000\", 0.240]]").unwrap()[1][1]
+                .to_string(),
+            "0.240"
+        );
+        assert_eq!(read::<Option<Vec<i64>>>("null"), None);
+        assert_eq!(read::<Option<Vec<i64>>>("\"\""), None);
+        let mut d = serde_json::Deserializer::from_str("\"x\"");
+        assert!(Option::<Vec<i64>>::lenient(&mut d).is_err());
+    }
+
+    #[test]
+    fn the_plain_decimal_path_matches_the_full_parser() {
+        for text in [
+            "0",
+            "1",
+            "-1",
+            "0.26",
+            "30243.40000",
+            "-24.5000",
+            "10000000",
+            "0.00000001",
+            "123456789012345678",
+            "-12345678.9012345678",
+            "1234567890123456789",
+            "-0",
+            "-0.0",
+            "00.5",
+            "1.",
+            ".5",
+            "-",
+            "",
+            "1.2.3",
+            "1e3",
+            "+1",
+            " 1",
+            "0.000000000000000001",
+            "99999999999999999.9",
+        ] {
+            let full = Decimal::from_str(text).ok();
+            if let Some(fast) = plain_decimal(text) {
+                let full = full.unwrap_or_else(|| panic!("{text}: only the fast path reads it"));
+                assert_eq!(fast, full, "{text}");
+                assert_eq!(fast.to_string(), full.to_string(), "{text}");
+                assert_eq!(fast.scale(), full.scale(), "{text}");
+                assert_eq!(fast.is_sign_negative(), full.is_sign_negative(), "{text}");
+            }
+        }
+        assert_eq!(plain_decimal("0.26"), Some(Decimal::new(26, 2)));
+        assert_eq!(plain_decimal("1234567890123456789"), None);
     }
 
     #[test]

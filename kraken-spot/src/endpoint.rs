@@ -209,6 +209,7 @@ pub struct ClientOrderIdSlot {
 }
 
 /// One parameter value as it goes on the wire.
+#[doc(hidden)] // the send path's plumbing; public only because `Endpoint::params` returns it
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ParamValue {
@@ -227,14 +228,16 @@ pub enum ParamValue {
 }
 
 impl ParamValue {
-    /// The value in a form body or query string.
-    fn form_text(&self) -> String {
+    /// The value in a form body or query string: borrowed where it is text
+    /// already, so encoding copies nothing (a secret's text included).
+    fn form_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            ParamValue::Text(s) => s.clone(),
-            ParamValue::Int(i) => i.to_string(),
-            ParamValue::Bool(b) => b.to_string(),
-            ParamValue::Json(raw) => raw.get().to_owned(),
-            ParamValue::Secret(s) => s.expose().to_owned(),
+            ParamValue::Text(s) => s.as_str().into(),
+            ParamValue::Int(i) => i.to_string().into(),
+            ParamValue::Bool(true) => "true".into(),
+            ParamValue::Bool(false) => "false".into(),
+            ParamValue::Json(raw) => raw.get().into(),
+            ParamValue::Secret(s) => s.expose().into(),
         }
     }
 
@@ -244,7 +247,7 @@ impl ParamValue {
             ParamValue::Text(s) => serde_json::Value::from(s.as_str()).to_string(),
             ParamValue::Secret(s) => serde_json::Value::from(s.expose()).to_string(),
             ParamValue::Json(raw) => raw.get().to_owned(),
-            other => other.form_text(),
+            other => other.form_text().into_owned(),
         }
     }
 }
@@ -292,6 +295,7 @@ impl From<Box<RawValue>> for ParamValue {
 }
 
 /// A call's parameters, in the order they go on the wire, already checked.
+#[doc(hidden)] // the send path's plumbing; public only because `Endpoint::params` returns it
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Params {
     entries: Vec<(&'static str, ParamValue)>,
@@ -342,7 +346,9 @@ impl Params {
     }
 
     /// Form or query encoding: scalars as text, nested values as JSON text.
-    pub(crate) fn form_pairs(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+    pub(crate) fn form_pairs(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, std::borrow::Cow<'_, str>)> + '_ {
         self.entries.iter().map(|(k, v)| (*k, v.form_text()))
     }
 
@@ -415,9 +421,19 @@ fn deep_object(
     }
 }
 
+/// Seals [`Endpoint`]: only the generated request types implement it.
+pub(crate) mod sealed {
+    /// Implemented by generated code for each request type.
+    pub trait Sealed {}
+}
+
 /// One Kraken endpoint: generated from the spec for every endpoint, so that
 /// the runtime can send it without knowing which one it is.
-pub trait Endpoint: Send + Sync {
+///
+/// Sealed: the generated request types (`GetTickerRequest`, …) implement it and
+/// are sent with [`SpotClient::send`]; it cannot be implemented outside this
+/// crate.
+pub trait Endpoint: sealed::Sealed + Send + Sync {
     /// The decoded response.
     type Response: Send;
     /// The Rust method name, used in errors.
@@ -444,9 +460,11 @@ pub trait Endpoint: Send + Sync {
     const CLIENT_ORDER_ID: Option<ClientOrderIdSlot>;
 
     /// Checks the parameters and lists them in wire order.
+    #[doc(hidden)] // plumbing for the send path; public for the sandbox's tests
     fn params(&self) -> Result<Params, Error>;
 
     /// Decodes a response body.
+    #[doc(hidden)] // plumbing for the send path; reach it through `ENDPOINTS[i].decode_to_json`
     fn decode(
         status: u16,
         content_type: Option<&str>,

@@ -1,9 +1,10 @@
 //! # kraken-spot
 //!
 //! A typed client for Kraken's Spot REST API. Every endpoint is declared once
-//! in the YAML spec (`spec/`) and generated into [`generated`]; this crate's
-//! hand-written core does everything behavioural: transport, signing, nonces,
-//! OAuth, and envelope and error decoding.
+//! in the YAML spec (`spec/`) and generated into [`generated`] (all of it
+//! re-exported here); this crate's hand-written core does everything
+//! behavioural: transport, signing, nonces, pacing, retries, OAuth, and
+//! envelope and error decoding.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), kraken_spot::Error> {
@@ -17,6 +18,37 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
+//!
+//! ## Guides
+//!
+//! [`guide::quickstart`] · [`guide::errors`] · [`guide::pacing`] ·
+//! [`guide::order_safety`] · [`guide::nonces`] · [`guide::sandbox`] (offline
+//! tests) · [`guide::pagination`] · [`guide::names`] (Kraken's endpoint names →
+//! our methods and types). Runnable recipes are in `examples/`.
+//!
+//! ## Where things are
+//!
+//! - [`SpotClient`] (built with [`SpotClientBuilder`]): one method per
+//!   endpoint, returning a [`Call`] whose setters take the optional parameters;
+//!   [`SpotClient::send`] sends a request type (`GetTickerRequest`, …);
+//!   [`SpotClient::resolve_order`] and [`SpotClient::verify_credentials`].
+//!   [`CallOptions`] carries a call's otp and timeout with a request
+//!   ([`SpotClient::send_with`]); paged calls ([`Paged`]) have `.stream()`.
+//! - Errors: [`Error`], [`ErrorKind`], [`KrakenError`], [`ERROR_CATALOGUE`],
+//!   [`TransportError`].
+//! - Behaviour: [`RetryPolicy`], [`OrderResend`] and [`OrderResolution`],
+//!   [`NonceSource`], [`RateLimitTier`] and [`RateCounters`].
+//! - Values: [`Decimal`] for money, [`Amount`] for prices and volumes sent
+//!   (`&str` or `Decimal`), [`IndexMap`] for keyed results, [`Either`],
+//!   [`WithLast`], [`RawJson`], [`Secret`].
+//! - The spec at run time: [`ENDPOINTS`] ([`EndpointInfo`]: method, path,
+//!   auth, cost, [`Effect`], [`Permissions`], [`TradingCharge`]).
+//!
+//! ## Features
+//!
+//! - `rustls` (default): TLS through rustls with the webpki roots.
+//! - `native-tls`: the platform's TLS (OpenSSL on Linux); build with
+//!   `default-features = false, features = ["native-tls"]`.
 //!
 //! ## Safety guarantees
 //!
@@ -53,11 +85,17 @@
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+compile_error!(
+    "kraken-spot needs a TLS backend: enable the `rustls` (default) or `native-tls` feature"
+);
+
 mod client;
-pub mod de;
+mod de;
 mod endpoint;
-pub mod envelope;
+mod envelope;
 mod error;
+pub mod guide;
 // Formatted by prettyplease in kraken-codegen; rustfmt would fight it.
 #[rustfmt::skip]
 pub mod generated;
@@ -69,6 +107,8 @@ mod paging;
 mod retry;
 mod send;
 mod shapes;
+// Public only for the signing benchmark (benches/sign.rs), not part of the API.
+#[doc(hidden)]
 pub mod signing;
 mod string_enum;
 mod validate;
@@ -76,11 +116,16 @@ mod validate;
 pub use client::{DEFAULT_BASE_URL, SpotClient, SpotClientBuilder};
 pub use endpoint::{
     Auth, Call, CallOptions, ClientOrderIdSlot, DecodeToJson, Effect, Encoding, Endpoint,
-    EndpointInfo, HttpMethod, ParamValue, Params, Permission, Permissions, TradingAction,
-    TradingCharge,
+    EndpointInfo, HttpMethod, Permission, Permissions, TradingAction, TradingCharge,
 };
+// Hidden: the wire form of a request's parameters, built by generated code and
+// read by the send path; public only so `Endpoint::params` can name it (the
+// sandbox tests inspect it). Not part of the supported API.
+#[doc(hidden)]
+pub use endpoint::{ParamValue, Params};
 pub use error::{Error, ErrorInfo, ErrorKind, KrakenError, PermissionsText, TransportError};
 pub use generated::*;
+pub use indexmap::IndexMap;
 pub use nonce::NonceSource;
 pub use orders::{OrderResend, OrderResolution};
 pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
@@ -88,3 +133,7 @@ pub use paging::{Page, Paged, Position};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use shapes::{Amount, Either, Extra, RawJson, Secret, WithLast};
+// The generated code's helper macros, as `crate::string_enum!` and
+// `crate::lenient_via_serde!`.
+pub(crate) use de::lenient_via_serde;
+pub(crate) use string_enum::string_enum;

@@ -3,8 +3,7 @@
 //! `From<&str>` (which keeps unknown values in `Unknown`).
 
 /// Implements the string conversions and serde for a generated enum.
-#[macro_export]
-#[doc(hidden)]
+/// Crate-private: generated code calls it as `crate::string_enum!`.
 macro_rules! string_enum {
     ($name:ident) => {
         impl From<String> for $name {
@@ -51,3 +50,5 @@ macro_rules! string_enum {
         }
     };
 }
+
+pub(crate) use string_enum;

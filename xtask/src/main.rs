@@ -1,12 +1,19 @@
 //! `cargo xtask codegen [--check]`: regenerates `kraken-spot/src/generated/`
 //! from `spec/`, or (with `--check`) fails with a diff when it is stale.
+//!
 //! `cargo xtask drift PATH_TO_OPENAPI.yaml`: prints what a Kraken OpenAPI file
 //! says that the spec does not, per operation, as a review list.
+//!
+//! `cargo xtask public-api [--check]`: writes kraken-spot's public surface to
+//! `kraken-spot/public-api.txt` (see [`public_api`]), or (with `--check`)
+//! fails with a diff when the surface changed and the listing was not updated.
 //!
 //! The workspace is found at run time, walking up from the current directory
 //! to the `Cargo.toml` that declares `[workspace]`, so two checkouts that share
 //! one target directory (and so one xtask binary) each regenerate their own
 //! files.
+
+mod public_api;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,10 +35,13 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen(&root, false),
         ["codegen", "--check"] => codegen(&root, true),
+        ["public-api"] => public_api(&root, false),
+        ["public-api", "--check"] => public_api(&root, true),
         ["drift", file] => drift(&root, Path::new(file)),
         _ => {
             eprintln!(
-                "usage: cargo xtask codegen [--check] | cargo xtask drift PATH_TO_OPENAPI.yaml"
+                "usage: cargo xtask codegen [--check] | cargo xtask public-api [--check] | \
+                 cargo xtask drift PATH_TO_OPENAPI.yaml"
             );
             return ExitCode::from(2);
         }
@@ -117,6 +127,37 @@ fn codegen(root: &Path, check: bool) -> Result<String, String> {
     })
 }
 
+/// The checked-in listing of kraken-spot's public API.
+const PUBLIC_API: &str = "kraken-spot/public-api.txt";
+
+/// Writes (or with `check`, compares) `kraken-spot/public-api.txt` under `root`.
+fn public_api(root: &Path, check: bool) -> Result<String, String> {
+    let listing = public_api::listing(&root.join("kraken-spot/src/lib.rs"))?;
+    let path = root.join(PUBLIC_API);
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    let count = listing.lines().count() - 1;
+    if current == listing {
+        return Ok(format!("{PUBLIC_API} is up to date ({count} items)"));
+    }
+    if check {
+        let diff = similar::TextDiff::from_lines(&current, &listing);
+        eprintln!(
+            "{}",
+            diff.unified_diff().header(
+                &format!("checked-in {PUBLIC_API}"),
+                "the source's public API"
+            )
+        );
+        return Err(
+            "the public API changed; review the diff (a removal or a changed signature is a \
+             breaking change), note it in CHANGELOG.md, then run `cargo xtask public-api`"
+                .to_owned(),
+        );
+    }
+    std::fs::write(&path, &listing).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(format!("wrote {PUBLIC_API} ({count} items)"))
+}
+
 /// Files in `generated/` that the spec no longer produces: removed, or with
 /// `check` reported.
 fn no_longer_generated(
@@ -179,6 +220,72 @@ mod tests {
     /// The real workspace this test runs in, found at run time.
     fn this_workspace() -> PathBuf {
         workspace_root(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn public_api_lists_what_a_pub_path_reaches_and_nothing_else() {
+        let dir = scratch("api");
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let lib = dir.join("src/lib.rs");
+        std::fs::write(
+            &lib,
+            "mod inner;\npub mod open;\npub use inner::{Shown, Renamed as Alias};\n\
+             pub use indexmap::IndexMap;\n#[doc(hidden)]\npub fn hidden_fn(x: u8) -> u8 { x }\n\
+             #[cfg(test)]\nmod tests { pub fn in_tests() {} }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("src/inner.rs"),
+            "#[derive(Debug)]\npub struct Shown { pub a: u8, b: u8 }\npub struct Renamed;\n\
+             pub struct NotExported;\nimpl Shown { pub fn get(&self) -> u8 { self.a } fn private(&self) {} }\n\
+             impl std::fmt::Display for Shown { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { Ok(()) } }\n\
+             trait Internal {}\nimpl Internal for Shown {}\npub(crate) fn internal() {}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("src/open.rs"),
+            "#[non_exhaustive]\npub enum E { A, B(String) }\npub trait T { const C: u32; fn m(&self) -> u8 { 0 } }\n",
+        )
+        .unwrap();
+        let listing = public_api::listing(&lib).unwrap();
+        let lines: Vec<&str> = listing.lines().skip(1).collect();
+        assert_eq!(
+            lines,
+            [
+                "kraken_spot::Alias: pub struct Renamed",
+                "kraken_spot::IndexMap: pub use indexmap::IndexMap",
+                "kraken_spot::Shown: #[derive(Debug)] pub struct Shown",
+                "kraken_spot::Shown: impl std::fmt::Display for Shown",
+                "kraken_spot::Shown::a: pub a: u8",
+                "kraken_spot::Shown::get: pub fn get(&self) -> u8",
+                "kraken_spot::hidden_fn: pub fn hidden_fn(x: u8) -> u8  #[doc(hidden)]",
+                "kraken_spot::open: pub mod open",
+                "kraken_spot::open::E: #[non_exhaustive] pub enum E",
+                "kraken_spot::open::E::A: A",
+                "kraken_spot::open::E::B: B(String)",
+                "kraken_spot::open::T: pub trait T",
+                "kraken_spot::open::T::C: const C: u32",
+                "kraken_spot::open::T::m: fn m(&self) -> u8",
+            ],
+            "{listing}"
+        );
+        // A changed signature changes the listing.
+        let inner = std::fs::read_to_string(dir.join("src/inner.rs")).unwrap();
+        std::fs::write(
+            dir.join("src/inner.rs"),
+            inner.replace("-> u8 { self.a }", "-> u16 { 0 }"),
+        )
+        .unwrap();
+        let changed = public_api::listing(&lib).unwrap();
+        assert!(changed.contains("pub fn get(&self) -> u16"), "{changed}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn public_api_listing_is_checked_in_and_up_to_date() {
+        // Fails with a diff when kraken-spot's public surface changed and
+        // `cargo xtask public-api` was not run.
+        public_api(&this_workspace(), true).unwrap();
     }
 
     #[test]

@@ -178,6 +178,7 @@ fn endpoint_impl(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> Toke
     let params_body = params_body(e, params);
     let decode = decode_body(e);
     quote! {
+        impl crate::endpoint::sealed::Sealed for #request {}
         impl crate::Endpoint for #request {
             type Response = #response;
             #consts
@@ -319,9 +320,9 @@ fn require_one_of(e: &EndpointDef, params: &[ParamCode]) -> TokenStream {
 /// The body of `decode()`, by envelope.
 fn decode_body(e: &EndpointDef) -> TokenStream {
     let reader = if Type::parse(&e.response).is_ok_and(|t| t.is_lenient()) {
-        quote!(crate::de::from_json_lenient)
+        quote!(crate::de::ReadLenient)
     } else {
-        quote!(crate::de::from_json)
+        quote!(crate::de::ReadSerde)
     };
     match e.envelope {
         EnvelopeKind::Kraken => quote! {
@@ -376,14 +377,15 @@ fn client_method(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> Toke
     };
     let http_text = format!("{:?}", e.http).to_uppercase();
     let method_doc = doc(&format!(
-        "{}\n\n`{} {}` (Kraken `{}`), {}, rate-limit cost {}.\n\nReturns {}.",
+        "{}\n\n`{} {}` (Kraken `{}`), {}, rate-limit cost {}.\n\nReturns {}.\n\n{}",
         e.doc.trim(),
         http_text,
         e.path,
         e.kraken,
         auth_text,
         e.cost,
-        type_doc(&Type::parse(&e.response).unwrap_or(Type::Json))
+        type_doc(&Type::parse(&e.response).unwrap_or(Type::Json)),
+        super::examples::method_example(e, params)
     ));
     let alias = &e.kraken;
     let required: Vec<&ParamCode> = params.iter().filter(|p| p.required).collect();

@@ -4,7 +4,8 @@
 //! One module per kind of output: `enums`, `structs` (response rows and
 //! records, and request-side input structs), `params` (how a parameter is
 //! stored, set, checked and sent; shared by endpoints and input structs),
-//! `endpoints`, `errors` (the error catalogue) and `registry`
+//! `endpoints` (with `examples`, each method's doc example), `errors` (the
+//! error catalogue), `names` (`generated/names.md`) and `registry`
 //! (`generated/mod.rs`), plus the `kraken-spot` binary's `cli` command
 //! table and `mcp` tool schemas. A new output is a new module called from [`emit`].
 
@@ -12,7 +13,9 @@ mod cli;
 mod endpoints;
 mod enums;
 mod errors;
+mod examples;
 mod mcp;
+mod names;
 mod params;
 mod registry;
 mod structs;
@@ -83,7 +86,8 @@ fn rust_type(ty: &Type) -> TokenStream {
 }
 
 /// Emits one module per spec file, `errors.rs` when the spec has an error
-/// catalogue, and `mod.rs`.
+/// catalogue, `names.md` (Kraken's names to ours, for the crate docs) and
+/// `mod.rs`.
 pub fn emit(spec: &Spec) -> Vec<(String, String)> {
     let kinds = spec.kinds();
     let mut out: Vec<(String, String)> = spec
@@ -102,6 +106,7 @@ pub fn emit(spec: &Spec) -> Vec<(String, String)> {
             render("errors", &catalogue.doc, errors::emit_errors(catalogue)),
         ));
     }
+    out.push(("names.md".into(), names::emit_names(spec)));
     out.push((
         "cli.rs".into(),
         render(

@@ -4482,6 +4482,7 @@ impl GetAccountBalanceRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetAccountBalanceRequest {}
 impl crate::Endpoint for GetAccountBalanceRequest {
     type Response = ::indexmap::IndexMap<String, ::rust_decimal::Decimal>;
     const NAME: &'static str = "get_account_balance";
@@ -4520,7 +4521,7 @@ impl crate::Endpoint for GetAccountBalanceRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -4541,6 +4542,15 @@ impl crate::SpotClient {
     /// `POST /0/private/Balance` (Kraken `Balance`), API-key signed, rate-limit cost 1.
     ///
     /// Returns a map (in Kraken's key order) of `:: rust_decimal :: Decimal`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_account_balance().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Balance")]
     pub fn get_account_balance(&self) -> crate::Call<GetAccountBalanceRequest> {
         self.call(GetAccountBalanceRequest::new())
@@ -4557,6 +4567,7 @@ impl GetApiKeyInfoRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetApiKeyInfoRequest {}
 impl crate::Endpoint for GetApiKeyInfoRequest {
     type Response = super::ApiKeyInfo;
     const NAME: &'static str = "get_api_key_info";
@@ -4585,7 +4596,7 @@ impl crate::Endpoint for GetApiKeyInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4595,6 +4606,15 @@ impl crate::SpotClient {
     /// `POST /0/private/GetApiKeyInfo` (Kraken `GetApiKeyInfo`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`ApiKeyInfo`](crate::ApiKeyInfo).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_api_key_info().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "GetApiKeyInfo")]
     pub fn get_api_key_info(&self) -> crate::Call<GetApiKeyInfoRequest> {
         self.call(GetApiKeyInfoRequest::new())
@@ -4611,6 +4631,7 @@ impl GetWalletAccountsRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWalletAccountsRequest {}
 impl crate::Endpoint for GetWalletAccountsRequest {
     type Response = super::WalletAccounts;
     const NAME: &'static str = "get_wallet_accounts";
@@ -4641,7 +4662,7 @@ impl crate::Endpoint for GetWalletAccountsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4651,6 +4672,15 @@ impl crate::SpotClient {
     /// `POST /0/private/ListWalletAccounts` (Kraken `ListWalletAccounts`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`WalletAccounts`](crate::WalletAccounts).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_wallet_accounts().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "ListWalletAccounts")]
     pub fn get_wallet_accounts(&self) -> crate::Call<GetWalletAccountsRequest> {
         self.call(GetWalletAccountsRequest::new())
@@ -4678,6 +4708,7 @@ impl GetExtendedBalanceRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetExtendedBalanceRequest {}
 impl crate::Endpoint for GetExtendedBalanceRequest {
     type Response = ::indexmap::IndexMap<String, super::ExtendedBalance>;
     const NAME: &'static str = "get_extended_balance";
@@ -4712,7 +4743,7 @@ impl crate::Endpoint for GetExtendedBalanceRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4729,6 +4760,15 @@ impl crate::SpotClient {
     /// `POST /0/private/BalanceEx` (Kraken `BalanceEx`), API-key signed, rate-limit cost 1.
     ///
     /// Returns a map (in Kraken's key order) of [`ExtendedBalance`](crate::ExtendedBalance).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_extended_balance().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "BalanceEx")]
     pub fn get_extended_balance(&self) -> crate::Call<GetExtendedBalanceRequest> {
         self.call(GetExtendedBalanceRequest::new())
@@ -4756,6 +4796,7 @@ impl GetCreditLinesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetCreditLinesRequest {}
 impl crate::Endpoint for GetCreditLinesRequest {
     type Response = super::CreditLines;
     const NAME: &'static str = "get_credit_lines";
@@ -4790,7 +4831,7 @@ impl crate::Endpoint for GetCreditLinesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4806,6 +4847,15 @@ impl crate::SpotClient {
     /// `POST /0/private/CreditLines` (Kraken `CreditLines`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`CreditLines`](crate::CreditLines).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_credit_lines().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "CreditLines")]
     pub fn get_credit_lines(&self) -> crate::Call<GetCreditLinesRequest> {
         self.call(GetCreditLinesRequest::new())
@@ -4840,6 +4890,7 @@ impl GetTradeBalanceRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetTradeBalanceRequest {}
 impl crate::Endpoint for GetTradeBalanceRequest {
     type Response = super::TradeBalance;
     const NAME: &'static str = "get_trade_balance";
@@ -4878,7 +4929,7 @@ impl crate::Endpoint for GetTradeBalanceRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4898,6 +4949,15 @@ impl crate::SpotClient {
     /// `POST /0/private/TradeBalance` (Kraken `TradeBalance`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`TradeBalance`](crate::TradeBalance).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_trade_balance().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "TradeBalance")]
     pub fn get_trade_balance(&self) -> crate::Call<GetTradeBalanceRequest> {
         self.call(GetTradeBalanceRequest::new())
@@ -4954,6 +5014,7 @@ impl GetOpenOrdersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOpenOrdersRequest {}
 impl crate::Endpoint for GetOpenOrdersRequest {
     type Response = super::OpenOrders;
     const NAME: &'static str = "get_open_orders";
@@ -5001,7 +5062,7 @@ impl crate::Endpoint for GetOpenOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5033,6 +5094,15 @@ impl crate::SpotClient {
     /// `POST /0/private/OpenOrders` (Kraken `OpenOrders`), API-key signed, rate-limit cost 2.
     ///
     /// Returns [`OpenOrders`](crate::OpenOrders).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_open_orders().trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "OpenOrders")]
     pub fn get_open_orders(&self) -> crate::Call<GetOpenOrdersRequest> {
         self.call(GetOpenOrdersRequest::new())
@@ -5135,6 +5205,7 @@ impl GetClosedOrdersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetClosedOrdersRequest {}
 impl crate::Endpoint for GetClosedOrdersRequest {
     type Response = super::ClosedOrders;
     const NAME: &'static str = "get_closed_orders";
@@ -5204,7 +5275,7 @@ impl crate::Endpoint for GetClosedOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5262,6 +5333,15 @@ impl crate::SpotClient {
     /// `POST /0/private/ClosedOrders` (Kraken `ClosedOrders`), API-key signed, rate-limit cost 2.
     ///
     /// Returns [`ClosedOrders`](crate::ClosedOrders).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_closed_orders().trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "ClosedOrders")]
     pub fn get_closed_orders(&self) -> crate::Call<GetClosedOrdersRequest> {
         self.call(GetClosedOrdersRequest::new())
@@ -5336,6 +5416,7 @@ impl GetOrdersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOrdersRequest {}
 impl crate::Endpoint for GetOrdersRequest {
     type Response = ::indexmap::IndexMap<String, super::OrderInfo>;
     const NAME: &'static str = "get_orders";
@@ -5386,7 +5467,7 @@ impl crate::Endpoint for GetOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5416,6 +5497,15 @@ impl crate::SpotClient {
     /// `POST /0/private/QueryOrders` (Kraken `QueryOrders`), API-key signed, rate-limit cost 1.
     ///
     /// Returns a map (in Kraken's key order) of [`OrderInfo`](crate::OrderInfo).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_orders("OQCLML-BW3P3-BUCMWZ").trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "QueryOrders")]
     pub fn get_orders(&self, txid: impl Into<String>) -> crate::Call<GetOrdersRequest> {
         self.call(GetOrdersRequest::new(txid))
@@ -5450,6 +5540,7 @@ impl GetOrderAmendsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOrderAmendsRequest {}
 impl crate::Endpoint for GetOrderAmendsRequest {
     type Response = super::OrderAmends;
     const NAME: &'static str = "get_order_amends";
@@ -5488,7 +5579,7 @@ impl crate::Endpoint for GetOrderAmendsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5508,6 +5599,15 @@ impl crate::SpotClient {
     /// `POST /0/private/OrderAmends` (Kraken `OrderAmends`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`OrderAmends`](crate::OrderAmends).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_order_amends().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "OrderAmends")]
     pub fn get_order_amends(&self) -> crate::Call<GetOrderAmendsRequest> {
         self.call(GetOrderAmendsRequest::new())
@@ -5595,6 +5695,7 @@ impl GetTradesHistoryRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetTradesHistoryRequest {}
 impl crate::Endpoint for GetTradesHistoryRequest {
     type Response = super::TradesHistory;
     const NAME: &'static str = "get_trades_history";
@@ -5657,7 +5758,7 @@ impl crate::Endpoint for GetTradesHistoryRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5707,6 +5808,15 @@ impl crate::SpotClient {
     /// `POST /0/private/TradesHistory` (Kraken `TradesHistory`), API-key signed, rate-limit cost 2.
     ///
     /// Returns [`TradesHistory`](crate::TradesHistory).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_trades_history().trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "TradesHistory")]
     pub fn get_trades_history(&self) -> crate::Call<GetTradesHistoryRequest> {
         self.call(GetTradesHistoryRequest::new())
@@ -5761,6 +5871,7 @@ impl GetTradesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetTradesRequest {}
 impl crate::Endpoint for GetTradesRequest {
     type Response = ::indexmap::IndexMap<String, super::TradeInfo>;
     const NAME: &'static str = "get_trades";
@@ -5803,7 +5914,7 @@ impl crate::Endpoint for GetTradesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -5823,6 +5934,15 @@ impl crate::SpotClient {
     /// `POST /0/private/QueryTrades` (Kraken `QueryTrades`), API-key signed, rate-limit cost 2.
     ///
     /// Returns a map (in Kraken's key order) of [`TradeInfo`](crate::TradeInfo).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_trades("OQCLML-BW3P3-BUCMWZ").trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "QueryTrades")]
     pub fn get_trades(&self, txid: impl Into<String>) -> crate::Call<GetTradesRequest> {
         self.call(GetTradesRequest::new(txid))
@@ -5874,6 +5994,7 @@ impl GetOpenPositionsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOpenPositionsRequest {}
 impl crate::Endpoint for GetOpenPositionsRequest {
     type Response = crate::Either<
         ::indexmap::IndexMap<String, super::Position>,
@@ -5922,7 +6043,7 @@ impl crate::Endpoint for GetOpenPositionsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -5951,6 +6072,15 @@ impl crate::SpotClient {
     /// `POST /0/private/OpenPositions` (Kraken `OpenPositions`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`Either`](crate::Either) of a map (in Kraken's key order) of [`Position`](crate::Position) or a list of [`ConsolidatedPosition`](crate::ConsolidatedPosition).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_open_positions().docalcs(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "OpenPositions")]
     pub fn get_open_positions(&self) -> crate::Call<GetOpenPositionsRequest> {
         self.call(GetOpenPositionsRequest::new())
@@ -6038,6 +6168,7 @@ impl GetLedgersInfoRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetLedgersInfoRequest {}
 impl crate::Endpoint for GetLedgersInfoRequest {
     type Response = super::Ledgers;
     const NAME: &'static str = "get_ledgers_info";
@@ -6103,7 +6234,7 @@ impl crate::Endpoint for GetLedgersInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6153,6 +6284,15 @@ impl crate::SpotClient {
     /// `POST /0/private/Ledgers` (Kraken `Ledgers`), API-key signed, rate-limit cost 2.
     ///
     /// Returns [`Ledgers`](crate::Ledgers).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_ledgers_info().ofs(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Ledgers")]
     pub fn get_ledgers_info(&self) -> crate::Call<GetLedgersInfoRequest> {
         self.call(GetLedgersInfoRequest::new())
@@ -6207,6 +6347,7 @@ impl GetLedgersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetLedgersRequest {}
 impl crate::Endpoint for GetLedgersRequest {
     type Response = ::indexmap::IndexMap<String, super::LedgerEntry>;
     const NAME: &'static str = "get_ledgers";
@@ -6249,7 +6390,7 @@ impl crate::Endpoint for GetLedgersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6269,6 +6410,15 @@ impl crate::SpotClient {
     /// `POST /0/private/QueryLedgers` (Kraken `QueryLedgers`), API-key signed, rate-limit cost 2.
     ///
     /// Returns a map (in Kraken's key order) of [`LedgerEntry`](crate::LedgerEntry).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_ledgers("LGBRJU-SQZ4L-5HLS3C").trades(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "QueryLedgers")]
     pub fn get_ledgers(&self, id: impl Into<String>) -> crate::Call<GetLedgersRequest> {
         self.call(GetLedgersRequest::new(id))
@@ -6320,6 +6470,7 @@ impl GetTradingVolumeRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetTradingVolumeRequest {}
 impl crate::Endpoint for GetTradingVolumeRequest {
     type Response = super::TradeVolume;
     const NAME: &'static str = "get_trading_volume";
@@ -6381,7 +6532,7 @@ impl crate::Endpoint for GetTradingVolumeRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6412,6 +6563,15 @@ impl crate::SpotClient {
     /// `POST /0/private/TradeVolume` (Kraken `TradeVolume`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`TradeVolume`](crate::TradeVolume).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_trading_volume().fee_schedule(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "TradeVolume")]
     pub fn get_trading_volume(&self) -> crate::Call<GetTradingVolumeRequest> {
         self.call(GetTradingVolumeRequest::new())
@@ -6479,6 +6639,7 @@ impl RequestLedgersExportRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for RequestLedgersExportRequest {}
 impl crate::Endpoint for RequestLedgersExportRequest {
     type Response = super::ExportAdded;
     const NAME: &'static str = "request_ledgers_export";
@@ -6535,7 +6696,7 @@ impl crate::Endpoint for RequestLedgersExportRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6567,6 +6728,15 @@ impl crate::SpotClient {
     /// `POST /0/private/AddExport` (Kraken `AddExport`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`ExportAdded`](crate::ExportAdded).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.request_ledgers_export("ledgers", "my export").starttm(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "AddExport")]
     pub fn request_ledgers_export(
         &self,
@@ -6590,6 +6760,7 @@ impl GetLedgersExportStatusRequest {
         Self { report: report.into() }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetLedgersExportStatusRequest {}
 impl crate::Endpoint for GetLedgersExportStatusRequest {
     type Response = Vec<super::ExportInfo>;
     const NAME: &'static str = "get_ledgers_export_status";
@@ -6625,7 +6796,7 @@ impl crate::Endpoint for GetLedgersExportStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6635,6 +6806,15 @@ impl crate::SpotClient {
     /// `POST /0/private/ExportStatus` (Kraken `ExportStatus`), API-key signed, rate-limit cost 1.
     ///
     /// Returns a list of [`ExportInfo`](crate::ExportInfo).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_ledgers_export_status("ledgers").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "ExportStatus")]
     pub fn get_ledgers_export_status(
         &self,
@@ -6657,6 +6837,7 @@ impl GetLedgersExportRequest {
         Self { id: id.into() }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetLedgersExportRequest {}
 impl crate::Endpoint for GetLedgersExportRequest {
     type Response = Vec<u8>;
     const NAME: &'static str = "get_ledgers_export";
@@ -6695,6 +6876,15 @@ impl crate::SpotClient {
     /// `POST /0/private/RetrieveExport` (Kraken `RetrieveExport`), API-key signed, rate-limit cost 1.
     ///
     /// Returns the file's bytes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_ledgers_export("TCJA").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "RetrieveExport")]
     pub fn get_ledgers_export(
         &self,
@@ -6725,6 +6915,7 @@ impl DeleteLedgersExportRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for DeleteLedgersExportRequest {}
 impl crate::Endpoint for DeleteLedgersExportRequest {
     type Response = super::ExportRemoved;
     const NAME: &'static str = "delete_ledgers_export";
@@ -6765,7 +6956,7 @@ impl crate::Endpoint for DeleteLedgersExportRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -6775,6 +6966,15 @@ impl crate::SpotClient {
     /// `POST /0/private/RemoveExport` (Kraken `RemoveExport`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`ExportRemoved`](crate::ExportRemoved).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.delete_ledgers_export("TCJA", "delete").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "RemoveExport")]
     pub fn delete_ledgers_export(
         &self,

@@ -836,6 +836,7 @@ impl SubmitStrategyRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitStrategyRequest {}
 impl crate::Endpoint for SubmitStrategyRequest {
     type Response = super::StrategyAdded;
     const NAME: &'static str = "submit_strategy";
@@ -910,7 +911,7 @@ impl crate::Endpoint for SubmitStrategyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -944,6 +945,15 @@ impl crate::SpotClient {
     /// `POST /0/private/AddStrategy` (Kraken `AddStrategy`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`StrategyAdded`](crate::StrategyAdded).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_strategy("BTC/USD", "twap", "buy", "1.25", "limit").validate(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "AddStrategy")]
     pub fn submit_strategy(
         &self,
@@ -974,6 +984,7 @@ impl CancelStrategyRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelStrategyRequest {}
 impl crate::Endpoint for CancelStrategyRequest {
     type Response = crate::RawJson;
     const NAME: &'static str = "cancel_strategy";
@@ -1009,7 +1020,7 @@ impl crate::Endpoint for CancelStrategyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1020,6 +1031,15 @@ impl crate::SpotClient {
     /// `POST /0/private/CancelStrategy` (Kraken `CancelStrategy`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`RawJson`](crate::RawJson), Kraken's exact JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_strategy("ESRFUO3-Q62XD-WIOIL7").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "CancelStrategy")]
     pub fn cancel_strategy(
         &self,
@@ -1044,6 +1064,7 @@ impl GetStrategiesRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetStrategiesRequest {}
 impl crate::Endpoint for GetStrategiesRequest {
     type Response = super::QueriedStrategies;
     const NAME: &'static str = "get_strategies";
@@ -1083,7 +1104,7 @@ impl crate::Endpoint for GetStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1093,6 +1114,15 @@ impl crate::SpotClient {
     /// `POST /0/private/QueryStrategies` (Kraken `QueryStrategies`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`QueriedStrategies`](crate::QueriedStrategies).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_strategies(["ESRFUO3-Q62XD-WIOIL7"]).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "QueryStrategies")]
     pub fn get_strategies(
         &self,
@@ -1120,6 +1150,7 @@ impl GetOpenStrategiesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOpenStrategiesRequest {}
 impl crate::Endpoint for GetOpenStrategiesRequest {
     type Response = crate::RawJson;
     const NAME: &'static str = "get_open_strategies";
@@ -1154,7 +1185,7 @@ impl crate::Endpoint for GetOpenStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1170,6 +1201,15 @@ impl crate::SpotClient {
     /// `POST /0/private/GetOpenStrategies` (Kraken `GetOpenStrategies`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`RawJson`](crate::RawJson), Kraken's exact JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_open_strategies().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "GetOpenStrategies")]
     pub fn get_open_strategies(&self) -> crate::Call<GetOpenStrategiesRequest> {
         self.call(GetOpenStrategiesRequest::new())
@@ -1251,6 +1291,7 @@ impl GetClosedStrategiesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetClosedStrategiesRequest {}
 impl crate::Endpoint for GetClosedStrategiesRequest {
     type Response = super::ClosedStrategies;
     const NAME: &'static str = "get_closed_strategies";
@@ -1313,7 +1354,7 @@ impl crate::Endpoint for GetClosedStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1362,6 +1403,15 @@ impl crate::SpotClient {
     /// `POST /0/private/GetClosedStrategies` (Kraken `GetClosedStrategies`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`ClosedStrategies`](crate::ClosedStrategies).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_closed_strategies().start(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "GetClosedStrategies")]
     pub fn get_closed_strategies(&self) -> crate::Call<GetClosedStrategiesRequest> {
         self.call(GetClosedStrategiesRequest::new())

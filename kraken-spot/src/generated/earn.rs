@@ -1786,6 +1786,7 @@ impl AllocateEarnFundsRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for AllocateEarnFundsRequest {}
 impl crate::Endpoint for AllocateEarnFundsRequest {
     type Response = bool;
     const NAME: &'static str = "allocate_earn_funds";
@@ -1826,7 +1827,7 @@ impl crate::Endpoint for AllocateEarnFundsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1837,6 +1838,15 @@ impl crate::SpotClient {
     /// `POST /0/private/Earn/Allocate` (Kraken `Earn/Allocate`), API-key signed, rate-limit cost 1.
     ///
     /// Returns `bool`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.allocate_earn_funds("0.5", "ESRFUO3-Q62XD-WIOIL7").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Earn/Allocate")]
     pub fn allocate_earn_funds(
         &self,
@@ -1868,6 +1878,7 @@ impl DeallocateEarnFundsRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for DeallocateEarnFundsRequest {}
 impl crate::Endpoint for DeallocateEarnFundsRequest {
     type Response = bool;
     const NAME: &'static str = "deallocate_earn_funds";
@@ -1908,7 +1919,7 @@ impl crate::Endpoint for DeallocateEarnFundsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1919,6 +1930,15 @@ impl crate::SpotClient {
     /// `POST /0/private/Earn/Deallocate` (Kraken `Earn/Deallocate`), API-key signed, rate-limit cost 1.
     ///
     /// Returns `bool`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.deallocate_earn_funds("0.5", "ESRFUO3-Q62XD-WIOIL7").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Earn/Deallocate")]
     pub fn deallocate_earn_funds(
         &self,
@@ -1944,6 +1964,7 @@ impl GetEarnAllocationStatusRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetEarnAllocationStatusRequest {}
 impl crate::Endpoint for GetEarnAllocationStatusRequest {
     type Response = super::EarnOperationStatus;
     const NAME: &'static str = "get_earn_allocation_status";
@@ -1979,7 +2000,7 @@ impl crate::Endpoint for GetEarnAllocationStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1989,6 +2010,15 @@ impl crate::SpotClient {
     /// `POST /0/private/Earn/AllocateStatus` (Kraken `Earn/AllocateStatus`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`EarnOperationStatus`](crate::EarnOperationStatus).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_earn_allocation_status("ESRFUO3-Q62XD-WIOIL7").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Earn/AllocateStatus")]
     pub fn get_earn_allocation_status(
         &self,
@@ -2013,6 +2043,7 @@ impl GetEarnDeallocationStatusRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetEarnDeallocationStatusRequest {}
 impl crate::Endpoint for GetEarnDeallocationStatusRequest {
     type Response = super::EarnOperationStatus;
     const NAME: &'static str = "get_earn_deallocation_status";
@@ -2048,7 +2079,7 @@ impl crate::Endpoint for GetEarnDeallocationStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2058,6 +2089,15 @@ impl crate::SpotClient {
     /// `POST /0/private/Earn/DeallocateStatus` (Kraken `Earn/DeallocateStatus`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`EarnOperationStatus`](crate::EarnOperationStatus).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_earn_deallocation_status("ESRFUO3-Q62XD-WIOIL7").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Earn/DeallocateStatus")]
     pub fn get_earn_deallocation_status(
         &self,
@@ -2124,6 +2164,7 @@ impl GetEarnStrategiesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetEarnStrategiesRequest {}
 impl crate::Endpoint for GetEarnStrategiesRequest {
     type Response = super::EarnStrategies;
     const NAME: &'static str = "get_earn_strategies";
@@ -2174,7 +2215,7 @@ impl crate::Endpoint for GetEarnStrategiesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2210,6 +2251,15 @@ impl crate::SpotClient {
     /// `POST /0/private/Earn/Strategies` (Kraken `Earn/Strategies`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`EarnStrategies`](crate::EarnStrategies).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_earn_strategies().ascending(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Earn/Strategies")]
     pub fn get_earn_strategies(&self) -> crate::Call<GetEarnStrategiesRequest> {
         self.call(GetEarnStrategiesRequest::new())
@@ -2262,6 +2312,7 @@ impl GetEarnAllocationsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetEarnAllocationsRequest {}
 impl crate::Endpoint for GetEarnAllocationsRequest {
     type Response = super::EarnAllocations;
     const NAME: &'static str = "get_earn_allocations";
@@ -2302,7 +2353,7 @@ impl crate::Endpoint for GetEarnAllocationsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2327,6 +2378,15 @@ impl crate::SpotClient {
     /// `POST /0/private/Earn/Allocations` (Kraken `Earn/Allocations`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`EarnAllocations`](crate::EarnAllocations).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_earn_allocations().ascending(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Earn/Allocations")]
     pub fn get_earn_allocations(&self) -> crate::Call<GetEarnAllocationsRequest> {
         self.call(GetEarnAllocationsRequest::new())

@@ -1354,6 +1354,7 @@ impl GetDepositMethodsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetDepositMethodsRequest {}
 impl crate::Endpoint for GetDepositMethodsRequest {
     type Response = Vec<super::DepositMethod>;
     const NAME: &'static str = "get_deposit_methods";
@@ -1397,7 +1398,7 @@ impl crate::Endpoint for GetDepositMethodsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1417,6 +1418,15 @@ impl crate::SpotClient {
     /// `POST /0/private/DepositMethods` (Kraken `DepositMethods`), API-key signed, rate-limit cost 1.
     ///
     /// Returns a list of [`DepositMethod`](crate::DepositMethod).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_deposit_methods("XBT").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "DepositMethods")]
     pub fn get_deposit_methods(
         &self,
@@ -1468,6 +1478,7 @@ impl GetDepositAddressesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetDepositAddressesRequest {}
 impl crate::Endpoint for GetDepositAddressesRequest {
     type Response = Vec<super::DepositAddress>;
     const NAME: &'static str = "get_deposit_addresses";
@@ -1519,7 +1530,7 @@ impl crate::Endpoint for GetDepositAddressesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1543,6 +1554,15 @@ impl crate::SpotClient {
     /// `POST /0/private/DepositAddresses` (Kraken `DepositAddresses`), API-key signed, rate-limit cost 1.
     ///
     /// Returns a list of [`DepositAddress`](crate::DepositAddress).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_deposit_addresses("XBT", "Bitcoin").new_address(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "DepositAddresses")]
     pub fn get_deposit_addresses(
         &self,
@@ -1627,6 +1647,7 @@ impl GetDepositsStatusRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetDepositsStatusRequest {}
 impl crate::Endpoint for GetDepositsStatusRequest {
     type Response = crate::Either<Vec<super::Deposit>, super::DepositsPage>;
     const NAME: &'static str = "get_deposits_status";
@@ -1689,7 +1710,7 @@ impl crate::Endpoint for GetDepositsStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1736,6 +1757,15 @@ impl crate::SpotClient {
     /// `POST /0/private/DepositStatus` (Kraken `DepositStatus`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`Either`](crate::Either) of a list of [`Deposit`](crate::Deposit) or [`DepositsPage`](crate::DepositsPage).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_deposits_status().limit(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "DepositStatus")]
     pub fn get_deposits_status(&self) -> crate::Call<GetDepositsStatusRequest> {
         self.call(GetDepositsStatusRequest::new())
@@ -1803,6 +1833,7 @@ impl GetWithdrawalMethodsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWithdrawalMethodsRequest {}
 impl crate::Endpoint for GetWithdrawalMethodsRequest {
     type Response = Vec<super::WithdrawalMethod>;
     const NAME: &'static str = "get_withdrawal_methods";
@@ -1849,7 +1880,7 @@ impl crate::Endpoint for GetWithdrawalMethodsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1877,6 +1908,15 @@ impl crate::SpotClient {
     /// `POST /0/private/WithdrawMethods` (Kraken `WithdrawMethods`), API-key signed, rate-limit cost 1.
     ///
     /// Returns a list of [`WithdrawalMethod`](crate::WithdrawalMethod).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_withdrawal_methods().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "WithdrawMethods")]
     pub fn get_withdrawal_methods(&self) -> crate::Call<GetWithdrawalMethodsRequest> {
         self.call(GetWithdrawalMethodsRequest::new())
@@ -1929,6 +1969,7 @@ impl GetWithdrawalAddressesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWithdrawalAddressesRequest {}
 impl crate::Endpoint for GetWithdrawalAddressesRequest {
     type Response = Vec<super::WithdrawalAddress>;
     const NAME: &'static str = "get_withdrawal_addresses";
@@ -1978,7 +2019,7 @@ impl crate::Endpoint for GetWithdrawalAddressesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2010,6 +2051,15 @@ impl crate::SpotClient {
     /// `POST /0/private/WithdrawAddresses` (Kraken `WithdrawAddresses`), API-key signed, rate-limit cost 1.
     ///
     /// Returns a list of [`WithdrawalAddress`](crate::WithdrawalAddress).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_withdrawal_addresses().verified(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "WithdrawAddresses")]
     pub fn get_withdrawal_addresses(
         &self,
@@ -2043,6 +2093,7 @@ impl GetWithdrawalInfoRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWithdrawalInfoRequest {}
 impl crate::Endpoint for GetWithdrawalInfoRequest {
     type Response = super::WithdrawalInfo;
     const NAME: &'static str = "get_withdrawal_info";
@@ -2088,7 +2139,7 @@ impl crate::Endpoint for GetWithdrawalInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2098,6 +2149,15 @@ impl crate::SpotClient {
     /// `POST /0/private/WithdrawInfo` (Kraken `WithdrawInfo`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`WithdrawalInfo`](crate::WithdrawalInfo).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_withdrawal_info("XBT", "my-withdrawal-key", "0.5").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "WithdrawInfo")]
     pub fn get_withdrawal_info(
         &self,
@@ -2169,6 +2229,7 @@ impl SubmitWithdrawalRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitWithdrawalRequest {}
 impl crate::Endpoint for SubmitWithdrawalRequest {
     type Response = super::FundingReference;
     const NAME: &'static str = "submit_withdrawal";
@@ -2230,7 +2291,7 @@ impl crate::Endpoint for SubmitWithdrawalRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2258,6 +2319,15 @@ impl crate::SpotClient {
     /// `POST /0/private/Withdraw` (Kraken `Withdraw`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`FundingReference`](crate::FundingReference).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_withdrawal("XBT", "my-withdrawal-key", "0.5").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Withdraw")]
     pub fn submit_withdrawal(
         &self,
@@ -2343,6 +2413,7 @@ impl GetWithdrawalsStatusRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWithdrawalsStatusRequest {}
 impl crate::Endpoint for GetWithdrawalsStatusRequest {
     type Response = crate::Either<Vec<super::Withdrawal>, crate::RawJson>;
     const NAME: &'static str = "get_withdrawals_status";
@@ -2405,7 +2476,7 @@ impl crate::Endpoint for GetWithdrawalsStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -2453,6 +2524,15 @@ impl crate::SpotClient {
     /// `POST /0/private/WithdrawStatus` (Kraken `WithdrawStatus`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`Either`](crate::Either) of a list of [`Withdrawal`](crate::Withdrawal) or [`RawJson`](crate::RawJson), Kraken's exact JSON.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_withdrawals_status().limit(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "WithdrawStatus")]
     pub fn get_withdrawals_status(&self) -> crate::Call<GetWithdrawalsStatusRequest> {
         self.call(GetWithdrawalsStatusRequest::new())
@@ -2477,6 +2557,7 @@ impl CancelWithdrawalRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelWithdrawalRequest {}
 impl crate::Endpoint for CancelWithdrawalRequest {
     type Response = bool;
     const NAME: &'static str = "cancel_withdrawal";
@@ -2517,7 +2598,7 @@ impl crate::Endpoint for CancelWithdrawalRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -2527,6 +2608,15 @@ impl crate::SpotClient {
     /// `POST /0/private/WithdrawCancel` (Kraken `WithdrawCancel`), API-key signed, rate-limit cost 1.
     ///
     /// Returns `bool`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_withdrawal("XBT", "FTQcuak-V6Za8qrWnhzTx67yYHz8Tg").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "WithdrawCancel")]
     pub fn cancel_withdrawal(
         &self,
@@ -2566,6 +2656,7 @@ impl SubmitTransferToFuturesRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitTransferToFuturesRequest {}
 impl crate::Endpoint for SubmitTransferToFuturesRequest {
     type Response = super::FundingReference;
     const NAME: &'static str = "submit_transfer_to_futures";
@@ -2616,7 +2707,7 @@ impl crate::Endpoint for SubmitTransferToFuturesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2627,6 +2718,15 @@ impl crate::SpotClient {
     /// `POST /0/private/WalletTransfer` (Kraken `WalletTransfer`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`FundingReference`](crate::FundingReference).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_transfer_to_futures("XBT", "Spot Wallet", "Futures Wallet", "0.5").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "WalletTransfer")]
     pub fn submit_transfer_to_futures(
         &self,

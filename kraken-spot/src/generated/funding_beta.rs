@@ -544,7 +544,7 @@ impl ::serde::Serialize for FundingNetwork {
     }
 }
 crate::lenient_via_serde!(FundingNetwork, b'{');
-/// Assets available for a direction, by class; the items' shape is not in Kraken's published reference, so they are kept as exact JSON [R].
+/// Assets available for a direction, by class; the items' shape is not in Kraken's published reference, so they are kept as exact JSON \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAssets {
@@ -629,7 +629,7 @@ impl ::serde::Serialize for FundingAssets {
     }
 }
 crate::lenient_via_serde!(FundingAssets, b'{');
-/// A page of funding methods [R].
+/// A page of funding methods \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingMethods {
@@ -716,7 +716,7 @@ impl ::serde::Serialize for FundingMethods {
     }
 }
 crate::lenient_via_serde!(FundingMethods, b'{');
-/// A way to deposit or withdraw an asset, with the fields of Kraken's examples [G].
+/// A way to deposit or withdraw an asset, with the fields of Kraken's examples \[G\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingMethod {
@@ -1154,7 +1154,7 @@ impl ::serde::Serialize for FundingAddressGeneration {
     }
 }
 crate::lenient_via_serde!(FundingAddressGeneration, b'{');
-/// Deposit limits by funding method; their shape is not in Kraken's published reference, so they are kept as exact JSON [R].
+/// Deposit limits by funding method; their shape is not in Kraken's published reference, so they are kept as exact JSON \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingDepositLimits {
@@ -1228,7 +1228,7 @@ impl ::serde::Serialize for FundingDepositLimits {
     }
 }
 crate::lenient_via_serde!(FundingDepositLimits, b'{');
-/// Withdrawal limits [R]; the nested shapes are not in Kraken's published reference and are kept as exact JSON.
+/// Withdrawal limits \[R\]; the nested shapes are not in Kraken's published reference and are kept as exact JSON.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingWithdrawalLimits {
@@ -1308,7 +1308,7 @@ impl ::serde::Serialize for FundingWithdrawalLimits {
     }
 }
 crate::lenient_via_serde!(FundingWithdrawalLimits, b'{');
-/// A fee quote [G]. For withdrawals it carries a token that pins the fee rate for 5 minutes.
+/// A fee quote \[G\]. For withdrawals it carries a token that pins the fee rate for 5 minutes.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingFee {
@@ -1520,7 +1520,7 @@ impl ::serde::Serialize for FundingFeeDetails {
     }
 }
 crate::lenient_via_serde!(FundingFeeDetails, b'{');
-/// What an address is saved against: exactly one of a method, a network or a network group [G].
+/// What an address is saved against: exactly one of a method, a network or a network group \[G\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingScope {
@@ -2009,7 +2009,7 @@ impl ::serde::Serialize for FundingAddress {
     }
 }
 crate::lenient_via_serde!(FundingAddress, b'{');
-/// A saved address [G]: addresses created through the API are verified at once.
+/// A saved address \[G\]: addresses created through the API are verified at once.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressCreated {
@@ -2090,7 +2090,7 @@ impl ::serde::Serialize for FundingAddressCreated {
     }
 }
 crate::lenient_via_serde!(FundingAddressCreated, b'{');
-/// The result of renaming a saved address [R].
+/// The result of renaming a saved address \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressUpdated {
@@ -2157,7 +2157,7 @@ impl ::serde::Serialize for FundingAddressUpdated {
     }
 }
 crate::lenient_via_serde!(FundingAddressUpdated, b'{');
-/// The result of deleting a saved address [R].
+/// The result of deleting a saved address \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingAddressDeleted {
@@ -2224,7 +2224,7 @@ impl ::serde::Serialize for FundingAddressDeleted {
     }
 }
 crate::lenient_via_serde!(FundingAddressDeleted, b'{');
-/// A page of deposits, newest first; the items' shape is not in Kraken's published reference, so they are kept as exact JSON [R].
+/// A page of deposits, newest first; the items' shape is not in Kraken's published reference, so they are kept as exact JSON \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FundingDeposits {
@@ -2810,7 +2810,7 @@ impl crate::validate::Check for FundingCryptoAddressInput {
         Ok(())
     }
 }
-/// The address to save: the address book takes crypto addresses only [G].
+/// The address to save: the address book takes crypto addresses only \[G\].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FundingAddressDetailsInput {
@@ -2866,7 +2866,7 @@ impl crate::validate::Check for FundingAssetAmountInput {
         Ok(())
     }
 }
-/// The amount of a withdrawal: `{asset_amount: …}` [G].
+/// The amount of a withdrawal: `{asset_amount: …}` \[G\].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FundingAmountInput {
@@ -2888,7 +2888,7 @@ impl crate::validate::Check for FundingAmountInput {
         Ok(())
     }
 }
-/// A fee pinned by a quote's `withdrawal_fee_token` [G].
+/// A fee pinned by a quote's `withdrawal_fee_token` \[G\].
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FundingQuotedFee {
@@ -2910,7 +2910,7 @@ impl crate::validate::Check for FundingQuotedFee {
         Ok(())
     }
 }
-/// The current fee, with an optional cap [G].
+/// The current fee, with an optional cap \[G\].
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FundingCurrentFee {
@@ -3002,6 +3002,7 @@ impl GetFundingNetworksRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetFundingNetworksRequest {}
 impl crate::Endpoint for GetFundingNetworksRequest {
     type Response = super::FundingNetworks;
     const NAME: &'static str = "get_funding_networks";
@@ -3036,7 +3037,7 @@ impl crate::Endpoint for GetFundingNetworksRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3052,6 +3053,15 @@ impl crate::SpotClient {
     /// `GET /funding/v1/networks` (Kraken `listFundingNetworksV1`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingNetworks`](crate::FundingNetworks).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_funding_networks().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "listFundingNetworksV1")]
     pub fn get_funding_networks(&self) -> crate::Call<GetFundingNetworksRequest> {
         self.call(GetFundingNetworksRequest::new())
@@ -3089,6 +3099,7 @@ impl GetFundingAssetsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetFundingAssetsRequest {}
 impl crate::Endpoint for GetFundingAssetsRequest {
     type Response = super::FundingAssets;
     const NAME: &'static str = "get_funding_assets";
@@ -3132,7 +3143,7 @@ impl crate::Endpoint for GetFundingAssetsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3152,6 +3163,15 @@ impl crate::SpotClient {
     /// `GET /funding/v1/assets/{direction}` (Kraken `listFundingAssetsV1`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingAssets`](crate::FundingAssets).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_funding_assets("…").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "listFundingAssetsV1")]
     pub fn get_funding_assets(
         &self,
@@ -3227,6 +3247,7 @@ impl GetFundingMethodsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetFundingMethodsRequest {}
 impl crate::Endpoint for GetFundingMethodsRequest {
     type Response = super::FundingMethods;
     const NAME: &'static str = "get_funding_methods";
@@ -3282,7 +3303,7 @@ impl crate::Endpoint for GetFundingMethodsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3318,6 +3339,15 @@ impl crate::SpotClient {
     /// `GET /funding/v1/methods/{direction}` (Kraken `listFundingMethods`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingMethods`](crate::FundingMethods).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_funding_methods("…").limit(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "listFundingMethods")]
     pub fn get_funding_methods(
         &self,
@@ -3366,6 +3396,7 @@ impl GetFundingDepositLimitsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetFundingDepositLimitsRequest {}
 impl crate::Endpoint for GetFundingDepositLimitsRequest {
     type Response = super::FundingDepositLimits;
     const NAME: &'static str = "get_funding_deposit_limits";
@@ -3419,7 +3450,7 @@ impl crate::Endpoint for GetFundingDepositLimitsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3439,6 +3470,15 @@ impl crate::SpotClient {
     /// `GET /funding/v1/limits/deposit/{asset_class}/{asset}` (Kraken `listFundingDepositLimitsV1`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingDepositLimits`](crate::FundingDepositLimits).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_funding_deposit_limits("…", "XBT").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "listFundingDepositLimitsV1")]
     pub fn get_funding_deposit_limits(
         &self,
@@ -3488,6 +3528,7 @@ impl GetFundingWithdrawalLimitsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetFundingWithdrawalLimitsRequest {}
 impl crate::Endpoint for GetFundingWithdrawalLimitsRequest {
     type Response = super::FundingWithdrawalLimits;
     const NAME: &'static str = "get_funding_withdrawal_limits";
@@ -3541,7 +3582,7 @@ impl crate::Endpoint for GetFundingWithdrawalLimitsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3561,6 +3602,15 @@ impl crate::SpotClient {
     /// `GET /funding/v1/limits/withdrawal/{asset_class}/{asset}` (Kraken `listFundingWithdrawalLimitsV1`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingWithdrawalLimits`](crate::FundingWithdrawalLimits).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_funding_withdrawal_limits("…", "XBT").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "listFundingWithdrawalLimitsV1")]
     pub fn get_funding_withdrawal_limits(
         &self,
@@ -3605,6 +3655,7 @@ impl GetFundingFeeRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetFundingFeeRequest {}
 impl crate::Endpoint for GetFundingFeeRequest {
     type Response = super::FundingFee;
     const NAME: &'static str = "get_funding_fee";
@@ -3652,7 +3703,7 @@ impl crate::Endpoint for GetFundingFeeRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3672,6 +3723,15 @@ impl crate::SpotClient {
     /// `GET /funding/v1/fees/{method_id}` (Kraken `calculateFundingFees`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingFee`](crate::FundingFee).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_funding_fee("…", "0.5").fee_included(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "calculateFundingFees")]
     pub fn get_funding_fee(
         &self,
@@ -3729,6 +3789,7 @@ impl GetFundingAddressesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetFundingAddressesRequest {}
 impl crate::Endpoint for GetFundingAddressesRequest {
     type Response = super::FundingAddresses;
     const NAME: &'static str = "get_funding_addresses";
@@ -3775,7 +3836,7 @@ impl crate::Endpoint for GetFundingAddressesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3807,6 +3868,15 @@ impl crate::SpotClient {
     /// `GET /funding/v1/addresses` (Kraken `listFundingAddressesV1`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingAddresses`](crate::FundingAddresses).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_funding_addresses().limit(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "listFundingAddressesV1")]
     pub fn get_funding_addresses(&self) -> crate::Call<GetFundingAddressesRequest> {
         self.call(GetFundingAddressesRequest::new())
@@ -3854,6 +3924,7 @@ impl AddFundingAddressRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for AddFundingAddressRequest {}
 impl crate::Endpoint for AddFundingAddressRequest {
     type Response = super::FundingAddressCreated;
     const NAME: &'static str = "add_funding_address";
@@ -3911,7 +3982,7 @@ impl crate::Endpoint for AddFundingAddressRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3931,6 +4002,15 @@ impl crate::SpotClient {
     /// `POST /funding/v1/addresses` (Kraken `createFundingAddress`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingAddressCreated`](crate::FundingAddressCreated).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient, scope: kraken_spot::FundingScopeFilter, address_details: kraken_spot::FundingAddressDetailsInput) -> Result<(), kraken_spot::Error> {
+    /// let response = client.add_funding_address(scope, address_details, "…").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "createFundingAddress")]
     pub fn add_funding_address(
         &self,
@@ -3981,6 +4061,7 @@ impl UpdateFundingAddressRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for UpdateFundingAddressRequest {}
 impl crate::Endpoint for UpdateFundingAddressRequest {
     type Response = super::FundingAddressUpdated;
     const NAME: &'static str = "update_funding_address";
@@ -4028,7 +4109,7 @@ impl crate::Endpoint for UpdateFundingAddressRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4052,6 +4133,15 @@ impl crate::SpotClient {
     /// `PUT /funding/v1/addresses/{id}` (Kraken `updateFundingAddress`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingAddressUpdated`](crate::FundingAddressUpdated).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.update_funding_address("LGBRJU-SQZ4L-5HLS3C").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "updateFundingAddress")]
     pub fn update_funding_address(
         &self,
@@ -4084,6 +4174,7 @@ impl DeleteFundingAddressRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for DeleteFundingAddressRequest {}
 impl crate::Endpoint for DeleteFundingAddressRequest {
     type Response = super::FundingAddressDeleted;
     const NAME: &'static str = "delete_funding_address";
@@ -4123,7 +4214,7 @@ impl crate::Endpoint for DeleteFundingAddressRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4139,6 +4230,15 @@ impl crate::SpotClient {
     /// `DELETE /funding/v1/addresses/{id}` (Kraken `deleteFundingAddress`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingAddressDeleted`](crate::FundingAddressDeleted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.delete_funding_address("LGBRJU-SQZ4L-5HLS3C").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "deleteFundingAddress")]
     pub fn delete_funding_address(
         &self,
@@ -4226,6 +4326,7 @@ impl GetFundingDepositsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetFundingDepositsRequest {}
 impl crate::Endpoint for GetFundingDepositsRequest {
     type Response = super::FundingDeposits;
     const NAME: &'static str = "get_funding_deposits";
@@ -4288,7 +4389,7 @@ impl crate::Endpoint for GetFundingDepositsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4336,6 +4437,15 @@ impl crate::SpotClient {
     /// `GET /funding/v1/deposits` (Kraken `listFundingDepositsV1`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingDeposits`](crate::FundingDeposits).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_funding_deposits().limit(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "listFundingDepositsV1")]
     pub fn get_funding_deposits(&self) -> crate::Call<GetFundingDepositsRequest> {
         self.call(GetFundingDepositsRequest::new())
@@ -4365,6 +4475,7 @@ impl ClaimFundingDepositAddressRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for ClaimFundingDepositAddressRequest {}
 impl crate::Endpoint for ClaimFundingDepositAddressRequest {
     type Response = super::FundingClaimedAddress;
     const NAME: &'static str = "claim_funding_deposit_address";
@@ -4404,7 +4515,7 @@ impl crate::Endpoint for ClaimFundingDepositAddressRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4420,6 +4531,15 @@ impl crate::SpotClient {
     /// `PUT /funding/v1/deposit/address` (Kraken `claimFundingDepositAddressV1`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingClaimedAddress`](crate::FundingClaimedAddress).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.claim_funding_deposit_address("…").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "claimFundingDepositAddressV1")]
     pub fn claim_funding_deposit_address(
         &self,
@@ -4483,6 +4603,7 @@ impl GetFundingClaimedAddressesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetFundingClaimedAddressesRequest {}
 impl crate::Endpoint for GetFundingClaimedAddressesRequest {
     type Response = super::FundingClaimedAddresses;
     const NAME: &'static str = "get_funding_claimed_addresses";
@@ -4533,7 +4654,7 @@ impl crate::Endpoint for GetFundingClaimedAddressesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4569,6 +4690,15 @@ impl crate::SpotClient {
     /// `GET /funding/v2/deposit/addresses` (Kraken `listFundingClaimedAddressesV2`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingClaimedAddresses`](crate::FundingClaimedAddresses).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_funding_claimed_addresses().limit(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "listFundingClaimedAddressesV2")]
     pub fn get_funding_claimed_addresses(
         &self,
@@ -4626,6 +4756,7 @@ impl SubmitFundingWithdrawalRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitFundingWithdrawalRequest {}
 impl crate::Endpoint for SubmitFundingWithdrawalRequest {
     type Response = super::FundingWithdrawal;
     const NAME: &'static str = "submit_funding_withdrawal";
@@ -4683,7 +4814,7 @@ impl crate::Endpoint for SubmitFundingWithdrawalRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4707,6 +4838,15 @@ impl crate::SpotClient {
     /// `POST /funding/v1/withdrawals` (Kraken `createFundingWithdrawal`), API-key signed (Funding (Beta): path and query signed), rate-limit cost 1.
     ///
     /// Returns [`FundingWithdrawal`](crate::FundingWithdrawal).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient, scope: kraken_spot::FundingScopeFilter, amount: kraken_spot::FundingAmountInput) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_funding_withdrawal(scope, "…", amount).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "createFundingWithdrawal")]
     pub fn submit_funding_withdrawal(
         &self,

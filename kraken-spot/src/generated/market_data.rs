@@ -3108,6 +3108,7 @@ impl GetServerTimeRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetServerTimeRequest {}
 impl crate::Endpoint for GetServerTimeRequest {
     type Response = super::ServerTime;
     const NAME: &'static str = "get_server_time";
@@ -3136,7 +3137,7 @@ impl crate::Endpoint for GetServerTimeRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3146,6 +3147,15 @@ impl crate::SpotClient {
     /// `GET /0/public/Time` (Kraken `Time`), public, rate-limit cost 0.
     ///
     /// Returns [`ServerTime`](crate::ServerTime).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_server_time().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Time")]
     pub fn get_server_time(&self) -> crate::Call<GetServerTimeRequest> {
         self.call(GetServerTimeRequest::new())
@@ -3162,6 +3172,7 @@ impl GetSystemStatusRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetSystemStatusRequest {}
 impl crate::Endpoint for GetSystemStatusRequest {
     type Response = super::SystemStatus;
     const NAME: &'static str = "get_system_status";
@@ -3190,7 +3201,7 @@ impl crate::Endpoint for GetSystemStatusRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3200,6 +3211,15 @@ impl crate::SpotClient {
     /// `GET /0/public/SystemStatus` (Kraken `SystemStatus`), public, rate-limit cost 0.
     ///
     /// Returns [`SystemStatus`](crate::SystemStatus).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_system_status().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "SystemStatus")]
     pub fn get_system_status(&self) -> crate::Call<GetSystemStatusRequest> {
         self.call(GetSystemStatusRequest::new())
@@ -3216,6 +3236,7 @@ impl GetMaintenanceScheduleRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetMaintenanceScheduleRequest {}
 impl crate::Endpoint for GetMaintenanceScheduleRequest {
     type Response = super::MaintenanceSchedule;
     const NAME: &'static str = "get_maintenance_schedule";
@@ -3244,7 +3265,7 @@ impl crate::Endpoint for GetMaintenanceScheduleRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3254,6 +3275,15 @@ impl crate::SpotClient {
     /// `GET /0/public/MaintenanceSchedule` (Kraken `MaintenanceSchedule`), public, rate-limit cost 0.
     ///
     /// Returns [`MaintenanceSchedule`](crate::MaintenanceSchedule).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_maintenance_schedule().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "MaintenanceSchedule")]
     pub fn get_maintenance_schedule(
         &self,
@@ -3287,6 +3317,7 @@ impl GetAssetInfoRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetAssetInfoRequest {}
 impl crate::Endpoint for GetAssetInfoRequest {
     type Response = ::indexmap::IndexMap<String, super::AssetInfo>;
     const NAME: &'static str = "get_asset_info";
@@ -3323,7 +3354,7 @@ impl crate::Endpoint for GetAssetInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3343,6 +3374,15 @@ impl crate::SpotClient {
     /// `GET /0/public/Assets` (Kraken `Assets`), public, rate-limit cost 0.
     ///
     /// Returns a map (in Kraken's key order) of [`AssetInfo`](crate::AssetInfo).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_asset_info().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Assets")]
     pub fn get_asset_info(&self) -> crate::Call<GetAssetInfoRequest> {
         self.call(GetAssetInfoRequest::new())
@@ -3398,6 +3438,7 @@ impl GetAssetPairsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetAssetPairsRequest {}
 impl crate::Endpoint for GetAssetPairsRequest {
     type Response = ::indexmap::IndexMap<String, super::AssetPair>;
     const NAME: &'static str = "get_asset_pairs";
@@ -3450,7 +3491,7 @@ impl crate::Endpoint for GetAssetPairsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3485,6 +3526,15 @@ impl crate::SpotClient {
     /// `GET /0/public/AssetPairs` (Kraken `AssetPairs`), public, rate-limit cost 0.
     ///
     /// Returns a map (in Kraken's key order) of [`AssetPair`](crate::AssetPair).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_asset_pairs().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "AssetPairs")]
     pub fn get_asset_pairs(&self) -> crate::Call<GetAssetPairsRequest> {
         self.call(GetAssetPairsRequest::new())
@@ -3516,6 +3566,7 @@ impl GetTickerRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetTickerRequest {}
 impl crate::Endpoint for GetTickerRequest {
     type Response = ::indexmap::IndexMap<String, super::Ticker>;
     const NAME: &'static str = "get_ticker";
@@ -3552,7 +3603,7 @@ impl crate::Endpoint for GetTickerRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3572,6 +3623,15 @@ impl crate::SpotClient {
     /// `GET /0/public/Ticker` (Kraken `Ticker`), public, rate-limit cost 0.
     ///
     /// Returns a map (in Kraken's key order) of [`Ticker`](crate::Ticker).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_ticker().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Ticker")]
     pub fn get_ticker(&self) -> crate::Call<GetTickerRequest> {
         self.call(GetTickerRequest::new())
@@ -3621,6 +3681,7 @@ impl GetCandlesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetCandlesRequest {}
 impl crate::Endpoint for GetCandlesRequest {
     type Response = crate::WithLast<Vec<super::OhlcRow>>;
     const NAME: &'static str = "get_candles";
@@ -3673,7 +3734,7 @@ impl crate::Endpoint for GetCandlesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3700,6 +3761,15 @@ impl crate::SpotClient {
     /// `GET /0/public/OHLC` (Kraken `OHLC`), public, rate-limit cost 0.
     ///
     /// Returns [`WithLast`](crate::WithLast) of a list of [`OhlcRow`](crate::OhlcRow).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_candles("XBTUSD").interval(1).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "OHLC")]
     pub fn get_candles(
         &self,
@@ -3748,6 +3818,7 @@ impl GetOrderBookRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOrderBookRequest {}
 impl crate::Endpoint for GetOrderBookRequest {
     type Response = ::indexmap::IndexMap<String, super::OrderBook>;
     const NAME: &'static str = "get_order_book";
@@ -3789,7 +3860,7 @@ impl crate::Endpoint for GetOrderBookRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3813,6 +3884,15 @@ impl crate::SpotClient {
     /// `GET /0/public/Depth` (Kraken `Depth`), public, rate-limit cost 0.
     ///
     /// Returns a map (in Kraken's key order) of [`OrderBook`](crate::OrderBook).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_order_book("XBTUSD").count(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Depth")]
     pub fn get_order_book(
         &self,
@@ -3861,6 +3941,7 @@ impl GetGroupedBookRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetGroupedBookRequest {}
 impl crate::Endpoint for GetGroupedBookRequest {
     type Response = super::GroupedBook;
     const NAME: &'static str = "get_grouped_book";
@@ -3916,7 +3997,7 @@ impl crate::Endpoint for GetGroupedBookRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -3941,6 +4022,15 @@ impl crate::SpotClient {
     /// `GET /0/public/GroupedBook` (Kraken `GroupedBook`), public, rate-limit cost 0.
     ///
     /// Returns [`GroupedBook`](crate::GroupedBook).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_grouped_book("XBTUSD").depth(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "GroupedBook")]
     pub fn get_grouped_book(
         &self,
@@ -3977,6 +4067,7 @@ impl GetLevel3OrderBookRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetLevel3OrderBookRequest {}
 impl crate::Endpoint for GetLevel3OrderBookRequest {
     type Response = super::Level3Book;
     const NAME: &'static str = "get_level3_order_book";
@@ -4023,7 +4114,7 @@ impl crate::Endpoint for GetLevel3OrderBookRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4041,6 +4132,15 @@ impl crate::SpotClient {
     /// `POST /0/private/Level3` (Kraken `Level3`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`Level3Book`](crate::Level3Book).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_level3_order_book("XBTUSD").depth(0).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Level3")]
     pub fn get_level3_order_book(
         &self,
@@ -4097,6 +4197,7 @@ impl GetRecentTradesRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetRecentTradesRequest {}
 impl crate::Endpoint for GetRecentTradesRequest {
     type Response = crate::WithLast<Vec<super::TradeRow>>;
     const NAME: &'static str = "get_recent_trades";
@@ -4142,7 +4243,7 @@ impl crate::Endpoint for GetRecentTradesRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4170,6 +4271,15 @@ impl crate::SpotClient {
     /// `GET /0/public/Trades` (Kraken `Trades`), public, rate-limit cost 0.
     ///
     /// Returns [`WithLast`](crate::WithLast) of a list of [`TradeRow`](crate::TradeRow).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_recent_trades("XBTUSD").count(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Trades")]
     pub fn get_recent_trades(
         &self,
@@ -4225,6 +4335,7 @@ impl GetRecentSpreadsRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetRecentSpreadsRequest {}
 impl crate::Endpoint for GetRecentSpreadsRequest {
     type Response = crate::WithLast<Vec<super::SpreadRow>>;
     const NAME: &'static str = "get_recent_spreads";
@@ -4266,7 +4377,7 @@ impl crate::Endpoint for GetRecentSpreadsRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4286,6 +4397,15 @@ impl crate::SpotClient {
     /// `GET /0/public/Spread` (Kraken `Spread`), public, rate-limit cost 0.
     ///
     /// Returns [`WithLast`](crate::WithLast) of a list of [`SpreadRow`](crate::SpreadRow).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_recent_spreads("XBTUSD").since(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "Spread")]
     pub fn get_recent_spreads(
         &self,
@@ -4323,6 +4443,7 @@ impl GetPreTradeDataRequest {
         Self { symbol: symbol.into() }
     }
 }
+impl crate::endpoint::sealed::Sealed for GetPreTradeDataRequest {}
 impl crate::Endpoint for GetPreTradeDataRequest {
     type Response = super::PreTradeData;
     const NAME: &'static str = "get_pre_trade_data";
@@ -4356,7 +4477,7 @@ impl crate::Endpoint for GetPreTradeDataRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4366,6 +4487,15 @@ impl crate::SpotClient {
     /// `GET /0/public/PreTrade` (Kraken `PreTrade`), public, rate-limit cost 0.
     ///
     /// Returns [`PreTradeData`](crate::PreTradeData).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_pre_trade_data("BTC/USD").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "PreTrade")]
     pub fn get_pre_trade_data(
         &self,
@@ -4422,6 +4552,7 @@ impl GetPostTradeDataRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetPostTradeDataRequest {}
 impl crate::Endpoint for GetPostTradeDataRequest {
     type Response = super::PostTradeData;
     const NAME: &'static str = "get_post_trade_data";
@@ -4466,7 +4597,7 @@ impl crate::Endpoint for GetPostTradeDataRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -4498,6 +4629,15 @@ impl crate::SpotClient {
     /// `GET /0/public/PostTrade` (Kraken `PostTrade`), public, rate-limit cost 0.
     ///
     /// Returns [`PostTradeData`](crate::PostTradeData).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_post_trade_data().count(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "PostTrade")]
     pub fn get_post_trade_data(&self) -> crate::Call<GetPostTradeDataRequest> {
         self.call(GetPostTradeDataRequest::new())

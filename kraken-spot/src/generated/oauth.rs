@@ -1116,6 +1116,7 @@ impl GetOauthAccessTokenRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOauthAccessTokenRequest {}
 impl crate::Endpoint for GetOauthAccessTokenRequest {
     type Response = super::OAuthToken;
     const NAME: &'static str = "get_oauth_access_token";
@@ -1161,7 +1162,7 @@ impl crate::Endpoint for GetOauthAccessTokenRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1185,6 +1186,15 @@ impl crate::SpotClient {
     /// `POST /oauth/token` (Kraken `oauth/token`), OAuth Basic, rate-limit cost 0.
     ///
     /// Returns [`OAuthToken`](crate::OAuthToken).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_oauth_access_token("authorization_code").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "oauth/token")]
     pub fn get_oauth_access_token(
         &self,
@@ -1204,6 +1214,7 @@ impl GetOauthUserInfoRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetOauthUserInfoRequest {}
 impl crate::Endpoint for GetOauthUserInfoRequest {
     type Response = super::OAuthUserInfo;
     const NAME: &'static str = "get_oauth_user_info";
@@ -1232,7 +1243,7 @@ impl crate::Endpoint for GetOauthUserInfoRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1242,6 +1253,15 @@ impl crate::SpotClient {
     /// `GET /oauth/userinfo` (Kraken `oauth/userinfo`), OAuth Bearer, rate-limit cost 0.
     ///
     /// Returns [`OAuthUserInfo`](crate::OAuthUserInfo).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_oauth_user_info().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "oauth/userinfo")]
     pub fn get_oauth_user_info(&self) -> crate::Call<GetOauthUserInfoRequest> {
         self.call(GetOauthUserInfoRequest::new())
@@ -1332,6 +1352,7 @@ impl CreateOauthFastApiKeyRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for CreateOauthFastApiKeyRequest {}
 impl crate::Endpoint for CreateOauthFastApiKeyRequest {
     type Response = super::FastApiKeyCreated;
     const NAME: &'static str = "create_oauth_fast_api_key";
@@ -1401,7 +1422,7 @@ impl crate::Endpoint for CreateOauthFastApiKeyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1448,6 +1469,15 @@ impl crate::SpotClient {
     /// `POST /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
     ///
     /// Returns [`FastApiKeyCreated`](crate::FastApiKeyCreated).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.create_oauth_fast_api_key("my-bot").nonce_window(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "oauth/fast-api-key")]
     pub fn create_oauth_fast_api_key(
         &self,
@@ -1474,6 +1504,7 @@ impl DeleteOauthFastApiKeyRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for DeleteOauthFastApiKeyRequest {}
 impl crate::Endpoint for DeleteOauthFastApiKeyRequest {
     type Response = bool;
     const NAME: &'static str = "delete_oauth_fast_api_key";
@@ -1508,7 +1539,7 @@ impl crate::Endpoint for DeleteOauthFastApiKeyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1518,6 +1549,15 @@ impl crate::SpotClient {
     /// `DELETE /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
     ///
     /// Returns `bool`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.delete_oauth_fast_api_key("my-bot").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "oauth/fast-api-key")]
     pub fn delete_oauth_fast_api_key(
         &self,
@@ -1623,6 +1663,7 @@ impl UpdateOauthFastApiKeyRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for UpdateOauthFastApiKeyRequest {}
 impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
     type Response = bool;
     const NAME: &'static str = "update_oauth_fast_api_key";
@@ -1697,7 +1738,7 @@ impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -1750,6 +1791,15 @@ impl crate::SpotClient {
     /// `PUT /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
     ///
     /// Returns `bool`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.update_oauth_fast_api_key("my-bot").nonce_window(10).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "oauth/fast-api-key")]
     pub fn update_oauth_fast_api_key(
         &self,
@@ -1769,6 +1819,7 @@ impl ListOauthFastApiKeysRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for ListOauthFastApiKeysRequest {}
 impl crate::Endpoint for ListOauthFastApiKeysRequest {
     type Response = Vec<super::FastApiKey>;
     const NAME: &'static str = "list_oauth_fast_api_keys";
@@ -1797,7 +1848,7 @@ impl crate::Endpoint for ListOauthFastApiKeysRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1807,6 +1858,15 @@ impl crate::SpotClient {
     /// `GET /oauth/fast-api-key` (Kraken `oauth/fast-api-key`), OAuth Bearer, rate-limit cost 0.
     ///
     /// Returns a list of [`FastApiKey`](crate::FastApiKey).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.list_oauth_fast_api_keys().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "oauth/fast-api-key")]
     pub fn list_oauth_fast_api_keys(&self) -> crate::Call<ListOauthFastApiKeysRequest> {
         self.call(ListOauthFastApiKeysRequest::new())

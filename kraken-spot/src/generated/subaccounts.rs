@@ -106,6 +106,7 @@ impl CreateSubaccountRequest {
         }
     }
 }
+impl crate::endpoint::sealed::Sealed for CreateSubaccountRequest {}
 impl crate::Endpoint for CreateSubaccountRequest {
     type Response = bool;
     const NAME: &'static str = "create_subaccount";
@@ -146,7 +147,7 @@ impl crate::Endpoint for CreateSubaccountRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json_lenient,
+            crate::de::ReadLenient,
         )
     }
 }
@@ -156,6 +157,15 @@ impl crate::SpotClient {
     /// `POST /0/private/CreateSubaccount` (Kraken `CreateSubaccount`), API-key signed, rate-limit cost 1.
     ///
     /// Returns `bool`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.create_subaccount("trader-sub-1", "trader@example.com").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "CreateSubaccount")]
     pub fn create_subaccount(
         &self,
@@ -203,6 +213,7 @@ impl SubmitSubaccountTransferRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitSubaccountTransferRequest {}
 impl crate::Endpoint for SubmitSubaccountTransferRequest {
     type Response = super::SubaccountTransfer;
     const NAME: &'static str = "submit_subaccount_transfer";
@@ -257,7 +268,7 @@ impl crate::Endpoint for SubmitSubaccountTransferRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -273,6 +284,15 @@ impl crate::SpotClient {
     /// `POST /0/private/AccountTransfer` (Kraken `AccountTransfer`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`SubaccountTransfer`](crate::SubaccountTransfer).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_subaccount_transfer("XBT", "0.5", "AA10 N84G 00AB 0000", "AA20 N84G 00CD 0000").await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "AccountTransfer")]
     pub fn submit_subaccount_transfer(
         &self,

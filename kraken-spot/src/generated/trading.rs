@@ -1290,6 +1290,7 @@ impl SubmitOrderRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitOrderRequest {}
 impl crate::Endpoint for SubmitOrderRequest {
     type Response = super::OrderAdded;
     const NAME: &'static str = "submit_order";
@@ -1449,7 +1450,7 @@ impl crate::Endpoint for SubmitOrderRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1550,6 +1551,15 @@ impl crate::SpotClient {
     /// `POST /0/private/AddOrder` (Kraken `AddOrder`), API-key signed, rate-limit cost 0.
     ///
     /// Returns [`OrderAdded`](crate::OrderAdded).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_order("limit", "buy", "1.25", "XBTUSD").reduce_only(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "AddOrder")]
     pub fn submit_order(
         &self,
@@ -1644,6 +1654,7 @@ impl AmendOrderRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for AmendOrderRequest {}
 impl crate::Endpoint for AmendOrderRequest {
     type Response = super::OrderAmended;
     const NAME: &'static str = "amend_order";
@@ -1725,7 +1736,7 @@ impl crate::Endpoint for AmendOrderRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -1778,6 +1789,15 @@ impl crate::SpotClient {
     /// `POST /0/private/AmendOrder` (Kraken `AmendOrder`), API-key signed, rate-limit cost 0.
     ///
     /// Returns [`OrderAmended`](crate::OrderAmended).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.amend_order().post_only(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "AmendOrder")]
     pub fn amend_order(&self) -> crate::Call<AmendOrderRequest> {
         self.call(AmendOrderRequest::new())
@@ -1893,6 +1913,7 @@ impl EditOrderRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for EditOrderRequest {}
 impl crate::Endpoint for EditOrderRequest {
     type Response = super::OrderEdited;
     const NAME: &'static str = "edit_order";
@@ -1982,7 +2003,7 @@ impl crate::Endpoint for EditOrderRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2042,6 +2063,15 @@ impl crate::SpotClient {
     /// `POST /0/private/EditOrder` (Kraken `EditOrder`), API-key signed, rate-limit cost 0.
     ///
     /// Returns [`OrderEdited`](crate::OrderEdited).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.edit_order("OQCLML-BW3P3-BUCMWZ", "XBTUSD").cancel_response(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "EditOrder")]
     pub fn edit_order(
         &self,
@@ -2081,6 +2111,7 @@ impl CancelOrderRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelOrderRequest {}
 impl crate::Endpoint for CancelOrderRequest {
     type Response = super::OrdersCancelled;
     const NAME: &'static str = "cancel_order";
@@ -2134,7 +2165,7 @@ impl crate::Endpoint for CancelOrderRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2156,6 +2187,15 @@ impl crate::SpotClient {
     /// `POST /0/private/CancelOrder` (Kraken `CancelOrder`), API-key signed, rate-limit cost 0.
     ///
     /// Returns [`OrdersCancelled`](crate::OrdersCancelled).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_order().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "CancelOrder")]
     pub fn cancel_order(&self) -> crate::Call<CancelOrderRequest> {
         self.call(CancelOrderRequest::new())
@@ -2219,6 +2259,7 @@ impl SubmitBatchOrdersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for SubmitBatchOrdersRequest {}
 impl crate::Endpoint for SubmitBatchOrdersRequest {
     type Response = super::BatchOrdersAdded;
     const NAME: &'static str = "submit_batch_orders";
@@ -2288,7 +2329,7 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2319,6 +2360,15 @@ impl crate::SpotClient {
     /// `POST /0/private/AddOrderBatch` (Kraken `AddOrderBatch`), API-key signed, rate-limit cost 0.
     ///
     /// Returns [`BatchOrdersAdded`](crate::BatchOrdersAdded).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.submit_batch_orders(Vec::<kraken_spot::BatchOrder>::new(), "XBTUSD").validate(true).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "AddOrderBatch")]
     pub fn submit_batch_orders(
         &self,
@@ -2361,6 +2411,7 @@ impl CancelBatchOrdersRequest {
         self
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelBatchOrdersRequest {}
 impl crate::Endpoint for CancelBatchOrdersRequest {
     type Response = super::OrdersCancelled;
     const NAME: &'static str = "cancel_batch_orders";
@@ -2423,7 +2474,7 @@ impl crate::Endpoint for CancelBatchOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2445,6 +2496,15 @@ impl crate::SpotClient {
     /// `POST /0/private/CancelOrderBatch` (Kraken `CancelOrderBatch`), API-key signed, rate-limit cost 0.
     ///
     /// Returns [`OrdersCancelled`](crate::OrdersCancelled).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_batch_orders().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "CancelOrderBatch")]
     pub fn cancel_batch_orders(&self) -> crate::Call<CancelBatchOrdersRequest> {
         self.call(CancelBatchOrdersRequest::new())
@@ -2461,6 +2521,7 @@ impl CancelAllOrdersRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelAllOrdersRequest {}
 impl crate::Endpoint for CancelAllOrdersRequest {
     type Response = super::OrdersCancelled;
     const NAME: &'static str = "cancel_all_orders";
@@ -2496,7 +2557,7 @@ impl crate::Endpoint for CancelAllOrdersRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2506,6 +2567,15 @@ impl crate::SpotClient {
     /// `POST /0/private/CancelAll` (Kraken `CancelAll`), API-key signed, rate-limit cost 0.
     ///
     /// Returns [`OrdersCancelled`](crate::OrdersCancelled).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_all_orders().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "CancelAll")]
     pub fn cancel_all_orders(&self) -> crate::Call<CancelAllOrdersRequest> {
         self.call(CancelAllOrdersRequest::new())
@@ -2529,6 +2599,7 @@ impl CancelAllOrdersAfterRequest {
         Self { timeout }
     }
 }
+impl crate::endpoint::sealed::Sealed for CancelAllOrdersAfterRequest {}
 impl crate::Endpoint for CancelAllOrdersAfterRequest {
     type Response = super::CancelAllAfterTimer;
     const NAME: &'static str = "cancel_all_orders_after";
@@ -2564,7 +2635,7 @@ impl crate::Endpoint for CancelAllOrdersAfterRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2575,6 +2646,15 @@ impl crate::SpotClient {
     /// `POST /0/private/CancelAllOrdersAfter` (Kraken `CancelAllOrdersAfter`), API-key signed, rate-limit cost 0.
     ///
     /// Returns [`CancelAllAfterTimer`](crate::CancelAllAfterTimer).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.cancel_all_orders_after(60).await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "CancelAllOrdersAfter")]
     pub fn cancel_all_orders_after(
         &self,
@@ -2594,6 +2674,7 @@ impl GetWebsocketsTokenRequest {
         Self::default()
     }
 }
+impl crate::endpoint::sealed::Sealed for GetWebsocketsTokenRequest {}
 impl crate::Endpoint for GetWebsocketsTokenRequest {
     type Response = super::WebSocketsToken;
     const NAME: &'static str = "get_websockets_token";
@@ -2624,7 +2705,7 @@ impl crate::Endpoint for GetWebsocketsTokenRequest {
             status,
             body,
             Self::SENSITIVE_RESPONSE,
-            crate::de::from_json,
+            crate::de::ReadSerde,
         )
     }
 }
@@ -2634,6 +2715,15 @@ impl crate::SpotClient {
     /// `POST /0/private/GetWebSocketsToken` (Kraken `GetWebSocketsToken`), API-key signed, rate-limit cost 1.
     ///
     /// Returns [`WebSocketsToken`](crate::WebSocketsToken).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &kraken_spot::SpotClient) -> Result<(), kraken_spot::Error> {
+    /// let response = client.get_websockets_token().await?;
+    /// # let _ = response;
+    /// # Ok(()) }
+    /// ```
     #[doc(alias = "GetWebSocketsToken")]
     pub fn get_websockets_token(&self) -> crate::Call<GetWebsocketsTokenRequest> {
         self.call(GetWebsocketsTokenRequest::new())
