@@ -1,7 +1,8 @@
 //! The main job end to end: market data, balances and a validate-only order.
 //!
-//! With no arguments it starts the bundled mock Kraken on 127.0.0.1 and talks
-//! to it: no network and no credentials needed.
+//! With no arguments it starts the bundled Kraken sandbox on 127.0.0.1 and
+//! talks to it: no network and no credentials needed, and the answers follow
+//! from what was sent (the order below is priced and described as placed).
 //!
 //!     cargo run --locked -p kraken-spot --example quickstart
 //!
@@ -28,8 +29,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("talking to {}", kraken_spot::DEFAULT_BASE_URL);
         (None, builder.build()?)
     } else {
-        let mock = kraken_mock::MockKraken::start().await;
-        println!("talking to the bundled mock Kraken at {}", mock.base_url());
+        let mock = kraken_mock::MockKraken::sandbox().await;
+        println!(
+            "talking to the bundled Kraken sandbox at {}",
+            mock.base_url()
+        );
         let client = SpotClient::builder()
             .base_url(mock.base_url())
             .credentials(kraken_mock::API_KEY, kraken_mock::API_SECRET)
@@ -82,5 +86,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .validate(true)
         .await?;
     println!("validated order: {}", order.descr.order);
+    if live {
+        return Ok(());
+    }
+
+    // In the sandbox: place it for real, see it open, cancel it.
+    let placed = client
+        .submit_order("limit", "buy", "0.0001", "XBTUSD")
+        .price("10000")
+        .await?;
+    let txid = placed.txid.unwrap_or_default().remove(0);
+    let open = client.get_open_orders().await?;
+    let descr = open.open[&txid]
+        .descr
+        .as_ref()
+        .and_then(|d| d.order.as_deref());
+    println!("open: {txid} {}", descr.unwrap_or("-"));
+    let cancelled = client.cancel_order().txid(&txid).await?;
+    println!("cancelled {} order(s)", cancelled.count);
     Ok(())
 }

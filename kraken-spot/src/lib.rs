@@ -104,6 +104,7 @@ mod nonce;
 mod orders;
 mod pacing;
 mod paging;
+mod raw;
 mod retry;
 mod send;
 mod shapes;

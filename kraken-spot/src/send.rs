@@ -58,6 +58,42 @@ impl Deadline {
     }
 }
 
+/// What the send path needs to know of an endpoint, as values: the spec's
+/// facts for a generated endpoint ([`Route::of`]), or a raw call's.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Route {
+    pub(crate) name: &'static str,
+    pub(crate) method: HttpMethod,
+    pub(crate) path: &'static str,
+    pub(crate) auth: Auth,
+    pub(crate) encoding: Encoding,
+    pub(crate) cost: u32,
+    pub(crate) effect: Effect,
+    pub(crate) permissions: crate::Permissions,
+    pub(crate) trading: Option<crate::TradingCharge>,
+    pub(crate) client_order_id: Option<crate::ClientOrderIdSlot>,
+}
+
+impl Route {
+    pub(crate) const fn of<E: Endpoint>() -> Route {
+        Route {
+            name: E::NAME,
+            method: E::METHOD,
+            path: E::PATH,
+            auth: E::AUTH,
+            encoding: E::ENCODING,
+            cost: E::COST,
+            effect: E::EFFECT,
+            permissions: E::PERMISSIONS,
+            trading: E::TRADING,
+            client_order_id: E::CLIENT_ORDER_ID,
+        }
+    }
+}
+
+/// Decodes one answer (status, content type, body) into a result.
+pub(crate) type Decode<T> = fn(u16, Option<&str>, &[u8]) -> Result<T, Error>;
+
 /// What a call carries that the runtime acts on: its client order ids and,
 /// when the client set one, its order deadline.
 #[derive(Default)]
@@ -74,26 +110,16 @@ impl SpotClient {
         otp: Option<&str>,
         timeout: Option<Duration>,
     ) -> Result<E::Response, Error> {
-        // One span per call. It never records parameters, bodies or headers:
-        // they can carry credentials.
-        let span = tracing::debug_span!(
-            "kraken",
-            endpoint = E::NAME,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-            paced_ms = tracing::field::Empty,
-            kraken_error = tracing::field::Empty,
-            outcome = tracing::field::Empty,
-        );
+        let span = call_span(E::NAME);
+        let r = &Route::of::<E>();
         async move {
             let timeout = timeout.unwrap_or(self.inner.timeout);
             // check
             let mut params = request.params()?;
-            self.check_credentials::<E>()?;
-            let facts = self.prepare_order::<E>(&mut params)?;
+            self.check_credentials(r)?;
+            let facts = self.prepare_order(r, &mut params)?;
             let first = self
-                .send_with_retries::<E>(&params, otp, &facts, Deadline::after(timeout))
+                .send_with_retries(r, E::decode, &params, otp, &facts, Deadline::after(timeout))
                 .await;
             let result = match (first, self.inner.resend) {
                 (Err(e), OrderResend::WhenNotPlaced { deadline })
@@ -106,32 +132,51 @@ impl SpotClient {
                 }
                 (result, _) => result,
             };
-            let outcome = match &result {
-                Ok(_) => "ok",
-                Err(e) if e.outcome_unknown() => "outcome_unknown",
-                Err(_) => "error",
-            };
-            tracing::Span::current().record("outcome", outcome);
+            record_outcome(&result);
             result
         }
         .instrument(span)
         .await
     }
 
+    /// Sends a call described by values rather than by a generated type (a
+    /// raw call): the same path, without client order ids.
+    pub(crate) async fn execute_route<T>(
+        &self,
+        r: &Route,
+        decode: Decode<T>,
+        params: Params,
+        otp: Option<&str>,
+        timeout: Option<Duration>,
+    ) -> Result<T, Error> {
+        let timeout = timeout.unwrap_or(self.inner.timeout);
+        async move {
+            self.check_credentials(r)?;
+            let facts = OrderFacts::default();
+            let result = self
+                .send_with_retries(r, decode, &params, otp, &facts, Deadline::after(timeout))
+                .await;
+            record_outcome(&result);
+            result
+        }
+        .instrument(call_span(r.name))
+        .await
+    }
+
     /// Refuses a call the client's credentials cannot make, before anything
     /// else happens.
-    fn check_credentials<E: Endpoint>(&self) -> Result<(), Error> {
+    fn check_credentials(&self, r: &Route) -> Result<(), Error> {
         let inner = &*self.inner;
         let missing = |needed| {
             Err(Error::MissingCredentials {
-                endpoint: E::NAME,
+                endpoint: r.name,
                 needed,
             })
         };
-        match E::AUTH {
+        match r.auth {
             Auth::Public => Ok(()),
             Auth::ApiKey | Auth::Funding => match &inner.api {
-                Some(api) => api.check(E::NAME, E::PERMISSIONS),
+                Some(api) => api.check(r.name, r.permissions),
                 None => missing("API credentials (`credentials(key, secret)`)"),
             },
             Auth::OAuthBasic if inner.oauth_client.is_none() => {
@@ -146,12 +191,12 @@ impl SpotClient {
 
     /// Gives every order a client order id and, with the resend policy on,
     /// a deadline.
-    fn prepare_order<E: Endpoint>(&self, params: &mut Params) -> Result<OrderFacts, Error> {
-        let Some(slot) = E::CLIENT_ORDER_ID else {
+    fn prepare_order(&self, r: &Route, params: &mut Params) -> Result<OrderFacts, Error> {
+        let Some(slot) = r.client_order_id else {
             return Ok(OrderFacts::default());
         };
         let cl_ord_ids =
-            orders::assign_ids(E::NAME, &slot, params, || self.generate_new_order_id())?;
+            orders::assign_ids(r.name, &slot, params, || self.generate_new_order_id())?;
         let mut facts = OrderFacts {
             cl_ord_ids,
             deadline: None,
@@ -167,15 +212,17 @@ impl SpotClient {
         Ok(facts)
     }
 
-    async fn send_with_retries<E: Endpoint>(
+    async fn send_with_retries<T>(
         &self,
+        r: &Route,
+        decode: Decode<T>,
         params: &Params,
         otp: Option<&str>,
         facts: &OrderFacts,
         deadline: Deadline,
-    ) -> Result<E::Response, Error> {
+    ) -> Result<T, Error> {
         let retry = self.inner.retry;
-        let bill = self.trading_bill::<E>(params);
+        let bill = self.trading_bill(r, params);
         let span = tracing::Span::current();
         let mut attempt = 0;
         let mut paced = Duration::ZERO;
@@ -183,12 +230,12 @@ impl SpotClient {
             span.record("attempt", attempt);
             // pace
             if let Some(pacer) = &self.inner.pacer {
-                paced += within::<E, _>(deadline, pacer.acquire(E::NAME, E::COST, &bill)).await?;
+                paced += within(r, deadline, pacer.acquire(r.name, r.cost, &bill)).await?;
                 span.record("paced_ms", paced.as_millis() as u64);
             }
             // sign, send
             let sent_at = Instant::now();
-            let reply = self.send_once::<E>(params, otp, deadline).await;
+            let reply = self.send_once(r, params, otp, deadline).await;
             span.record("latency_ms", sent_at.elapsed().as_millis() as u64);
             // classify, decode
             let mut retry_after = None;
@@ -196,9 +243,10 @@ impl SpotClient {
                 retry_after = r.retry_after;
                 span.record("status", r.status);
                 tracing::trace!(bytes = r.body.len(), "answer read");
-                E::decode(r.status, r.content_type.as_deref(), &r.body).map(|v| (v, r.body))
+                decode(r.status, r.content_type.as_deref(), &r.body).map(|v| (v, r.body))
             });
-            self.learn::<E>(
+            self.learn(
+                r,
                 params,
                 facts,
                 result.as_ref().map(|(_, body)| body.as_slice()),
@@ -210,7 +258,7 @@ impl SpotClient {
             if let Some(code) = error.kraken() {
                 span.record("kraken_error", code.code());
             }
-            if attempt < retry.max_retries && RetryPolicy::retryable(E::EFFECT, &error) {
+            if attempt < retry.max_retries && RetryPolicy::retryable(r.effect, &error) {
                 let wait = retry.wait(attempt, stated_wait(&error, retry_after));
                 if Instant::now() + wait < deadline.at {
                     tracing::debug!(error = %error, wait_ms = wait.as_millis() as u64, "retrying");
@@ -219,35 +267,36 @@ impl SpotClient {
                     continue;
                 }
             }
-            return Err(finish::<E>(error, facts));
+            return Err(finish(r, error, facts));
         }
     }
 
     /// Signs and sends one attempt, holding the key's nonce ticket until the
     /// answer's head arrives, then reads the body up to the cap.
-    async fn send_once<E: Endpoint>(
+    async fn send_once(
         &self,
+        r: &Route,
         params: &Params,
         otp: Option<&str>,
         deadline: Deadline,
     ) -> Result<Reply, Error> {
         let inner = &*self.inner;
         let http = inner.http.current()?;
-        let ticket = match E::AUTH {
+        let ticket = match r.auth {
             Auth::ApiKey | Auth::Funding => {
-                Some(within::<E, _>(deadline, inner.nonces.ticket()).await??)
+                Some(within(r, deadline, inner.nonces.ticket()).await??)
             }
             _ => None,
         };
         let remaining = deadline.at.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
-            return Err(timeout_error::<E>(deadline));
+            return Err(timeout_error(r, deadline));
         }
         let request = self
-            .build_request::<E>(&http, params, otp, ticket.as_ref().map(|t| t.nonce))?
+            .build_request(r, &http, params, otp, ticket.as_ref().map(|t| t.nonce))?
             .timeout(remaining);
         let transport = |source| Error::Transport {
-            endpoint: E::NAME,
+            endpoint: r.name,
             source: crate::error::TransportError::new(source),
         };
         let response = request.send().await.map_err(transport)?;
@@ -270,7 +319,7 @@ impl SpotClient {
                 .take(200)
                 .collect();
             return Err(Error::Redirect {
-                endpoint: E::NAME,
+                endpoint: r.name,
                 status,
                 location,
             });
@@ -283,7 +332,7 @@ impl SpotClient {
         } else {
             inner.max_file_bytes
         };
-        let body = read_capped::<E>(response, limit).await?;
+        let body = read_capped(r, response, limit).await?;
         Ok(Reply {
             status,
             content_type,
@@ -293,15 +342,16 @@ impl SpotClient {
     }
 
     /// Builds the HTTP request: URL, headers and the exact body that is signed.
-    fn build_request<E: Endpoint>(
+    fn build_request(
         &self,
+        r: &Route,
         http: &reqwest::Client,
         params: &Params,
         otp: Option<&str>,
         nonce: Option<u64>,
     ) -> Result<reqwest::RequestBuilder, Error> {
-        let Encoded { url, headers, body } = self.encode::<E>(params, otp, nonce);
-        let method = match E::METHOD {
+        let Encoded { url, headers, body } = self.encode(r, params, otp, nonce);
+        let method = match r.method {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
             HttpMethod::Put => reqwest::Method::PUT,
@@ -337,21 +387,17 @@ impl SpotClient {
         nonce: u64,
     ) -> Result<(String, usize, Option<Vec<u8>>), Error> {
         let params = request.params()?;
-        let Encoded { url, headers, body } = self.encode::<E>(&params, None, Some(nonce));
+        let r = &Route::of::<E>();
+        let Encoded { url, headers, body } = self.encode(r, &params, None, Some(nonce));
         Ok((url.into(), headers.len(), body.map(|(b, _)| b)))
     }
 
-    fn encode<E: Endpoint>(
-        &self,
-        params: &Params,
-        otp: Option<&str>,
-        nonce: Option<u64>,
-    ) -> Encoded {
+    fn encode(&self, r: &Route, params: &Params, otp: Option<&str>, nonce: Option<u64>) -> Encoded {
         let inner = &*self.inner;
         // The origin was parsed once, at build: only the path and query are new.
         let mut url = inner.origin.clone();
         // Path parameters (Funding (Beta)) are percent-encoded into the path.
-        url.set_path(&params.fill_path(E::PATH));
+        url.set_path(&params.fill_path(r.path));
 
         let mut params = std::borrow::Cow::Borrowed(params);
         // Credential copies made here are wiped once the header holds them.
@@ -360,7 +406,7 @@ impl SpotClient {
             otp.map(str::to_owned)
                 .or_else(|| inner.otp.as_ref().map(|o| o.expose_secret().to_owned()))
         };
-        match E::AUTH {
+        match r.auth {
             Auth::Public => {}
             Auth::Funding => {
                 if let Some(otp) = otp_text() {
@@ -395,13 +441,13 @@ impl SpotClient {
 
         // The query: query-only parameters, and all of them for query-encoded
         // calls (objects deep-object style).
-        let query = params.query_string(E::ENCODING == Encoding::Query);
+        let query = params.query_string(r.encoding == Encoding::Query);
         if !query.is_empty() {
             url.set_query(Some(&query));
         }
         // `/0/private` bodies carry the nonce; Funding (Beta) sends it as a header.
-        let body_nonce = nonce.filter(|_| E::AUTH == Auth::ApiKey);
-        let body: Option<(Vec<u8>, &'static str)> = match E::ENCODING {
+        let body_nonce = nonce.filter(|_| r.auth == Auth::ApiKey);
+        let body: Option<(Vec<u8>, &'static str)> = match r.encoding {
             Encoding::Query => None,
             Encoding::Form => {
                 let mut text = String::with_capacity(32 + 32 * params.entries().len());
@@ -423,7 +469,7 @@ impl SpotClient {
             let signed = body.as_ref().map_or(&[][..], |(b, _)| b.as_slice());
             // `/0/private` signs its fixed path; Funding (Beta) the path and query sent.
             let path_and_query;
-            let signed_path = match E::AUTH {
+            let signed_path = match r.auth {
                 Auth::Funding => {
                     path_and_query = match url.query() {
                         Some(q) => format!("{}?{q}", url.path()),
@@ -431,7 +477,7 @@ impl SpotClient {
                     };
                     path_and_query.as_str()
                 }
-                _ => E::PATH,
+                _ => r.path,
             };
             headers.reserve(3);
             headers.push((
@@ -442,7 +488,7 @@ impl SpotClient {
                 "API-Sign",
                 Zeroizing::new(api.signer.sign(signed_path, n, signed)),
             ));
-            if E::AUTH == Auth::Funding {
+            if r.auth == Auth::Funding {
                 headers.push(("API-Nonce", Zeroizing::new(n.to_string())));
             }
         }
@@ -450,8 +496,8 @@ impl SpotClient {
     }
 
     /// What an order call will add to the trading counters.
-    fn trading_bill<E: Endpoint>(&self, params: &Params) -> TradingBill {
-        let (Some(pacer), Some(charge)) = (&self.inner.pacer, E::TRADING) else {
+    fn trading_bill(&self, r: &Route, params: &Params) -> TradingBill {
+        let (Some(pacer), Some(charge)) = (&self.inner.pacer, r.trading) else {
             return TradingBill::default();
         };
         let pair = charge.pair.and_then(|p| params.text(p));
@@ -470,19 +516,14 @@ impl SpotClient {
 
     /// Learns from an answer: the credentials' cool-down, the counters after
     /// a rate-limit refusal, and the orders a call placed or cancelled.
-    fn learn<E: Endpoint>(
-        &self,
-        params: &Params,
-        facts: &OrderFacts,
-        result: Result<&[u8], &Error>,
-    ) {
-        if let (Auth::ApiKey | Auth::Funding, Some(api)) = (E::AUTH, &self.inner.api) {
+    fn learn(&self, r: &Route, params: &Params, facts: &OrderFacts, result: Result<&[u8], &Error>) {
+        if let (Auth::ApiKey | Auth::Funding, Some(api)) = (r.auth, &self.inner.api) {
             api.observe(result.map(|_| ()));
         }
         let Some(pacer) = &self.inner.pacer else {
             return;
         };
-        let charge = E::TRADING;
+        let charge = r.trading;
         let pair = charge.and_then(|c| c.pair).and_then(|p| params.text(p));
         match result {
             Err(e) => {
@@ -548,6 +589,7 @@ impl SpotClient {
         timeout: Duration,
         unknown: Error,
     ) -> Result<E::Response, Error> {
+        let r = &Route::of::<E>();
         if let Some(at) = facts.deadline {
             // A second more, for clock skew between this machine and Kraken.
             let wait =
@@ -588,18 +630,42 @@ impl SpotClient {
             deadline: Some(at),
             ..facts
         };
-        self.send_with_retries::<E>(&params, otp, &facts, Deadline::after(timeout))
+        self.send_with_retries(r, E::decode, &params, otp, &facts, Deadline::after(timeout))
             .await
     }
 }
 
+/// One span per call. It never records parameters, bodies or headers: they
+/// can carry credentials.
+fn call_span(endpoint: &'static str) -> tracing::Span {
+    tracing::debug_span!(
+        "kraken",
+        endpoint,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+        paced_ms = tracing::field::Empty,
+        kraken_error = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    )
+}
+
+fn record_outcome<T>(result: &Result<T, Error>) {
+    let outcome = match result {
+        Ok(_) => "ok",
+        Err(e) if e.outcome_unknown() => "outcome_unknown",
+        Err(_) => "error",
+    };
+    tracing::Span::current().record("outcome", outcome);
+}
+
 /// The final error of a call: a call that changes state and may have been
 /// carried out becomes "outcome unknown".
-fn finish<E: Endpoint>(error: Error, facts: &OrderFacts) -> Error {
-    if E::EFFECT == Effect::Write && error.may_have_acted() {
+fn finish(r: &Route, error: Error, facts: &OrderFacts) -> Error {
+    if r.effect == Effect::Write && error.may_have_acted() {
         tracing::warn!(error = %error, cl_ord_ids = ?facts.cl_ord_ids, "outcome unknown");
         return Error::OutcomeUnknown {
-            endpoint: E::NAME,
+            endpoint: r.name,
             cl_ord_ids: facts.cl_ord_ids.clone(),
             cause: Box::new(error),
         };
@@ -610,31 +676,33 @@ fn finish<E: Endpoint>(error: Error, facts: &OrderFacts) -> Error {
     error
 }
 
-fn timeout_error<E: Endpoint>(deadline: Deadline) -> Error {
+fn timeout_error(r: &Route, deadline: Deadline) -> Error {
     Error::Timeout {
-        endpoint: E::NAME,
+        endpoint: r.name,
         after: deadline.total,
     }
 }
 
 /// Runs a wait (pacing, the nonce gate) within the call's deadline; nothing
 /// has been sent when it runs out.
-async fn within<E: Endpoint, T>(
+async fn within<T>(
+    r: &Route,
     deadline: Deadline,
     f: impl std::future::Future<Output = T>,
 ) -> Result<T, Error> {
     tokio::time::timeout_at(deadline.at, f)
         .await
-        .map_err(|_| timeout_error::<E>(deadline))
+        .map_err(|_| timeout_error(r, deadline))
 }
 
 /// Reads the body, refusing one larger than `limit` without reading it all.
-async fn read_capped<E: Endpoint>(
+async fn read_capped(
+    r: &Route,
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<Vec<u8>, Error> {
     let too_large = || Error::ResponseTooLarge {
-        endpoint: E::NAME,
+        endpoint: r.name,
         limit,
     };
     if response.content_length().is_some_and(|n| n > limit as u64) {
@@ -642,7 +710,7 @@ async fn read_capped<E: Endpoint>(
     }
     let mut body = Vec::with_capacity(response.content_length().map_or(0, |n| n as usize));
     while let Some(chunk) = response.chunk().await.map_err(|source| Error::Transport {
-        endpoint: E::NAME,
+        endpoint: r.name,
         source: crate::error::TransportError::new(source),
     })? {
         if body.len() + chunk.len() > limit {
