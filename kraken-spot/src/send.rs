@@ -501,12 +501,7 @@ impl SpotClient {
             return TradingBill::default();
         };
         let pair = charge.pair.and_then(|p| params.text(p));
-        let ids: Vec<String> = charge
-            .orders
-            .iter()
-            .filter_map(|p| params.get(p))
-            .flat_map(orders::ids_in)
-            .collect();
+        let ids = touched_orders(&charge, params);
         let new_orders = charge
             .new_orders
             .and_then(|p| params.get(p))
@@ -540,12 +535,7 @@ impl SpotClient {
             }
             Ok(body) => {
                 let Some(charge) = charge else { return };
-                let ids: Vec<String> = charge
-                    .orders
-                    .iter()
-                    .filter_map(|p| params.get(p))
-                    .flat_map(orders::ids_in)
-                    .collect();
+                let ids = touched_orders(&charge, params);
                 match charge.action {
                     TradingAction::Add | TradingAction::BatchAdd | TradingAction::Edit => {
                         if let Some(pair) = pair {
@@ -633,6 +623,17 @@ impl SpotClient {
         self.send_with_retries(r, E::decode, &params, otp, &facts, Deadline::after(timeout))
             .await
     }
+}
+
+/// The ids of the existing orders a trading call names (txids, client order
+/// ids, lists of them).
+fn touched_orders(charge: &crate::TradingCharge, params: &Params) -> Vec<String> {
+    charge
+        .orders
+        .iter()
+        .filter_map(|p| params.get(p))
+        .flat_map(orders::ids_in)
+        .collect()
 }
 
 /// One span per call. It never records parameters, bodies or headers: they
