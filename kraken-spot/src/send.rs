@@ -414,11 +414,9 @@ impl SpotClient {
                 }
             }
             Auth::ApiKey => {
-                let otp = otp
-                    .map(str::to_owned)
-                    .or_else(|| inner.otp.as_ref().map(|o| o.expose_secret().to_owned()));
-                if let Some(otp) = otp {
-                    params.to_mut().push("otp", otp);
+                // A secret parameter: redacted in Debug, wiped with the params.
+                if let Some(otp) = otp_text() {
+                    params.to_mut().push("otp", crate::Secret::from(otp));
                 }
             }
             Auth::OAuthBasic => {
@@ -505,7 +503,7 @@ impl SpotClient {
         let new_orders = charge
             .new_orders
             .and_then(|p| params.get(p))
-            .map_or(0, |v| orders::ids_in(v).len().max(json_len(v)));
+            .map_or(0, json_len);
         pacer.bill(&charge, pair, &ids, new_orders)
     }
 
