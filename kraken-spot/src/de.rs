@@ -1,98 +1,14 @@
-//! Lenient decoding of Kraken's scalars.
+//! Kraken's scalars, read leniently from their exact text.
 //!
 //! Kraken sends the same field as a string in one response and a number in
 //! another (`count`, `opentm`, `userref`, `BalanceEx` values, …). Every scalar
-//! is read from the raw JSON text, so a decimal keeps every digit Kraken sent
-//! and never passes through `f64`.
+//! is read from the text [`crate::json::Reader`] hands over, so a decimal keeps
+//! every digit Kraken sent and never passes through `f64`.
 
+use crate::json::{self, FromJson, Reader, Scalar};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
-use std::fmt;
-use std::marker::PhantomData;
 use std::str::FromStr;
-
-/// A value decoded from the raw JSON text of one scalar (or container of them).
-pub trait Lenient<'de>: Sized {
-    /// The first byte of every JSON text this type reads, when it reads only
-    /// one kind (`b'['` arrays, `b'{'` objects); `None` when it reads several.
-    /// [`crate::Either`] uses it to pick the shape without guessing.
-    const JSON_KIND: Option<u8> = None;
-
-    /// Reads the value.
-    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
-
-    /// Reads the value from the exact text of one JSON value. The default runs
-    /// [`Lenient::lenient`] over the text; scalars read it directly, with no
-    /// second parse.
-    fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
-        Self::lenient(raw).map_err(|e| e.to_string())
-    }
-}
-
-/// `#[serde(deserialize_with = "crate::de::lenient")]` for any [`Lenient`] type.
-#[allow(
-    dead_code,
-    reason = "de is crate-private since issue 9 §5 and today's generated code does not call it"
-)]
-pub fn lenient<'de, D: Deserializer<'de>, T: Lenient<'de>>(d: D) -> Result<T, D::Error> {
-    T::lenient(d)
-}
-
-/// A [`DeserializeSeed`] for reading a [`Lenient`] value from a sequence or map.
-pub struct LenientSeed<T>(PhantomData<T>);
-
-impl<T> LenientSeed<T> {
-    /// A new seed.
-    pub fn new() -> Self {
-        Self(PhantomData)
-    }
-}
-
-impl<T> Default for LenientSeed<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<'de, T: Lenient<'de>> DeserializeSeed<'de> for LenientSeed<T> {
-    type Value = T;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-        T::lenient(d)
-    }
-}
-
-/// The text of a JSON scalar: a string's contents, or a number/bool literal.
-enum Scalar<'a> {
-    Str(std::borrow::Cow<'a, str>),
-    Literal(&'a str),
-    Null,
-}
-
-/// The scalar in the exact text of one JSON value (as a `RawValue` holds it).
-fn scalar(text: &str) -> Result<Scalar<'_>, String> {
-    match text.as_bytes().first() {
-        Some(b'"') => {
-            // Kraken's numeric strings carry no escapes; fall back to a full parse if one does.
-            let inner = &text[1..text.len() - 1];
-            if !inner.as_bytes().contains(&b'\\') {
-                return Ok(Scalar::Str(inner.into()));
-            }
-            let owned: String = serde_json::from_str(text).map_err(|e| e.to_string())?;
-            Ok(Scalar::Str(owned.into()))
-        }
-        Some(b'{' | b'[') => Err(format!("expected a scalar, found {}", excerpt(text))),
-        _ if text == "null" => Ok(Scalar::Null),
-        _ => Ok(Scalar::Literal(text)),
-    }
-}
-
-/// Captures one value's exact text, then reads it as a scalar type.
-fn via_raw<'de, D: Deserializer<'de>, T: Lenient<'de>>(d: D) -> Result<T, D::Error> {
-    let raw: &'de RawValue = serde::Deserialize::deserialize(d)?;
-    T::from_raw(raw).map_err(de::Error::custom)
-}
 
 /// The common shape of Kraken's amounts, `-?digits(.digits)?` with at most
 /// 18 digits, read straight into a `Decimal` (same value and scale as
@@ -193,361 +109,214 @@ fn significand(text: &str) -> Option<(bool, String, i64)> {
     Some((negative, significant.to_owned(), last))
 }
 
-impl<'de> Lenient<'de> for Decimal {
-    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        via_raw(d)
-    }
-    fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
-        match scalar(raw.get())? {
-            Scalar::Str(s) => parse_decimal(&s),
-            Scalar::Literal(l) => parse_decimal(l),
-            Scalar::Null => Err("expected a decimal, found null".into()),
+/// Reads a scalar and converts its text, or fails naming what was expected.
+#[inline]
+fn scalar_with<T>(
+    r: &mut Reader<'_>,
+    expected: &str,
+    convert: impl FnOnce(Scalar<'_>) -> Result<T, String>,
+) -> json::Result<T> {
+    let scalar = r.scalar(expected)?;
+    convert(scalar).map_err(|message| r.error(message))
+}
+
+#[cold]
+fn found(expected: &str, scalar: &Scalar<'_>) -> String {
+    format!("expected {expected}, found {}", scalar.kind())
+}
+
+impl FromJson for Decimal {
+    #[inline(always)]
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        if let Some(d) = r.plain_decimal() {
+            return Ok(d);
         }
+        scalar_with(r, "a decimal", |s| match s {
+            Scalar::Str(text) => parse_decimal(&text),
+            Scalar::Number(text) => parse_decimal(text),
+            other => Err(found("a decimal", &other)),
+        })
     }
 }
 
-macro_rules! lenient_int {
+macro_rules! from_json_int {
     ($($t:ty),*) => {$(
-        impl<'de> Lenient<'de> for $t {
-            fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                via_raw(d)
-            }
-            fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
-                match scalar(raw.get())? {
-                    Scalar::Str(s) => s.trim().parse::<$t>().map_err(|e| format!("`{}`: {e}", excerpt(&s))),
-                    Scalar::Literal(l) => l.parse::<$t>().map_err(|e| format!("`{}`: {e}", excerpt(l))),
-                    Scalar::Null => Err("expected an integer, found null".into()),
+        impl FromJson for $t {
+            #[inline]
+            fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+                if let Some(b'-' | b'0'..=b'9') = r.peek() {
+                    let text = r.number()?;
+                    return text
+                        .parse::<$t>()
+                        .map_err(|e| r.error(format!("`{}`: {e}", excerpt(text))));
                 }
+                scalar_with(r, "an integer", |s| match s {
+                    Scalar::Str(text) => text
+                        .trim()
+                        .parse::<$t>()
+                        .map_err(|e| format!("`{}`: {e}", excerpt(&text))),
+                    Scalar::Number(text) => text
+                        .parse::<$t>()
+                        .map_err(|e| format!("`{}`: {e}", excerpt(text))),
+                    other => Err(found("an integer", &other)),
+                })
             }
         }
     )*};
 }
-lenient_int!(i32, i64, u32, u64);
+from_json_int!(i32, i64, u32, u64);
 
-impl<'de> Lenient<'de> for String {
-    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        via_raw(d)
-    }
-    fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
-        match scalar(raw.get())? {
-            Scalar::Str(s) => Ok(s.into_owned()),
-            Scalar::Literal(l) => Ok(l.to_owned()),
-            Scalar::Null => Err("expected a string, found null".into()),
+impl FromJson for String {
+    #[inline]
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        if r.peek() == Some(b'"') {
+            return r.string().map(std::borrow::Cow::into_owned);
         }
-    }
-}
-
-impl<'de> Lenient<'de> for bool {
-    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        via_raw(d)
-    }
-    fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
-        let text = match scalar(raw.get())? {
-            Scalar::Str(s) => s,
-            Scalar::Literal(l) => l.into(),
-            Scalar::Null => return Err("expected a boolean, found null".into()),
-        };
-        match &*text {
-            "true" | "1" => Ok(true),
-            "false" | "0" => Ok(false),
-            other => Err(format!("`{}` is not a boolean", excerpt(other))),
-        }
-    }
-}
-
-/// `null` reads as `None`, and so does an empty string where a number is
-/// expected (Kraken sends `""` for an unset price); a string keeps `""`.
-impl<'de, T: Lenient<'de>> Lenient<'de> for Option<T> {
-    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        if T::JSON_KIND.is_some() {
-            // A list or object is read in place (no text captured and read
-            // again); `""` is still `None`, as it can never be one.
-            return d.deserialize_option(OptionVisitor::<T>(PhantomData));
-        }
-        via_raw(d)
-    }
-    fn from_raw(raw: &'de RawValue) -> Result<Self, String> {
-        match raw.get() {
-            "null" => Ok(None),
-            "\"\"" => Ok(T::from_raw(raw).ok()),
-            _ => T::from_raw(raw).map(Some),
-        }
-    }
-}
-
-/// `Option<T>` for a `T` that reads only lists or only objects.
-struct OptionVisitor<T>(PhantomData<T>);
-
-impl<'de, T: Lenient<'de>> Visitor<'de> for OptionVisitor<T> {
-    type Value = Option<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(match T::JSON_KIND {
-            Some(b'[') => "an array or null",
-            _ => "an object or null",
+        scalar_with(r, "a string", |s| match s {
+            Scalar::Str(text) => Ok(text.into_owned()),
+            Scalar::Number(text) => Ok(text.to_owned()),
+            Scalar::Bool(b) => Ok(b.to_string()),
+            Scalar::Null => Err(found("a string", &Scalar::Null)),
         })
     }
-    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
+}
+
+impl FromJson for bool {
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        scalar_with(r, "a boolean", |s| match s {
+            Scalar::Bool(b) => Ok(b),
+            Scalar::Str(text) => text_bool(&text),
+            Scalar::Number(text) => text_bool(text),
+            Scalar::Null => Err(found("a boolean", &Scalar::Null)),
+        })
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
+}
+
+fn text_bool(text: &str) -> Result<bool, String> {
+    match text {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        other => Err(format!("`{}` is not a boolean", excerpt(other))),
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
-        if v.is_empty() {
+}
+
+/// `null` reads as `None`, and so does `""` where the type cannot be empty
+/// (Kraken sends `""` for an unset price); a string keeps `""`.
+impl<T: FromJson> FromJson for Option<T> {
+    #[inline]
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        if r.null()? {
             return Ok(None);
         }
-        Err(de::Error::invalid_type(de::Unexpected::Str(v), &self))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
-        T::lenient(de::value::SeqAccessDeserializer::new(seq)).map(Some)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
-        T::lenient(de::value::MapAccessDeserializer::new(map)).map(Some)
-    }
-}
-
-impl<'de, T: Lenient<'de>> Lenient<'de> for Vec<T> {
-    const JSON_KIND: Option<u8> = Some(b'[');
-
-    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Lenient<'de>> Visitor<'de> for V<T> {
-            type Value = Vec<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an array")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(v) = seq.next_element_seed(LenientSeed::<T>::new())? {
-                    out.push(v);
+        if r.at_empty_string() {
+            let mark = r.mark();
+            return match T::from_json(r) {
+                Ok(value) => Ok(Some(value)),
+                Err(_) => {
+                    r.reset(mark);
+                    r.string()?;
+                    Ok(None)
                 }
-                Ok(out)
-            }
+            };
         }
-        d.deserialize_seq(V(PhantomData))
+        T::from_json(r).map(Some)
     }
 }
 
-impl<'de, T: Lenient<'de>> Lenient<'de> for IndexMap<String, T> {
-    const JSON_KIND: Option<u8> = Some(b'{');
+impl<T: FromJson> FromJson for Vec<T> {
+    const KIND: Option<u8> = Some(b'[');
 
-    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Lenient<'de>> Visitor<'de> for V<T> {
-            type Value = IndexMap<String, T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object")
+    #[inline]
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        let mut out = Vec::new();
+        r.array(|r, _| {
+            let value = T::from_json(r)?;
+            // Kraken's lists of small rows (fee tiers, book levels) mostly
+            // hold a few to a few dozen: room for 16 at the first element
+            // saves two or three regrowths; an empty list allocates nothing.
+            if out.capacity() == 0 && std::mem::size_of::<T>() <= 64 {
+                out.reserve(16);
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                // JSON gives no count: room for a typical answer (a balance, a
-                // few pairs) saves the table's first rehashes.
-                let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(16));
-                while let Some(k) = map.next_key::<String>()? {
-                    let v = map.next_value_seed(LenientSeed::<T>::new())?;
-                    out.insert(k, v);
-                }
-                Ok(out)
-            }
-        }
-        d.deserialize_map(V(PhantomData))
+            out.push(value);
+            Ok(())
+        })?;
+        Ok(out)
     }
 }
 
-/// Reads an object key, borrowed where the input allows (generated structs).
-pub struct KeySeed;
+impl<T: FromJson, S: std::hash::BuildHasher + Default> FromJson for IndexMap<String, T, S> {
+    const KIND: Option<u8> = Some(b'{');
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = std::borrow::Cow<'de, str>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        cow_str(d)
+    #[inline]
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        // JSON gives no count: room for a typical answer of small values (a
+        // balance) saves the table's first rehashes; large values (a ticker
+        // per pair) grow as they come.
+        let room = if std::mem::size_of::<T>() <= 64 {
+            16
+        } else {
+            0
+        };
+        let mut out = IndexMap::with_capacity_and_hasher(room, S::default());
+        r.object(|r, key| {
+            let value = T::from_json(r)?;
+            out.insert(key.to_owned(), value);
+            Ok(())
+        })?;
+        Ok(out)
     }
 }
 
-/// Reads a string, borrowed where the input allows.
-pub fn cow_str<'de, D: Deserializer<'de>>(d: D) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+impl FromJson for crate::RawJson {
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        let text = r.skip()?;
+        crate::RawJson::from_checked(text)
+    }
+}
+
+impl FromJson for crate::Secret {
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        r.string().map(|s| crate::Secret::from(s.into_owned()))
+    }
+}
+
+/// Reads a string, borrowed where the input allows (string enums' serde).
+pub fn cow_str<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::borrow::Cow<'de, str>, D::Error> {
     struct V;
-    impl<'de> Visitor<'de> for V {
+    impl<'de> serde::de::Visitor<'de> for V {
         type Value = std::borrow::Cow<'de, str>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a string")
         }
-        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
             Ok(v.into())
         }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
             Ok(v.to_owned().into())
         }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
             Ok(v.into())
         }
     }
     d.deserialize_str(V)
 }
 
-/// How a response's `result` is read: [`ReadSerde`] with the type's own
-/// `Deserialize`, [`ReadLenient`] as a [`Lenient`] type. Generated `decode()`
-/// passes one to [`crate::envelope::kraken`], which reads the result straight
-/// from the body, in the same pass as the envelope.
-pub trait Read<T> {
-    /// Reads the value.
-    fn read<'de, D: Deserializer<'de>>(&self, d: D) -> Result<T, D::Error>;
-    /// Reads a whole JSON text; an error names the field that did not fit.
-    fn read_text(&self, text: &str) -> serde_json::Result<T>;
-}
-
-/// Reads with the type's own `Deserialize`.
-#[derive(Debug, Clone, Copy)]
-pub struct ReadSerde;
-
-impl<T: serde::de::DeserializeOwned> Read<T> for ReadSerde {
-    fn read<'de, D: Deserializer<'de>>(&self, d: D) -> Result<T, D::Error> {
-        T::deserialize(d)
-    }
-    fn read_text(&self, text: &str) -> serde_json::Result<T> {
-        from_json(text)
-    }
-}
-
-/// Reads a [`Lenient`] type (a scalar, or lists and maps of them).
-#[derive(Debug, Clone, Copy)]
-pub struct ReadLenient;
-
-impl<T: for<'de> Lenient<'de>> Read<T> for ReadLenient {
-    fn read<'de, D: Deserializer<'de>>(&self, d: D) -> Result<T, D::Error> {
-        T::lenient(d)
-    }
-    fn read_text(&self, text: &str) -> serde_json::Result<T> {
-        from_json_lenient(text)
-    }
-}
-
-/// Reads a whole JSON text as a serde type. An error names the field that
-/// did not fit (`trades.THVRQM-33VKH-UCI7BS.price: …`).
-pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> serde_json::Result<T> {
-    serde_json::from_str(text).map_err(|error| {
-        // Only failures pay for tracking the path: decode again with it.
-        let mut track = serde_path_to_error::Track::new();
-        let mut d = serde_json::Deserializer::from_str(text);
-        let again = T::deserialize(serde_path_to_error::Deserializer::new(&mut d, &mut track));
-        with_path(error, again.is_err(), track)
-    })
-}
-
-/// Reads a whole JSON text as a [`Lenient`] type (a scalar, or lists and
-/// maps of them). An error names the field that did not fit.
-pub fn from_json_lenient<T: for<'de> Lenient<'de>>(text: &str) -> serde_json::Result<T> {
-    let mut d = serde_json::Deserializer::from_str(text);
-    T::lenient(&mut d)
-        .and_then(|value| d.end().map(|()| value))
-        .map_err(|error| {
-            let mut track = serde_path_to_error::Track::new();
-            let mut d = serde_json::Deserializer::from_str(text);
-            let again = T::lenient(serde_path_to_error::Deserializer::new(&mut d, &mut track));
-            with_path(error, again.is_err(), track)
-        })
-}
-
-/// Prefixes `error` with the path where decoding failed, when there is one.
-fn with_path(
-    error: serde_json::Error,
-    failed_again: bool,
-    track: serde_path_to_error::Track,
-) -> serde_json::Error {
-    let path = track.path().to_string();
-    if !failed_again || path.is_empty() || path == "." || path == "?" {
-        return error;
-    }
-    <serde_json::Error as de::Error>::custom(format_args!("{path}: {error}"))
-}
-
-/// Reads a required element of a positional row leniently.
-pub fn row_lenient<'de, T: Lenient<'de>, A: SeqAccess<'de>>(
-    seq: &mut A,
-    index: usize,
-) -> Result<T, A::Error> {
-    seq.next_element_seed(LenientSeed::<T>::new())?
-        .ok_or_else(|| de::Error::invalid_length(index, &"more elements in the row"))
-}
-
-/// Reads an optional trailing element of a positional row leniently.
-pub fn row_lenient_opt<'de, T: Lenient<'de>, A: SeqAccess<'de>>(
-    seq: &mut A,
-) -> Result<Option<T>, A::Error> {
-    Ok(seq
-        .next_element_seed(LenientSeed::<Option<T>>::new())?
-        .flatten())
-}
-
-/// Reads a required element of a positional row with its own `Deserialize`.
-pub fn row_serde<'de, T: serde::Deserialize<'de>, A: SeqAccess<'de>>(
-    seq: &mut A,
-    index: usize,
-) -> Result<T, A::Error> {
-    seq.next_element::<T>()?
-        .ok_or_else(|| de::Error::invalid_length(index, &"more elements in the row"))
-}
-
-/// Reads an optional trailing element of a positional row with its own `Deserialize`.
-#[allow(
-    dead_code,
-    reason = "kraken-codegen emits it for optional non-lenient row fields; today's spec has none"
-)]
-pub fn row_serde_opt<'de, T: serde::Deserialize<'de>, A: SeqAccess<'de>>(
-    seq: &mut A,
-) -> Result<Option<T>, A::Error> {
-    Ok(seq.next_element::<Option<T>>()?.flatten())
-}
-
-/// Skips elements Kraken added after the ones the spec knows, so new columns never break decoding.
-pub fn row_end<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<(), A::Error> {
-    while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
-/// Implements [`Lenient`] through a type's own `Deserialize`, so named types
-/// can sit inside lenient containers such as `Either`. Crate-private: generated
-/// code calls it as `crate::lenient_via_serde!`.
-macro_rules! lenient_via_serde {
-    ($t:ty) => {
-        impl<'de> $crate::de::Lenient<'de> for $t {
-            fn lenient<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                <$t as ::serde::Deserialize<'de>>::deserialize(d)
-            }
-        }
-    };
-    // A type that reads one JSON kind only: `b'{'` objects, `b'['` arrays.
-    ($t:ty, $kind:expr) => {
-        impl<'de> $crate::de::Lenient<'de> for $t {
-            const JSON_KIND: Option<u8> = Some($kind);
-
-            fn lenient<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                <$t as ::serde::Deserialize<'de>>::deserialize(d)
-            }
-        }
-    };
-}
-
-pub(crate) use lenient_via_serde;
-
-lenient_via_serde!(crate::RawJson);
-lenient_via_serde!(crate::Secret);
-
-impl<'de> Lenient<'de> for &'de RawValue {
-    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        serde::Deserialize::deserialize(d)
-    }
+/// serde's `Deserialize` through [`FromJson`], so a response read back with
+/// serde_json (a stored answer, [`crate::RawJson::parse`]) is read exactly as
+/// the client reads it. JSON only, like the lenient scalars it contains.
+pub fn via_json<'de, D: serde::Deserializer<'de>, T: FromJson>(d: D) -> Result<T, D::Error> {
+    let raw: Box<serde_json::value::RawValue> = serde::Deserialize::deserialize(d)?;
+    json::from_str(raw.get()).map_err(serde::de::Error::custom)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn read<'a, T: Lenient<'a>>(json: &'a str) -> T {
-        let mut d = serde_json::Deserializer::from_str(json);
-        T::lenient(&mut d).unwrap()
+    fn read<T: FromJson>(json: &str) -> T {
+        json::from_str(json).unwrap()
     }
 
     #[test]
@@ -588,8 +357,7 @@ mod tests {
         );
         assert_eq!(read::<Option<Vec<i64>>>("null"), None);
         assert_eq!(read::<Option<Vec<i64>>>("\"\""), None);
-        let mut d = serde_json::Deserializer::from_str("\"x\"");
-        assert!(Option::<Vec<i64>>::lenient(&mut d).is_err());
+        assert!(json::from_str::<Option<Vec<i64>>>("\"x\"").is_err());
     }
 
     #[test]
@@ -630,15 +398,61 @@ mod tests {
             }
         }
         assert_eq!(plain_decimal("0.26"), Some(Decimal::new(26, 2)));
+        // The reader's fused fast path for quoted amounts agrees too.
+        for text in [
+            "0",
+            "1",
+            "-1",
+            "0.26",
+            "30243.40000",
+            "-24.5000",
+            "0.00000001",
+            "00.5",
+            "1234567890123456789",
+            "9999999999999999999",
+            "-9999999999999999999",
+            "-0",
+            "-0.0",
+            "1.",
+            ".5",
+            "-",
+            "",
+            "1.2.3",
+            "1e3",
+            "+1",
+            " 1",
+            "12345678901234567890",
+            "0.0000000000000000001",
+        ] {
+            for (json, quoted) in [(format!("\"{text}\""), true), (format!("{text},"), false)] {
+                let mut r = Reader::new(&json);
+                match r.plain_decimal() {
+                    Some(fast) => {
+                        // JSON allows whitespace before a bare number.
+                        let full = Decimal::from_str(text.trim_start()).unwrap();
+                        assert_eq!(fast.to_string(), full.to_string(), "{json}");
+                        assert_eq!(fast.scale(), full.scale(), "{json}");
+                        assert_eq!(r.mark(), json.len() - usize::from(!quoted), "{json}");
+                        // Bare, only what JSON allows is read this way.
+                        assert!(
+                            quoted || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok(),
+                            "{json}"
+                        );
+                        assert!(
+                            !quoted || !text.starts_with(' '),
+                            "{json}: quoted text is read as is"
+                        );
+                    }
+                    None => assert_eq!(r.mark(), 0, "{json}: nothing consumed"),
+                }
+            }
+        }
         assert_eq!(plain_decimal("1234567890123456789"), None);
     }
 
     #[test]
     fn decimals_that_cannot_be_held_exactly_are_errors_never_rounded() {
-        let err = |json: &str| {
-            let mut d = serde_json::Deserializer::from_str(json);
-            Decimal::lenient(&mut d).unwrap_err().to_string()
-        };
+        let err = |json: &str| json::from_str::<Decimal>(json).unwrap_err().to_string();
         // Too small for 28 decimal places: an error, never 0.
         assert!(err("1e-29").contains("`1e-29`"), "{}", err("1e-29"));
         assert!(err("1.5e-28").contains("`1.5e-28`"));
@@ -683,9 +497,7 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_number() {
-        let mut d = serde_json::Deserializer::from_str("\"abc\"");
-        assert!(Decimal::lenient(&mut d).is_err());
-        let mut d = serde_json::Deserializer::from_str("1.5");
-        assert!(i64::lenient(&mut d).is_err());
+        assert!(json::from_str::<Decimal>("\"abc\"").is_err());
+        assert!(json::from_str::<i64>("1.5").is_err());
     }
 }

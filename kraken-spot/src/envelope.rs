@@ -1,12 +1,9 @@
 //! Turns a response body into a typed result or a typed error.
 
-use crate::de::Read;
+use crate::json::{self, FromJson, Reader};
 use crate::{Error, KrakenError};
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
-use std::fmt;
-use std::marker::PhantomData;
 
 const EXCERPT_CHARS: usize = 200;
 
@@ -55,100 +52,25 @@ fn check_errors(endpoint: &'static str, codes: Vec<String>) -> Result<(), Error>
 }
 
 /// The envelope read in one pass: `error` collected, `result` read straight
-/// into the response type, in whichever order they come.
-struct OnePass<T> {
-    error: Vec<String>,
-    result: Option<T>,
-}
-
-/// The envelope's keys.
-enum Key {
-    Error,
-    Result,
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-                Ok(match v {
-                    "error" => Key::Error,
-                    "result" => Key::Result,
-                    _ => Key::Other,
-                })
+/// into the response type, in whichever order they come; other keys skipped.
+fn one_pass<T: FromJson>(text: &str) -> json::Result<(Vec<String>, Option<T>)> {
+    let mut r = Reader::new(text);
+    let mut error = None;
+    let mut result = None;
+    r.object(|r, key| {
+        match key {
+            "error" if error.is_none() => error = Some(r.read::<Vec<String>>()?),
+            // `null` counts as absent.
+            "result" if result.is_none() => result = Some(r.read::<Option<T>>()?),
+            "error" | "result" => return Err(r.error(format!("duplicate field `{key}`"))),
+            _ => {
+                r.skip()?;
             }
         }
-        d.deserialize_identifier(V)
-    }
-}
-
-struct EnvelopeSeed<'r, T, R>(&'r R, PhantomData<T>);
-
-impl<'de, T, R: Read<T>> DeserializeSeed<'de> for EnvelopeSeed<'_, T, R> {
-    type Value = OnePass<T>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<OnePass<T>, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de, T, R: Read<T>> Visitor<'de> for EnvelopeSeed<'_, T, R> {
-    type Value = OnePass<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a Kraken response envelope")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OnePass<T>, A::Error> {
-        let mut error = None;
-        let mut result = None;
-        while let Some(key) = map.next_key::<Key>()? {
-            match key {
-                Key::Error if error.is_none() => error = Some(map.next_value::<Vec<String>>()?),
-                Key::Result if result.is_none() => {
-                    result = Some(map.next_value_seed(ResultSeed(self.0, PhantomData))?)
-                }
-                Key::Error => return Err(de::Error::duplicate_field("error")),
-                Key::Result => return Err(de::Error::duplicate_field("result")),
-                Key::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(OnePass {
-            error: error.unwrap_or_default(),
-            result: result.flatten(),
-        })
-    }
-}
-
-/// `result`: `null` counts as absent, as in the envelope read with a `RawValue`.
-struct ResultSeed<'r, T, R>(&'r R, PhantomData<T>);
-
-impl<'de, T, R: Read<T>> DeserializeSeed<'de> for ResultSeed<'_, T, R> {
-    type Value = Option<T>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de, T, R: Read<T>> Visitor<'de> for ResultSeed<'_, T, R> {
-    type Value = Option<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a result")
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        self.0.read(d).map(Some)
-    }
+        Ok(())
+    })?;
+    r.end()?;
+    Ok((error.unwrap_or_default(), result.flatten()))
 }
 
 /// Decodes Kraken's `{"error": [...], "result": ...}` envelope. A missing
@@ -158,23 +80,18 @@ impl<'de, T, R: Read<T>> Visitor<'de> for ResultSeed<'_, T, R> {
 /// (a body that is not Kraken's, an error with a result of another shape),
 /// the body is read again the careful way, envelope first, so the error
 /// names exactly what did not fit.
-pub fn kraken<T, R: Read<T>>(
+pub fn kraken<T: FromJson>(
     endpoint: &'static str,
     status: u16,
     body: &[u8],
     sensitive: bool,
-    read: R,
 ) -> Result<T, Error> {
     // UTF-8 is checked once for the whole body, so neither strings nor the
     // exact text of each number is checked again.
-    let one_pass = std::str::from_utf8(body).ok().and_then(|text| {
-        let mut de = serde_json::Deserializer::from_str(text);
-        EnvelopeSeed(&read, PhantomData)
-            .deserialize(&mut de)
-            .and_then(|envelope| de.end().map(|()| envelope))
-            .ok()
-    });
-    if let Some(OnePass { error, result }) = one_pass {
+    let one_pass = std::str::from_utf8(body)
+        .ok()
+        .and_then(|text| one_pass::<T>(text).ok());
+    if let Some((error, result)) = one_pass {
         check_errors(endpoint, error)?;
         if !success(status) {
             return Err(Error::Http {
@@ -190,17 +107,16 @@ pub fn kraken<T, R: Read<T>>(
             body_start: excerpt(body, sensitive),
         });
     }
-    kraken_careful(endpoint, status, body, sensitive, &read)
+    kraken_careful(endpoint, status, body, sensitive)
 }
 
 /// The envelope first, then the result text: slower, and exact about what failed.
 #[cold]
-fn kraken_careful<T, R: Read<T>>(
+fn kraken_careful<T: FromJson>(
     endpoint: &'static str,
     status: u16,
     body: &[u8],
     sensitive: bool,
-    read: &R,
 ) -> Result<T, Error> {
     let envelope: Envelope<'_> = match serde_json::from_slice(body) {
         Ok(e) => e,
@@ -234,7 +150,7 @@ fn kraken_careful<T, R: Read<T>>(
         message: "the envelope has no `result`".into(),
         body_start: excerpt(body, sensitive),
     })?;
-    read.read_text(result.get()).map_err(|e| Error::Decode {
+    json::from_str::<T>(result.get()).map_err(|e| Error::Decode {
         endpoint,
         status,
         message: e.to_string(),
@@ -243,12 +159,11 @@ fn kraken_careful<T, R: Read<T>>(
 }
 
 /// Decodes a body that has no envelope (the OAuth token endpoint).
-pub fn bare<T, R: Read<T>>(
+pub fn bare<T: FromJson>(
     endpoint: &'static str,
     status: u16,
     body: &[u8],
     sensitive: bool,
-    read: R,
 ) -> Result<T, Error> {
     if !success(status) {
         return Err(Error::Http {
@@ -263,7 +178,7 @@ pub fn bare<T, R: Read<T>>(
         message: e.to_string(),
         body_start: excerpt(body, sensitive),
     })?;
-    read.read_text(text).map_err(|e| Error::Decode {
+    json::from_str::<T>(text).map_err(|e| Error::Decode {
         endpoint,
         status,
         message: e.to_string(),
@@ -306,15 +221,14 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Decodes an answer of an API without Kraken's envelope that reports errors
 /// as HTTP statuses (Funding (Beta)): a success body is the result; any other
 /// status is [`Error::Api`] with the body kept.
-pub fn funding<T, R: Read<T>>(
+pub fn funding<T: FromJson>(
     endpoint: &'static str,
     status: u16,
     body: &[u8],
     sensitive: bool,
-    read: R,
 ) -> Result<T, Error> {
     if success(status) {
-        return bare(endpoint, status, body, sensitive, read);
+        return bare(endpoint, status, body, sensitive);
     }
     let text = String::from_utf8_lossy(&body[..body.len().min(MAX_ERROR_BODY)]).into_owned();
     let error = serde_json::from_slice::<serde_json::Value>(body)
@@ -344,12 +258,11 @@ mod tests {
 
     #[test]
     fn errors_keep_krakens_code_verbatim() {
-        let err = kraken::<bool, _>(
+        let err = kraken::<bool>(
             "x",
             200,
             br#"{"error":["EOrder:Insufficient funds"]}"#,
             false,
-            crate::de::ReadSerde,
         )
         .unwrap_err();
         let k = err.kraken().unwrap();
@@ -364,7 +277,6 @@ mod tests {
             200,
             br#"{"error":["WGeneral:Deprecated"],"result":true}"#,
             false,
-            crate::de::ReadSerde,
         )
         .unwrap();
         assert!(ok);
@@ -377,51 +289,30 @@ mod tests {
             200,
             br#"{"result":[1,2],"extra":{"a":[1]},"error":["WGeneral:Deprecated"]}"#,
             false,
-            crate::de::ReadSerde,
         )
         .unwrap();
         assert_eq!(ok, [1, 2]);
         // An error after a result of another shape is still Kraken's error.
-        let err = kraken::<Vec<u32>, _>(
+        let err = kraken::<Vec<u32>>(
             "x",
             200,
             br#"{"result":{},"error":["EQuery:Unknown asset pair"]}"#,
             false,
-            crate::de::ReadSerde,
         )
         .unwrap_err();
         assert_eq!(err.kraken().unwrap().code(), "EQuery:Unknown asset pair");
         // A result that does not fit names what did not fit.
-        let err = kraken::<Vec<u32>, _>(
-            "x",
-            200,
-            br#"{"error":[],"result":[1,"a"]}"#,
-            false,
-            crate::de::ReadSerde,
-        )
-        .unwrap_err();
+        let err =
+            kraken::<Vec<u32>>("x", 200, br#"{"error":[],"result":[1,"a"]}"#, false).unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
-        let err = kraken::<Vec<u32>, _>(
-            "x",
-            200,
-            br#"{"error":[],"result":null}"#,
-            false,
-            crate::de::ReadSerde,
-        )
-        .unwrap_err();
+        let err =
+            kraken::<Vec<u32>>("x", 200, br#"{"error":[],"result":null}"#, false).unwrap_err();
         assert!(err.to_string().contains("no `result`"), "{err}");
     }
 
     #[test]
     fn http_errors_keep_status_and_body_start() {
-        let err = kraken::<bool, _>(
-            "x",
-            502,
-            b"<html>Bad gateway</html>",
-            false,
-            crate::de::ReadSerde,
-        )
-        .unwrap_err();
+        let err = kraken::<bool>("x", 502, b"<html>Bad gateway</html>", false).unwrap_err();
         match err {
             Error::Http {
                 status, body_start, ..
@@ -435,14 +326,7 @@ mod tests {
 
     #[test]
     fn sensitive_bodies_are_never_quoted() {
-        let err = bare::<u32, _>(
-            "t",
-            200,
-            br#"{"access_token":"s3cr3t"}"#,
-            true,
-            crate::de::ReadSerde,
-        )
-        .unwrap_err();
+        let err = bare::<u32>("t", 200, br#"{"access_token":"s3cr3t"}"#, true).unwrap_err();
         assert!(!err.to_string().contains("s3cr3t"), "{err}");
     }
 

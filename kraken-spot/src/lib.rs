@@ -39,7 +39,7 @@
 //! - Behaviour: [`RetryPolicy`], [`OrderResend`] and [`OrderResolution`],
 //!   [`NonceSource`], [`RateLimitTier`] and [`RateCounters`].
 //! - Values: [`Decimal`] for money, [`Amount`] for prices and volumes sent
-//!   (`&str` or `Decimal`), [`IndexMap`] for keyed results, [`Either`],
+//!   (`&str` or `Decimal`), [`Map`] (an [`IndexMap`]) for keyed results, [`Either`],
 //!   [`WithLast`], [`RawJson`], [`Secret`].
 //! - The spec at run time: [`ENDPOINTS`] ([`EndpointInfo`]: method, path,
 //!   auth, cost, [`Effect`], [`Permissions`], [`TradingCharge`]).
@@ -96,6 +96,7 @@ mod endpoint;
 mod envelope;
 mod error;
 pub mod guide;
+mod json;
 // Formatted by prettyplease in kraken-codegen; rustfmt would fight it.
 #[rustfmt::skip]
 pub mod generated;
@@ -133,8 +134,6 @@ pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
 pub use paging::{Page, Paged, Position};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
-pub use shapes::{Amount, Either, Extra, RawJson, Secret, WithLast};
-// The generated code's helper macros, as `crate::string_enum!` and
-// `crate::lenient_via_serde!`.
-pub(crate) use de::lenient_via_serde;
+pub use shapes::{Amount, Either, Extra, Map, RawJson, Secret, WithLast};
+// The generated code's helper macro, as `crate::string_enum!`.
 pub(crate) use string_enum::string_enum;

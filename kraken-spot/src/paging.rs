@@ -16,7 +16,6 @@
 use crate::endpoint::{Call, Endpoint};
 use crate::{Error, SpotClient};
 use futures_core::Stream;
-use indexmap::IndexMap;
 use std::collections::{HashSet, VecDeque};
 
 /// Where a paged call reads next.
@@ -51,7 +50,7 @@ enum Next {
 
 impl<V> Page<(String, V)> {
     /// A page of an id-keyed map, with the total number of matches if known.
-    pub fn offset(entries: IndexMap<String, V>, total: impl Into<Option<i64>>) -> Self {
+    pub fn offset(entries: crate::Map<V>, total: impl Into<Option<i64>>) -> Self {
         let ids = entries.keys().cloned().collect();
         Page {
             items: entries.into_iter().collect(),

@@ -30,11 +30,11 @@ fn intern(name: &str) -> Result<&'static str, Error> {
 }
 
 fn decode_kraken(status: u16, _: Option<&str>, body: &[u8]) -> Result<RawJson, Error> {
-    crate::envelope::kraken("raw", status, body, false, crate::de::ReadSerde)
+    crate::envelope::kraken("raw", status, body, false)
 }
 
 fn decode_status(status: u16, _: Option<&str>, body: &[u8]) -> Result<RawJson, Error> {
-    crate::envelope::funding("raw", status, body, false, crate::de::ReadSerde)
+    crate::envelope::funding("raw", status, body, false)
 }
 
 impl SpotClient {

@@ -2,15 +2,14 @@
 //! that Kraken uses in more than one place is implemented here once; the spec
 //! names it.
 
-use crate::de::{Lenient, LenientSeed};
+use crate::json::{self, FromJson, Reader};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::Deserializer;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
-use std::marker::PhantomData;
 
 /// A result keyed by pair with a sibling `last` cursor, as OHLC, Trades and
 /// Spread return it: `{"XXBTZUSD": [...], "last": 1688672106}`.
@@ -21,7 +20,7 @@ pub struct WithLast<T> {
     /// number or a string (a nanosecond id for Trades); it is read either way.
     pub last: u64,
     /// The entries, keyed by Kraken's pair name, in the order Kraken sent them.
-    pub pairs: IndexMap<String, T>,
+    pub pairs: Map<T>,
 }
 
 impl<T> WithLast<T> {
@@ -35,30 +34,29 @@ impl<T> WithLast<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for WithLast<T> {
+impl<T: FromJson> FromJson for WithLast<T> {
+    const KIND: Option<u8> = Some(b'{');
+
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        let mut last = None;
+        let mut pairs = Map::default();
+        r.object(|r, key| {
+            if key == "last" {
+                last = Some(r.read::<u64>()?);
+            } else {
+                let value = T::from_json(r)?;
+                pairs.insert(key.to_owned(), value);
+            }
+            Ok(())
+        })?;
+        let last = last.ok_or_else(|| r.missing("last"))?;
+        Ok(WithLast { last, pairs })
+    }
+}
+
+impl<'de, T: FromJson> Deserialize<'de> for WithLast<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = WithLast<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of pairs with a `last` key")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut last = None;
-                let mut pairs = IndexMap::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if key == "last" {
-                        last = Some(map.next_value_seed(LenientSeed::<u64>::new())?);
-                    } else {
-                        let value = map.next_value::<T>()?;
-                        pairs.insert(key, value);
-                    }
-                }
-                let last = last.ok_or_else(|| de::Error::missing_field("last"))?;
-                Ok(WithLast { last, pairs })
-            }
-        }
-        d.deserialize_map(V(PhantomData))
+        crate::de::via_json(d)
     }
 }
 
@@ -87,39 +85,44 @@ pub enum Either<A, B> {
 
 /// A shape that reads only one JSON kind (array or object) is the only one
 /// tried for that kind: a malformed list is an error, never the other shape.
-impl<'de, A: Lenient<'de>, B: Lenient<'de>> Lenient<'de> for Either<A, B> {
-    fn lenient<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw: &'de RawValue = Deserialize::deserialize(d)?;
-        let kind = raw.get().as_bytes().first().copied();
-        if kind.is_some() && kind == A::JSON_KIND {
-            return A::lenient(raw)
-                .map(Either::First)
-                .map_err(de::Error::custom);
+impl<A: FromJson, B: FromJson> FromJson for Either<A, B> {
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        let kind = r.peek();
+        if kind.is_some() && kind == A::KIND {
+            return A::from_json(r).map(Either::First);
         }
-        if kind.is_some() && kind == B::JSON_KIND {
-            return B::lenient(raw)
-                .map(Either::Second)
-                .map_err(de::Error::custom);
+        if kind.is_some() && kind == B::KIND {
+            return B::from_json(r).map(Either::Second);
         }
-        match A::lenient(raw) {
+        let mark = r.mark();
+        match A::from_json(r) {
             Ok(a) => Ok(Either::First(a)),
-            Err(first) => B::lenient(raw).map(Either::Second).map_err(|second| {
-                de::Error::custom(format_args!("matches neither shape: {first}; {second}"))
-            }),
+            Err(first) => {
+                r.reset(mark);
+                B::from_json(r)
+                    .map(Either::Second)
+                    .map_err(|second| r.error(format!("matches neither shape: {first}; {second}")))
+            }
         }
     }
 }
 
-impl<'de, A: Lenient<'de>, B: Lenient<'de>> Deserialize<'de> for Either<A, B> {
+impl<'de, A: FromJson, B: FromJson> Deserialize<'de> for Either<A, B> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Self::lenient(d)
+        crate::de::via_json(d)
     }
 }
 
 /// The keys of a response object that the spec does not model (yet), in
 /// Kraken's order, each with its exact JSON text. Every generated response
 /// struct has one, as its `extra` field; serializing writes them back.
-pub type Extra = IndexMap<String, RawJson>;
+pub type Extra = Map<RawJson>;
+
+/// A keyed result (balances by asset, orders by id, pairs by name), in the
+/// order Kraken sent it. An [`IndexMap`] with a fast hasher
+/// ([`foldhash`](https://docs.rs/foldhash), randomly seeded per process):
+/// Kraken's keys are short, and SipHash was a large part of decoding them.
+pub type Map<V> = IndexMap<String, V, foldhash::fast::RandomState>;
 
 /// JSON that Kraken documents only loosely (an undocumented page shape, a
 /// new field), kept as the exact text it sent: numbers keep every digit,
@@ -133,6 +136,13 @@ impl RawJson {
     /// The JSON text, exactly as received.
     pub fn get(&self) -> &str {
         self.0.get()
+    }
+
+    /// Keeps text that [`crate::json::Reader::skip`] has already checked.
+    pub(crate) fn from_checked(text: &str) -> json::Result<Self> {
+        RawValue::from_string(text.to_owned())
+            .map(RawJson)
+            .map_err(|e| json::Reader::new(text).error(e.to_string()))
     }
 
     /// Decodes the text as `T`.
@@ -277,25 +287,25 @@ mod tests {
 
     #[test]
     fn with_last_reads_last_as_number_or_string() {
-        let w: WithLast<Vec<u8>> = serde_json::from_str(r#"{"X":[1],"last":"17"}"#).unwrap();
+        let w: WithLast<Vec<u32>> = serde_json::from_str(r#"{"X":[1],"last":"17"}"#).unwrap();
         assert_eq!(w.last, 17);
-        assert_eq!(w.single(), Some(("X", &vec![1u8])));
-        let w: WithLast<Vec<u8>> = serde_json::from_str(r#"{"last":18,"X":[],"Y":[2]}"#).unwrap();
+        assert_eq!(w.single(), Some(("X", &vec![1u32])));
+        let w: WithLast<Vec<u32>> = serde_json::from_str(r#"{"last":18,"X":[],"Y":[2]}"#).unwrap();
         assert_eq!(w.last, 18);
         assert_eq!(w.pairs.len(), 2);
     }
 
     #[test]
     fn either_tries_each_shape_in_order() {
-        type MapOrList = Either<IndexMap<String, Decimal>, Vec<Decimal>>;
-        let read = |json: &str| -> MapOrList { crate::de::from_json_lenient(json).unwrap() };
+        type MapOrList = Either<Map<Decimal>, Vec<Decimal>>;
+        let read = |json: &str| -> MapOrList { crate::json::from_str(json).unwrap() };
         assert_eq!(
             read(r#"{"a":"1.50"}"#),
-            Either::First(IndexMap::from([("a".to_owned(), Decimal::new(150, 2))]))
+            Either::First(Map::from_iter([("a".to_owned(), Decimal::new(150, 2))]))
         );
         assert_eq!(read(r#"["2"]"#), Either::Second(vec![Decimal::from(2)]));
-        assert!(crate::de::from_json_lenient::<MapOrList>("true").is_err());
-        let limit: Either<Decimal, bool> = crate::de::from_json_lenient("false").unwrap();
+        assert!(crate::json::from_str::<MapOrList>("true").is_err());
+        let limit: Either<Decimal, bool> = crate::json::from_str("false").unwrap();
         assert_eq!(limit, Either::Second(false));
         assert_eq!(serde_json::to_string(&limit).unwrap(), "false");
         // Also an ordinary serde type, so a decoded response can be read back.
@@ -306,7 +316,7 @@ mod tests {
     #[test]
     fn raw_json_keeps_every_digit_and_parses_later() {
         let text = r#"{"fee":0.12345678901234567890,"next_cursor":"abc"}"#;
-        let raw: RawJson = crate::de::from_json_lenient(text).unwrap();
+        let raw: RawJson = crate::json::from_str(text).unwrap();
         assert_eq!(raw.get(), text);
         assert_eq!(serde_json::to_string(&raw).unwrap(), text);
         let cursor: IndexMap<String, serde_json::Value> = raw.parse().unwrap();

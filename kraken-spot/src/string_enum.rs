@@ -1,5 +1,5 @@
 //! The shared behaviour of every generated string enum: conversions, display
-//! and serde as the wire string. Generated code supplies `as_str` and
+//! and serde and [`crate::json::FromJson`] as the wire string. Generated code supplies `as_str` and
 //! `From<&str>` (which keeps unknown values in `Unknown`).
 
 /// Implements the string conversions and serde for a generated enum.
@@ -40,6 +40,11 @@ macro_rules! string_enum {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
+            }
+        }
+        impl $crate::json::FromJson for $name {
+            fn from_json(r: &mut $crate::json::Reader<'_>) -> $crate::json::Result<Self> {
+                r.string().map(|s| Self::from(&*s))
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $name {

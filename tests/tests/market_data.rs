@@ -100,7 +100,7 @@ async fn asset_info_wire_and_every_fixture() {
     assert_eq!(xbt.decimals, Some(10));
     assert_eq!(xbt.display_decimals, Some(5));
     assert_eq!(xbt.collateral_value, Some(dec("1")));
-    assert_eq!(xbt.status.as_deref(), Some("enabled"));
+    assert_eq!(xbt.status, Some(kraken_spot::AssetStatus::Enabled));
     assert_eq!(assets.keys().collect::<Vec<_>>(), ["XXBT", "ZEUR", "ZUSD"]);
     assert_lossless("Assets.json", &assets);
 
@@ -150,7 +150,8 @@ async fn asset_pairs_wire_and_every_fixture() {
         ("XBTUSD", "XXBT", "ZUSD")
     );
     assert_eq!(xbt.leverage_buy.as_deref(), Some(&[2, 3, 4, 5][..]));
-    assert_eq!(xbt.fees.as_ref().unwrap()[0], [dec("0"), dec("0.26")]);
+    let first = &xbt.fees.as_ref().unwrap()[0];
+    assert_eq!((first.volume, first.percent_fee), (dec("0"), dec("0.26")));
     assert_eq!(xbt.cost_decimals, Some(5));
     assert_lossless("AssetPairs.kraken-async-rs.json", &pairs);
 
@@ -158,7 +159,11 @@ async fn asset_pairs_wire_and_every_fixture() {
     let docs = client.get_asset_pairs().await.unwrap();
     let eth = &docs["XETHXXBT"];
     assert_eq!(eth.wsname.as_deref(), Some("ETH/XBT"));
-    assert_eq!(eth.fees.as_ref().unwrap()[1], [dec("50000"), dec("0.24")]);
+    let second = &eth.fees.as_ref().unwrap()[1];
+    assert_eq!(
+        (second.volume, second.percent_fee),
+        (dec("50000"), dec("0.24"))
+    );
     assert_lossless("AssetPairs.json", &docs);
 
     serve(&mock, "/0/public/AssetPairs", "AssetPairs.many.json");

@@ -319,26 +319,21 @@ fn require_one_of(e: &EndpointDef, params: &[ParamCode]) -> TokenStream {
 
 /// The body of `decode()`, by envelope.
 fn decode_body(e: &EndpointDef) -> TokenStream {
-    let reader = if Type::parse(&e.response).is_ok_and(|t| t.is_lenient()) {
-        quote!(crate::de::ReadLenient)
-    } else {
-        quote!(crate::de::ReadSerde)
-    };
     match e.envelope {
         EnvelopeKind::Kraken => quote! {
             let _ = content_type;
-            crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE, #reader)
+            crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
         },
         EnvelopeKind::Bare => quote! {
             let _ = content_type;
-            crate::envelope::bare(Self::NAME, status, body, Self::SENSITIVE_RESPONSE, #reader)
+            crate::envelope::bare(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
         },
         EnvelopeKind::Bytes => quote! {
             crate::envelope::bytes(Self::NAME, status, content_type, body)
         },
         EnvelopeKind::Status => quote! {
             let _ = content_type;
-            crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE, #reader)
+            crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
         },
     }
 }

@@ -42,6 +42,5 @@ pub(super) fn emit_enum(e: &EnumDef) -> TokenStream {
             }
         }
         crate::string_enum!(#name);
-        crate::lenient_via_serde!(#name);
     }
 }

@@ -68,7 +68,7 @@ fn rust_type(ty: &Type) -> TokenStream {
         }
         Type::Map(t) => {
             let t = rust_type(t);
-            quote!(::indexmap::IndexMap<String, #t>)
+            quote!(crate::Map<#t>)
         }
         Type::WithLast(t) => {
             let t = rust_type(t);

@@ -86,32 +86,27 @@ pub(super) fn emit_struct(s: &StructDef) -> TokenStream {
         }
         #deserialize
         #serialize
-        crate::lenient_via_serde!(#name, b'{');
     }
 }
 
-/// Decodes a JSON object field by field (leniently where the type is), keeps
-/// every other key in `extra`, and refuses an object with none of the
-/// fields `one_of_required` names (an unrelated object is not a success).
+/// Decodes a JSON object field by field in one pass over the body (scalars
+/// leniently, from their exact text), keeps every other key in `extra`, and
+/// refuses an object with none of the fields `one_of_required` names (an
+/// unrelated object is not a success). serde's `Deserialize` goes through it.
 fn emit_object_deserialize(s: &StructDef) -> TokenStream {
     let name = ident(&s.name);
-    // Locals are prefixed so a field named `key`, `map` or `extra` cannot shadow the visitor's own.
+    // Locals are prefixed so a field named `key`, `r` or `extra` cannot shadow the reader's own.
     let locals: Vec<Ident> = s.fields.iter().map(local_ident).collect();
     let types = s.fields.iter().map(|f| {
         let base = rust_type(&field_type(f));
         quote!(Option<#base>)
     });
     let arms = s.fields.iter().zip(&locals).map(|(f, local)| {
-        let (wire, full) = (&f.name, full_type(f));
-        let read = if field_type(f).is_lenient() {
-            quote!(map.next_value_seed(crate::de::LenientSeed::<#full>::new())?)
-        } else {
-            quote!(map.next_value::<#full>()?)
-        };
+        let wire = &f.name;
         if f.optional {
-            quote!(#wire => #local = #read,)
+            quote!(#wire => #local = r.read()?,)
         } else {
-            quote!(#wire => #local = Some(#read),)
+            quote!(#wire => #local = Some(r.read()?),)
         }
     });
     let finish = s.fields.iter().zip(&locals).map(|(f, local)| {
@@ -119,37 +114,32 @@ fn emit_object_deserialize(s: &StructDef) -> TokenStream {
         if f.optional {
             quote!(#field: #local,)
         } else {
-            quote!(#field: #local.ok_or_else(|| ::serde::de::Error::missing_field(#wire))?,)
+            quote!(#field: #local.ok_or_else(|| r.missing(#wire))?,)
         }
     });
     let one_of = one_of_check(s);
-    let expecting = format!("a JSON object: {}", s.name);
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct ObjectVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #( let mut #locals: #types = None; )*
-                        let mut extra = crate::Extra::new();
-                        while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                            match key.as_ref() {
-                                #(#arms)*
-                                _ => {
-                                    let value: crate::RawJson = map.next_value()?;
-                                    extra.insert(key.into_owned(), value);
-                                }
-                            }
+        impl crate::json::FromJson for #name {
+            const KIND: Option<u8> = Some(b'{');
+            fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+                #( let mut #locals: #types = None; )*
+                let mut extra = crate::Extra::default();
+                r.object(|r, key| {
+                    match key {
+                        #(#arms)*
+                        _ => {
+                            extra.insert(key.to_owned(), r.read()?);
                         }
-                        #one_of
-                        Ok(#name { #(#finish)* extra })
                     }
-                }
-                deserializer.deserialize_map(ObjectVisitor)
+                    Ok(())
+                })?;
+                #one_of
+                Ok(#name { #(#finish)* extra })
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::de::via_json(d)
             }
         }
     }
@@ -174,7 +164,7 @@ fn one_of_check(s: &StructDef) -> TokenStream {
     let message = format!("not a {}: none of {listed} is present", s.name);
     quote! {
         if #(#present.is_none())&&* {
-            return Err(::serde::de::Error::custom(#message));
+            return Err(r.error(#message));
         }
     }
 }
@@ -206,43 +196,35 @@ fn emit_object_serialize(s: &StructDef) -> TokenStream {
     }
 }
 
-/// Positional rows: decoded from a JSON array in field order, serialized back
-/// as an array that stops after the last optional field present.
+/// Positional rows: decoded from a JSON array in field order (elements
+/// Kraken adds later are skipped), serialized back as an array that stops
+/// after the last optional field present.
 fn emit_row_serde(s: &StructDef) -> TokenStream {
     let name = ident(&s.name);
     let names: Vec<Ident> = s.fields.iter().map(field_ident).collect();
-    let reads = s.fields.iter().enumerate().map(|(i, f)| {
-        let local = &names[i];
-        let read = match (field_type(f).is_lenient(), f.optional) {
-            (true, false) => quote!(crate::de::row_lenient(&mut seq, #i)?),
-            (true, true) => quote!(crate::de::row_lenient_opt(&mut seq)?),
-            (false, false) => quote!(crate::de::row_serde(&mut seq, #i)?),
-            (false, true) => quote!(crate::de::row_serde_opt(&mut seq)?),
-        };
-        quote!(let #local = #read;)
+    let reads = s.fields.iter().zip(&names).map(|(f, local)| {
+        if f.optional {
+            quote!(let #local = row.optional()?;)
+        } else {
+            quote!(let #local = row.required()?;)
+        }
     });
-    let expecting = format!("a JSON array: {}", s.name);
     let serialize = emit_row_serialize(s, &names);
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct RowVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for RowVisitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_seq<A: ::serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<#name, A::Error> {
-                        #(#reads)*
-                        crate::de::row_end(&mut seq)?;
-                        Ok(#name { #(#names),* })
-                    }
-                }
-                deserializer.deserialize_seq(RowVisitor)
+        impl crate::json::FromJson for #name {
+            const KIND: Option<u8> = Some(b'[');
+            fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+                let mut row = r.row()?;
+                #(#reads)*
+                row.end()?;
+                Ok(#name { #(#names),* })
             }
         }
-
-        crate::lenient_via_serde!(#name, b'[');
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::de::via_json(d)
+            }
+        }
 
         #serialize
     }

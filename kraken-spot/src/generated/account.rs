@@ -51,80 +51,38 @@ pub struct ExtendedBalance {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for ExtendedBalance {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExtendedBalance;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: ExtendedBalance")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExtendedBalance, A::Error> {
-                let mut field_balance: Option<::rust_decimal::Decimal> = None;
-                let mut field_credit: Option<::rust_decimal::Decimal> = None;
-                let mut field_credit_used: Option<::rust_decimal::Decimal> = None;
-                let mut field_hold_trade: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "balance" => {
-                            field_balance = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "credit" => {
-                            field_credit = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "credit_used" => {
-                            field_credit_used = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "hold_trade" => {
-                            field_hold_trade = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for ExtendedBalance {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_balance: Option<::rust_decimal::Decimal> = None;
+        let mut field_credit: Option<::rust_decimal::Decimal> = None;
+        let mut field_credit_used: Option<::rust_decimal::Decimal> = None;
+        let mut field_hold_trade: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "balance" => field_balance = Some(r.read()?),
+                "credit" => field_credit = r.read()?,
+                "credit_used" => field_credit_used = r.read()?,
+                "hold_trade" => field_hold_trade = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(ExtendedBalance {
-                    balance: field_balance
-                        .ok_or_else(|| ::serde::de::Error::missing_field("balance"))?,
-                    credit: field_credit,
-                    credit_used: field_credit_used,
-                    hold_trade: field_hold_trade
-                        .ok_or_else(|| ::serde::de::Error::missing_field("hold_trade"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(ExtendedBalance {
+            balance: field_balance.ok_or_else(|| r.missing("balance"))?,
+            credit: field_credit,
+            credit_used: field_credit_used,
+            hold_trade: field_hold_trade.ok_or_else(|| r.missing("hold_trade"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExtendedBalance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for ExtendedBalance {
@@ -148,76 +106,46 @@ impl ::serde::Serialize for ExtendedBalance {
         map.end()
     }
 }
-crate::lenient_via_serde!(ExtendedBalance, b'{');
 /// Credit line details (VIPs with this feature).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreditLines {
     /// Per-asset credit, keyed by asset.
-    pub asset_details: ::indexmap::IndexMap<String, super::CreditLineAsset>,
+    pub asset_details: crate::Map<super::CreditLineAsset>,
     /// Account-wide credit limits.
     pub limits_monitor: super::CreditLimitsMonitor,
     /// Keys Kraken sent that the spec does not model (yet), with their
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for CreditLines {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreditLines;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: CreditLines")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreditLines, A::Error> {
-                let mut field_asset_details: Option<
-                    ::indexmap::IndexMap<String, super::CreditLineAsset>,
-                > = None;
-                let mut field_limits_monitor: Option<super::CreditLimitsMonitor> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "asset_details" => {
-                            field_asset_details = Some(
-                                map
-                                    .next_value::<
-                                        ::indexmap::IndexMap<String, super::CreditLineAsset>,
-                                    >()?,
-                            );
-                        }
-                        "limits_monitor" => {
-                            field_limits_monitor = Some(
-                                map.next_value::<super::CreditLimitsMonitor>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for CreditLines {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_asset_details: Option<crate::Map<super::CreditLineAsset>> = None;
+        let mut field_limits_monitor: Option<super::CreditLimitsMonitor> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "asset_details" => field_asset_details = Some(r.read()?),
+                "limits_monitor" => field_limits_monitor = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(CreditLines {
-                    asset_details: field_asset_details
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "asset_details",
-                        ))?,
-                    limits_monitor: field_limits_monitor
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "limits_monitor",
-                        ))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(CreditLines {
+            asset_details: field_asset_details
+                .ok_or_else(|| r.missing("asset_details"))?,
+            limits_monitor: field_limits_monitor
+                .ok_or_else(|| r.missing("limits_monitor"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreditLines {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for CreditLines {
@@ -235,7 +163,6 @@ impl ::serde::Serialize for CreditLines {
         map.end()
     }
 }
-crate::lenient_via_serde!(CreditLines, b'{');
 /// One asset's credit line.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -252,87 +179,48 @@ pub struct CreditLineAsset {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for CreditLineAsset {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreditLineAsset;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: CreditLineAsset")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreditLineAsset, A::Error> {
-                let mut field_balance: Option<::rust_decimal::Decimal> = None;
-                let mut field_credit_limit: Option<::rust_decimal::Decimal> = None;
-                let mut field_credit_used: Option<::rust_decimal::Decimal> = None;
-                let mut field_available_credit: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "balance" => {
-                            field_balance = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "credit_limit" => {
-                            field_credit_limit = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "credit_used" => {
-                            field_credit_used = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "available_credit" => {
-                            field_available_credit = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for CreditLineAsset {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_balance: Option<::rust_decimal::Decimal> = None;
+        let mut field_credit_limit: Option<::rust_decimal::Decimal> = None;
+        let mut field_credit_used: Option<::rust_decimal::Decimal> = None;
+        let mut field_available_credit: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "balance" => field_balance = r.read()?,
+                "credit_limit" => field_credit_limit = r.read()?,
+                "credit_used" => field_credit_used = r.read()?,
+                "available_credit" => field_available_credit = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_balance.is_none() && field_credit_limit.is_none()
-                    && field_credit_used.is_none() && field_available_credit.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a CreditLineAsset: none of `balance`, `credit_limit`, `credit_used`, `available_credit` is present",
-                        ),
-                    );
-                }
-                Ok(CreditLineAsset {
-                    balance: field_balance,
-                    credit_limit: field_credit_limit,
-                    credit_used: field_credit_used,
-                    available_credit: field_available_credit,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_balance.is_none() && field_credit_limit.is_none()
+            && field_credit_used.is_none() && field_available_credit.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a CreditLineAsset: none of `balance`, `credit_limit`, `credit_used`, `available_credit` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(CreditLineAsset {
+            balance: field_balance,
+            credit_limit: field_credit_limit,
+            credit_used: field_credit_used,
+            available_credit: field_available_credit,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreditLineAsset {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for CreditLineAsset {
@@ -360,7 +248,6 @@ impl ::serde::Serialize for CreditLineAsset {
         map.end()
     }
 }
-crate::lenient_via_serde!(CreditLineAsset, b'{');
 /// Account-wide credit limits, in USD.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -381,112 +268,57 @@ pub struct CreditLimitsMonitor {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for CreditLimitsMonitor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreditLimitsMonitor;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: CreditLimitsMonitor")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreditLimitsMonitor, A::Error> {
-                let mut field_total_credit_usd: Option<::rust_decimal::Decimal> = None;
-                let mut field_total_credit_used_usd: Option<::rust_decimal::Decimal> = None;
-                let mut field_total_collateral_value_usd: Option<
-                    ::rust_decimal::Decimal,
-                > = None;
-                let mut field_equity_usd: Option<::rust_decimal::Decimal> = None;
-                let mut field_ongoing_balance: Option<::rust_decimal::Decimal> = None;
-                let mut field_debt_to_equity: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "total_credit_usd" => {
-                            field_total_credit_usd = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "total_credit_used_usd" => {
-                            field_total_credit_used_usd = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "total_collateral_value_usd" => {
-                            field_total_collateral_value_usd = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "equity_usd" => {
-                            field_equity_usd = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "ongoing_balance" => {
-                            field_ongoing_balance = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "debt_to_equity" => {
-                            field_debt_to_equity = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for CreditLimitsMonitor {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_total_credit_usd: Option<::rust_decimal::Decimal> = None;
+        let mut field_total_credit_used_usd: Option<::rust_decimal::Decimal> = None;
+        let mut field_total_collateral_value_usd: Option<::rust_decimal::Decimal> = None;
+        let mut field_equity_usd: Option<::rust_decimal::Decimal> = None;
+        let mut field_ongoing_balance: Option<::rust_decimal::Decimal> = None;
+        let mut field_debt_to_equity: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "total_credit_usd" => field_total_credit_usd = r.read()?,
+                "total_credit_used_usd" => field_total_credit_used_usd = r.read()?,
+                "total_collateral_value_usd" => {
+                    field_total_collateral_value_usd = r.read()?;
                 }
-                if field_total_credit_usd.is_none()
-                    && field_total_credit_used_usd.is_none()
-                    && field_total_collateral_value_usd.is_none()
-                    && field_equity_usd.is_none() && field_ongoing_balance.is_none()
-                    && field_debt_to_equity.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a CreditLimitsMonitor: none of `total_credit_usd`, `total_credit_used_usd`, `total_collateral_value_usd`, `equity_usd`, `ongoing_balance`, `debt_to_equity` is present",
-                        ),
-                    );
+                "equity_usd" => field_equity_usd = r.read()?,
+                "ongoing_balance" => field_ongoing_balance = r.read()?,
+                "debt_to_equity" => field_debt_to_equity = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(CreditLimitsMonitor {
-                    total_credit_usd: field_total_credit_usd,
-                    total_credit_used_usd: field_total_credit_used_usd,
-                    total_collateral_value_usd: field_total_collateral_value_usd,
-                    equity_usd: field_equity_usd,
-                    ongoing_balance: field_ongoing_balance,
-                    debt_to_equity: field_debt_to_equity,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_total_credit_usd.is_none() && field_total_credit_used_usd.is_none()
+            && field_total_collateral_value_usd.is_none() && field_equity_usd.is_none()
+            && field_ongoing_balance.is_none() && field_debt_to_equity.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a CreditLimitsMonitor: none of `total_credit_usd`, `total_credit_used_usd`, `total_collateral_value_usd`, `equity_usd`, `ongoing_balance`, `debt_to_equity` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(CreditLimitsMonitor {
+            total_credit_usd: field_total_credit_usd,
+            total_credit_used_usd: field_total_credit_used_usd,
+            total_collateral_value_usd: field_total_collateral_value_usd,
+            equity_usd: field_equity_usd,
+            ongoing_balance: field_ongoing_balance,
+            debt_to_equity: field_debt_to_equity,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreditLimitsMonitor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for CreditLimitsMonitor {
@@ -520,7 +352,6 @@ impl ::serde::Serialize for CreditLimitsMonitor {
         map.end()
     }
 }
-crate::lenient_via_serde!(CreditLimitsMonitor, b'{');
 /// Collateral balances, margin valuations, equity and margin level, in the requested asset.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -551,161 +382,69 @@ pub struct TradeBalance {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for TradeBalance {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TradeBalance;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: TradeBalance")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TradeBalance, A::Error> {
-                let mut field_equivalent_balance: Option<::rust_decimal::Decimal> = None;
-                let mut field_trade_balance: Option<::rust_decimal::Decimal> = None;
-                let mut field_margin: Option<::rust_decimal::Decimal> = None;
-                let mut field_net: Option<::rust_decimal::Decimal> = None;
-                let mut field_cost: Option<::rust_decimal::Decimal> = None;
-                let mut field_valuation: Option<::rust_decimal::Decimal> = None;
-                let mut field_equity: Option<::rust_decimal::Decimal> = None;
-                let mut field_free_margin: Option<::rust_decimal::Decimal> = None;
-                let mut field_margin_level: Option<::rust_decimal::Decimal> = None;
-                let mut field_unexecuted_value: Option<::rust_decimal::Decimal> = None;
-                let mut field_free_margin_orders: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "eb" => {
-                            field_equivalent_balance = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "tb" => {
-                            field_trade_balance = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "m" => {
-                            field_margin = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "n" => {
-                            field_net = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "c" => {
-                            field_cost = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "v" => {
-                            field_valuation = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "e" => {
-                            field_equity = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "mf" => {
-                            field_free_margin = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "ml" => {
-                            field_margin_level = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "uv" => {
-                            field_unexecuted_value = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "mfo" => {
-                            field_free_margin_orders = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for TradeBalance {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_equivalent_balance: Option<::rust_decimal::Decimal> = None;
+        let mut field_trade_balance: Option<::rust_decimal::Decimal> = None;
+        let mut field_margin: Option<::rust_decimal::Decimal> = None;
+        let mut field_net: Option<::rust_decimal::Decimal> = None;
+        let mut field_cost: Option<::rust_decimal::Decimal> = None;
+        let mut field_valuation: Option<::rust_decimal::Decimal> = None;
+        let mut field_equity: Option<::rust_decimal::Decimal> = None;
+        let mut field_free_margin: Option<::rust_decimal::Decimal> = None;
+        let mut field_margin_level: Option<::rust_decimal::Decimal> = None;
+        let mut field_unexecuted_value: Option<::rust_decimal::Decimal> = None;
+        let mut field_free_margin_orders: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "eb" => field_equivalent_balance = r.read()?,
+                "tb" => field_trade_balance = r.read()?,
+                "m" => field_margin = r.read()?,
+                "n" => field_net = r.read()?,
+                "c" => field_cost = r.read()?,
+                "v" => field_valuation = r.read()?,
+                "e" => field_equity = r.read()?,
+                "mf" => field_free_margin = r.read()?,
+                "ml" => field_margin_level = r.read()?,
+                "uv" => field_unexecuted_value = r.read()?,
+                "mfo" => field_free_margin_orders = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_equivalent_balance.is_none() && field_trade_balance.is_none()
-                    && field_margin.is_none() && field_net.is_none()
-                    && field_cost.is_none() && field_valuation.is_none()
-                    && field_equity.is_none() && field_free_margin.is_none()
-                    && field_margin_level.is_none() && field_unexecuted_value.is_none()
-                    && field_free_margin_orders.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a TradeBalance: none of its 11 known fields is present",
-                        ),
-                    );
-                }
-                Ok(TradeBalance {
-                    equivalent_balance: field_equivalent_balance,
-                    trade_balance: field_trade_balance,
-                    margin: field_margin,
-                    net: field_net,
-                    cost: field_cost,
-                    valuation: field_valuation,
-                    equity: field_equity,
-                    free_margin: field_free_margin,
-                    margin_level: field_margin_level,
-                    unexecuted_value: field_unexecuted_value,
-                    free_margin_orders: field_free_margin_orders,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_equivalent_balance.is_none() && field_trade_balance.is_none()
+            && field_margin.is_none() && field_net.is_none() && field_cost.is_none()
+            && field_valuation.is_none() && field_equity.is_none()
+            && field_free_margin.is_none() && field_margin_level.is_none()
+            && field_unexecuted_value.is_none() && field_free_margin_orders.is_none()
+        {
+            return Err(
+                r.error("not a TradeBalance: none of its 11 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(TradeBalance {
+            equivalent_balance: field_equivalent_balance,
+            trade_balance: field_trade_balance,
+            margin: field_margin,
+            net: field_net,
+            cost: field_cost,
+            valuation: field_valuation,
+            equity: field_equity,
+            free_margin: field_free_margin,
+            margin_level: field_margin_level,
+            unexecuted_value: field_unexecuted_value,
+            free_margin_orders: field_free_margin_orders,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TradeBalance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for TradeBalance {
@@ -754,7 +493,6 @@ impl ::serde::Serialize for TradeBalance {
         map.end()
     }
 }
-crate::lenient_via_serde!(TradeBalance, b'{');
 /// An open, closed or queried order. Closed orders add `closetm` and `reason`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -813,272 +551,117 @@ pub struct OrderInfo {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OrderInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OrderInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OrderInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderInfo, A::Error> {
-                let mut field_refid: Option<String> = None;
-                let mut field_userref: Option<i64> = None;
-                let mut field_cl_ord_id: Option<String> = None;
-                let mut field_link_id: Option<String> = None;
-                let mut field_status: Option<super::OrderStatus> = None;
-                let mut field_opentm: Option<::rust_decimal::Decimal> = None;
-                let mut field_starttm: Option<::rust_decimal::Decimal> = None;
-                let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
-                let mut field_closetm: Option<::rust_decimal::Decimal> = None;
-                let mut field_reason: Option<String> = None;
-                let mut field_descr: Option<super::OrderInfoDescription> = None;
-                let mut field_vol: Option<::rust_decimal::Decimal> = None;
-                let mut field_vol_exec: Option<::rust_decimal::Decimal> = None;
-                let mut field_cost: Option<::rust_decimal::Decimal> = None;
-                let mut field_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_price: Option<::rust_decimal::Decimal> = None;
-                let mut field_stopprice: Option<::rust_decimal::Decimal> = None;
-                let mut field_limitprice: Option<::rust_decimal::Decimal> = None;
-                let mut field_trigger: Option<super::TriggerSignal> = None;
-                let mut field_margin: Option<bool> = None;
-                let mut field_misc: Option<String> = None;
-                let mut field_oflags: Option<String> = None;
-                let mut field_sender_sub_id: Option<String> = None;
-                let mut field_time_in_force: Option<super::OrderTimeInForce> = None;
-                let mut field_trades: Option<Vec<String>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "refid" => {
-                            field_refid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "userref" => {
-                            field_userref = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "cl_ord_id" => {
-                            field_cl_ord_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "link_id" => {
-                            field_link_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "status" => {
-                            field_status = map
-                                .next_value::<Option<super::OrderStatus>>()?;
-                        }
-                        "opentm" => {
-                            field_opentm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "starttm" => {
-                            field_starttm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "expiretm" => {
-                            field_expiretm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "closetm" => {
-                            field_closetm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "reason" => {
-                            field_reason = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "descr" => {
-                            field_descr = map
-                                .next_value::<Option<super::OrderInfoDescription>>()?;
-                        }
-                        "vol" => {
-                            field_vol = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "vol_exec" => {
-                            field_vol_exec = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "cost" => {
-                            field_cost = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "fee" => {
-                            field_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "price" => {
-                            field_price = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "stopprice" => {
-                            field_stopprice = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "limitprice" => {
-                            field_limitprice = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "trigger" => {
-                            field_trigger = map
-                                .next_value::<Option<super::TriggerSignal>>()?;
-                        }
-                        "margin" => {
-                            field_margin = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "misc" => {
-                            field_misc = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "oflags" => {
-                            field_oflags = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "sender_sub_id" => {
-                            field_sender_sub_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "time_in_force" => {
-                            field_time_in_force = map
-                                .next_value::<Option<super::OrderTimeInForce>>()?;
-                        }
-                        "trades" => {
-                            field_trades = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OrderInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_refid: Option<String> = None;
+        let mut field_userref: Option<i64> = None;
+        let mut field_cl_ord_id: Option<String> = None;
+        let mut field_link_id: Option<String> = None;
+        let mut field_status: Option<super::OrderStatus> = None;
+        let mut field_opentm: Option<::rust_decimal::Decimal> = None;
+        let mut field_starttm: Option<::rust_decimal::Decimal> = None;
+        let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
+        let mut field_closetm: Option<::rust_decimal::Decimal> = None;
+        let mut field_reason: Option<String> = None;
+        let mut field_descr: Option<super::OrderInfoDescription> = None;
+        let mut field_vol: Option<::rust_decimal::Decimal> = None;
+        let mut field_vol_exec: Option<::rust_decimal::Decimal> = None;
+        let mut field_cost: Option<::rust_decimal::Decimal> = None;
+        let mut field_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_price: Option<::rust_decimal::Decimal> = None;
+        let mut field_stopprice: Option<::rust_decimal::Decimal> = None;
+        let mut field_limitprice: Option<::rust_decimal::Decimal> = None;
+        let mut field_trigger: Option<super::TriggerSignal> = None;
+        let mut field_margin: Option<bool> = None;
+        let mut field_misc: Option<String> = None;
+        let mut field_oflags: Option<String> = None;
+        let mut field_sender_sub_id: Option<String> = None;
+        let mut field_time_in_force: Option<super::OrderTimeInForce> = None;
+        let mut field_trades: Option<Vec<String>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "refid" => field_refid = r.read()?,
+                "userref" => field_userref = r.read()?,
+                "cl_ord_id" => field_cl_ord_id = r.read()?,
+                "link_id" => field_link_id = r.read()?,
+                "status" => field_status = r.read()?,
+                "opentm" => field_opentm = r.read()?,
+                "starttm" => field_starttm = r.read()?,
+                "expiretm" => field_expiretm = r.read()?,
+                "closetm" => field_closetm = r.read()?,
+                "reason" => field_reason = r.read()?,
+                "descr" => field_descr = r.read()?,
+                "vol" => field_vol = r.read()?,
+                "vol_exec" => field_vol_exec = r.read()?,
+                "cost" => field_cost = r.read()?,
+                "fee" => field_fee = r.read()?,
+                "price" => field_price = r.read()?,
+                "stopprice" => field_stopprice = r.read()?,
+                "limitprice" => field_limitprice = r.read()?,
+                "trigger" => field_trigger = r.read()?,
+                "margin" => field_margin = r.read()?,
+                "misc" => field_misc = r.read()?,
+                "oflags" => field_oflags = r.read()?,
+                "sender_sub_id" => field_sender_sub_id = r.read()?,
+                "time_in_force" => field_time_in_force = r.read()?,
+                "trades" => field_trades = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_refid.is_none() && field_userref.is_none()
-                    && field_cl_ord_id.is_none() && field_link_id.is_none()
-                    && field_status.is_none() && field_opentm.is_none()
-                    && field_starttm.is_none() && field_expiretm.is_none()
-                    && field_closetm.is_none() && field_reason.is_none()
-                    && field_descr.is_none() && field_vol.is_none()
-                    && field_vol_exec.is_none() && field_cost.is_none()
-                    && field_fee.is_none() && field_price.is_none()
-                    && field_stopprice.is_none() && field_limitprice.is_none()
-                    && field_trigger.is_none() && field_margin.is_none()
-                    && field_misc.is_none() && field_oflags.is_none()
-                    && field_sender_sub_id.is_none() && field_time_in_force.is_none()
-                    && field_trades.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a OrderInfo: none of its 25 known fields is present",
-                        ),
-                    );
-                }
-                Ok(OrderInfo {
-                    refid: field_refid,
-                    userref: field_userref,
-                    cl_ord_id: field_cl_ord_id,
-                    link_id: field_link_id,
-                    status: field_status,
-                    opentm: field_opentm,
-                    starttm: field_starttm,
-                    expiretm: field_expiretm,
-                    closetm: field_closetm,
-                    reason: field_reason,
-                    descr: field_descr,
-                    vol: field_vol,
-                    vol_exec: field_vol_exec,
-                    cost: field_cost,
-                    fee: field_fee,
-                    price: field_price,
-                    stopprice: field_stopprice,
-                    limitprice: field_limitprice,
-                    trigger: field_trigger,
-                    margin: field_margin,
-                    misc: field_misc,
-                    oflags: field_oflags,
-                    sender_sub_id: field_sender_sub_id,
-                    time_in_force: field_time_in_force,
-                    trades: field_trades,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_refid.is_none() && field_userref.is_none() && field_cl_ord_id.is_none()
+            && field_link_id.is_none() && field_status.is_none()
+            && field_opentm.is_none() && field_starttm.is_none()
+            && field_expiretm.is_none() && field_closetm.is_none()
+            && field_reason.is_none() && field_descr.is_none() && field_vol.is_none()
+            && field_vol_exec.is_none() && field_cost.is_none() && field_fee.is_none()
+            && field_price.is_none() && field_stopprice.is_none()
+            && field_limitprice.is_none() && field_trigger.is_none()
+            && field_margin.is_none() && field_misc.is_none() && field_oflags.is_none()
+            && field_sender_sub_id.is_none() && field_time_in_force.is_none()
+            && field_trades.is_none()
+        {
+            return Err(
+                r.error("not a OrderInfo: none of its 25 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(OrderInfo {
+            refid: field_refid,
+            userref: field_userref,
+            cl_ord_id: field_cl_ord_id,
+            link_id: field_link_id,
+            status: field_status,
+            opentm: field_opentm,
+            starttm: field_starttm,
+            expiretm: field_expiretm,
+            closetm: field_closetm,
+            reason: field_reason,
+            descr: field_descr,
+            vol: field_vol,
+            vol_exec: field_vol_exec,
+            cost: field_cost,
+            fee: field_fee,
+            price: field_price,
+            stopprice: field_stopprice,
+            limitprice: field_limitprice,
+            trigger: field_trigger,
+            margin: field_margin,
+            misc: field_misc,
+            oflags: field_oflags,
+            sender_sub_id: field_sender_sub_id,
+            time_in_force: field_time_in_force,
+            trades: field_trades,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OrderInfo {
@@ -1169,7 +752,6 @@ impl ::serde::Serialize for OrderInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(OrderInfo, b'{');
 /// Description of an open, closed or queried order.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1196,116 +778,65 @@ pub struct OrderInfoDescription {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OrderInfoDescription {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OrderInfoDescription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OrderInfoDescription")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderInfoDescription, A::Error> {
-                let mut field_pair: Option<String> = None;
-                let mut field_aclass: Option<String> = None;
-                let mut field_side: Option<super::OrderSide> = None;
-                let mut field_ordertype: Option<super::OrderType> = None;
-                let mut field_price: Option<String> = None;
-                let mut field_price2: Option<String> = None;
-                let mut field_leverage: Option<String> = None;
-                let mut field_order: Option<String> = None;
-                let mut field_close: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "pair" => {
-                            field_pair = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "aclass" => {
-                            field_aclass = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "type" => {
-                            field_side = map.next_value::<Option<super::OrderSide>>()?;
-                        }
-                        "ordertype" => {
-                            field_ordertype = map
-                                .next_value::<Option<super::OrderType>>()?;
-                        }
-                        "price" => {
-                            field_price = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "price2" => {
-                            field_price2 = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "leverage" => {
-                            field_leverage = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "order" => {
-                            field_order = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "close" => {
-                            field_close = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OrderInfoDescription {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_pair: Option<String> = None;
+        let mut field_aclass: Option<String> = None;
+        let mut field_side: Option<super::OrderSide> = None;
+        let mut field_ordertype: Option<super::OrderType> = None;
+        let mut field_price: Option<String> = None;
+        let mut field_price2: Option<String> = None;
+        let mut field_leverage: Option<String> = None;
+        let mut field_order: Option<String> = None;
+        let mut field_close: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "pair" => field_pair = r.read()?,
+                "aclass" => field_aclass = r.read()?,
+                "type" => field_side = r.read()?,
+                "ordertype" => field_ordertype = r.read()?,
+                "price" => field_price = r.read()?,
+                "price2" => field_price2 = r.read()?,
+                "leverage" => field_leverage = r.read()?,
+                "order" => field_order = r.read()?,
+                "close" => field_close = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_pair.is_none() && field_aclass.is_none() && field_side.is_none()
-                    && field_ordertype.is_none() && field_price.is_none()
-                    && field_price2.is_none() && field_leverage.is_none()
-                    && field_order.is_none() && field_close.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a OrderInfoDescription: none of its 9 known fields is present",
-                        ),
-                    );
-                }
-                Ok(OrderInfoDescription {
-                    pair: field_pair,
-                    aclass: field_aclass,
-                    side: field_side,
-                    ordertype: field_ordertype,
-                    price: field_price,
-                    price2: field_price2,
-                    leverage: field_leverage,
-                    order: field_order,
-                    close: field_close,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_pair.is_none() && field_aclass.is_none() && field_side.is_none()
+            && field_ordertype.is_none() && field_price.is_none()
+            && field_price2.is_none() && field_leverage.is_none()
+            && field_order.is_none() && field_close.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a OrderInfoDescription: none of its 9 known fields is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(OrderInfoDescription {
+            pair: field_pair,
+            aclass: field_aclass,
+            side: field_side,
+            ordertype: field_ordertype,
+            price: field_price,
+            price2: field_price2,
+            leverage: field_leverage,
+            order: field_order,
+            close: field_close,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderInfoDescription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OrderInfoDescription {
@@ -1348,62 +879,39 @@ impl ::serde::Serialize for OrderInfoDescription {
         map.end()
     }
 }
-crate::lenient_via_serde!(OrderInfoDescription, b'{');
 /// Open orders.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OpenOrders {
     /// Open orders keyed by txid.
-    pub open: ::indexmap::IndexMap<String, super::OrderInfo>,
+    pub open: crate::Map<super::OrderInfo>,
     /// Keys Kraken sent that the spec does not model (yet), with their
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OpenOrders {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OpenOrders;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OpenOrders")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OpenOrders, A::Error> {
-                let mut field_open: Option<
-                    ::indexmap::IndexMap<String, super::OrderInfo>,
-                > = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "open" => {
-                            field_open = Some(
-                                map
-                                    .next_value::<
-                                        ::indexmap::IndexMap<String, super::OrderInfo>,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OpenOrders {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_open: Option<crate::Map<super::OrderInfo>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "open" => field_open = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(OpenOrders {
-                    open: field_open
-                        .ok_or_else(|| ::serde::de::Error::missing_field("open"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(OpenOrders {
+            open: field_open.ok_or_else(|| r.missing("open"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OpenOrders {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OpenOrders {
@@ -1420,72 +928,44 @@ impl ::serde::Serialize for OpenOrders {
         map.end()
     }
 }
-crate::lenient_via_serde!(OpenOrders, b'{');
 /// A page of closed orders (50 at most).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClosedOrders {
     /// Closed orders keyed by txid.
-    pub closed: ::indexmap::IndexMap<String, super::OrderInfo>,
+    pub closed: crate::Map<super::OrderInfo>,
     /// Number of matching orders (absent with `without_count`).
     pub count: Option<i64>,
     /// Keys Kraken sent that the spec does not model (yet), with their
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for ClosedOrders {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ClosedOrders;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: ClosedOrders")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClosedOrders, A::Error> {
-                let mut field_closed: Option<
-                    ::indexmap::IndexMap<String, super::OrderInfo>,
-                > = None;
-                let mut field_count: Option<i64> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "closed" => {
-                            field_closed = Some(
-                                map
-                                    .next_value::<
-                                        ::indexmap::IndexMap<String, super::OrderInfo>,
-                                    >()?,
-                            );
-                        }
-                        "count" => {
-                            field_count = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for ClosedOrders {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_closed: Option<crate::Map<super::OrderInfo>> = None;
+        let mut field_count: Option<i64> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "closed" => field_closed = Some(r.read()?),
+                "count" => field_count = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(ClosedOrders {
-                    closed: field_closed
-                        .ok_or_else(|| ::serde::de::Error::missing_field("closed"))?,
-                    count: field_count,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(ClosedOrders {
+            closed: field_closed.ok_or_else(|| r.missing("closed"))?,
+            count: field_count,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClosedOrders {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for ClosedOrders {
@@ -1505,7 +985,6 @@ impl ::serde::Serialize for ClosedOrders {
         map.end()
     }
 }
-crate::lenient_via_serde!(ClosedOrders, b'{');
 /// The amend history of an order, oldest first.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1518,54 +997,32 @@ pub struct OrderAmends {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OrderAmends {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OrderAmends;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OrderAmends")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderAmends, A::Error> {
-                let mut field_count: Option<i64> = None;
-                let mut field_amends: Option<Vec<super::OrderAmend>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "count" => {
-                            field_count = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "amends" => {
-                            field_amends = Some(
-                                map.next_value::<Vec<super::OrderAmend>>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OrderAmends {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_count: Option<i64> = None;
+        let mut field_amends: Option<Vec<super::OrderAmend>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "count" => field_count = r.read()?,
+                "amends" => field_amends = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(OrderAmends {
-                    count: field_count,
-                    amends: field_amends
-                        .ok_or_else(|| ::serde::de::Error::missing_field("amends"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(OrderAmends {
+            count: field_count,
+            amends: field_amends.ok_or_else(|| r.missing("amends"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderAmends {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OrderAmends {
@@ -1585,7 +1042,6 @@ impl ::serde::Serialize for OrderAmends {
         map.end()
     }
 }
-crate::lenient_via_serde!(OrderAmends, b'{');
 /// One entry of an order's amend history.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1614,140 +1070,66 @@ pub struct OrderAmend {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OrderAmend {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OrderAmend;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OrderAmend")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderAmend, A::Error> {
-                let mut field_amend_id: Option<String> = None;
-                let mut field_amend_type: Option<String> = None;
-                let mut field_order_qty: Option<::rust_decimal::Decimal> = None;
-                let mut field_display_qty: Option<::rust_decimal::Decimal> = None;
-                let mut field_remaining_qty: Option<::rust_decimal::Decimal> = None;
-                let mut field_limit_price: Option<::rust_decimal::Decimal> = None;
-                let mut field_trigger_price: Option<::rust_decimal::Decimal> = None;
-                let mut field_reason: Option<String> = None;
-                let mut field_post_only: Option<bool> = None;
-                let mut field_timestamp: Option<u64> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "amend_id" => {
-                            field_amend_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "amend_type" => {
-                            field_amend_type = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "order_qty" => {
-                            field_order_qty = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "display_qty" => {
-                            field_display_qty = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "remaining_qty" => {
-                            field_remaining_qty = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "limit_price" => {
-                            field_limit_price = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "trigger_price" => {
-                            field_trigger_price = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "reason" => {
-                            field_reason = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "post_only" => {
-                            field_post_only = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "timestamp" => {
-                            field_timestamp = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<u64>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OrderAmend {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_amend_id: Option<String> = None;
+        let mut field_amend_type: Option<String> = None;
+        let mut field_order_qty: Option<::rust_decimal::Decimal> = None;
+        let mut field_display_qty: Option<::rust_decimal::Decimal> = None;
+        let mut field_remaining_qty: Option<::rust_decimal::Decimal> = None;
+        let mut field_limit_price: Option<::rust_decimal::Decimal> = None;
+        let mut field_trigger_price: Option<::rust_decimal::Decimal> = None;
+        let mut field_reason: Option<String> = None;
+        let mut field_post_only: Option<bool> = None;
+        let mut field_timestamp: Option<u64> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "amend_id" => field_amend_id = r.read()?,
+                "amend_type" => field_amend_type = r.read()?,
+                "order_qty" => field_order_qty = r.read()?,
+                "display_qty" => field_display_qty = r.read()?,
+                "remaining_qty" => field_remaining_qty = r.read()?,
+                "limit_price" => field_limit_price = r.read()?,
+                "trigger_price" => field_trigger_price = r.read()?,
+                "reason" => field_reason = r.read()?,
+                "post_only" => field_post_only = r.read()?,
+                "timestamp" => field_timestamp = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_amend_id.is_none() && field_amend_type.is_none()
-                    && field_order_qty.is_none() && field_display_qty.is_none()
-                    && field_remaining_qty.is_none() && field_limit_price.is_none()
-                    && field_trigger_price.is_none() && field_reason.is_none()
-                    && field_post_only.is_none() && field_timestamp.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a OrderAmend: none of its 10 known fields is present",
-                        ),
-                    );
-                }
-                Ok(OrderAmend {
-                    amend_id: field_amend_id,
-                    amend_type: field_amend_type,
-                    order_qty: field_order_qty,
-                    display_qty: field_display_qty,
-                    remaining_qty: field_remaining_qty,
-                    limit_price: field_limit_price,
-                    trigger_price: field_trigger_price,
-                    reason: field_reason,
-                    post_only: field_post_only,
-                    timestamp: field_timestamp,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_amend_id.is_none() && field_amend_type.is_none()
+            && field_order_qty.is_none() && field_display_qty.is_none()
+            && field_remaining_qty.is_none() && field_limit_price.is_none()
+            && field_trigger_price.is_none() && field_reason.is_none()
+            && field_post_only.is_none() && field_timestamp.is_none()
+        {
+            return Err(
+                r.error("not a OrderAmend: none of its 10 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(OrderAmend {
+            amend_id: field_amend_id,
+            amend_type: field_amend_type,
+            order_qty: field_order_qty,
+            display_qty: field_display_qty,
+            remaining_qty: field_remaining_qty,
+            limit_price: field_limit_price,
+            trigger_price: field_trigger_price,
+            reason: field_reason,
+            post_only: field_post_only,
+            timestamp: field_timestamp,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderAmend {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OrderAmend {
@@ -1793,72 +1175,44 @@ impl ::serde::Serialize for OrderAmend {
         map.end()
     }
 }
-crate::lenient_via_serde!(OrderAmend, b'{');
 /// A page of trades (50 at most).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TradesHistory {
     /// Trades keyed by trade txid.
-    pub trades: ::indexmap::IndexMap<String, super::TradeInfo>,
+    pub trades: crate::Map<super::TradeInfo>,
     /// Number of matching trades (absent in the docs example).
     pub count: Option<i64>,
     /// Keys Kraken sent that the spec does not model (yet), with their
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for TradesHistory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TradesHistory;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: TradesHistory")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TradesHistory, A::Error> {
-                let mut field_trades: Option<
-                    ::indexmap::IndexMap<String, super::TradeInfo>,
-                > = None;
-                let mut field_count: Option<i64> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "trades" => {
-                            field_trades = Some(
-                                map
-                                    .next_value::<
-                                        ::indexmap::IndexMap<String, super::TradeInfo>,
-                                    >()?,
-                            );
-                        }
-                        "count" => {
-                            field_count = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for TradesHistory {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_trades: Option<crate::Map<super::TradeInfo>> = None;
+        let mut field_count: Option<i64> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "trades" => field_trades = Some(r.read()?),
+                "count" => field_count = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(TradesHistory {
-                    trades: field_trades
-                        .ok_or_else(|| ::serde::de::Error::missing_field("trades"))?,
-                    count: field_count,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(TradesHistory {
+            trades: field_trades.ok_or_else(|| r.missing("trades"))?,
+            count: field_count,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TradesHistory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for TradesHistory {
@@ -1878,7 +1232,6 @@ impl ::serde::Serialize for TradesHistory {
         map.end()
     }
 }
-crate::lenient_via_serde!(TradesHistory, b'{');
 /// One of the user's trades (fills).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1939,283 +1292,119 @@ pub struct TradeInfo {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for TradeInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TradeInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: TradeInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TradeInfo, A::Error> {
-                let mut field_ordertxid: Option<String> = None;
-                let mut field_postxid: Option<String> = None;
-                let mut field_pair: Option<String> = None;
-                let mut field_time: Option<::rust_decimal::Decimal> = None;
-                let mut field_side: Option<super::OrderSide> = None;
-                let mut field_ordertype: Option<super::OrderType> = None;
-                let mut field_price: Option<::rust_decimal::Decimal> = None;
-                let mut field_cost: Option<::rust_decimal::Decimal> = None;
-                let mut field_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_vol: Option<::rust_decimal::Decimal> = None;
-                let mut field_margin: Option<::rust_decimal::Decimal> = None;
-                let mut field_leverage: Option<String> = None;
-                let mut field_misc: Option<String> = None;
-                let mut field_ledgers: Option<Vec<String>> = None;
-                let mut field_trade_id: Option<i64> = None;
-                let mut field_aclass: Option<String> = None;
-                let mut field_tradeordertype: Option<super::OrderType> = None;
-                let mut field_maker: Option<bool> = None;
-                let mut field_posstatus: Option<String> = None;
-                let mut field_cprice: Option<::rust_decimal::Decimal> = None;
-                let mut field_ccost: Option<::rust_decimal::Decimal> = None;
-                let mut field_cfee: Option<::rust_decimal::Decimal> = None;
-                let mut field_cvol: Option<::rust_decimal::Decimal> = None;
-                let mut field_cmargin: Option<::rust_decimal::Decimal> = None;
-                let mut field_net: Option<::rust_decimal::Decimal> = None;
-                let mut field_trades: Option<Vec<String>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "ordertxid" => {
-                            field_ordertxid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "postxid" => {
-                            field_postxid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "pair" => {
-                            field_pair = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "time" => {
-                            field_time = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "type" => {
-                            field_side = map.next_value::<Option<super::OrderSide>>()?;
-                        }
-                        "ordertype" => {
-                            field_ordertype = map
-                                .next_value::<Option<super::OrderType>>()?;
-                        }
-                        "price" => {
-                            field_price = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "cost" => {
-                            field_cost = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "fee" => {
-                            field_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "vol" => {
-                            field_vol = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "margin" => {
-                            field_margin = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "leverage" => {
-                            field_leverage = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "misc" => {
-                            field_misc = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "ledgers" => {
-                            field_ledgers = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
-                                )?;
-                        }
-                        "trade_id" => {
-                            field_trade_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "aclass" => {
-                            field_aclass = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "tradeordertype" => {
-                            field_tradeordertype = map
-                                .next_value::<Option<super::OrderType>>()?;
-                        }
-                        "maker" => {
-                            field_maker = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "posstatus" => {
-                            field_posstatus = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "cprice" => {
-                            field_cprice = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "ccost" => {
-                            field_ccost = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "cfee" => {
-                            field_cfee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "cvol" => {
-                            field_cvol = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "cmargin" => {
-                            field_cmargin = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "net" => {
-                            field_net = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "trades" => {
-                            field_trades = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for TradeInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_ordertxid: Option<String> = None;
+        let mut field_postxid: Option<String> = None;
+        let mut field_pair: Option<String> = None;
+        let mut field_time: Option<::rust_decimal::Decimal> = None;
+        let mut field_side: Option<super::OrderSide> = None;
+        let mut field_ordertype: Option<super::OrderType> = None;
+        let mut field_price: Option<::rust_decimal::Decimal> = None;
+        let mut field_cost: Option<::rust_decimal::Decimal> = None;
+        let mut field_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_vol: Option<::rust_decimal::Decimal> = None;
+        let mut field_margin: Option<::rust_decimal::Decimal> = None;
+        let mut field_leverage: Option<String> = None;
+        let mut field_misc: Option<String> = None;
+        let mut field_ledgers: Option<Vec<String>> = None;
+        let mut field_trade_id: Option<i64> = None;
+        let mut field_aclass: Option<String> = None;
+        let mut field_tradeordertype: Option<super::OrderType> = None;
+        let mut field_maker: Option<bool> = None;
+        let mut field_posstatus: Option<String> = None;
+        let mut field_cprice: Option<::rust_decimal::Decimal> = None;
+        let mut field_ccost: Option<::rust_decimal::Decimal> = None;
+        let mut field_cfee: Option<::rust_decimal::Decimal> = None;
+        let mut field_cvol: Option<::rust_decimal::Decimal> = None;
+        let mut field_cmargin: Option<::rust_decimal::Decimal> = None;
+        let mut field_net: Option<::rust_decimal::Decimal> = None;
+        let mut field_trades: Option<Vec<String>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "ordertxid" => field_ordertxid = r.read()?,
+                "postxid" => field_postxid = r.read()?,
+                "pair" => field_pair = r.read()?,
+                "time" => field_time = r.read()?,
+                "type" => field_side = r.read()?,
+                "ordertype" => field_ordertype = r.read()?,
+                "price" => field_price = r.read()?,
+                "cost" => field_cost = r.read()?,
+                "fee" => field_fee = r.read()?,
+                "vol" => field_vol = r.read()?,
+                "margin" => field_margin = r.read()?,
+                "leverage" => field_leverage = r.read()?,
+                "misc" => field_misc = r.read()?,
+                "ledgers" => field_ledgers = r.read()?,
+                "trade_id" => field_trade_id = r.read()?,
+                "aclass" => field_aclass = r.read()?,
+                "tradeordertype" => field_tradeordertype = r.read()?,
+                "maker" => field_maker = r.read()?,
+                "posstatus" => field_posstatus = r.read()?,
+                "cprice" => field_cprice = r.read()?,
+                "ccost" => field_ccost = r.read()?,
+                "cfee" => field_cfee = r.read()?,
+                "cvol" => field_cvol = r.read()?,
+                "cmargin" => field_cmargin = r.read()?,
+                "net" => field_net = r.read()?,
+                "trades" => field_trades = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_ordertxid.is_none() && field_postxid.is_none()
-                    && field_pair.is_none() && field_time.is_none()
-                    && field_side.is_none() && field_ordertype.is_none()
-                    && field_price.is_none() && field_cost.is_none()
-                    && field_fee.is_none() && field_vol.is_none()
-                    && field_margin.is_none() && field_leverage.is_none()
-                    && field_misc.is_none() && field_ledgers.is_none()
-                    && field_trade_id.is_none() && field_aclass.is_none()
-                    && field_tradeordertype.is_none() && field_maker.is_none()
-                    && field_posstatus.is_none() && field_cprice.is_none()
-                    && field_ccost.is_none() && field_cfee.is_none()
-                    && field_cvol.is_none() && field_cmargin.is_none()
-                    && field_net.is_none() && field_trades.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a TradeInfo: none of its 26 known fields is present",
-                        ),
-                    );
-                }
-                Ok(TradeInfo {
-                    ordertxid: field_ordertxid,
-                    postxid: field_postxid,
-                    pair: field_pair,
-                    time: field_time,
-                    side: field_side,
-                    ordertype: field_ordertype,
-                    price: field_price,
-                    cost: field_cost,
-                    fee: field_fee,
-                    vol: field_vol,
-                    margin: field_margin,
-                    leverage: field_leverage,
-                    misc: field_misc,
-                    ledgers: field_ledgers,
-                    trade_id: field_trade_id,
-                    aclass: field_aclass,
-                    tradeordertype: field_tradeordertype,
-                    maker: field_maker,
-                    posstatus: field_posstatus,
-                    cprice: field_cprice,
-                    ccost: field_ccost,
-                    cfee: field_cfee,
-                    cvol: field_cvol,
-                    cmargin: field_cmargin,
-                    net: field_net,
-                    trades: field_trades,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_ordertxid.is_none() && field_postxid.is_none() && field_pair.is_none()
+            && field_time.is_none() && field_side.is_none() && field_ordertype.is_none()
+            && field_price.is_none() && field_cost.is_none() && field_fee.is_none()
+            && field_vol.is_none() && field_margin.is_none() && field_leverage.is_none()
+            && field_misc.is_none() && field_ledgers.is_none()
+            && field_trade_id.is_none() && field_aclass.is_none()
+            && field_tradeordertype.is_none() && field_maker.is_none()
+            && field_posstatus.is_none() && field_cprice.is_none()
+            && field_ccost.is_none() && field_cfee.is_none() && field_cvol.is_none()
+            && field_cmargin.is_none() && field_net.is_none() && field_trades.is_none()
+        {
+            return Err(
+                r.error("not a TradeInfo: none of its 26 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(TradeInfo {
+            ordertxid: field_ordertxid,
+            postxid: field_postxid,
+            pair: field_pair,
+            time: field_time,
+            side: field_side,
+            ordertype: field_ordertype,
+            price: field_price,
+            cost: field_cost,
+            fee: field_fee,
+            vol: field_vol,
+            margin: field_margin,
+            leverage: field_leverage,
+            misc: field_misc,
+            ledgers: field_ledgers,
+            trade_id: field_trade_id,
+            aclass: field_aclass,
+            tradeordertype: field_tradeordertype,
+            maker: field_maker,
+            posstatus: field_posstatus,
+            cprice: field_cprice,
+            ccost: field_ccost,
+            cfee: field_cfee,
+            cvol: field_cvol,
+            cmargin: field_cmargin,
+            net: field_net,
+            trades: field_trades,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TradeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for TradeInfo {
@@ -2309,7 +1498,6 @@ impl ::serde::Serialize for TradeInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(TradeInfo, b'{');
 /// One open margin position (the map form of OpenPositions).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2354,211 +1542,92 @@ pub struct Position {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for Position {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Position;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: Position")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Position, A::Error> {
-                let mut field_ordertxid: Option<String> = None;
-                let mut field_posstatus: Option<String> = None;
-                let mut field_pair: Option<String> = None;
-                let mut field_time: Option<::rust_decimal::Decimal> = None;
-                let mut field_side: Option<super::OrderSide> = None;
-                let mut field_ordertype: Option<super::OrderType> = None;
-                let mut field_cost: Option<::rust_decimal::Decimal> = None;
-                let mut field_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_vol: Option<::rust_decimal::Decimal> = None;
-                let mut field_vol_closed: Option<::rust_decimal::Decimal> = None;
-                let mut field_margin: Option<::rust_decimal::Decimal> = None;
-                let mut field_value: Option<::rust_decimal::Decimal> = None;
-                let mut field_net: Option<::rust_decimal::Decimal> = None;
-                let mut field_terms: Option<String> = None;
-                let mut field_rollovertm: Option<::rust_decimal::Decimal> = None;
-                let mut field_misc: Option<String> = None;
-                let mut field_oflags: Option<String> = None;
-                let mut field_class: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "ordertxid" => {
-                            field_ordertxid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "posstatus" => {
-                            field_posstatus = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "pair" => {
-                            field_pair = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "time" => {
-                            field_time = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "type" => {
-                            field_side = map.next_value::<Option<super::OrderSide>>()?;
-                        }
-                        "ordertype" => {
-                            field_ordertype = map
-                                .next_value::<Option<super::OrderType>>()?;
-                        }
-                        "cost" => {
-                            field_cost = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "fee" => {
-                            field_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "vol" => {
-                            field_vol = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "vol_closed" => {
-                            field_vol_closed = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "margin" => {
-                            field_margin = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "value" => {
-                            field_value = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "net" => {
-                            field_net = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "terms" => {
-                            field_terms = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "rollovertm" => {
-                            field_rollovertm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "misc" => {
-                            field_misc = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "oflags" => {
-                            field_oflags = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "class" => {
-                            field_class = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for Position {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_ordertxid: Option<String> = None;
+        let mut field_posstatus: Option<String> = None;
+        let mut field_pair: Option<String> = None;
+        let mut field_time: Option<::rust_decimal::Decimal> = None;
+        let mut field_side: Option<super::OrderSide> = None;
+        let mut field_ordertype: Option<super::OrderType> = None;
+        let mut field_cost: Option<::rust_decimal::Decimal> = None;
+        let mut field_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_vol: Option<::rust_decimal::Decimal> = None;
+        let mut field_vol_closed: Option<::rust_decimal::Decimal> = None;
+        let mut field_margin: Option<::rust_decimal::Decimal> = None;
+        let mut field_value: Option<::rust_decimal::Decimal> = None;
+        let mut field_net: Option<::rust_decimal::Decimal> = None;
+        let mut field_terms: Option<String> = None;
+        let mut field_rollovertm: Option<::rust_decimal::Decimal> = None;
+        let mut field_misc: Option<String> = None;
+        let mut field_oflags: Option<String> = None;
+        let mut field_class: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "ordertxid" => field_ordertxid = r.read()?,
+                "posstatus" => field_posstatus = r.read()?,
+                "pair" => field_pair = r.read()?,
+                "time" => field_time = r.read()?,
+                "type" => field_side = r.read()?,
+                "ordertype" => field_ordertype = r.read()?,
+                "cost" => field_cost = r.read()?,
+                "fee" => field_fee = r.read()?,
+                "vol" => field_vol = r.read()?,
+                "vol_closed" => field_vol_closed = r.read()?,
+                "margin" => field_margin = r.read()?,
+                "value" => field_value = r.read()?,
+                "net" => field_net = r.read()?,
+                "terms" => field_terms = r.read()?,
+                "rollovertm" => field_rollovertm = r.read()?,
+                "misc" => field_misc = r.read()?,
+                "oflags" => field_oflags = r.read()?,
+                "class" => field_class = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_ordertxid.is_none() && field_posstatus.is_none()
-                    && field_pair.is_none() && field_time.is_none()
-                    && field_side.is_none() && field_ordertype.is_none()
-                    && field_cost.is_none() && field_fee.is_none() && field_vol.is_none()
-                    && field_vol_closed.is_none() && field_margin.is_none()
-                    && field_value.is_none() && field_net.is_none()
-                    && field_terms.is_none() && field_rollovertm.is_none()
-                    && field_misc.is_none() && field_oflags.is_none()
-                    && field_class.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a Position: none of its 18 known fields is present",
-                        ),
-                    );
-                }
-                Ok(Position {
-                    ordertxid: field_ordertxid,
-                    posstatus: field_posstatus,
-                    pair: field_pair,
-                    time: field_time,
-                    side: field_side,
-                    ordertype: field_ordertype,
-                    cost: field_cost,
-                    fee: field_fee,
-                    vol: field_vol,
-                    vol_closed: field_vol_closed,
-                    margin: field_margin,
-                    value: field_value,
-                    net: field_net,
-                    terms: field_terms,
-                    rollovertm: field_rollovertm,
-                    misc: field_misc,
-                    oflags: field_oflags,
-                    class: field_class,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_ordertxid.is_none() && field_posstatus.is_none() && field_pair.is_none()
+            && field_time.is_none() && field_side.is_none() && field_ordertype.is_none()
+            && field_cost.is_none() && field_fee.is_none() && field_vol.is_none()
+            && field_vol_closed.is_none() && field_margin.is_none()
+            && field_value.is_none() && field_net.is_none() && field_terms.is_none()
+            && field_rollovertm.is_none() && field_misc.is_none()
+            && field_oflags.is_none() && field_class.is_none()
+        {
+            return Err(
+                r.error("not a Position: none of its 18 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(Position {
+            ordertxid: field_ordertxid,
+            posstatus: field_posstatus,
+            pair: field_pair,
+            time: field_time,
+            side: field_side,
+            ordertype: field_ordertype,
+            cost: field_cost,
+            fee: field_fee,
+            vol: field_vol,
+            vol_closed: field_vol_closed,
+            margin: field_margin,
+            value: field_value,
+            net: field_net,
+            terms: field_terms,
+            rollovertm: field_rollovertm,
+            misc: field_misc,
+            oflags: field_oflags,
+            class: field_class,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Position {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for Position {
@@ -2628,7 +1697,6 @@ impl ::serde::Serialize for Position {
         map.end()
     }
 }
-crate::lenient_via_serde!(Position, b'{');
 /// Open positions of one pair (the list form of OpenPositions with `consolidation=market`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2659,147 +1727,59 @@ pub struct ConsolidatedPosition {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for ConsolidatedPosition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ConsolidatedPosition;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: ConsolidatedPosition")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConsolidatedPosition, A::Error> {
-                let mut field_pair: Option<String> = None;
-                let mut field_positions: Option<i64> = None;
-                let mut field_side: Option<super::OrderSide> = None;
-                let mut field_leverage: Option<::rust_decimal::Decimal> = None;
-                let mut field_cost: Option<::rust_decimal::Decimal> = None;
-                let mut field_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_vol: Option<::rust_decimal::Decimal> = None;
-                let mut field_vol_closed: Option<::rust_decimal::Decimal> = None;
-                let mut field_margin: Option<::rust_decimal::Decimal> = None;
-                let mut field_value: Option<::rust_decimal::Decimal> = None;
-                let mut field_net: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "pair" => {
-                            field_pair = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "positions" => {
-                            field_positions = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "type" => {
-                            field_side = Some(map.next_value::<super::OrderSide>()?);
-                        }
-                        "leverage" => {
-                            field_leverage = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "cost" => {
-                            field_cost = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "fee" => {
-                            field_fee = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "vol" => {
-                            field_vol = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "vol_closed" => {
-                            field_vol_closed = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "margin" => {
-                            field_margin = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "value" => {
-                            field_value = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "net" => {
-                            field_net = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for ConsolidatedPosition {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_pair: Option<String> = None;
+        let mut field_positions: Option<i64> = None;
+        let mut field_side: Option<super::OrderSide> = None;
+        let mut field_leverage: Option<::rust_decimal::Decimal> = None;
+        let mut field_cost: Option<::rust_decimal::Decimal> = None;
+        let mut field_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_vol: Option<::rust_decimal::Decimal> = None;
+        let mut field_vol_closed: Option<::rust_decimal::Decimal> = None;
+        let mut field_margin: Option<::rust_decimal::Decimal> = None;
+        let mut field_value: Option<::rust_decimal::Decimal> = None;
+        let mut field_net: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "pair" => field_pair = Some(r.read()?),
+                "positions" => field_positions = Some(r.read()?),
+                "type" => field_side = Some(r.read()?),
+                "leverage" => field_leverage = Some(r.read()?),
+                "cost" => field_cost = Some(r.read()?),
+                "fee" => field_fee = Some(r.read()?),
+                "vol" => field_vol = Some(r.read()?),
+                "vol_closed" => field_vol_closed = Some(r.read()?),
+                "margin" => field_margin = Some(r.read()?),
+                "value" => field_value = r.read()?,
+                "net" => field_net = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(ConsolidatedPosition {
-                    pair: field_pair
-                        .ok_or_else(|| ::serde::de::Error::missing_field("pair"))?,
-                    positions: field_positions
-                        .ok_or_else(|| ::serde::de::Error::missing_field("positions"))?,
-                    side: field_side
-                        .ok_or_else(|| ::serde::de::Error::missing_field("type"))?,
-                    leverage: field_leverage
-                        .ok_or_else(|| ::serde::de::Error::missing_field("leverage"))?,
-                    cost: field_cost
-                        .ok_or_else(|| ::serde::de::Error::missing_field("cost"))?,
-                    fee: field_fee
-                        .ok_or_else(|| ::serde::de::Error::missing_field("fee"))?,
-                    vol: field_vol
-                        .ok_or_else(|| ::serde::de::Error::missing_field("vol"))?,
-                    vol_closed: field_vol_closed
-                        .ok_or_else(|| ::serde::de::Error::missing_field("vol_closed"))?,
-                    margin: field_margin
-                        .ok_or_else(|| ::serde::de::Error::missing_field("margin"))?,
-                    value: field_value,
-                    net: field_net,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(ConsolidatedPosition {
+            pair: field_pair.ok_or_else(|| r.missing("pair"))?,
+            positions: field_positions.ok_or_else(|| r.missing("positions"))?,
+            side: field_side.ok_or_else(|| r.missing("type"))?,
+            leverage: field_leverage.ok_or_else(|| r.missing("leverage"))?,
+            cost: field_cost.ok_or_else(|| r.missing("cost"))?,
+            fee: field_fee.ok_or_else(|| r.missing("fee"))?,
+            vol: field_vol.ok_or_else(|| r.missing("vol"))?,
+            vol_closed: field_vol_closed.ok_or_else(|| r.missing("vol_closed"))?,
+            margin: field_margin.ok_or_else(|| r.missing("margin"))?,
+            value: field_value,
+            net: field_net,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConsolidatedPosition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for ConsolidatedPosition {
@@ -2830,72 +1810,44 @@ impl ::serde::Serialize for ConsolidatedPosition {
         map.end()
     }
 }
-crate::lenient_via_serde!(ConsolidatedPosition, b'{');
 /// A page of ledger entries (50 at most).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Ledgers {
     /// Entries keyed by ledger id.
-    pub ledger: ::indexmap::IndexMap<String, super::LedgerEntry>,
+    pub ledger: crate::Map<super::LedgerEntry>,
     /// Number of matching entries (absent with `without_count`).
     pub count: Option<i64>,
     /// Keys Kraken sent that the spec does not model (yet), with their
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for Ledgers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Ledgers;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: Ledgers")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Ledgers, A::Error> {
-                let mut field_ledger: Option<
-                    ::indexmap::IndexMap<String, super::LedgerEntry>,
-                > = None;
-                let mut field_count: Option<i64> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "ledger" => {
-                            field_ledger = Some(
-                                map
-                                    .next_value::<
-                                        ::indexmap::IndexMap<String, super::LedgerEntry>,
-                                    >()?,
-                            );
-                        }
-                        "count" => {
-                            field_count = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for Ledgers {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_ledger: Option<crate::Map<super::LedgerEntry>> = None;
+        let mut field_count: Option<i64> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "ledger" => field_ledger = Some(r.read()?),
+                "count" => field_count = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(Ledgers {
-                    ledger: field_ledger
-                        .ok_or_else(|| ::serde::de::Error::missing_field("ledger"))?,
-                    count: field_count,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(Ledgers {
+            ledger: field_ledger.ok_or_else(|| r.missing("ledger"))?,
+            count: field_count,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Ledgers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for Ledgers {
@@ -2915,7 +1867,6 @@ impl ::serde::Serialize for Ledgers {
         map.end()
     }
 }
-crate::lenient_via_serde!(Ledgers, b'{');
 /// One ledger entry.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2942,126 +1893,61 @@ pub struct LedgerEntry {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for LedgerEntry {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = LedgerEntry;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: LedgerEntry")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LedgerEntry, A::Error> {
-                let mut field_refid: Option<String> = None;
-                let mut field_time: Option<::rust_decimal::Decimal> = None;
-                let mut field_kind: Option<super::LedgerType> = None;
-                let mut field_subtype: Option<String> = None;
-                let mut field_aclass: Option<String> = None;
-                let mut field_asset: Option<String> = None;
-                let mut field_amount: Option<::rust_decimal::Decimal> = None;
-                let mut field_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_balance: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "refid" => {
-                            field_refid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "time" => {
-                            field_time = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "type" => {
-                            field_kind = map.next_value::<Option<super::LedgerType>>()?;
-                        }
-                        "subtype" => {
-                            field_subtype = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "aclass" => {
-                            field_aclass = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "asset" => {
-                            field_asset = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "amount" => {
-                            field_amount = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "fee" => {
-                            field_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "balance" => {
-                            field_balance = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for LedgerEntry {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_refid: Option<String> = None;
+        let mut field_time: Option<::rust_decimal::Decimal> = None;
+        let mut field_kind: Option<super::LedgerType> = None;
+        let mut field_subtype: Option<String> = None;
+        let mut field_aclass: Option<String> = None;
+        let mut field_asset: Option<String> = None;
+        let mut field_amount: Option<::rust_decimal::Decimal> = None;
+        let mut field_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_balance: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "refid" => field_refid = r.read()?,
+                "time" => field_time = r.read()?,
+                "type" => field_kind = r.read()?,
+                "subtype" => field_subtype = r.read()?,
+                "aclass" => field_aclass = r.read()?,
+                "asset" => field_asset = r.read()?,
+                "amount" => field_amount = r.read()?,
+                "fee" => field_fee = r.read()?,
+                "balance" => field_balance = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_refid.is_none() && field_time.is_none() && field_kind.is_none()
-                    && field_subtype.is_none() && field_aclass.is_none()
-                    && field_asset.is_none() && field_amount.is_none()
-                    && field_fee.is_none() && field_balance.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a LedgerEntry: none of its 9 known fields is present",
-                        ),
-                    );
-                }
-                Ok(LedgerEntry {
-                    refid: field_refid,
-                    time: field_time,
-                    kind: field_kind,
-                    subtype: field_subtype,
-                    aclass: field_aclass,
-                    asset: field_asset,
-                    amount: field_amount,
-                    fee: field_fee,
-                    balance: field_balance,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_refid.is_none() && field_time.is_none() && field_kind.is_none()
+            && field_subtype.is_none() && field_aclass.is_none() && field_asset.is_none()
+            && field_amount.is_none() && field_fee.is_none() && field_balance.is_none()
+        {
+            return Err(
+                r.error("not a LedgerEntry: none of its 9 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(LedgerEntry {
+            refid: field_refid,
+            time: field_time,
+            kind: field_kind,
+            subtype: field_subtype,
+            aclass: field_aclass,
+            asset: field_asset,
+            amount: field_amount,
+            fee: field_fee,
+            balance: field_balance,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LedgerEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for LedgerEntry {
@@ -3104,7 +1990,6 @@ impl ::serde::Serialize for LedgerEntry {
         map.end()
     }
 }
-crate::lenient_via_serde!(LedgerEntry, b'{');
 /// 30-day USD trading volume and the resulting fees of the requested pairs.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3116,125 +2001,66 @@ pub struct TradeVolume {
     /// Current fee discount volume (USD).
     pub volume: Option<::rust_decimal::Decimal>,
     /// Volume inputs such as `domain_spot_volume_30d` (seen in a 2026 third-party recording).
-    pub inputs: Option<::indexmap::IndexMap<String, ::rust_decimal::Decimal>>,
+    pub inputs: Option<crate::Map<::rust_decimal::Decimal>>,
     /// Taker fees keyed by pair (null without `pair`).
-    pub fees: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
+    pub fees: Option<crate::Map<super::FeeTierInfo>>,
     /// Maker fees keyed by pair (null without `pair`).
-    pub fees_maker: Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
+    pub fees_maker: Option<crate::Map<super::FeeTierInfo>>,
     /// Full per-pair fee schedules (with `fee_schedule`, added June 2026).
     pub schedules: Option<crate::RawJson>,
     /// Keys Kraken sent that the spec does not model (yet), with their
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for TradeVolume {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TradeVolume;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: TradeVolume")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TradeVolume, A::Error> {
-                let mut field_currency: Option<String> = None;
-                let mut field_asset_class: Option<String> = None;
-                let mut field_volume: Option<::rust_decimal::Decimal> = None;
-                let mut field_inputs: Option<
-                    ::indexmap::IndexMap<String, ::rust_decimal::Decimal>,
-                > = None;
-                let mut field_fees: Option<
-                    ::indexmap::IndexMap<String, super::FeeTierInfo>,
-                > = None;
-                let mut field_fees_maker: Option<
-                    ::indexmap::IndexMap<String, super::FeeTierInfo>,
-                > = None;
-                let mut field_schedules: Option<crate::RawJson> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "currency" => {
-                            field_currency = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "asset_class" => {
-                            field_asset_class = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "volume" => {
-                            field_volume = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "inputs" => {
-                            field_inputs = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<
-                                            ::indexmap::IndexMap<String, ::rust_decimal::Decimal>,
-                                        >,
-                                    >::new(),
-                                )?;
-                        }
-                        "fees" => {
-                            field_fees = map
-                                .next_value::<
-                                    Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
-                                >()?;
-                        }
-                        "fees_maker" => {
-                            field_fees_maker = map
-                                .next_value::<
-                                    Option<::indexmap::IndexMap<String, super::FeeTierInfo>>,
-                                >()?;
-                        }
-                        "schedules" => {
-                            field_schedules = map.next_value::<Option<crate::RawJson>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for TradeVolume {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_currency: Option<String> = None;
+        let mut field_asset_class: Option<String> = None;
+        let mut field_volume: Option<::rust_decimal::Decimal> = None;
+        let mut field_inputs: Option<crate::Map<::rust_decimal::Decimal>> = None;
+        let mut field_fees: Option<crate::Map<super::FeeTierInfo>> = None;
+        let mut field_fees_maker: Option<crate::Map<super::FeeTierInfo>> = None;
+        let mut field_schedules: Option<crate::RawJson> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "currency" => field_currency = r.read()?,
+                "asset_class" => field_asset_class = r.read()?,
+                "volume" => field_volume = r.read()?,
+                "inputs" => field_inputs = r.read()?,
+                "fees" => field_fees = r.read()?,
+                "fees_maker" => field_fees_maker = r.read()?,
+                "schedules" => field_schedules = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_currency.is_none() && field_asset_class.is_none()
-                    && field_volume.is_none() && field_inputs.is_none()
-                    && field_fees.is_none() && field_fees_maker.is_none()
-                    && field_schedules.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a TradeVolume: none of its 7 known fields is present",
-                        ),
-                    );
-                }
-                Ok(TradeVolume {
-                    currency: field_currency,
-                    asset_class: field_asset_class,
-                    volume: field_volume,
-                    inputs: field_inputs,
-                    fees: field_fees,
-                    fees_maker: field_fees_maker,
-                    schedules: field_schedules,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_currency.is_none() && field_asset_class.is_none()
+            && field_volume.is_none() && field_inputs.is_none() && field_fees.is_none()
+            && field_fees_maker.is_none() && field_schedules.is_none()
+        {
+            return Err(
+                r.error("not a TradeVolume: none of its 7 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(TradeVolume {
+            currency: field_currency,
+            asset_class: field_asset_class,
+            volume: field_volume,
+            inputs: field_inputs,
+            fees: field_fees,
+            fees_maker: field_fees_maker,
+            schedules: field_schedules,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TradeVolume {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for TradeVolume {
@@ -3271,7 +2097,6 @@ impl ::serde::Serialize for TradeVolume {
         map.end()
     }
 }
-crate::lenient_via_serde!(TradeVolume, b'{');
 /// One pair's fee tier.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3292,108 +2117,55 @@ pub struct FeeTierInfo {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FeeTierInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FeeTierInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FeeTierInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FeeTierInfo, A::Error> {
-                let mut field_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_minfee: Option<::rust_decimal::Decimal> = None;
-                let mut field_maxfee: Option<::rust_decimal::Decimal> = None;
-                let mut field_nextfee: Option<::rust_decimal::Decimal> = None;
-                let mut field_tiervolume: Option<::rust_decimal::Decimal> = None;
-                let mut field_nextvolume: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "fee" => {
-                            field_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "minfee" => {
-                            field_minfee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "maxfee" => {
-                            field_maxfee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "nextfee" => {
-                            field_nextfee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "tiervolume" => {
-                            field_tiervolume = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "nextvolume" => {
-                            field_nextvolume = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FeeTierInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_minfee: Option<::rust_decimal::Decimal> = None;
+        let mut field_maxfee: Option<::rust_decimal::Decimal> = None;
+        let mut field_nextfee: Option<::rust_decimal::Decimal> = None;
+        let mut field_tiervolume: Option<::rust_decimal::Decimal> = None;
+        let mut field_nextvolume: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "fee" => field_fee = r.read()?,
+                "minfee" => field_minfee = r.read()?,
+                "maxfee" => field_maxfee = r.read()?,
+                "nextfee" => field_nextfee = r.read()?,
+                "tiervolume" => field_tiervolume = r.read()?,
+                "nextvolume" => field_nextvolume = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_fee.is_none() && field_minfee.is_none()
-                    && field_maxfee.is_none() && field_nextfee.is_none()
-                    && field_tiervolume.is_none() && field_nextvolume.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FeeTierInfo: none of `fee`, `minfee`, `maxfee`, `nextfee`, `tiervolume`, `nextvolume` is present",
-                        ),
-                    );
-                }
-                Ok(FeeTierInfo {
-                    fee: field_fee,
-                    minfee: field_minfee,
-                    maxfee: field_maxfee,
-                    nextfee: field_nextfee,
-                    tiervolume: field_tiervolume,
-                    nextvolume: field_nextvolume,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_fee.is_none() && field_minfee.is_none() && field_maxfee.is_none()
+            && field_nextfee.is_none() && field_tiervolume.is_none()
+            && field_nextvolume.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a FeeTierInfo: none of `fee`, `minfee`, `maxfee`, `nextfee`, `tiervolume`, `nextvolume` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FeeTierInfo {
+            fee: field_fee,
+            minfee: field_minfee,
+            maxfee: field_maxfee,
+            nextfee: field_nextfee,
+            tiervolume: field_tiervolume,
+            nextvolume: field_nextvolume,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FeeTierInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FeeTierInfo {
@@ -3427,7 +2199,6 @@ impl ::serde::Serialize for FeeTierInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(FeeTierInfo, b'{');
 /// A requested export.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3438,46 +2209,29 @@ pub struct ExportAdded {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for ExportAdded {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExportAdded;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: ExportAdded")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExportAdded, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "id" => {
-                            field_id = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for ExportAdded {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_id: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "id" => field_id = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(ExportAdded {
-                    id: field_id.ok_or_else(|| ::serde::de::Error::missing_field("id"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(ExportAdded {
+            id: field_id.ok_or_else(|| r.missing("id"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExportAdded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for ExportAdded {
@@ -3494,7 +2248,6 @@ impl ::serde::Serialize for ExportAdded {
         map.end()
     }
 }
-crate::lenient_via_serde!(ExportAdded, b'{');
 /// The status of one export.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3537,199 +2290,89 @@ pub struct ExportInfo {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for ExportInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExportInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: ExportInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExportInfo, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_descr: Option<String> = None;
-                let mut field_format: Option<super::ExportFormat> = None;
-                let mut field_report: Option<super::ExportReport> = None;
-                let mut field_subtype: Option<String> = None;
-                let mut field_status: Option<String> = None;
-                let mut field_flags: Option<String> = None;
-                let mut field_fields: Option<String> = None;
-                let mut field_createdtm: Option<::rust_decimal::Decimal> = None;
-                let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
-                let mut field_starttm: Option<::rust_decimal::Decimal> = None;
-                let mut field_completedtm: Option<::rust_decimal::Decimal> = None;
-                let mut field_datastarttm: Option<::rust_decimal::Decimal> = None;
-                let mut field_dataendtm: Option<::rust_decimal::Decimal> = None;
-                let mut field_endtm: Option<::rust_decimal::Decimal> = None;
-                let mut field_aclass: Option<String> = None;
-                let mut field_asset: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "id" => {
-                            field_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "descr" => {
-                            field_descr = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "format" => {
-                            field_format = map
-                                .next_value::<Option<super::ExportFormat>>()?;
-                        }
-                        "report" => {
-                            field_report = map
-                                .next_value::<Option<super::ExportReport>>()?;
-                        }
-                        "subtype" => {
-                            field_subtype = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "status" => {
-                            field_status = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "flags" => {
-                            field_flags = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "fields" => {
-                            field_fields = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "createdtm" => {
-                            field_createdtm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "expiretm" => {
-                            field_expiretm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "starttm" => {
-                            field_starttm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "completedtm" => {
-                            field_completedtm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "datastarttm" => {
-                            field_datastarttm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "dataendtm" => {
-                            field_dataendtm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "endtm" => {
-                            field_endtm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "aclass" => {
-                            field_aclass = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "asset" => {
-                            field_asset = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for ExportInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_id: Option<String> = None;
+        let mut field_descr: Option<String> = None;
+        let mut field_format: Option<super::ExportFormat> = None;
+        let mut field_report: Option<super::ExportReport> = None;
+        let mut field_subtype: Option<String> = None;
+        let mut field_status: Option<String> = None;
+        let mut field_flags: Option<String> = None;
+        let mut field_fields: Option<String> = None;
+        let mut field_createdtm: Option<::rust_decimal::Decimal> = None;
+        let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
+        let mut field_starttm: Option<::rust_decimal::Decimal> = None;
+        let mut field_completedtm: Option<::rust_decimal::Decimal> = None;
+        let mut field_datastarttm: Option<::rust_decimal::Decimal> = None;
+        let mut field_dataendtm: Option<::rust_decimal::Decimal> = None;
+        let mut field_endtm: Option<::rust_decimal::Decimal> = None;
+        let mut field_aclass: Option<String> = None;
+        let mut field_asset: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "id" => field_id = r.read()?,
+                "descr" => field_descr = r.read()?,
+                "format" => field_format = r.read()?,
+                "report" => field_report = r.read()?,
+                "subtype" => field_subtype = r.read()?,
+                "status" => field_status = r.read()?,
+                "flags" => field_flags = r.read()?,
+                "fields" => field_fields = r.read()?,
+                "createdtm" => field_createdtm = r.read()?,
+                "expiretm" => field_expiretm = r.read()?,
+                "starttm" => field_starttm = r.read()?,
+                "completedtm" => field_completedtm = r.read()?,
+                "datastarttm" => field_datastarttm = r.read()?,
+                "dataendtm" => field_dataendtm = r.read()?,
+                "endtm" => field_endtm = r.read()?,
+                "aclass" => field_aclass = r.read()?,
+                "asset" => field_asset = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_id.is_none() && field_descr.is_none() && field_format.is_none()
-                    && field_report.is_none() && field_subtype.is_none()
-                    && field_status.is_none() && field_flags.is_none()
-                    && field_fields.is_none() && field_createdtm.is_none()
-                    && field_expiretm.is_none() && field_starttm.is_none()
-                    && field_completedtm.is_none() && field_datastarttm.is_none()
-                    && field_dataendtm.is_none() && field_endtm.is_none()
-                    && field_aclass.is_none() && field_asset.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a ExportInfo: none of its 17 known fields is present",
-                        ),
-                    );
-                }
-                Ok(ExportInfo {
-                    id: field_id,
-                    descr: field_descr,
-                    format: field_format,
-                    report: field_report,
-                    subtype: field_subtype,
-                    status: field_status,
-                    flags: field_flags,
-                    fields: field_fields,
-                    createdtm: field_createdtm,
-                    expiretm: field_expiretm,
-                    starttm: field_starttm,
-                    completedtm: field_completedtm,
-                    datastarttm: field_datastarttm,
-                    dataendtm: field_dataendtm,
-                    endtm: field_endtm,
-                    aclass: field_aclass,
-                    asset: field_asset,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_id.is_none() && field_descr.is_none() && field_format.is_none()
+            && field_report.is_none() && field_subtype.is_none()
+            && field_status.is_none() && field_flags.is_none() && field_fields.is_none()
+            && field_createdtm.is_none() && field_expiretm.is_none()
+            && field_starttm.is_none() && field_completedtm.is_none()
+            && field_datastarttm.is_none() && field_dataendtm.is_none()
+            && field_endtm.is_none() && field_aclass.is_none() && field_asset.is_none()
+        {
+            return Err(
+                r.error("not a ExportInfo: none of its 17 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(ExportInfo {
+            id: field_id,
+            descr: field_descr,
+            format: field_format,
+            report: field_report,
+            subtype: field_subtype,
+            status: field_status,
+            flags: field_flags,
+            fields: field_fields,
+            createdtm: field_createdtm,
+            expiretm: field_expiretm,
+            starttm: field_starttm,
+            completedtm: field_completedtm,
+            datastarttm: field_datastarttm,
+            dataendtm: field_dataendtm,
+            endtm: field_endtm,
+            aclass: field_aclass,
+            asset: field_asset,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExportInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for ExportInfo {
@@ -3796,7 +2439,6 @@ impl ::serde::Serialize for ExportInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(ExportInfo, b'{');
 /// The result of removing an export.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3809,61 +2451,37 @@ pub struct ExportRemoved {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for ExportRemoved {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExportRemoved;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: ExportRemoved")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExportRemoved, A::Error> {
-                let mut field_delete: Option<bool> = None;
-                let mut field_cancel: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "delete" => {
-                            field_delete = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "cancel" => {
-                            field_cancel = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for ExportRemoved {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_delete: Option<bool> = None;
+        let mut field_cancel: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "delete" => field_delete = r.read()?,
+                "cancel" => field_cancel = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_delete.is_none() && field_cancel.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a ExportRemoved: none of `delete`, `cancel` is present",
-                        ),
-                    );
-                }
-                Ok(ExportRemoved {
-                    delete: field_delete,
-                    cancel: field_cancel,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_delete.is_none() && field_cancel.is_none() {
+            return Err(
+                r.error("not a ExportRemoved: none of `delete`, `cancel` is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(ExportRemoved {
+            delete: field_delete,
+            cancel: field_cancel,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExportRemoved {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for ExportRemoved {
@@ -3885,7 +2503,6 @@ impl ::serde::Serialize for ExportRemoved {
         map.end()
     }
 }
-crate::lenient_via_serde!(ExportRemoved, b'{');
 /// The API key used for the call. Times are unix seconds, 0 when unset.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3920,161 +2537,65 @@ pub struct ApiKeyInfo {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for ApiKeyInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ApiKeyInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: ApiKeyInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiKeyInfo, A::Error> {
-                let mut field_api_key_name: Option<String> = None;
-                let mut field_api_key: Option<String> = None;
-                let mut field_nonce: Option<u64> = None;
-                let mut field_nonce_window: Option<i64> = None;
-                let mut field_permissions: Option<Vec<String>> = None;
-                let mut field_iban: Option<String> = None;
-                let mut field_valid_until: Option<i64> = None;
-                let mut field_query_from: Option<i64> = None;
-                let mut field_query_to: Option<i64> = None;
-                let mut field_created_time: Option<i64> = None;
-                let mut field_modified_time: Option<i64> = None;
-                let mut field_ip_allowlist: Option<Vec<String>> = None;
-                let mut field_last_used: Option<i64> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "apiKeyName" => {
-                            field_api_key_name = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "apiKey" => {
-                            field_api_key = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "nonce" => {
-                            field_nonce = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<u64>::new())?,
-                            );
-                        }
-                        "nonceWindow" => {
-                            field_nonce_window = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "permissions" => {
-                            field_permissions = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<Vec<String>>::new(),
-                                    )?,
-                            );
-                        }
-                        "iban" => {
-                            field_iban = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "validUntil" => {
-                            field_valid_until = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "queryFrom" => {
-                            field_query_from = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "queryTo" => {
-                            field_query_to = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "createdTime" => {
-                            field_created_time = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "modifiedTime" => {
-                            field_modified_time = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "ipAllowlist" => {
-                            field_ip_allowlist = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<Vec<String>>::new(),
-                                    )?,
-                            );
-                        }
-                        "lastUsed" => {
-                            field_last_used = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for ApiKeyInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_api_key_name: Option<String> = None;
+        let mut field_api_key: Option<String> = None;
+        let mut field_nonce: Option<u64> = None;
+        let mut field_nonce_window: Option<i64> = None;
+        let mut field_permissions: Option<Vec<String>> = None;
+        let mut field_iban: Option<String> = None;
+        let mut field_valid_until: Option<i64> = None;
+        let mut field_query_from: Option<i64> = None;
+        let mut field_query_to: Option<i64> = None;
+        let mut field_created_time: Option<i64> = None;
+        let mut field_modified_time: Option<i64> = None;
+        let mut field_ip_allowlist: Option<Vec<String>> = None;
+        let mut field_last_used: Option<i64> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "apiKeyName" => field_api_key_name = Some(r.read()?),
+                "apiKey" => field_api_key = Some(r.read()?),
+                "nonce" => field_nonce = Some(r.read()?),
+                "nonceWindow" => field_nonce_window = Some(r.read()?),
+                "permissions" => field_permissions = Some(r.read()?),
+                "iban" => field_iban = Some(r.read()?),
+                "validUntil" => field_valid_until = Some(r.read()?),
+                "queryFrom" => field_query_from = Some(r.read()?),
+                "queryTo" => field_query_to = Some(r.read()?),
+                "createdTime" => field_created_time = Some(r.read()?),
+                "modifiedTime" => field_modified_time = Some(r.read()?),
+                "ipAllowlist" => field_ip_allowlist = Some(r.read()?),
+                "lastUsed" => field_last_used = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(ApiKeyInfo {
-                    api_key_name: field_api_key_name
-                        .ok_or_else(|| ::serde::de::Error::missing_field("apiKeyName"))?,
-                    api_key: field_api_key
-                        .ok_or_else(|| ::serde::de::Error::missing_field("apiKey"))?,
-                    nonce: field_nonce
-                        .ok_or_else(|| ::serde::de::Error::missing_field("nonce"))?,
-                    nonce_window: field_nonce_window
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "nonceWindow",
-                        ))?,
-                    permissions: field_permissions
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "permissions",
-                        ))?,
-                    iban: field_iban
-                        .ok_or_else(|| ::serde::de::Error::missing_field("iban"))?,
-                    valid_until: field_valid_until
-                        .ok_or_else(|| ::serde::de::Error::missing_field("validUntil"))?,
-                    query_from: field_query_from
-                        .ok_or_else(|| ::serde::de::Error::missing_field("queryFrom"))?,
-                    query_to: field_query_to
-                        .ok_or_else(|| ::serde::de::Error::missing_field("queryTo"))?,
-                    created_time: field_created_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "createdTime",
-                        ))?,
-                    modified_time: field_modified_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "modifiedTime",
-                        ))?,
-                    ip_allowlist: field_ip_allowlist
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "ipAllowlist",
-                        ))?,
-                    last_used: field_last_used,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(ApiKeyInfo {
+            api_key_name: field_api_key_name.ok_or_else(|| r.missing("apiKeyName"))?,
+            api_key: field_api_key.ok_or_else(|| r.missing("apiKey"))?,
+            nonce: field_nonce.ok_or_else(|| r.missing("nonce"))?,
+            nonce_window: field_nonce_window.ok_or_else(|| r.missing("nonceWindow"))?,
+            permissions: field_permissions.ok_or_else(|| r.missing("permissions"))?,
+            iban: field_iban.ok_or_else(|| r.missing("iban"))?,
+            valid_until: field_valid_until.ok_or_else(|| r.missing("validUntil"))?,
+            query_from: field_query_from.ok_or_else(|| r.missing("queryFrom"))?,
+            query_to: field_query_to.ok_or_else(|| r.missing("queryTo"))?,
+            created_time: field_created_time.ok_or_else(|| r.missing("createdTime"))?,
+            modified_time: field_modified_time.ok_or_else(|| r.missing("modifiedTime"))?,
+            ip_allowlist: field_ip_allowlist.ok_or_else(|| r.missing("ipAllowlist"))?,
+            last_used: field_last_used,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApiKeyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for ApiKeyInfo {
@@ -4105,7 +2626,6 @@ impl ::serde::Serialize for ApiKeyInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(ApiKeyInfo, b'{');
 /// The user's wallet accounts.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4118,52 +2638,32 @@ pub struct WalletAccounts {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for WalletAccounts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WalletAccounts;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: WalletAccounts")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WalletAccounts, A::Error> {
-                let mut field_accounts: Option<Vec<super::WalletAccount>> = None;
-                let mut field_cursor: Option<super::WalletAccountsCursor> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "accounts" => {
-                            field_accounts = Some(
-                                map.next_value::<Vec<super::WalletAccount>>()?,
-                            );
-                        }
-                        "cursor" => {
-                            field_cursor = map
-                                .next_value::<Option<super::WalletAccountsCursor>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for WalletAccounts {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_accounts: Option<Vec<super::WalletAccount>> = None;
+        let mut field_cursor: Option<super::WalletAccountsCursor> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "accounts" => field_accounts = Some(r.read()?),
+                "cursor" => field_cursor = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(WalletAccounts {
-                    accounts: field_accounts
-                        .ok_or_else(|| ::serde::de::Error::missing_field("accounts"))?,
-                    cursor: field_cursor,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(WalletAccounts {
+            accounts: field_accounts.ok_or_else(|| r.missing("accounts"))?,
+            cursor: field_cursor,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WalletAccounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for WalletAccounts {
@@ -4183,7 +2683,6 @@ impl ::serde::Serialize for WalletAccounts {
         map.end()
     }
 }
-crate::lenient_via_serde!(WalletAccounts, b'{');
 /// One wallet account. Shape from a third-party recording (the official page is not in the store).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4202,77 +2701,41 @@ pub struct WalletAccount {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for WalletAccount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WalletAccount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: WalletAccount")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WalletAccount, A::Error> {
-                let mut field_account_id: Option<String> = None;
-                let mut field_flags: Option<super::WalletAccountFlags> = None;
-                let mut field_status: Option<String> = None;
-                let mut field_kind: Option<String> = None;
-                let mut field_name: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "account_id" => {
-                            field_account_id = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "flags" => {
-                            field_flags = map
-                                .next_value::<Option<super::WalletAccountFlags>>()?;
-                        }
-                        "status" => {
-                            field_status = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "type" => {
-                            field_kind = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "name" => {
-                            field_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for WalletAccount {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_account_id: Option<String> = None;
+        let mut field_flags: Option<super::WalletAccountFlags> = None;
+        let mut field_status: Option<String> = None;
+        let mut field_kind: Option<String> = None;
+        let mut field_name: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "account_id" => field_account_id = Some(r.read()?),
+                "flags" => field_flags = r.read()?,
+                "status" => field_status = r.read()?,
+                "type" => field_kind = r.read()?,
+                "name" => field_name = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(WalletAccount {
-                    account_id: field_account_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("account_id"))?,
-                    flags: field_flags,
-                    status: field_status,
-                    kind: field_kind,
-                    name: field_name,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(WalletAccount {
+            account_id: field_account_id.ok_or_else(|| r.missing("account_id"))?,
+            flags: field_flags,
+            status: field_status,
+            kind: field_kind,
+            name: field_name,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WalletAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for WalletAccount {
@@ -4301,7 +2764,6 @@ impl ::serde::Serialize for WalletAccount {
         map.end()
     }
 }
-crate::lenient_via_serde!(WalletAccount, b'{');
 /// Flags of a wallet account.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4314,54 +2776,32 @@ pub struct WalletAccountFlags {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for WalletAccountFlags {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WalletAccountFlags;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: WalletAccountFlags")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WalletAccountFlags, A::Error> {
-                let mut field_user_defined: Option<bool> = None;
-                let mut field_active: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "user_defined" => {
-                            field_user_defined = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "active" => {
-                            field_active = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for WalletAccountFlags {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_user_defined: Option<bool> = None;
+        let mut field_active: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "user_defined" => field_user_defined = r.read()?,
+                "active" => field_active = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(WalletAccountFlags {
-                    user_defined: field_user_defined,
-                    active: field_active,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(WalletAccountFlags {
+            user_defined: field_user_defined,
+            active: field_active,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WalletAccountFlags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for WalletAccountFlags {
@@ -4383,7 +2823,6 @@ impl ::serde::Serialize for WalletAccountFlags {
         map.end()
     }
 }
-crate::lenient_via_serde!(WalletAccountFlags, b'{');
 /// Pagination cursor of ListWalletAccounts.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4394,46 +2833,29 @@ pub struct WalletAccountsCursor {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for WalletAccountsCursor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WalletAccountsCursor;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: WalletAccountsCursor")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WalletAccountsCursor, A::Error> {
-                let mut field_next: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "next" => {
-                            field_next = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for WalletAccountsCursor {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_next: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "next" => field_next = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(WalletAccountsCursor {
-                    next: field_next,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(WalletAccountsCursor {
+            next: field_next,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WalletAccountsCursor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for WalletAccountsCursor {
@@ -4452,7 +2874,6 @@ impl ::serde::Serialize for WalletAccountsCursor {
         map.end()
     }
 }
-crate::lenient_via_serde!(WalletAccountsCursor, b'{');
 /// Parameters of [`SpotClient::get_account_balance`](crate::SpotClient::get_account_balance): Get all cash balances, net of pending withdrawals, keyed by asset.
 #[doc(alias = "Balance")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4484,7 +2905,7 @@ impl GetAccountBalanceRequest {
 }
 impl crate::endpoint::sealed::Sealed for GetAccountBalanceRequest {}
 impl crate::Endpoint for GetAccountBalanceRequest {
-    type Response = ::indexmap::IndexMap<String, ::rust_decimal::Decimal>;
+    type Response = crate::Map<::rust_decimal::Decimal>;
     const NAME: &'static str = "get_account_balance";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/Balance";
@@ -4516,13 +2937,7 @@ impl crate::Endpoint for GetAccountBalanceRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadLenient,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetAccountBalanceRequest> {
@@ -4591,13 +3006,7 @@ impl crate::Endpoint for GetApiKeyInfoRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -4657,13 +3066,7 @@ impl crate::Endpoint for GetWalletAccountsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -4710,7 +3113,7 @@ impl GetExtendedBalanceRequest {
 }
 impl crate::endpoint::sealed::Sealed for GetExtendedBalanceRequest {}
 impl crate::Endpoint for GetExtendedBalanceRequest {
-    type Response = ::indexmap::IndexMap<String, super::ExtendedBalance>;
+    type Response = crate::Map<super::ExtendedBalance>;
     const NAME: &'static str = "get_extended_balance";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/BalanceEx";
@@ -4738,13 +3141,7 @@ impl crate::Endpoint for GetExtendedBalanceRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetExtendedBalanceRequest> {
@@ -4826,13 +3223,7 @@ impl crate::Endpoint for GetCreditLinesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetCreditLinesRequest> {
@@ -4924,13 +3315,7 @@ impl crate::Endpoint for GetTradeBalanceRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetTradeBalanceRequest> {
@@ -5057,13 +3442,7 @@ impl crate::Endpoint for GetOpenOrdersRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetOpenOrdersRequest> {
@@ -5270,13 +3649,7 @@ impl crate::Endpoint for GetClosedOrdersRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetClosedOrdersRequest> {
@@ -5418,7 +3791,7 @@ impl GetOrdersRequest {
 }
 impl crate::endpoint::sealed::Sealed for GetOrdersRequest {}
 impl crate::Endpoint for GetOrdersRequest {
-    type Response = ::indexmap::IndexMap<String, super::OrderInfo>;
+    type Response = crate::Map<super::OrderInfo>;
     const NAME: &'static str = "get_orders";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/QueryOrders";
@@ -5462,13 +3835,7 @@ impl crate::Endpoint for GetOrdersRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetOrdersRequest> {
@@ -5574,13 +3941,7 @@ impl crate::Endpoint for GetOrderAmendsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetOrderAmendsRequest> {
@@ -5753,13 +4114,7 @@ impl crate::Endpoint for GetTradesHistoryRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetTradesHistoryRequest> {
@@ -5873,7 +4228,7 @@ impl GetTradesRequest {
 }
 impl crate::endpoint::sealed::Sealed for GetTradesRequest {}
 impl crate::Endpoint for GetTradesRequest {
-    type Response = ::indexmap::IndexMap<String, super::TradeInfo>;
+    type Response = crate::Map<super::TradeInfo>;
     const NAME: &'static str = "get_trades";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/QueryTrades";
@@ -5909,13 +4264,7 @@ impl crate::Endpoint for GetTradesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetTradesRequest> {
@@ -5997,7 +4346,7 @@ impl GetOpenPositionsRequest {
 impl crate::endpoint::sealed::Sealed for GetOpenPositionsRequest {}
 impl crate::Endpoint for GetOpenPositionsRequest {
     type Response = crate::Either<
-        ::indexmap::IndexMap<String, super::Position>,
+        crate::Map<super::Position>,
         Vec<super::ConsolidatedPosition>,
     >;
     const NAME: &'static str = "get_open_positions";
@@ -6038,13 +4387,7 @@ impl crate::Endpoint for GetOpenPositionsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadLenient,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetOpenPositionsRequest> {
@@ -6229,13 +4572,7 @@ impl crate::Endpoint for GetLedgersInfoRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetLedgersInfoRequest> {
@@ -6349,7 +4686,7 @@ impl GetLedgersRequest {
 }
 impl crate::endpoint::sealed::Sealed for GetLedgersRequest {}
 impl crate::Endpoint for GetLedgersRequest {
-    type Response = ::indexmap::IndexMap<String, super::LedgerEntry>;
+    type Response = crate::Map<super::LedgerEntry>;
     const NAME: &'static str = "get_ledgers";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/QueryLedgers";
@@ -6385,13 +4722,7 @@ impl crate::Endpoint for GetLedgersRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetLedgersRequest> {
@@ -6527,13 +4858,7 @@ impl crate::Endpoint for GetTradingVolumeRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetTradingVolumeRequest> {
@@ -6691,13 +5016,7 @@ impl crate::Endpoint for RequestLedgersExportRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<RequestLedgersExportRequest> {
@@ -6791,13 +5110,7 @@ impl crate::Endpoint for GetLedgersExportStatusRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -6951,13 +5264,7 @@ impl crate::Endpoint for DeleteLedgersExportRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {

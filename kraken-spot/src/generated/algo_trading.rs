@@ -32,7 +32,6 @@ impl From<&str> for StrategyType {
     }
 }
 crate::string_enum!(StrategyType);
-crate::lenient_via_serde!(StrategyType);
 /// How a strategy's child orders are priced.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -64,7 +63,6 @@ impl From<&str> for StrategyOrderType {
     }
 }
 crate::string_enum!(StrategyOrderType);
-crate::lenient_via_serde!(StrategyOrderType);
 /// The asset class of a strategy's pair.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -92,7 +90,6 @@ impl From<&str> for StrategyAssetClass {
     }
 }
 crate::string_enum!(StrategyAssetClass);
-crate::lenient_via_serde!(StrategyAssetClass);
 /// Where a strategy is in its lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -136,7 +133,6 @@ impl From<&str> for StrategyStatus {
     }
 }
 crate::string_enum!(StrategyStatus);
-crate::lenient_via_serde!(StrategyStatus);
 /// A terminal strategy status, as the GetClosedStrategies filter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -172,7 +168,6 @@ impl From<&str> for ClosedStrategyStatus {
     }
 }
 crate::string_enum!(ClosedStrategyStatus);
-crate::lenient_via_serde!(ClosedStrategyStatus);
 /// Which time of a closed strategy the `start` and `end` filters apply to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -204,7 +199,6 @@ impl From<&str> for StrategyTimeMode {
     }
 }
 crate::string_enum!(StrategyTimeMode);
-crate::lenient_via_serde!(StrategyTimeMode);
 /// A created strategy.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -215,49 +209,29 @@ pub struct StrategyAdded {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for StrategyAdded {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = StrategyAdded;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: StrategyAdded")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StrategyAdded, A::Error> {
-                let mut field_strategy_id: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "strategy_id" => {
-                            field_strategy_id = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for StrategyAdded {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_strategy_id: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "strategy_id" => field_strategy_id = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(StrategyAdded {
-                    strategy_id: field_strategy_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "strategy_id",
-                        ))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(StrategyAdded {
+            strategy_id: field_strategy_id.ok_or_else(|| r.missing("strategy_id"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StrategyAdded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for StrategyAdded {
@@ -274,7 +248,6 @@ impl ::serde::Serialize for StrategyAdded {
         map.end()
     }
 }
-crate::lenient_via_serde!(StrategyAdded, b'{');
 /// One strategy, as QueryStrategies, GetOpenStrategies and GetClosedStrategies describe it.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -291,73 +264,38 @@ pub struct Strategy {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for Strategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Strategy;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: Strategy")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Strategy, A::Error> {
-                let mut field_strategy_id: Option<String> = None;
-                let mut field_status: Option<super::StrategyStatus> = None;
-                let mut field_reason: Option<String> = None;
-                let mut field_details: Option<super::StrategyDetails> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "strategy_id" => {
-                            field_strategy_id = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "status" => {
-                            field_status = Some(
-                                map.next_value::<super::StrategyStatus>()?,
-                            );
-                        }
-                        "reason" => {
-                            field_reason = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "details" => {
-                            field_details = Some(
-                                map.next_value::<super::StrategyDetails>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for Strategy {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_strategy_id: Option<String> = None;
+        let mut field_status: Option<super::StrategyStatus> = None;
+        let mut field_reason: Option<String> = None;
+        let mut field_details: Option<super::StrategyDetails> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "strategy_id" => field_strategy_id = Some(r.read()?),
+                "status" => field_status = Some(r.read()?),
+                "reason" => field_reason = r.read()?,
+                "details" => field_details = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(Strategy {
-                    strategy_id: field_strategy_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "strategy_id",
-                        ))?,
-                    status: field_status
-                        .ok_or_else(|| ::serde::de::Error::missing_field("status"))?,
-                    reason: field_reason,
-                    details: field_details
-                        .ok_or_else(|| ::serde::de::Error::missing_field("details"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(Strategy {
+            strategy_id: field_strategy_id.ok_or_else(|| r.missing("strategy_id"))?,
+            status: field_status.ok_or_else(|| r.missing("status"))?,
+            reason: field_reason,
+            details: field_details.ok_or_else(|| r.missing("details"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Strategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for Strategy {
@@ -379,7 +317,6 @@ impl ::serde::Serialize for Strategy {
         map.end()
     }
 }
-crate::lenient_via_serde!(Strategy, b'{');
 /// A strategy's parameters and execution totals.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -414,163 +351,67 @@ pub struct StrategyDetails {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for StrategyDetails {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = StrategyDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: StrategyDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StrategyDetails, A::Error> {
-                let mut field_strategy_type: Option<super::StrategyType> = None;
-                let mut field_side: Option<super::OrderSide> = None;
-                let mut field_volume: Option<::rust_decimal::Decimal> = None;
-                let mut field_filled_volume: Option<::rust_decimal::Decimal> = None;
-                let mut field_avg_price: Option<::rust_decimal::Decimal> = None;
-                let mut field_total_cost: Option<::rust_decimal::Decimal> = None;
-                let mut field_total_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_starttm: Option<::rust_decimal::Decimal> = None;
-                let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
-                let mut field_symbol: Option<String> = None;
-                let mut field_asset_class: Option<super::StrategyAssetClass> = None;
-                let mut field_ordertype: Option<super::StrategyOrderType> = None;
-                let mut field_price: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "strategy_type" => {
-                            field_strategy_type = Some(
-                                map.next_value::<super::StrategyType>()?,
-                            );
-                        }
-                        "side" => {
-                            field_side = Some(map.next_value::<super::OrderSide>()?);
-                        }
-                        "volume" => {
-                            field_volume = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "filled_volume" => {
-                            field_filled_volume = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "avg_price" => {
-                            field_avg_price = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "total_cost" => {
-                            field_total_cost = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "total_fee" => {
-                            field_total_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "starttm" => {
-                            field_starttm = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "expiretm" => {
-                            field_expiretm = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "symbol" => {
-                            field_symbol = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "asset_class" => {
-                            field_asset_class = map
-                                .next_value::<Option<super::StrategyAssetClass>>()?;
-                        }
-                        "ordertype" => {
-                            field_ordertype = Some(
-                                map.next_value::<super::StrategyOrderType>()?,
-                            );
-                        }
-                        "price" => {
-                            field_price = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for StrategyDetails {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_strategy_type: Option<super::StrategyType> = None;
+        let mut field_side: Option<super::OrderSide> = None;
+        let mut field_volume: Option<::rust_decimal::Decimal> = None;
+        let mut field_filled_volume: Option<::rust_decimal::Decimal> = None;
+        let mut field_avg_price: Option<::rust_decimal::Decimal> = None;
+        let mut field_total_cost: Option<::rust_decimal::Decimal> = None;
+        let mut field_total_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_starttm: Option<::rust_decimal::Decimal> = None;
+        let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
+        let mut field_symbol: Option<String> = None;
+        let mut field_asset_class: Option<super::StrategyAssetClass> = None;
+        let mut field_ordertype: Option<super::StrategyOrderType> = None;
+        let mut field_price: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "strategy_type" => field_strategy_type = Some(r.read()?),
+                "side" => field_side = Some(r.read()?),
+                "volume" => field_volume = Some(r.read()?),
+                "filled_volume" => field_filled_volume = Some(r.read()?),
+                "avg_price" => field_avg_price = r.read()?,
+                "total_cost" => field_total_cost = r.read()?,
+                "total_fee" => field_total_fee = r.read()?,
+                "starttm" => field_starttm = Some(r.read()?),
+                "expiretm" => field_expiretm = Some(r.read()?),
+                "symbol" => field_symbol = Some(r.read()?),
+                "asset_class" => field_asset_class = r.read()?,
+                "ordertype" => field_ordertype = Some(r.read()?),
+                "price" => field_price = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(StrategyDetails {
-                    strategy_type: field_strategy_type
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "strategy_type",
-                        ))?,
-                    side: field_side
-                        .ok_or_else(|| ::serde::de::Error::missing_field("side"))?,
-                    volume: field_volume
-                        .ok_or_else(|| ::serde::de::Error::missing_field("volume"))?,
-                    filled_volume: field_filled_volume
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "filled_volume",
-                        ))?,
-                    avg_price: field_avg_price,
-                    total_cost: field_total_cost,
-                    total_fee: field_total_fee,
-                    starttm: field_starttm
-                        .ok_or_else(|| ::serde::de::Error::missing_field("starttm"))?,
-                    expiretm: field_expiretm
-                        .ok_or_else(|| ::serde::de::Error::missing_field("expiretm"))?,
-                    symbol: field_symbol
-                        .ok_or_else(|| ::serde::de::Error::missing_field("symbol"))?,
-                    asset_class: field_asset_class,
-                    ordertype: field_ordertype
-                        .ok_or_else(|| ::serde::de::Error::missing_field("ordertype"))?,
-                    price: field_price,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(StrategyDetails {
+            strategy_type: field_strategy_type
+                .ok_or_else(|| r.missing("strategy_type"))?,
+            side: field_side.ok_or_else(|| r.missing("side"))?,
+            volume: field_volume.ok_or_else(|| r.missing("volume"))?,
+            filled_volume: field_filled_volume
+                .ok_or_else(|| r.missing("filled_volume"))?,
+            avg_price: field_avg_price,
+            total_cost: field_total_cost,
+            total_fee: field_total_fee,
+            starttm: field_starttm.ok_or_else(|| r.missing("starttm"))?,
+            expiretm: field_expiretm.ok_or_else(|| r.missing("expiretm"))?,
+            symbol: field_symbol.ok_or_else(|| r.missing("symbol"))?,
+            asset_class: field_asset_class,
+            ordertype: field_ordertype.ok_or_else(|| r.missing("ordertype"))?,
+            price: field_price,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StrategyDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for StrategyDetails {
@@ -609,62 +450,39 @@ impl ::serde::Serialize for StrategyDetails {
         map.end()
     }
 }
-crate::lenient_via_serde!(StrategyDetails, b'{');
 /// Strategies found by id; ids not found, or of another account, are left out.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueriedStrategies {
     /// The strategies, keyed by strategy id.
-    pub strategies: ::indexmap::IndexMap<String, super::Strategy>,
+    pub strategies: crate::Map<super::Strategy>,
     /// Keys Kraken sent that the spec does not model (yet), with their
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for QueriedStrategies {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueriedStrategies;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: QueriedStrategies")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<QueriedStrategies, A::Error> {
-                let mut field_strategies: Option<
-                    ::indexmap::IndexMap<String, super::Strategy>,
-                > = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "strategies" => {
-                            field_strategies = Some(
-                                map
-                                    .next_value::<
-                                        ::indexmap::IndexMap<String, super::Strategy>,
-                                    >()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for QueriedStrategies {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_strategies: Option<crate::Map<super::Strategy>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "strategies" => field_strategies = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(QueriedStrategies {
-                    strategies: field_strategies
-                        .ok_or_else(|| ::serde::de::Error::missing_field("strategies"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(QueriedStrategies {
+            strategies: field_strategies.ok_or_else(|| r.missing("strategies"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for QueriedStrategies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for QueriedStrategies {
@@ -681,7 +499,6 @@ impl ::serde::Serialize for QueriedStrategies {
         map.end()
     }
 }
-crate::lenient_via_serde!(QueriedStrategies, b'{');
 /// A page of strategies in a terminal state, newest first.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -694,54 +511,32 @@ pub struct ClosedStrategies {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for ClosedStrategies {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ClosedStrategies;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: ClosedStrategies")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClosedStrategies, A::Error> {
-                let mut field_closed: Option<Vec<super::Strategy>> = None;
-                let mut field_next_cursor: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "closed" => {
-                            field_closed = Some(
-                                map.next_value::<Vec<super::Strategy>>()?,
-                            );
-                        }
-                        "next_cursor" => {
-                            field_next_cursor = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for ClosedStrategies {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_closed: Option<Vec<super::Strategy>> = None;
+        let mut field_next_cursor: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "closed" => field_closed = Some(r.read()?),
+                "next_cursor" => field_next_cursor = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(ClosedStrategies {
-                    closed: field_closed
-                        .ok_or_else(|| ::serde::de::Error::missing_field("closed"))?,
-                    next_cursor: field_next_cursor,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(ClosedStrategies {
+            closed: field_closed.ok_or_else(|| r.missing("closed"))?,
+            next_cursor: field_next_cursor,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClosedStrategies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for ClosedStrategies {
@@ -761,7 +556,6 @@ impl ::serde::Serialize for ClosedStrategies {
         map.end()
     }
 }
-crate::lenient_via_serde!(ClosedStrategies, b'{');
 /// Parameters of [`SpotClient::submit_strategy`](crate::SpotClient::submit_strategy): Create a strategy (TWAP). Its window (`expiretm` - `starttm`) must be at least 60 s, both ends
 #[doc(alias = "AddStrategy")]
 #[derive(Debug, Clone, PartialEq)]
@@ -906,13 +700,7 @@ impl crate::Endpoint for SubmitStrategyRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<SubmitStrategyRequest> {
@@ -1015,13 +803,7 @@ impl crate::Endpoint for CancelStrategyRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -1099,13 +881,7 @@ impl crate::Endpoint for GetStrategiesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -1180,13 +956,7 @@ impl crate::Endpoint for GetOpenStrategiesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetOpenStrategiesRequest> {
@@ -1349,13 +1119,7 @@ impl crate::Endpoint for GetClosedStrategiesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetClosedStrategiesRequest> {

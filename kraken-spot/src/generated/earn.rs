@@ -43,7 +43,6 @@ impl From<&str> for EarnLockType {
     }
 }
 crate::string_enum!(EarnLockType);
-crate::lenient_via_serde!(EarnLockType);
 /// Whether rewards of an earn strategy are compounded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -79,7 +78,6 @@ impl From<&str> for EarnAutoCompound {
     }
 }
 crate::string_enum!(EarnAutoCompound);
-crate::lenient_via_serde!(EarnAutoCompound);
 /// Where the yield of an earn strategy comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -115,7 +113,6 @@ impl From<&str> for EarnYieldSource {
     }
 }
 crate::string_enum!(EarnYieldSource);
-crate::lenient_via_serde!(EarnYieldSource);
 /// The status of the last allocation or deallocation request for a strategy.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -126,53 +123,34 @@ pub struct EarnOperationStatus {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnOperationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnOperationStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnOperationStatus")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnOperationStatus, A::Error> {
-                let mut field_pending: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "pending" => {
-                            field_pending = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnOperationStatus {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_pending: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "pending" => field_pending = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_pending.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnOperationStatus: none of `pending` is present",
-                        ),
-                    );
-                }
-                Ok(EarnOperationStatus {
-                    pending: field_pending,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_pending.is_none() {
+            return Err(
+                r.error("not a EarnOperationStatus: none of `pending` is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnOperationStatus {
+            pending: field_pending,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnOperationStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnOperationStatus {
@@ -191,7 +169,6 @@ impl ::serde::Serialize for EarnOperationStatus {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnOperationStatus, b'{');
 /// A page of earn strategies.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -204,54 +181,32 @@ pub struct EarnStrategies {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnStrategies {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnStrategies;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnStrategies")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnStrategies, A::Error> {
-                let mut field_items: Option<Vec<super::EarnStrategy>> = None;
-                let mut field_next_cursor: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "items" => {
-                            field_items = Some(
-                                map.next_value::<Vec<super::EarnStrategy>>()?,
-                            );
-                        }
-                        "next_cursor" => {
-                            field_next_cursor = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnStrategies {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_items: Option<Vec<super::EarnStrategy>> = None;
+        let mut field_next_cursor: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "items" => field_items = Some(r.read()?),
+                "next_cursor" => field_next_cursor = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(EarnStrategies {
-                    items: field_items
-                        .ok_or_else(|| ::serde::de::Error::missing_field("items"))?,
-                    next_cursor: field_next_cursor,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(EarnStrategies {
+            items: field_items.ok_or_else(|| r.missing("items"))?,
+            next_cursor: field_next_cursor,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnStrategies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnStrategies {
@@ -271,7 +226,6 @@ impl ::serde::Serialize for EarnStrategies {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnStrategies, b'{');
 /// One earn strategy and its parameters.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -306,156 +260,79 @@ pub struct EarnStrategy {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnStrategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnStrategy;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnStrategy")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnStrategy, A::Error> {
-                let mut field_id: Option<String> = None;
-                let mut field_asset: Option<String> = None;
-                let mut field_lock_type: Option<super::EarnLockTypeInfo> = None;
-                let mut field_apr_estimate: Option<super::EarnAprEstimate> = None;
-                let mut field_user_min_allocation: Option<::rust_decimal::Decimal> = None;
-                let mut field_user_cap: Option<::rust_decimal::Decimal> = None;
-                let mut field_allocation_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_deallocation_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_auto_compound: Option<super::EarnAutoCompoundInfo> = None;
-                let mut field_yield_source: Option<super::EarnYieldSourceInfo> = None;
-                let mut field_can_allocate: Option<bool> = None;
-                let mut field_can_deallocate: Option<bool> = None;
-                let mut field_allocation_restriction_info: Option<Vec<String>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "id" => {
-                            field_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "asset" => {
-                            field_asset = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "lock_type" => {
-                            field_lock_type = map
-                                .next_value::<Option<super::EarnLockTypeInfo>>()?;
-                        }
-                        "apr_estimate" => {
-                            field_apr_estimate = map
-                                .next_value::<Option<super::EarnAprEstimate>>()?;
-                        }
-                        "user_min_allocation" => {
-                            field_user_min_allocation = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "user_cap" => {
-                            field_user_cap = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "allocation_fee" => {
-                            field_allocation_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "deallocation_fee" => {
-                            field_deallocation_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "auto_compound" => {
-                            field_auto_compound = map
-                                .next_value::<Option<super::EarnAutoCompoundInfo>>()?;
-                        }
-                        "yield_source" => {
-                            field_yield_source = map
-                                .next_value::<Option<super::EarnYieldSourceInfo>>()?;
-                        }
-                        "can_allocate" => {
-                            field_can_allocate = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "can_deallocate" => {
-                            field_can_deallocate = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "allocation_restriction_info" => {
-                            field_allocation_restriction_info = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnStrategy {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_id: Option<String> = None;
+        let mut field_asset: Option<String> = None;
+        let mut field_lock_type: Option<super::EarnLockTypeInfo> = None;
+        let mut field_apr_estimate: Option<super::EarnAprEstimate> = None;
+        let mut field_user_min_allocation: Option<::rust_decimal::Decimal> = None;
+        let mut field_user_cap: Option<::rust_decimal::Decimal> = None;
+        let mut field_allocation_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_deallocation_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_auto_compound: Option<super::EarnAutoCompoundInfo> = None;
+        let mut field_yield_source: Option<super::EarnYieldSourceInfo> = None;
+        let mut field_can_allocate: Option<bool> = None;
+        let mut field_can_deallocate: Option<bool> = None;
+        let mut field_allocation_restriction_info: Option<Vec<String>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "id" => field_id = r.read()?,
+                "asset" => field_asset = r.read()?,
+                "lock_type" => field_lock_type = r.read()?,
+                "apr_estimate" => field_apr_estimate = r.read()?,
+                "user_min_allocation" => field_user_min_allocation = r.read()?,
+                "user_cap" => field_user_cap = r.read()?,
+                "allocation_fee" => field_allocation_fee = r.read()?,
+                "deallocation_fee" => field_deallocation_fee = r.read()?,
+                "auto_compound" => field_auto_compound = r.read()?,
+                "yield_source" => field_yield_source = r.read()?,
+                "can_allocate" => field_can_allocate = r.read()?,
+                "can_deallocate" => field_can_deallocate = r.read()?,
+                "allocation_restriction_info" => {
+                    field_allocation_restriction_info = r.read()?;
                 }
-                if field_id.is_none() && field_asset.is_none()
-                    && field_lock_type.is_none() && field_apr_estimate.is_none()
-                    && field_user_min_allocation.is_none() && field_user_cap.is_none()
-                    && field_allocation_fee.is_none() && field_deallocation_fee.is_none()
-                    && field_auto_compound.is_none() && field_yield_source.is_none()
-                    && field_can_allocate.is_none() && field_can_deallocate.is_none()
-                    && field_allocation_restriction_info.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnStrategy: none of its 13 known fields is present",
-                        ),
-                    );
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(EarnStrategy {
-                    id: field_id,
-                    asset: field_asset,
-                    lock_type: field_lock_type,
-                    apr_estimate: field_apr_estimate,
-                    user_min_allocation: field_user_min_allocation,
-                    user_cap: field_user_cap,
-                    allocation_fee: field_allocation_fee,
-                    deallocation_fee: field_deallocation_fee,
-                    auto_compound: field_auto_compound,
-                    yield_source: field_yield_source,
-                    can_allocate: field_can_allocate,
-                    can_deallocate: field_can_deallocate,
-                    allocation_restriction_info: field_allocation_restriction_info,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_id.is_none() && field_asset.is_none() && field_lock_type.is_none()
+            && field_apr_estimate.is_none() && field_user_min_allocation.is_none()
+            && field_user_cap.is_none() && field_allocation_fee.is_none()
+            && field_deallocation_fee.is_none() && field_auto_compound.is_none()
+            && field_yield_source.is_none() && field_can_allocate.is_none()
+            && field_can_deallocate.is_none()
+            && field_allocation_restriction_info.is_none()
+        {
+            return Err(
+                r.error("not a EarnStrategy: none of its 13 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnStrategy {
+            id: field_id,
+            asset: field_asset,
+            lock_type: field_lock_type,
+            apr_estimate: field_apr_estimate,
+            user_min_allocation: field_user_min_allocation,
+            user_cap: field_user_cap,
+            allocation_fee: field_allocation_fee,
+            deallocation_fee: field_deallocation_fee,
+            auto_compound: field_auto_compound,
+            yield_source: field_yield_source,
+            can_allocate: field_can_allocate,
+            can_deallocate: field_can_deallocate,
+            allocation_restriction_info: field_allocation_restriction_info,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnStrategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnStrategy {
@@ -510,7 +387,6 @@ impl ::serde::Serialize for EarnStrategy {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnStrategy, b'{');
 /// How funds of a strategy are locked: `flex`, `instant` or `bonded` (bonded adds the period fields).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -537,122 +413,65 @@ pub struct EarnLockTypeInfo {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnLockTypeInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnLockTypeInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnLockTypeInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnLockTypeInfo, A::Error> {
-                let mut field_kind: Option<super::EarnLockType> = None;
-                let mut field_payout_frequency: Option<i64> = None;
-                let mut field_bonding_period: Option<i64> = None;
-                let mut field_bonding_period_variable: Option<bool> = None;
-                let mut field_bonding_rewards: Option<bool> = None;
-                let mut field_unbonding_period: Option<i64> = None;
-                let mut field_unbonding_period_variable: Option<bool> = None;
-                let mut field_unbonding_rewards: Option<bool> = None;
-                let mut field_exit_queue_period: Option<i64> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "type" => {
-                            field_kind = map.next_value::<Option<super::EarnLockType>>()?;
-                        }
-                        "payout_frequency" => {
-                            field_payout_frequency = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "bonding_period" => {
-                            field_bonding_period = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "bonding_period_variable" => {
-                            field_bonding_period_variable = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "bonding_rewards" => {
-                            field_bonding_rewards = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "unbonding_period" => {
-                            field_unbonding_period = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "unbonding_period_variable" => {
-                            field_unbonding_period_variable = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "unbonding_rewards" => {
-                            field_unbonding_rewards = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "exit_queue_period" => {
-                            field_exit_queue_period = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnLockTypeInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_kind: Option<super::EarnLockType> = None;
+        let mut field_payout_frequency: Option<i64> = None;
+        let mut field_bonding_period: Option<i64> = None;
+        let mut field_bonding_period_variable: Option<bool> = None;
+        let mut field_bonding_rewards: Option<bool> = None;
+        let mut field_unbonding_period: Option<i64> = None;
+        let mut field_unbonding_period_variable: Option<bool> = None;
+        let mut field_unbonding_rewards: Option<bool> = None;
+        let mut field_exit_queue_period: Option<i64> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "type" => field_kind = r.read()?,
+                "payout_frequency" => field_payout_frequency = r.read()?,
+                "bonding_period" => field_bonding_period = r.read()?,
+                "bonding_period_variable" => field_bonding_period_variable = r.read()?,
+                "bonding_rewards" => field_bonding_rewards = r.read()?,
+                "unbonding_period" => field_unbonding_period = r.read()?,
+                "unbonding_period_variable" => {
+                    field_unbonding_period_variable = r.read()?;
                 }
-                if field_kind.is_none() && field_payout_frequency.is_none()
-                    && field_bonding_period.is_none()
-                    && field_bonding_period_variable.is_none()
-                    && field_bonding_rewards.is_none()
-                    && field_unbonding_period.is_none()
-                    && field_unbonding_period_variable.is_none()
-                    && field_unbonding_rewards.is_none()
-                    && field_exit_queue_period.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnLockTypeInfo: none of its 9 known fields is present",
-                        ),
-                    );
+                "unbonding_rewards" => field_unbonding_rewards = r.read()?,
+                "exit_queue_period" => field_exit_queue_period = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(EarnLockTypeInfo {
-                    kind: field_kind,
-                    payout_frequency: field_payout_frequency,
-                    bonding_period: field_bonding_period,
-                    bonding_period_variable: field_bonding_period_variable,
-                    bonding_rewards: field_bonding_rewards,
-                    unbonding_period: field_unbonding_period,
-                    unbonding_period_variable: field_unbonding_period_variable,
-                    unbonding_rewards: field_unbonding_rewards,
-                    exit_queue_period: field_exit_queue_period,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_kind.is_none() && field_payout_frequency.is_none()
+            && field_bonding_period.is_none() && field_bonding_period_variable.is_none()
+            && field_bonding_rewards.is_none() && field_unbonding_period.is_none()
+            && field_unbonding_period_variable.is_none()
+            && field_unbonding_rewards.is_none() && field_exit_queue_period.is_none()
+        {
+            return Err(
+                r.error("not a EarnLockTypeInfo: none of its 9 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnLockTypeInfo {
+            kind: field_kind,
+            payout_frequency: field_payout_frequency,
+            bonding_period: field_bonding_period,
+            bonding_period_variable: field_bonding_period_variable,
+            bonding_rewards: field_bonding_rewards,
+            unbonding_period: field_unbonding_period,
+            unbonding_period_variable: field_unbonding_period_variable,
+            unbonding_rewards: field_unbonding_rewards,
+            exit_queue_period: field_exit_queue_period,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnLockTypeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnLockTypeInfo {
@@ -695,7 +514,6 @@ impl ::serde::Serialize for EarnLockTypeInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnLockTypeInfo, b'{');
 /// Whether rewards of a strategy are compounded.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -708,59 +526,40 @@ pub struct EarnAutoCompoundInfo {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnAutoCompoundInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnAutoCompoundInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnAutoCompoundInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnAutoCompoundInfo, A::Error> {
-                let mut field_kind: Option<super::EarnAutoCompound> = None;
-                let mut field_default: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "type" => {
-                            field_kind = map
-                                .next_value::<Option<super::EarnAutoCompound>>()?;
-                        }
-                        "default" => {
-                            field_default = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnAutoCompoundInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_kind: Option<super::EarnAutoCompound> = None;
+        let mut field_default: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "type" => field_kind = r.read()?,
+                "default" => field_default = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_kind.is_none() && field_default.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnAutoCompoundInfo: none of `type`, `default` is present",
-                        ),
-                    );
-                }
-                Ok(EarnAutoCompoundInfo {
-                    kind: field_kind,
-                    default: field_default,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_kind.is_none() && field_default.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a EarnAutoCompoundInfo: none of `type`, `default` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnAutoCompoundInfo {
+            kind: field_kind,
+            default: field_default,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnAutoCompoundInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnAutoCompoundInfo {
@@ -782,7 +581,6 @@ impl ::serde::Serialize for EarnAutoCompoundInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnAutoCompoundInfo, b'{');
 /// Where the yield of a strategy comes from.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -793,51 +591,32 @@ pub struct EarnYieldSourceInfo {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnYieldSourceInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnYieldSourceInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnYieldSourceInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnYieldSourceInfo, A::Error> {
-                let mut field_kind: Option<super::EarnYieldSource> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "type" => {
-                            field_kind = map
-                                .next_value::<Option<super::EarnYieldSource>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnYieldSourceInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_kind: Option<super::EarnYieldSource> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "type" => field_kind = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_kind.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnYieldSourceInfo: none of `type` is present",
-                        ),
-                    );
-                }
-                Ok(EarnYieldSourceInfo {
-                    kind: field_kind,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_kind.is_none() {
+            return Err(r.error("not a EarnYieldSourceInfo: none of `type` is present"));
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnYieldSourceInfo {
+            kind: field_kind,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnYieldSourceInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnYieldSourceInfo {
@@ -856,7 +635,6 @@ impl ::serde::Serialize for EarnYieldSourceInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnYieldSourceInfo, b'{');
 /// Estimated yearly yield, in percent.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -869,65 +647,37 @@ pub struct EarnAprEstimate {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnAprEstimate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnAprEstimate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnAprEstimate")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnAprEstimate, A::Error> {
-                let mut field_low: Option<::rust_decimal::Decimal> = None;
-                let mut field_high: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "low" => {
-                            field_low = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "high" => {
-                            field_high = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnAprEstimate {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_low: Option<::rust_decimal::Decimal> = None;
+        let mut field_high: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "low" => field_low = r.read()?,
+                "high" => field_high = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_low.is_none() && field_high.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnAprEstimate: none of `low`, `high` is present",
-                        ),
-                    );
-                }
-                Ok(EarnAprEstimate {
-                    low: field_low,
-                    high: field_high,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_low.is_none() && field_high.is_none() {
+            return Err(
+                r.error("not a EarnAprEstimate: none of `low`, `high` is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnAprEstimate {
+            low: field_low,
+            high: field_high,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnAprEstimate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnAprEstimate {
@@ -949,7 +699,6 @@ impl ::serde::Serialize for EarnAprEstimate {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnAprEstimate, b'{');
 /// The user's allocations, with amounts also in `converted_asset`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -968,82 +717,41 @@ pub struct EarnAllocations {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnAllocations {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnAllocations;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnAllocations")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnAllocations, A::Error> {
-                let mut field_converted_asset: Option<String> = None;
-                let mut field_total_allocated: Option<::rust_decimal::Decimal> = None;
-                let mut field_total_rewarded: Option<::rust_decimal::Decimal> = None;
-                let mut field_next_cursor: Option<String> = None;
-                let mut field_items: Option<Vec<super::EarnAllocation>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "converted_asset" => {
-                            field_converted_asset = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "total_allocated" => {
-                            field_total_allocated = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "total_rewarded" => {
-                            field_total_rewarded = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "next_cursor" => {
-                            field_next_cursor = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "items" => {
-                            field_items = Some(
-                                map.next_value::<Vec<super::EarnAllocation>>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnAllocations {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_converted_asset: Option<String> = None;
+        let mut field_total_allocated: Option<::rust_decimal::Decimal> = None;
+        let mut field_total_rewarded: Option<::rust_decimal::Decimal> = None;
+        let mut field_next_cursor: Option<String> = None;
+        let mut field_items: Option<Vec<super::EarnAllocation>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "converted_asset" => field_converted_asset = r.read()?,
+                "total_allocated" => field_total_allocated = r.read()?,
+                "total_rewarded" => field_total_rewarded = r.read()?,
+                "next_cursor" => field_next_cursor = r.read()?,
+                "items" => field_items = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(EarnAllocations {
-                    converted_asset: field_converted_asset,
-                    total_allocated: field_total_allocated,
-                    total_rewarded: field_total_rewarded,
-                    next_cursor: field_next_cursor,
-                    items: field_items
-                        .ok_or_else(|| ::serde::de::Error::missing_field("items"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(EarnAllocations {
+            converted_asset: field_converted_asset,
+            total_allocated: field_total_allocated,
+            total_rewarded: field_total_rewarded,
+            next_cursor: field_next_cursor,
+            items: field_items.ok_or_else(|| r.missing("items"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnAllocations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnAllocations {
@@ -1072,7 +780,6 @@ impl ::serde::Serialize for EarnAllocations {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnAllocations, b'{');
 /// The user's allocation to one strategy.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1091,81 +798,52 @@ pub struct EarnAllocation {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnAllocation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnAllocation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnAllocation")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnAllocation, A::Error> {
-                let mut field_strategy_id: Option<String> = None;
-                let mut field_native_asset: Option<String> = None;
-                let mut field_amount_allocated: Option<super::EarnAllocatedAmounts> = None;
-                let mut field_total_rewarded: Option<super::EarnAmount> = None;
-                let mut field_payout: Option<super::EarnPayout> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "strategy_id" => {
-                            field_strategy_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "native_asset" => {
-                            field_native_asset = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "amount_allocated" => {
-                            field_amount_allocated = map
-                                .next_value::<Option<super::EarnAllocatedAmounts>>()?;
-                        }
-                        "total_rewarded" => {
-                            field_total_rewarded = map
-                                .next_value::<Option<super::EarnAmount>>()?;
-                        }
-                        "payout" => {
-                            field_payout = map.next_value::<Option<super::EarnPayout>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnAllocation {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_strategy_id: Option<String> = None;
+        let mut field_native_asset: Option<String> = None;
+        let mut field_amount_allocated: Option<super::EarnAllocatedAmounts> = None;
+        let mut field_total_rewarded: Option<super::EarnAmount> = None;
+        let mut field_payout: Option<super::EarnPayout> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "strategy_id" => field_strategy_id = r.read()?,
+                "native_asset" => field_native_asset = r.read()?,
+                "amount_allocated" => field_amount_allocated = r.read()?,
+                "total_rewarded" => field_total_rewarded = r.read()?,
+                "payout" => field_payout = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_strategy_id.is_none() && field_native_asset.is_none()
-                    && field_amount_allocated.is_none() && field_total_rewarded.is_none()
-                    && field_payout.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnAllocation: none of `strategy_id`, `native_asset`, `amount_allocated`, `total_rewarded`, `payout` is present",
-                        ),
-                    );
-                }
-                Ok(EarnAllocation {
-                    strategy_id: field_strategy_id,
-                    native_asset: field_native_asset,
-                    amount_allocated: field_amount_allocated,
-                    total_rewarded: field_total_rewarded,
-                    payout: field_payout,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_strategy_id.is_none() && field_native_asset.is_none()
+            && field_amount_allocated.is_none() && field_total_rewarded.is_none()
+            && field_payout.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a EarnAllocation: none of `strategy_id`, `native_asset`, `amount_allocated`, `total_rewarded`, `payout` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnAllocation {
+            strategy_id: field_strategy_id,
+            native_asset: field_native_asset,
+            amount_allocated: field_amount_allocated,
+            total_rewarded: field_total_rewarded,
+            payout: field_payout,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnAllocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnAllocation {
@@ -1196,7 +874,6 @@ impl ::serde::Serialize for EarnAllocation {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnAllocation, b'{');
 /// Allocated amounts by state. Funds in `total` not bonding or unbonding are allocated and earning.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1215,77 +892,51 @@ pub struct EarnAllocatedAmounts {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnAllocatedAmounts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnAllocatedAmounts;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnAllocatedAmounts")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnAllocatedAmounts, A::Error> {
-                let mut field_total: Option<super::EarnAmount> = None;
-                let mut field_pending: Option<super::EarnAmount> = None;
-                let mut field_bonding: Option<super::EarnAllocationState> = None;
-                let mut field_unbonding: Option<super::EarnAllocationState> = None;
-                let mut field_exit_queue: Option<super::EarnAllocationState> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "total" => {
-                            field_total = map.next_value::<Option<super::EarnAmount>>()?;
-                        }
-                        "pending" => {
-                            field_pending = map
-                                .next_value::<Option<super::EarnAmount>>()?;
-                        }
-                        "bonding" => {
-                            field_bonding = map
-                                .next_value::<Option<super::EarnAllocationState>>()?;
-                        }
-                        "unbonding" => {
-                            field_unbonding = map
-                                .next_value::<Option<super::EarnAllocationState>>()?;
-                        }
-                        "exit_queue" => {
-                            field_exit_queue = map
-                                .next_value::<Option<super::EarnAllocationState>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnAllocatedAmounts {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_total: Option<super::EarnAmount> = None;
+        let mut field_pending: Option<super::EarnAmount> = None;
+        let mut field_bonding: Option<super::EarnAllocationState> = None;
+        let mut field_unbonding: Option<super::EarnAllocationState> = None;
+        let mut field_exit_queue: Option<super::EarnAllocationState> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "total" => field_total = r.read()?,
+                "pending" => field_pending = r.read()?,
+                "bonding" => field_bonding = r.read()?,
+                "unbonding" => field_unbonding = r.read()?,
+                "exit_queue" => field_exit_queue = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_total.is_none() && field_pending.is_none()
-                    && field_bonding.is_none() && field_unbonding.is_none()
-                    && field_exit_queue.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnAllocatedAmounts: none of `total`, `pending`, `bonding`, `unbonding`, `exit_queue` is present",
-                        ),
-                    );
-                }
-                Ok(EarnAllocatedAmounts {
-                    total: field_total,
-                    pending: field_pending,
-                    bonding: field_bonding,
-                    unbonding: field_unbonding,
-                    exit_queue: field_exit_queue,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_total.is_none() && field_pending.is_none() && field_bonding.is_none()
+            && field_unbonding.is_none() && field_exit_queue.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a EarnAllocatedAmounts: none of `total`, `pending`, `bonding`, `unbonding`, `exit_queue` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnAllocatedAmounts {
+            total: field_total,
+            pending: field_pending,
+            bonding: field_bonding,
+            unbonding: field_unbonding,
+            exit_queue: field_exit_queue,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnAllocatedAmounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnAllocatedAmounts {
@@ -1316,7 +967,6 @@ impl ::serde::Serialize for EarnAllocatedAmounts {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnAllocatedAmounts, b'{');
 /// Funds in one state (bonding, unbonding or exit queue).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1333,81 +983,48 @@ pub struct EarnAllocationState {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnAllocationState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnAllocationState;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnAllocationState")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnAllocationState, A::Error> {
-                let mut field_native: Option<::rust_decimal::Decimal> = None;
-                let mut field_converted: Option<::rust_decimal::Decimal> = None;
-                let mut field_allocation_count: Option<i64> = None;
-                let mut field_allocations: Option<Vec<super::EarnAllocationEntry>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "native" => {
-                            field_native = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "converted" => {
-                            field_converted = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "allocation_count" => {
-                            field_allocation_count = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "allocations" => {
-                            field_allocations = map
-                                .next_value::<Option<Vec<super::EarnAllocationEntry>>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnAllocationState {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_native: Option<::rust_decimal::Decimal> = None;
+        let mut field_converted: Option<::rust_decimal::Decimal> = None;
+        let mut field_allocation_count: Option<i64> = None;
+        let mut field_allocations: Option<Vec<super::EarnAllocationEntry>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "native" => field_native = r.read()?,
+                "converted" => field_converted = r.read()?,
+                "allocation_count" => field_allocation_count = r.read()?,
+                "allocations" => field_allocations = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_native.is_none() && field_converted.is_none()
-                    && field_allocation_count.is_none() && field_allocations.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnAllocationState: none of `native`, `converted`, `allocation_count`, `allocations` is present",
-                        ),
-                    );
-                }
-                Ok(EarnAllocationState {
-                    native: field_native,
-                    converted: field_converted,
-                    allocation_count: field_allocation_count,
-                    allocations: field_allocations,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_native.is_none() && field_converted.is_none()
+            && field_allocation_count.is_none() && field_allocations.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a EarnAllocationState: none of `native`, `converted`, `allocation_count`, `allocations` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnAllocationState {
+            native: field_native,
+            converted: field_converted,
+            allocation_count: field_allocation_count,
+            allocations: field_allocations,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnAllocationState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnAllocationState {
@@ -1435,7 +1052,6 @@ impl ::serde::Serialize for EarnAllocationState {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnAllocationState, b'{');
 /// One allocation in a bonding, unbonding or exit-queue state.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1452,83 +1068,48 @@ pub struct EarnAllocationEntry {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnAllocationEntry {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnAllocationEntry;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnAllocationEntry")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnAllocationEntry, A::Error> {
-                let mut field_native: Option<::rust_decimal::Decimal> = None;
-                let mut field_converted: Option<::rust_decimal::Decimal> = None;
-                let mut field_created_at: Option<String> = None;
-                let mut field_expires: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "native" => {
-                            field_native = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "converted" => {
-                            field_converted = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "created_at" => {
-                            field_created_at = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "expires" => {
-                            field_expires = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnAllocationEntry {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_native: Option<::rust_decimal::Decimal> = None;
+        let mut field_converted: Option<::rust_decimal::Decimal> = None;
+        let mut field_created_at: Option<String> = None;
+        let mut field_expires: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "native" => field_native = r.read()?,
+                "converted" => field_converted = r.read()?,
+                "created_at" => field_created_at = r.read()?,
+                "expires" => field_expires = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_native.is_none() && field_converted.is_none()
-                    && field_created_at.is_none() && field_expires.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnAllocationEntry: none of `native`, `converted`, `created_at`, `expires` is present",
-                        ),
-                    );
-                }
-                Ok(EarnAllocationEntry {
-                    native: field_native,
-                    converted: field_converted,
-                    created_at: field_created_at,
-                    expires: field_expires,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_native.is_none() && field_converted.is_none()
+            && field_created_at.is_none() && field_expires.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a EarnAllocationEntry: none of `native`, `converted`, `created_at`, `expires` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnAllocationEntry {
+            native: field_native,
+            converted: field_converted,
+            created_at: field_created_at,
+            expires: field_expires,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnAllocationEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnAllocationEntry {
@@ -1556,7 +1137,6 @@ impl ::serde::Serialize for EarnAllocationEntry {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnAllocationEntry, b'{');
 /// An amount in the native asset and in `converted_asset`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1569,65 +1149,37 @@ pub struct EarnAmount {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnAmount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnAmount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnAmount")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnAmount, A::Error> {
-                let mut field_native: Option<::rust_decimal::Decimal> = None;
-                let mut field_converted: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "native" => {
-                            field_native = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "converted" => {
-                            field_converted = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnAmount {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_native: Option<::rust_decimal::Decimal> = None;
+        let mut field_converted: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "native" => field_native = r.read()?,
+                "converted" => field_converted = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_native.is_none() && field_converted.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnAmount: none of `native`, `converted` is present",
-                        ),
-                    );
-                }
-                Ok(EarnAmount {
-                    native: field_native,
-                    converted: field_converted,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_native.is_none() && field_converted.is_none() {
+            return Err(
+                r.error("not a EarnAmount: none of `native`, `converted` is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnAmount {
+            native: field_native,
+            converted: field_converted,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnAmount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnAmount {
@@ -1649,7 +1201,6 @@ impl ::serde::Serialize for EarnAmount {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnAmount, b'{');
 /// The current reward payout period.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1666,76 +1217,48 @@ pub struct EarnPayout {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for EarnPayout {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EarnPayout;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: EarnPayout")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EarnPayout, A::Error> {
-                let mut field_period_start: Option<String> = None;
-                let mut field_period_end: Option<String> = None;
-                let mut field_accumulated_reward: Option<super::EarnAmount> = None;
-                let mut field_estimated_reward: Option<super::EarnAmount> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "period_start" => {
-                            field_period_start = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "period_end" => {
-                            field_period_end = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "accumulated_reward" => {
-                            field_accumulated_reward = map
-                                .next_value::<Option<super::EarnAmount>>()?;
-                        }
-                        "estimated_reward" => {
-                            field_estimated_reward = map
-                                .next_value::<Option<super::EarnAmount>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for EarnPayout {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_period_start: Option<String> = None;
+        let mut field_period_end: Option<String> = None;
+        let mut field_accumulated_reward: Option<super::EarnAmount> = None;
+        let mut field_estimated_reward: Option<super::EarnAmount> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "period_start" => field_period_start = r.read()?,
+                "period_end" => field_period_end = r.read()?,
+                "accumulated_reward" => field_accumulated_reward = r.read()?,
+                "estimated_reward" => field_estimated_reward = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_period_start.is_none() && field_period_end.is_none()
-                    && field_accumulated_reward.is_none()
-                    && field_estimated_reward.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a EarnPayout: none of `period_start`, `period_end`, `accumulated_reward`, `estimated_reward` is present",
-                        ),
-                    );
-                }
-                Ok(EarnPayout {
-                    period_start: field_period_start,
-                    period_end: field_period_end,
-                    accumulated_reward: field_accumulated_reward,
-                    estimated_reward: field_estimated_reward,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_period_start.is_none() && field_period_end.is_none()
+            && field_accumulated_reward.is_none() && field_estimated_reward.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a EarnPayout: none of `period_start`, `period_end`, `accumulated_reward`, `estimated_reward` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(EarnPayout {
+            period_start: field_period_start,
+            period_end: field_period_end,
+            accumulated_reward: field_accumulated_reward,
+            estimated_reward: field_estimated_reward,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EarnPayout {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for EarnPayout {
@@ -1763,7 +1286,6 @@ impl ::serde::Serialize for EarnPayout {
         map.end()
     }
 }
-crate::lenient_via_serde!(EarnPayout, b'{');
 /// Parameters of [`SpotClient::allocate_earn_funds`](crate::SpotClient::allocate_earn_funds): Allocate funds to an earn strategy (permission Earn Funds). Asynchronous: `true` means the request
 #[doc(alias = "Earn/Allocate")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1822,13 +1344,7 @@ impl crate::Endpoint for AllocateEarnFundsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadLenient,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -1914,13 +1430,7 @@ impl crate::Endpoint for DeallocateEarnFundsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadLenient,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -1995,13 +1505,7 @@ impl crate::Endpoint for GetEarnAllocationStatusRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -2074,13 +1578,7 @@ impl crate::Endpoint for GetEarnDeallocationStatusRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -2210,13 +1708,7 @@ impl crate::Endpoint for GetEarnStrategiesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetEarnStrategiesRequest> {
@@ -2348,13 +1840,7 @@ impl crate::Endpoint for GetEarnAllocationsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetEarnAllocationsRequest> {

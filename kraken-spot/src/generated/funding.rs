@@ -35,7 +35,6 @@ impl From<&str> for TransferWallet {
     }
 }
 crate::string_enum!(TransferWallet);
-crate::lenient_via_serde!(TransferWallet);
 /// One way to deposit an asset.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -56,106 +55,55 @@ pub struct DepositMethod {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for DepositMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DepositMethod;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: DepositMethod")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DepositMethod, A::Error> {
-                let mut field_method: Option<String> = None;
-                let mut field_limit: Option<
-                    crate::Either<::rust_decimal::Decimal, bool>,
-                > = None;
-                let mut field_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_address_setup_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_gen_address: Option<bool> = None;
-                let mut field_minimum: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "method" => {
-                            field_method = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "limit" => {
-                            field_limit = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<crate::Either<::rust_decimal::Decimal, bool>>,
-                                    >::new(),
-                                )?;
-                        }
-                        "fee" => {
-                            field_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "address-setup-fee" => {
-                            field_address_setup_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "gen-address" => {
-                            field_gen_address = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "minimum" => {
-                            field_minimum = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for DepositMethod {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_method: Option<String> = None;
+        let mut field_limit: Option<crate::Either<::rust_decimal::Decimal, bool>> = None;
+        let mut field_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_address_setup_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_gen_address: Option<bool> = None;
+        let mut field_minimum: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "method" => field_method = r.read()?,
+                "limit" => field_limit = r.read()?,
+                "fee" => field_fee = r.read()?,
+                "address-setup-fee" => field_address_setup_fee = r.read()?,
+                "gen-address" => field_gen_address = r.read()?,
+                "minimum" => field_minimum = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_method.is_none() && field_limit.is_none() && field_fee.is_none()
-                    && field_address_setup_fee.is_none() && field_gen_address.is_none()
-                    && field_minimum.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a DepositMethod: none of `method`, `limit`, `fee`, `address-setup-fee`, `gen-address`, `minimum` is present",
-                        ),
-                    );
-                }
-                Ok(DepositMethod {
-                    method: field_method,
-                    limit: field_limit,
-                    fee: field_fee,
-                    address_setup_fee: field_address_setup_fee,
-                    gen_address: field_gen_address,
-                    minimum: field_minimum,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_method.is_none() && field_limit.is_none() && field_fee.is_none()
+            && field_address_setup_fee.is_none() && field_gen_address.is_none()
+            && field_minimum.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a DepositMethod: none of `method`, `limit`, `fee`, `address-setup-fee`, `gen-address`, `minimum` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(DepositMethod {
+            method: field_method,
+            limit: field_limit,
+            fee: field_fee,
+            address_setup_fee: field_address_setup_fee,
+            gen_address: field_gen_address,
+            minimum: field_minimum,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DepositMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for DepositMethod {
@@ -189,7 +137,6 @@ impl ::serde::Serialize for DepositMethod {
         map.end()
     }
 }
-crate::lenient_via_serde!(DepositMethod, b'{');
 /// One deposit address.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -208,89 +155,51 @@ pub struct DepositAddress {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for DepositAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DepositAddress;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: DepositAddress")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DepositAddress, A::Error> {
-                let mut field_address: Option<String> = None;
-                let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
-                let mut field_new: Option<bool> = None;
-                let mut field_tag: Option<String> = None;
-                let mut field_memo: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "address" => {
-                            field_address = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "expiretm" => {
-                            field_expiretm = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "new" => {
-                            field_new = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "tag" => {
-                            field_tag = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "memo" => {
-                            field_memo = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for DepositAddress {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_address: Option<String> = None;
+        let mut field_expiretm: Option<::rust_decimal::Decimal> = None;
+        let mut field_new: Option<bool> = None;
+        let mut field_tag: Option<String> = None;
+        let mut field_memo: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "address" => field_address = r.read()?,
+                "expiretm" => field_expiretm = r.read()?,
+                "new" => field_new = r.read()?,
+                "tag" => field_tag = r.read()?,
+                "memo" => field_memo = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_address.is_none() && field_expiretm.is_none()
-                    && field_new.is_none() && field_tag.is_none() && field_memo.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a DepositAddress: none of `address`, `expiretm`, `new`, `tag`, `memo` is present",
-                        ),
-                    );
-                }
-                Ok(DepositAddress {
-                    address: field_address,
-                    expiretm: field_expiretm,
-                    new: field_new,
-                    tag: field_tag,
-                    memo: field_memo,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_address.is_none() && field_expiretm.is_none() && field_new.is_none()
+            && field_tag.is_none() && field_memo.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a DepositAddress: none of `address`, `expiretm`, `new`, `tag`, `memo` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(DepositAddress {
+            address: field_address,
+            expiretm: field_expiretm,
+            new: field_new,
+            tag: field_tag,
+            memo: field_memo,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DepositAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for DepositAddress {
@@ -321,7 +230,6 @@ impl ::serde::Serialize for DepositAddress {
         map.end()
     }
 }
-crate::lenient_via_serde!(DepositAddress, b'{');
 /// One recent deposit.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -354,146 +262,62 @@ pub struct Deposit {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for Deposit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Deposit;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: Deposit")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Deposit, A::Error> {
-                let mut field_method: Option<String> = None;
-                let mut field_aclass: Option<String> = None;
-                let mut field_asset: Option<String> = None;
-                let mut field_refid: Option<String> = None;
-                let mut field_txid: Option<String> = None;
-                let mut field_info: Option<String> = None;
-                let mut field_amount: Option<::rust_decimal::Decimal> = None;
-                let mut field_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_time: Option<i64> = None;
-                let mut field_status: Option<String> = None;
-                let mut field_status_prop: Option<String> = None;
-                let mut field_originators: Option<Vec<String>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "method" => {
-                            field_method = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "aclass" => {
-                            field_aclass = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "asset" => {
-                            field_asset = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "refid" => {
-                            field_refid = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "txid" => {
-                            field_txid = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "info" => {
-                            field_info = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "amount" => {
-                            field_amount = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "fee" => {
-                            field_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "time" => {
-                            field_time = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "status" => {
-                            field_status = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "status-prop" => {
-                            field_status_prop = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "originators" => {
-                            field_originators = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for Deposit {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_method: Option<String> = None;
+        let mut field_aclass: Option<String> = None;
+        let mut field_asset: Option<String> = None;
+        let mut field_refid: Option<String> = None;
+        let mut field_txid: Option<String> = None;
+        let mut field_info: Option<String> = None;
+        let mut field_amount: Option<::rust_decimal::Decimal> = None;
+        let mut field_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_time: Option<i64> = None;
+        let mut field_status: Option<String> = None;
+        let mut field_status_prop: Option<String> = None;
+        let mut field_originators: Option<Vec<String>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "method" => field_method = Some(r.read()?),
+                "aclass" => field_aclass = Some(r.read()?),
+                "asset" => field_asset = Some(r.read()?),
+                "refid" => field_refid = Some(r.read()?),
+                "txid" => field_txid = Some(r.read()?),
+                "info" => field_info = Some(r.read()?),
+                "amount" => field_amount = Some(r.read()?),
+                "fee" => field_fee = r.read()?,
+                "time" => field_time = Some(r.read()?),
+                "status" => field_status = Some(r.read()?),
+                "status-prop" => field_status_prop = r.read()?,
+                "originators" => field_originators = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(Deposit {
-                    method: field_method
-                        .ok_or_else(|| ::serde::de::Error::missing_field("method"))?,
-                    aclass: field_aclass
-                        .ok_or_else(|| ::serde::de::Error::missing_field("aclass"))?,
-                    asset: field_asset
-                        .ok_or_else(|| ::serde::de::Error::missing_field("asset"))?,
-                    refid: field_refid
-                        .ok_or_else(|| ::serde::de::Error::missing_field("refid"))?,
-                    txid: field_txid
-                        .ok_or_else(|| ::serde::de::Error::missing_field("txid"))?,
-                    info: field_info
-                        .ok_or_else(|| ::serde::de::Error::missing_field("info"))?,
-                    amount: field_amount
-                        .ok_or_else(|| ::serde::de::Error::missing_field("amount"))?,
-                    fee: field_fee,
-                    time: field_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field("time"))?,
-                    status: field_status
-                        .ok_or_else(|| ::serde::de::Error::missing_field("status"))?,
-                    status_prop: field_status_prop,
-                    originators: field_originators,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(Deposit {
+            method: field_method.ok_or_else(|| r.missing("method"))?,
+            aclass: field_aclass.ok_or_else(|| r.missing("aclass"))?,
+            asset: field_asset.ok_or_else(|| r.missing("asset"))?,
+            refid: field_refid.ok_or_else(|| r.missing("refid"))?,
+            txid: field_txid.ok_or_else(|| r.missing("txid"))?,
+            info: field_info.ok_or_else(|| r.missing("info"))?,
+            amount: field_amount.ok_or_else(|| r.missing("amount"))?,
+            fee: field_fee,
+            time: field_time.ok_or_else(|| r.missing("time"))?,
+            status: field_status.ok_or_else(|| r.missing("status"))?,
+            status_prop: field_status_prop,
+            originators: field_originators,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Deposit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for Deposit {
@@ -527,7 +351,6 @@ impl ::serde::Serialize for Deposit {
         map.end()
     }
 }
-crate::lenient_via_serde!(Deposit, b'{');
 /// One page of recent deposits (the result of get_deposits_status with `cursor`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -540,54 +363,32 @@ pub struct DepositsPage {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for DepositsPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DepositsPage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: DepositsPage")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DepositsPage, A::Error> {
-                let mut field_deposit: Option<Vec<super::Deposit>> = None;
-                let mut field_next_cursor: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "deposit" => {
-                            field_deposit = Some(
-                                map.next_value::<Vec<super::Deposit>>()?,
-                            );
-                        }
-                        "next_cursor" => {
-                            field_next_cursor = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for DepositsPage {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_deposit: Option<Vec<super::Deposit>> = None;
+        let mut field_next_cursor: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "deposit" => field_deposit = Some(r.read()?),
+                "next_cursor" => field_next_cursor = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(DepositsPage {
-                    deposit: field_deposit
-                        .ok_or_else(|| ::serde::de::Error::missing_field("deposit"))?,
-                    next_cursor: field_next_cursor,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(DepositsPage {
+            deposit: field_deposit.ok_or_else(|| r.missing("deposit"))?,
+            next_cursor: field_next_cursor,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DepositsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for DepositsPage {
@@ -607,7 +408,6 @@ impl ::serde::Serialize for DepositsPage {
         map.end()
     }
 }
-crate::lenient_via_serde!(DepositsPage, b'{');
 /// One way to withdraw an asset.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -624,81 +424,48 @@ pub struct WithdrawalMethod {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for WithdrawalMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WithdrawalMethod;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: WithdrawalMethod")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WithdrawalMethod, A::Error> {
-                let mut field_asset: Option<String> = None;
-                let mut field_method: Option<String> = None;
-                let mut field_network: Option<String> = None;
-                let mut field_minimum: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "asset" => {
-                            field_asset = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "method" => {
-                            field_method = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "network" => {
-                            field_network = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "minimum" => {
-                            field_minimum = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for WithdrawalMethod {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_asset: Option<String> = None;
+        let mut field_method: Option<String> = None;
+        let mut field_network: Option<String> = None;
+        let mut field_minimum: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "asset" => field_asset = r.read()?,
+                "method" => field_method = r.read()?,
+                "network" => field_network = r.read()?,
+                "minimum" => field_minimum = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_asset.is_none() && field_method.is_none()
-                    && field_network.is_none() && field_minimum.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a WithdrawalMethod: none of `asset`, `method`, `network`, `minimum` is present",
-                        ),
-                    );
-                }
-                Ok(WithdrawalMethod {
-                    asset: field_asset,
-                    method: field_method,
-                    network: field_network,
-                    minimum: field_minimum,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_asset.is_none() && field_method.is_none() && field_network.is_none()
+            && field_minimum.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a WithdrawalMethod: none of `asset`, `method`, `network`, `minimum` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(WithdrawalMethod {
+            asset: field_asset,
+            method: field_method,
+            network: field_network,
+            minimum: field_minimum,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WithdrawalMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for WithdrawalMethod {
@@ -726,7 +493,6 @@ impl ::serde::Serialize for WithdrawalMethod {
         map.end()
     }
 }
-crate::lenient_via_serde!(WithdrawalMethod, b'{');
 /// One withdrawal address set up on the account.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -749,105 +515,55 @@ pub struct WithdrawalAddress {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for WithdrawalAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WithdrawalAddress;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: WithdrawalAddress")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WithdrawalAddress, A::Error> {
-                let mut field_address: Option<String> = None;
-                let mut field_asset: Option<String> = None;
-                let mut field_method: Option<String> = None;
-                let mut field_key: Option<String> = None;
-                let mut field_tag: Option<String> = None;
-                let mut field_memo: Option<String> = None;
-                let mut field_verified: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "address" => {
-                            field_address = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "asset" => {
-                            field_asset = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "method" => {
-                            field_method = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "key" => {
-                            field_key = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "tag" => {
-                            field_tag = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "memo" => {
-                            field_memo = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "verified" => {
-                            field_verified = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for WithdrawalAddress {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_address: Option<String> = None;
+        let mut field_asset: Option<String> = None;
+        let mut field_method: Option<String> = None;
+        let mut field_key: Option<String> = None;
+        let mut field_tag: Option<String> = None;
+        let mut field_memo: Option<String> = None;
+        let mut field_verified: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "address" => field_address = r.read()?,
+                "asset" => field_asset = r.read()?,
+                "method" => field_method = r.read()?,
+                "key" => field_key = r.read()?,
+                "tag" => field_tag = r.read()?,
+                "memo" => field_memo = r.read()?,
+                "verified" => field_verified = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_address.is_none() && field_asset.is_none()
-                    && field_method.is_none() && field_key.is_none()
-                    && field_tag.is_none() && field_memo.is_none()
-                    && field_verified.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a WithdrawalAddress: none of its 7 known fields is present",
-                        ),
-                    );
-                }
-                Ok(WithdrawalAddress {
-                    address: field_address,
-                    asset: field_asset,
-                    method: field_method,
-                    key: field_key,
-                    tag: field_tag,
-                    memo: field_memo,
-                    verified: field_verified,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_address.is_none() && field_asset.is_none() && field_method.is_none()
+            && field_key.is_none() && field_tag.is_none() && field_memo.is_none()
+            && field_verified.is_none()
+        {
+            return Err(
+                r.error("not a WithdrawalAddress: none of its 7 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(WithdrawalAddress {
+            address: field_address,
+            asset: field_asset,
+            method: field_method,
+            key: field_key,
+            tag: field_tag,
+            memo: field_memo,
+            verified: field_verified,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WithdrawalAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for WithdrawalAddress {
@@ -884,7 +600,6 @@ impl ::serde::Serialize for WithdrawalAddress {
         map.end()
     }
 }
-crate::lenient_via_serde!(WithdrawalAddress, b'{');
 /// Fee information about a potential withdrawal.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -901,85 +616,48 @@ pub struct WithdrawalInfo {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for WithdrawalInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WithdrawalInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: WithdrawalInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WithdrawalInfo, A::Error> {
-                let mut field_method: Option<String> = None;
-                let mut field_limit: Option<::rust_decimal::Decimal> = None;
-                let mut field_amount: Option<::rust_decimal::Decimal> = None;
-                let mut field_fee: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "method" => {
-                            field_method = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "limit" => {
-                            field_limit = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "amount" => {
-                            field_amount = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "fee" => {
-                            field_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for WithdrawalInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_method: Option<String> = None;
+        let mut field_limit: Option<::rust_decimal::Decimal> = None;
+        let mut field_amount: Option<::rust_decimal::Decimal> = None;
+        let mut field_fee: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "method" => field_method = r.read()?,
+                "limit" => field_limit = r.read()?,
+                "amount" => field_amount = r.read()?,
+                "fee" => field_fee = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_method.is_none() && field_limit.is_none()
-                    && field_amount.is_none() && field_fee.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a WithdrawalInfo: none of `method`, `limit`, `amount`, `fee` is present",
-                        ),
-                    );
-                }
-                Ok(WithdrawalInfo {
-                    method: field_method,
-                    limit: field_limit,
-                    amount: field_amount,
-                    fee: field_fee,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_method.is_none() && field_limit.is_none() && field_amount.is_none()
+            && field_fee.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a WithdrawalInfo: none of `method`, `limit`, `amount`, `fee` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(WithdrawalInfo {
+            method: field_method,
+            limit: field_limit,
+            amount: field_amount,
+            fee: field_fee,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WithdrawalInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for WithdrawalInfo {
@@ -1007,7 +685,6 @@ impl ::serde::Serialize for WithdrawalInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(WithdrawalInfo, b'{');
 /// The reference id of a withdrawal or wallet transfer.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1018,47 +695,29 @@ pub struct FundingReference {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingReference {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingReference;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingReference")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingReference, A::Error> {
-                let mut field_refid: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "refid" => {
-                            field_refid = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingReference {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_refid: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "refid" => field_refid = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingReference {
-                    refid: field_refid
-                        .ok_or_else(|| ::serde::de::Error::missing_field("refid"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingReference {
+            refid: field_refid.ok_or_else(|| r.missing("refid"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingReference {
@@ -1075,7 +734,6 @@ impl ::serde::Serialize for FundingReference {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingReference, b'{');
 /// One recent withdrawal.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1110,160 +768,75 @@ pub struct Withdrawal {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for Withdrawal {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Withdrawal;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: Withdrawal")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Withdrawal, A::Error> {
-                let mut field_method: Option<String> = None;
-                let mut field_network: Option<String> = None;
-                let mut field_aclass: Option<String> = None;
-                let mut field_asset: Option<String> = None;
-                let mut field_refid: Option<String> = None;
-                let mut field_txid: Option<String> = None;
-                let mut field_info: Option<String> = None;
-                let mut field_amount: Option<::rust_decimal::Decimal> = None;
-                let mut field_fee: Option<::rust_decimal::Decimal> = None;
-                let mut field_time: Option<i64> = None;
-                let mut field_status: Option<String> = None;
-                let mut field_status_prop: Option<String> = None;
-                let mut field_key: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "method" => {
-                            field_method = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "network" => {
-                            field_network = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "aclass" => {
-                            field_aclass = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "asset" => {
-                            field_asset = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "refid" => {
-                            field_refid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "txid" => {
-                            field_txid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "info" => {
-                            field_info = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "amount" => {
-                            field_amount = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "fee" => {
-                            field_fee = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "time" => {
-                            field_time = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "status" => {
-                            field_status = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "status-prop" => {
-                            field_status_prop = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "key" => {
-                            field_key = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for Withdrawal {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_method: Option<String> = None;
+        let mut field_network: Option<String> = None;
+        let mut field_aclass: Option<String> = None;
+        let mut field_asset: Option<String> = None;
+        let mut field_refid: Option<String> = None;
+        let mut field_txid: Option<String> = None;
+        let mut field_info: Option<String> = None;
+        let mut field_amount: Option<::rust_decimal::Decimal> = None;
+        let mut field_fee: Option<::rust_decimal::Decimal> = None;
+        let mut field_time: Option<i64> = None;
+        let mut field_status: Option<String> = None;
+        let mut field_status_prop: Option<String> = None;
+        let mut field_key: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "method" => field_method = r.read()?,
+                "network" => field_network = r.read()?,
+                "aclass" => field_aclass = r.read()?,
+                "asset" => field_asset = r.read()?,
+                "refid" => field_refid = r.read()?,
+                "txid" => field_txid = r.read()?,
+                "info" => field_info = r.read()?,
+                "amount" => field_amount = r.read()?,
+                "fee" => field_fee = r.read()?,
+                "time" => field_time = r.read()?,
+                "status" => field_status = r.read()?,
+                "status-prop" => field_status_prop = r.read()?,
+                "key" => field_key = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_method.is_none() && field_network.is_none()
-                    && field_aclass.is_none() && field_asset.is_none()
-                    && field_refid.is_none() && field_txid.is_none()
-                    && field_info.is_none() && field_amount.is_none()
-                    && field_fee.is_none() && field_time.is_none()
-                    && field_status.is_none() && field_status_prop.is_none()
-                    && field_key.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a Withdrawal: none of its 13 known fields is present",
-                        ),
-                    );
-                }
-                Ok(Withdrawal {
-                    method: field_method,
-                    network: field_network,
-                    aclass: field_aclass,
-                    asset: field_asset,
-                    refid: field_refid,
-                    txid: field_txid,
-                    info: field_info,
-                    amount: field_amount,
-                    fee: field_fee,
-                    time: field_time,
-                    status: field_status,
-                    status_prop: field_status_prop,
-                    key: field_key,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_method.is_none() && field_network.is_none() && field_aclass.is_none()
+            && field_asset.is_none() && field_refid.is_none() && field_txid.is_none()
+            && field_info.is_none() && field_amount.is_none() && field_fee.is_none()
+            && field_time.is_none() && field_status.is_none()
+            && field_status_prop.is_none() && field_key.is_none()
+        {
+            return Err(
+                r.error("not a Withdrawal: none of its 13 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(Withdrawal {
+            method: field_method,
+            network: field_network,
+            aclass: field_aclass,
+            asset: field_asset,
+            refid: field_refid,
+            txid: field_txid,
+            info: field_info,
+            amount: field_amount,
+            fee: field_fee,
+            time: field_time,
+            status: field_status,
+            status_prop: field_status_prop,
+            key: field_key,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Withdrawal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for Withdrawal {
@@ -1318,7 +891,6 @@ impl ::serde::Serialize for Withdrawal {
         map.end()
     }
 }
-crate::lenient_via_serde!(Withdrawal, b'{');
 /// Parameters of [`SpotClient::get_deposit_methods`](crate::SpotClient::get_deposit_methods): Get the methods available for depositing an asset.
 #[doc(alias = "DepositMethods")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1393,13 +965,7 @@ impl crate::Endpoint for GetDepositMethodsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetDepositMethodsRequest> {
@@ -1525,13 +1091,7 @@ impl crate::Endpoint for GetDepositAddressesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetDepositAddressesRequest> {
@@ -1705,13 +1265,7 @@ impl crate::Endpoint for GetDepositsStatusRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadLenient,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetDepositsStatusRequest> {
@@ -1875,13 +1429,7 @@ impl crate::Endpoint for GetWithdrawalMethodsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetWithdrawalMethodsRequest> {
@@ -2014,13 +1562,7 @@ impl crate::Endpoint for GetWithdrawalAddressesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetWithdrawalAddressesRequest> {
@@ -2134,13 +1676,7 @@ impl crate::Endpoint for GetWithdrawalInfoRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -2286,13 +1822,7 @@ impl crate::Endpoint for SubmitWithdrawalRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<SubmitWithdrawalRequest> {
@@ -2471,13 +2001,7 @@ impl crate::Endpoint for GetWithdrawalsStatusRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadLenient,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetWithdrawalsStatusRequest> {
@@ -2593,13 +2117,7 @@ impl crate::Endpoint for CancelWithdrawalRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadLenient,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -2702,13 +2220,7 @@ impl crate::Endpoint for SubmitTransferToFuturesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {

@@ -36,7 +36,6 @@ impl From<&str> for FundingDirection {
     }
 }
 crate::string_enum!(FundingDirection);
-crate::lenient_via_serde!(FundingDirection);
 /// An asset and its class.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -49,55 +48,32 @@ pub struct FundingAsset {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingAsset {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingAsset;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingAsset")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingAsset, A::Error> {
-                let mut field_asset_class: Option<String> = None;
-                let mut field_name: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "class" => {
-                            field_asset_class = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "name" => {
-                            field_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingAsset {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_asset_class: Option<String> = None;
+        let mut field_name: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "class" => field_asset_class = Some(r.read()?),
+                "name" => field_name = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingAsset {
-                    asset_class: field_asset_class
-                        .ok_or_else(|| ::serde::de::Error::missing_field("class"))?,
-                    name: field_name,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingAsset {
+            asset_class: field_asset_class.ok_or_else(|| r.missing("class"))?,
+            name: field_name,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAsset {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingAsset {
@@ -117,7 +93,6 @@ impl ::serde::Serialize for FundingAsset {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingAsset, b'{');
 /// An amount of an asset.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -130,55 +105,32 @@ pub struct FundingAssetAmount {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingAssetAmount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingAssetAmount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingAssetAmount")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingAssetAmount, A::Error> {
-                let mut field_asset: Option<super::FundingAsset> = None;
-                let mut field_amount: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "asset" => {
-                            field_asset = Some(map.next_value::<super::FundingAsset>()?);
-                        }
-                        "amount" => {
-                            field_amount = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingAssetAmount {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_asset: Option<super::FundingAsset> = None;
+        let mut field_amount: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "asset" => field_asset = Some(r.read()?),
+                "amount" => field_amount = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingAssetAmount {
-                    asset: field_asset
-                        .ok_or_else(|| ::serde::de::Error::missing_field("asset"))?,
-                    amount: field_amount
-                        .ok_or_else(|| ::serde::de::Error::missing_field("amount"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingAssetAmount {
+            asset: field_asset.ok_or_else(|| r.missing("asset"))?,
+            amount: field_amount.ok_or_else(|| r.missing("amount"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAssetAmount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingAssetAmount {
@@ -196,7 +148,6 @@ impl ::serde::Serialize for FundingAssetAmount {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingAssetAmount, b'{');
 /// An amount as withdrawals report it.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -207,48 +158,29 @@ pub struct FundingWrappedAmount {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingWrappedAmount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingWrappedAmount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingWrappedAmount")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingWrappedAmount, A::Error> {
-                let mut field_asset_amount: Option<super::FundingAssetAmount> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "asset_amount" => {
-                            field_asset_amount = Some(
-                                map.next_value::<super::FundingAssetAmount>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingWrappedAmount {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_asset_amount: Option<super::FundingAssetAmount> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "asset_amount" => field_asset_amount = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingWrappedAmount {
-                    asset_amount: field_asset_amount
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "asset_amount",
-                        ))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingWrappedAmount {
+            asset_amount: field_asset_amount.ok_or_else(|| r.missing("asset_amount"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingWrappedAmount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingWrappedAmount {
@@ -265,7 +197,6 @@ impl ::serde::Serialize for FundingWrappedAmount {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingWrappedAmount, b'{');
 /// Networks, and groups of networks that share an address format [R, G].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -278,57 +209,40 @@ pub struct FundingNetworks {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingNetworks {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingNetworks;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingNetworks")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingNetworks, A::Error> {
-                let mut field_network_groups: Option<Vec<super::FundingNetworkGroup>> = None;
-                let mut field_networks: Option<Vec<super::FundingNetwork>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "network_groups" => {
-                            field_network_groups = map
-                                .next_value::<Option<Vec<super::FundingNetworkGroup>>>()?;
-                        }
-                        "networks" => {
-                            field_networks = map
-                                .next_value::<Option<Vec<super::FundingNetwork>>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingNetworks {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_network_groups: Option<Vec<super::FundingNetworkGroup>> = None;
+        let mut field_networks: Option<Vec<super::FundingNetwork>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "network_groups" => field_network_groups = r.read()?,
+                "networks" => field_networks = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_network_groups.is_none() && field_networks.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingNetworks: none of `network_groups`, `networks` is present",
-                        ),
-                    );
-                }
-                Ok(FundingNetworks {
-                    network_groups: field_network_groups,
-                    networks: field_networks,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_network_groups.is_none() && field_networks.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a FundingNetworks: none of `network_groups`, `networks` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingNetworks {
+            network_groups: field_network_groups,
+            networks: field_networks,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingNetworks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingNetworks {
@@ -350,7 +264,6 @@ impl ::serde::Serialize for FundingNetworks {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingNetworks, b'{');
 /// A group of networks sharing an address format.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -365,71 +278,45 @@ pub struct FundingNetworkGroup {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingNetworkGroup {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingNetworkGroup;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingNetworkGroup")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingNetworkGroup, A::Error> {
-                let mut field_network_group_id: Option<String> = None;
-                let mut field_name: Option<String> = None;
-                let mut field_network_ids: Option<Vec<String>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "network_group_id" => {
-                            field_network_group_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "name" => {
-                            field_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "network_ids" => {
-                            field_network_ids = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingNetworkGroup {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_network_group_id: Option<String> = None;
+        let mut field_name: Option<String> = None;
+        let mut field_network_ids: Option<Vec<String>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "network_group_id" => field_network_group_id = r.read()?,
+                "name" => field_name = r.read()?,
+                "network_ids" => field_network_ids = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_network_group_id.is_none() && field_name.is_none()
-                    && field_network_ids.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingNetworkGroup: none of `network_group_id`, `name`, `network_ids` is present",
-                        ),
-                    );
-                }
-                Ok(FundingNetworkGroup {
-                    network_group_id: field_network_group_id,
-                    name: field_name,
-                    network_ids: field_network_ids,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_network_group_id.is_none() && field_name.is_none()
+            && field_network_ids.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a FundingNetworkGroup: none of `network_group_id`, `name`, `network_ids` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingNetworkGroup {
+            network_group_id: field_network_group_id,
+            name: field_name,
+            network_ids: field_network_ids,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingNetworkGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingNetworkGroup {
@@ -454,7 +341,6 @@ impl ::serde::Serialize for FundingNetworkGroup {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingNetworkGroup, b'{');
 /// A network.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -467,61 +353,37 @@ pub struct FundingNetwork {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingNetwork {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingNetwork;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingNetwork")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingNetwork, A::Error> {
-                let mut field_network_id: Option<String> = None;
-                let mut field_name: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "network_id" => {
-                            field_network_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "name" => {
-                            field_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingNetwork {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_network_id: Option<String> = None;
+        let mut field_name: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "network_id" => field_network_id = r.read()?,
+                "name" => field_name = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_network_id.is_none() && field_name.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingNetwork: none of `network_id`, `name` is present",
-                        ),
-                    );
-                }
-                Ok(FundingNetwork {
-                    network_id: field_network_id,
-                    name: field_name,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_network_id.is_none() && field_name.is_none() {
+            return Err(
+                r.error("not a FundingNetwork: none of `network_id`, `name` is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingNetwork {
+            network_id: field_network_id,
+            name: field_name,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingNetwork {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingNetwork {
@@ -543,7 +405,6 @@ impl ::serde::Serialize for FundingNetwork {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingNetwork, b'{');
 /// Assets available for a direction, by class; the items' shape is not in Kraken's published reference, so they are kept as exact JSON \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -556,57 +417,40 @@ pub struct FundingAssets {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingAssets {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingAssets;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingAssets")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingAssets, A::Error> {
-                let mut field_currency: Option<Vec<crate::RawJson>> = None;
-                let mut field_tokenized_asset: Option<Vec<crate::RawJson>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "currency" => {
-                            field_currency = map
-                                .next_value::<Option<Vec<crate::RawJson>>>()?;
-                        }
-                        "tokenized_asset" => {
-                            field_tokenized_asset = map
-                                .next_value::<Option<Vec<crate::RawJson>>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingAssets {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_currency: Option<Vec<crate::RawJson>> = None;
+        let mut field_tokenized_asset: Option<Vec<crate::RawJson>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "currency" => field_currency = r.read()?,
+                "tokenized_asset" => field_tokenized_asset = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_currency.is_none() && field_tokenized_asset.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingAssets: none of `currency`, `tokenized_asset` is present",
-                        ),
-                    );
-                }
-                Ok(FundingAssets {
-                    currency: field_currency,
-                    tokenized_asset: field_tokenized_asset,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_currency.is_none() && field_tokenized_asset.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a FundingAssets: none of `currency`, `tokenized_asset` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingAssets {
+            currency: field_currency,
+            tokenized_asset: field_tokenized_asset,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAssets {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingAssets {
@@ -628,7 +472,6 @@ impl ::serde::Serialize for FundingAssets {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingAssets, b'{');
 /// A page of funding methods \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -641,59 +484,40 @@ pub struct FundingMethods {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingMethods {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingMethods;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingMethods")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingMethods, A::Error> {
-                let mut field_methods: Option<Vec<super::FundingMethod>> = None;
-                let mut field_next_cursor: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "methods" => {
-                            field_methods = map
-                                .next_value::<Option<Vec<super::FundingMethod>>>()?;
-                        }
-                        "next_cursor" => {
-                            field_next_cursor = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingMethods {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_methods: Option<Vec<super::FundingMethod>> = None;
+        let mut field_next_cursor: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "methods" => field_methods = r.read()?,
+                "next_cursor" => field_next_cursor = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_methods.is_none() && field_next_cursor.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingMethods: none of `methods`, `next_cursor` is present",
-                        ),
-                    );
-                }
-                Ok(FundingMethods {
-                    methods: field_methods,
-                    next_cursor: field_next_cursor,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_methods.is_none() && field_next_cursor.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a FundingMethods: none of `methods`, `next_cursor` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingMethods {
+            methods: field_methods,
+            next_cursor: field_next_cursor,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingMethods {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingMethods {
@@ -715,7 +539,6 @@ impl ::serde::Serialize for FundingMethods {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingMethods, b'{');
 /// A way to deposit or withdraw an asset, with the fields of Kraken's examples \[G\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -736,92 +559,55 @@ pub struct FundingMethod {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingMethod;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingMethod")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingMethod, A::Error> {
-                let mut field_asset: Option<super::FundingAsset> = None;
-                let mut field_method_id: Option<String> = None;
-                let mut field_method_name: Option<String> = None;
-                let mut field_minimum_amount: Option<::rust_decimal::Decimal> = None;
-                let mut field_network: Option<super::FundingMethodNetwork> = None;
-                let mut field_deposit: Option<super::FundingMethodDeposit> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "asset" => {
-                            field_asset = map
-                                .next_value::<Option<super::FundingAsset>>()?;
-                        }
-                        "method_id" => {
-                            field_method_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "method_name" => {
-                            field_method_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "minimum_amount" => {
-                            field_minimum_amount = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "network" => {
-                            field_network = map
-                                .next_value::<Option<super::FundingMethodNetwork>>()?;
-                        }
-                        "deposit" => {
-                            field_deposit = map
-                                .next_value::<Option<super::FundingMethodDeposit>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingMethod {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_asset: Option<super::FundingAsset> = None;
+        let mut field_method_id: Option<String> = None;
+        let mut field_method_name: Option<String> = None;
+        let mut field_minimum_amount: Option<::rust_decimal::Decimal> = None;
+        let mut field_network: Option<super::FundingMethodNetwork> = None;
+        let mut field_deposit: Option<super::FundingMethodDeposit> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "asset" => field_asset = r.read()?,
+                "method_id" => field_method_id = r.read()?,
+                "method_name" => field_method_name = r.read()?,
+                "minimum_amount" => field_minimum_amount = r.read()?,
+                "network" => field_network = r.read()?,
+                "deposit" => field_deposit = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_asset.is_none() && field_method_id.is_none()
-                    && field_method_name.is_none() && field_minimum_amount.is_none()
-                    && field_network.is_none() && field_deposit.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingMethod: none of `asset`, `method_id`, `method_name`, `minimum_amount`, `network`, `deposit` is present",
-                        ),
-                    );
-                }
-                Ok(FundingMethod {
-                    asset: field_asset,
-                    method_id: field_method_id,
-                    method_name: field_method_name,
-                    minimum_amount: field_minimum_amount,
-                    network: field_network,
-                    deposit: field_deposit,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_asset.is_none() && field_method_id.is_none()
+            && field_method_name.is_none() && field_minimum_amount.is_none()
+            && field_network.is_none() && field_deposit.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a FundingMethod: none of `asset`, `method_id`, `method_name`, `minimum_amount`, `network`, `deposit` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingMethod {
+            asset: field_asset,
+            method_id: field_method_id,
+            method_name: field_method_name,
+            minimum_amount: field_minimum_amount,
+            network: field_network,
+            deposit: field_deposit,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingMethod {
@@ -855,7 +641,6 @@ impl ::serde::Serialize for FundingMethod {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingMethod, b'{');
 /// The network of a funding method.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -872,80 +657,48 @@ pub struct FundingMethodNetwork {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingMethodNetwork {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingMethodNetwork;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingMethodNetwork")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingMethodNetwork, A::Error> {
-                let mut field_network_id: Option<String> = None;
-                let mut field_network_name: Option<String> = None;
-                let mut field_contract_address: Option<String> = None;
-                let mut field_on_chain_asset_symbol: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "network_id" => {
-                            field_network_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "network_name" => {
-                            field_network_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "contract_address" => {
-                            field_contract_address = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "on_chain_asset_symbol" => {
-                            field_on_chain_asset_symbol = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingMethodNetwork {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_network_id: Option<String> = None;
+        let mut field_network_name: Option<String> = None;
+        let mut field_contract_address: Option<String> = None;
+        let mut field_on_chain_asset_symbol: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "network_id" => field_network_id = r.read()?,
+                "network_name" => field_network_name = r.read()?,
+                "contract_address" => field_contract_address = r.read()?,
+                "on_chain_asset_symbol" => field_on_chain_asset_symbol = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_network_id.is_none() && field_network_name.is_none()
-                    && field_contract_address.is_none()
-                    && field_on_chain_asset_symbol.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingMethodNetwork: none of `network_id`, `network_name`, `contract_address`, `on_chain_asset_symbol` is present",
-                        ),
-                    );
-                }
-                Ok(FundingMethodNetwork {
-                    network_id: field_network_id,
-                    network_name: field_network_name,
-                    contract_address: field_contract_address,
-                    on_chain_asset_symbol: field_on_chain_asset_symbol,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_network_id.is_none() && field_network_name.is_none()
+            && field_contract_address.is_none() && field_on_chain_asset_symbol.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a FundingMethodNetwork: none of `network_id`, `network_name`, `contract_address`, `on_chain_asset_symbol` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingMethodNetwork {
+            network_id: field_network_id,
+            network_name: field_network_name,
+            contract_address: field_contract_address,
+            on_chain_asset_symbol: field_on_chain_asset_symbol,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingMethodNetwork {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingMethodNetwork {
@@ -973,7 +726,6 @@ impl ::serde::Serialize for FundingMethodNetwork {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingMethodNetwork, b'{');
 /// How a deposit method hands out addresses.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -986,63 +738,44 @@ pub struct FundingMethodDeposit {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingMethodDeposit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingMethodDeposit;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingMethodDeposit")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingMethodDeposit, A::Error> {
-                let mut field_address_generation: Option<
-                    super::FundingAddressGeneration,
-                > = None;
-                let mut field_shares_addresses_with_method_id: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "address_generation" => {
-                            field_address_generation = map
-                                .next_value::<Option<super::FundingAddressGeneration>>()?;
-                        }
-                        "shares_addresses_with_method_id" => {
-                            field_shares_addresses_with_method_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingMethodDeposit {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_address_generation: Option<super::FundingAddressGeneration> = None;
+        let mut field_shares_addresses_with_method_id: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "address_generation" => field_address_generation = r.read()?,
+                "shares_addresses_with_method_id" => {
+                    field_shares_addresses_with_method_id = r.read()?;
                 }
-                if field_address_generation.is_none()
-                    && field_shares_addresses_with_method_id.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingMethodDeposit: none of `address_generation`, `shares_addresses_with_method_id` is present",
-                        ),
-                    );
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingMethodDeposit {
-                    address_generation: field_address_generation,
-                    shares_addresses_with_method_id: field_shares_addresses_with_method_id,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_address_generation.is_none()
+            && field_shares_addresses_with_method_id.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a FundingMethodDeposit: none of `address_generation`, `shares_addresses_with_method_id` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingMethodDeposit {
+            address_generation: field_address_generation,
+            shares_addresses_with_method_id: field_shares_addresses_with_method_id,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingMethodDeposit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingMethodDeposit {
@@ -1064,7 +797,6 @@ impl ::serde::Serialize for FundingMethodDeposit {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingMethodDeposit, b'{');
 /// Deposit address generation for a method.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1077,61 +809,40 @@ pub struct FundingAddressGeneration {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingAddressGeneration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingAddressGeneration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingAddressGeneration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingAddressGeneration, A::Error> {
-                let mut field_status: Option<String> = None;
-                let mut field_limit: Option<i64> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "status" => {
-                            field_status = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "limit" => {
-                            field_limit = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingAddressGeneration {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_status: Option<String> = None;
+        let mut field_limit: Option<i64> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "status" => field_status = r.read()?,
+                "limit" => field_limit = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_status.is_none() && field_limit.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingAddressGeneration: none of `status`, `limit` is present",
-                        ),
-                    );
-                }
-                Ok(FundingAddressGeneration {
-                    status: field_status,
-                    limit: field_limit,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_status.is_none() && field_limit.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a FundingAddressGeneration: none of `status`, `limit` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingAddressGeneration {
+            status: field_status,
+            limit: field_limit,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddressGeneration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingAddressGeneration {
@@ -1153,7 +864,6 @@ impl ::serde::Serialize for FundingAddressGeneration {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingAddressGeneration, b'{');
 /// Deposit limits by funding method; their shape is not in Kraken's published reference, so they are kept as exact JSON \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1164,51 +874,37 @@ pub struct FundingDepositLimits {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingDepositLimits {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingDepositLimits;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingDepositLimits")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingDepositLimits, A::Error> {
-                let mut field_deposit_limits: Option<Vec<crate::RawJson>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "deposit_limits" => {
-                            field_deposit_limits = map
-                                .next_value::<Option<Vec<crate::RawJson>>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingDepositLimits {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_deposit_limits: Option<Vec<crate::RawJson>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "deposit_limits" => field_deposit_limits = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_deposit_limits.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingDepositLimits: none of `deposit_limits` is present",
-                        ),
-                    );
-                }
-                Ok(FundingDepositLimits {
-                    deposit_limits: field_deposit_limits,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_deposit_limits.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a FundingDepositLimits: none of `deposit_limits` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingDepositLimits {
+            deposit_limits: field_deposit_limits,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingDepositLimits {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingDepositLimits {
@@ -1227,7 +923,6 @@ impl ::serde::Serialize for FundingDepositLimits {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingDepositLimits, b'{');
 /// Withdrawal limits \[R\]; the nested shapes are not in Kraken's published reference and are kept as exact JSON.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1240,54 +935,33 @@ pub struct FundingWithdrawalLimits {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingWithdrawalLimits {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingWithdrawalLimits;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingWithdrawalLimits")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingWithdrawalLimits, A::Error> {
-                let mut field_available_balance: Option<crate::RawJson> = None;
-                let mut field_withdrawal_limits: Option<Vec<crate::RawJson>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "available_balance" => {
-                            field_available_balance = Some(
-                                map.next_value::<crate::RawJson>()?,
-                            );
-                        }
-                        "withdrawal_limits" => {
-                            field_withdrawal_limits = map
-                                .next_value::<Option<Vec<crate::RawJson>>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingWithdrawalLimits {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_available_balance: Option<crate::RawJson> = None;
+        let mut field_withdrawal_limits: Option<Vec<crate::RawJson>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "available_balance" => field_available_balance = Some(r.read()?),
+                "withdrawal_limits" => field_withdrawal_limits = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingWithdrawalLimits {
-                    available_balance: field_available_balance
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "available_balance",
-                        ))?,
-                    withdrawal_limits: field_withdrawal_limits,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingWithdrawalLimits {
+            available_balance: field_available_balance
+                .ok_or_else(|| r.missing("available_balance"))?,
+            withdrawal_limits: field_withdrawal_limits,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingWithdrawalLimits {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingWithdrawalLimits {
@@ -1307,7 +981,6 @@ impl ::serde::Serialize for FundingWithdrawalLimits {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingWithdrawalLimits, b'{');
 /// A fee quote \[G\]. For withdrawals it carries a token that pins the fee rate for 5 minutes.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1326,80 +999,52 @@ pub struct FundingFee {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingFee {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingFee;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingFee")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingFee, A::Error> {
-                let mut field_fee: Option<super::FundingAssetAmount> = None;
-                let mut field_gross_amount: Option<super::FundingAssetAmount> = None;
-                let mut field_net_amount: Option<super::FundingAssetAmount> = None;
-                let mut field_fee_details: Option<super::FundingFeeDetails> = None;
-                let mut field_withdrawal_fee_token: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "fee" => {
-                            field_fee = map
-                                .next_value::<Option<super::FundingAssetAmount>>()?;
-                        }
-                        "gross_amount" => {
-                            field_gross_amount = map
-                                .next_value::<Option<super::FundingAssetAmount>>()?;
-                        }
-                        "net_amount" => {
-                            field_net_amount = map
-                                .next_value::<Option<super::FundingAssetAmount>>()?;
-                        }
-                        "fee_details" => {
-                            field_fee_details = map
-                                .next_value::<Option<super::FundingFeeDetails>>()?;
-                        }
-                        "withdrawal_fee_token" => {
-                            field_withdrawal_fee_token = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingFee {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_fee: Option<super::FundingAssetAmount> = None;
+        let mut field_gross_amount: Option<super::FundingAssetAmount> = None;
+        let mut field_net_amount: Option<super::FundingAssetAmount> = None;
+        let mut field_fee_details: Option<super::FundingFeeDetails> = None;
+        let mut field_withdrawal_fee_token: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "fee" => field_fee = r.read()?,
+                "gross_amount" => field_gross_amount = r.read()?,
+                "net_amount" => field_net_amount = r.read()?,
+                "fee_details" => field_fee_details = r.read()?,
+                "withdrawal_fee_token" => field_withdrawal_fee_token = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_fee.is_none() && field_gross_amount.is_none()
-                    && field_net_amount.is_none() && field_fee_details.is_none()
-                    && field_withdrawal_fee_token.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingFee: none of `fee`, `gross_amount`, `net_amount`, `fee_details`, `withdrawal_fee_token` is present",
-                        ),
-                    );
-                }
-                Ok(FundingFee {
-                    fee: field_fee,
-                    gross_amount: field_gross_amount,
-                    net_amount: field_net_amount,
-                    fee_details: field_fee_details,
-                    withdrawal_fee_token: field_withdrawal_fee_token,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_fee.is_none() && field_gross_amount.is_none()
+            && field_net_amount.is_none() && field_fee_details.is_none()
+            && field_withdrawal_fee_token.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a FundingFee: none of `fee`, `gross_amount`, `net_amount`, `fee_details`, `withdrawal_fee_token` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingFee {
+            fee: field_fee,
+            gross_amount: field_gross_amount,
+            net_amount: field_net_amount,
+            fee_details: field_fee_details,
+            withdrawal_fee_token: field_withdrawal_fee_token,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingFee {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingFee {
@@ -1430,7 +1075,6 @@ impl ::serde::Serialize for FundingFee {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingFee, b'{');
 /// How a fee is made up.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1443,61 +1087,40 @@ pub struct FundingFeeDetails {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingFeeDetails {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingFeeDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingFeeDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingFeeDetails, A::Error> {
-                let mut field_base_fee: Option<super::FundingAssetAmount> = None;
-                let mut field_fee_percentage: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "base_fee" => {
-                            field_base_fee = map
-                                .next_value::<Option<super::FundingAssetAmount>>()?;
-                        }
-                        "fee_percentage" => {
-                            field_fee_percentage = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingFeeDetails {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_base_fee: Option<super::FundingAssetAmount> = None;
+        let mut field_fee_percentage: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "base_fee" => field_base_fee = r.read()?,
+                "fee_percentage" => field_fee_percentage = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_base_fee.is_none() && field_fee_percentage.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingFeeDetails: none of `base_fee`, `fee_percentage` is present",
-                        ),
-                    );
-                }
-                Ok(FundingFeeDetails {
-                    base_fee: field_base_fee,
-                    fee_percentage: field_fee_percentage,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_base_fee.is_none() && field_fee_percentage.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a FundingFeeDetails: none of `base_fee`, `fee_percentage` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingFeeDetails {
+            base_fee: field_base_fee,
+            fee_percentage: field_fee_percentage,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingFeeDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingFeeDetails {
@@ -1519,7 +1142,6 @@ impl ::serde::Serialize for FundingFeeDetails {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingFeeDetails, b'{');
 /// What an address is saved against: exactly one of a method, a network or a network group \[G\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1534,71 +1156,45 @@ pub struct FundingScope {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingScope;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingScope")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingScope, A::Error> {
-                let mut field_method_id: Option<String> = None;
-                let mut field_network_id: Option<String> = None;
-                let mut field_network_group_id: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "method_id" => {
-                            field_method_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "network_id" => {
-                            field_network_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "network_group_id" => {
-                            field_network_group_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingScope {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_method_id: Option<String> = None;
+        let mut field_network_id: Option<String> = None;
+        let mut field_network_group_id: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "method_id" => field_method_id = r.read()?,
+                "network_id" => field_network_id = r.read()?,
+                "network_group_id" => field_network_group_id = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_method_id.is_none() && field_network_id.is_none()
-                    && field_network_group_id.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingScope: none of `method_id`, `network_id`, `network_group_id` is present",
-                        ),
-                    );
-                }
-                Ok(FundingScope {
-                    method_id: field_method_id,
-                    network_id: field_network_id,
-                    network_group_id: field_network_group_id,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_method_id.is_none() && field_network_id.is_none()
+            && field_network_group_id.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a FundingScope: none of `method_id`, `network_id`, `network_group_id` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingScope {
+            method_id: field_method_id,
+            network_id: field_network_id,
+            network_group_id: field_network_group_id,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingScope {
@@ -1623,7 +1219,6 @@ impl ::serde::Serialize for FundingScope {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingScope, b'{');
 /// An address: crypto, or fiat bank details (whose fields Kraken's reference does not list, kept as exact JSON) [G, R].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1636,56 +1231,40 @@ pub struct FundingAddressDetails {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingAddressDetails {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingAddressDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingAddressDetails")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingAddressDetails, A::Error> {
-                let mut field_crypto: Option<super::FundingCryptoAddress> = None;
-                let mut field_fiat: Option<crate::RawJson> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "crypto" => {
-                            field_crypto = map
-                                .next_value::<Option<super::FundingCryptoAddress>>()?;
-                        }
-                        "fiat" => {
-                            field_fiat = map.next_value::<Option<crate::RawJson>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingAddressDetails {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_crypto: Option<super::FundingCryptoAddress> = None;
+        let mut field_fiat: Option<crate::RawJson> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "crypto" => field_crypto = r.read()?,
+                "fiat" => field_fiat = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_crypto.is_none() && field_fiat.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingAddressDetails: none of `crypto`, `fiat` is present",
-                        ),
-                    );
-                }
-                Ok(FundingAddressDetails {
-                    crypto: field_crypto,
-                    fiat: field_fiat,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_crypto.is_none() && field_fiat.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a FundingAddressDetails: none of `crypto`, `fiat` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingAddressDetails {
+            crypto: field_crypto,
+            fiat: field_fiat,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddressDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingAddressDetails {
@@ -1707,7 +1286,6 @@ impl ::serde::Serialize for FundingAddressDetails {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingAddressDetails, b'{');
 /// A crypto address.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1722,63 +1300,35 @@ pub struct FundingCryptoAddress {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingCryptoAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingCryptoAddress;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingCryptoAddress")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingCryptoAddress, A::Error> {
-                let mut field_address: Option<String> = None;
-                let mut field_tag: Option<String> = None;
-                let mut field_memo: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "address" => {
-                            field_address = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "tag" => {
-                            field_tag = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "memo" => {
-                            field_memo = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingCryptoAddress {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_address: Option<String> = None;
+        let mut field_tag: Option<String> = None;
+        let mut field_memo: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "address" => field_address = Some(r.read()?),
+                "tag" => field_tag = r.read()?,
+                "memo" => field_memo = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingCryptoAddress {
-                    address: field_address
-                        .ok_or_else(|| ::serde::de::Error::missing_field("address"))?,
-                    tag: field_tag,
-                    memo: field_memo,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingCryptoAddress {
+            address: field_address.ok_or_else(|| r.missing("address"))?,
+            tag: field_tag,
+            memo: field_memo,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingCryptoAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingCryptoAddress {
@@ -1801,7 +1351,6 @@ impl ::serde::Serialize for FundingCryptoAddress {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingCryptoAddress, b'{');
 /// A page of saved withdrawal addresses [R, G].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1814,54 +1363,32 @@ pub struct FundingAddresses {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingAddresses {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingAddresses;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingAddresses")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingAddresses, A::Error> {
-                let mut field_addresses: Option<Vec<super::FundingAddress>> = None;
-                let mut field_next_cursor: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "addresses" => {
-                            field_addresses = Some(
-                                map.next_value::<Vec<super::FundingAddress>>()?,
-                            );
-                        }
-                        "next_cursor" => {
-                            field_next_cursor = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingAddresses {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_addresses: Option<Vec<super::FundingAddress>> = None;
+        let mut field_next_cursor: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "addresses" => field_addresses = Some(r.read()?),
+                "next_cursor" => field_next_cursor = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingAddresses {
-                    addresses: field_addresses
-                        .ok_or_else(|| ::serde::de::Error::missing_field("addresses"))?,
-                    next_cursor: field_next_cursor,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingAddresses {
+            addresses: field_addresses.ok_or_else(|| r.missing("addresses"))?,
+            next_cursor: field_next_cursor,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddresses {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingAddresses {
@@ -1881,7 +1408,6 @@ impl ::serde::Serialize for FundingAddresses {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingAddresses, b'{');
 /// A saved withdrawal address.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1900,84 +1426,52 @@ pub struct FundingAddress {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingAddress;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingAddress")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingAddress, A::Error> {
-                let mut field_address_id: Option<String> = None;
-                let mut field_scope: Option<super::FundingScope> = None;
-                let mut field_address_details: Option<super::FundingAddressDetails> = None;
-                let mut field_name: Option<String> = None;
-                let mut field_verified: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "address_id" => {
-                            field_address_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "scope" => {
-                            field_scope = map
-                                .next_value::<Option<super::FundingScope>>()?;
-                        }
-                        "address_details" => {
-                            field_address_details = map
-                                .next_value::<Option<super::FundingAddressDetails>>()?;
-                        }
-                        "name" => {
-                            field_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "verified" => {
-                            field_verified = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingAddress {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_address_id: Option<String> = None;
+        let mut field_scope: Option<super::FundingScope> = None;
+        let mut field_address_details: Option<super::FundingAddressDetails> = None;
+        let mut field_name: Option<String> = None;
+        let mut field_verified: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "address_id" => field_address_id = r.read()?,
+                "scope" => field_scope = r.read()?,
+                "address_details" => field_address_details = r.read()?,
+                "name" => field_name = r.read()?,
+                "verified" => field_verified = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_address_id.is_none() && field_scope.is_none()
-                    && field_address_details.is_none() && field_name.is_none()
-                    && field_verified.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingAddress: none of `address_id`, `scope`, `address_details`, `name`, `verified` is present",
-                        ),
-                    );
-                }
-                Ok(FundingAddress {
-                    address_id: field_address_id,
-                    scope: field_scope,
-                    address_details: field_address_details,
-                    name: field_name,
-                    verified: field_verified,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_address_id.is_none() && field_scope.is_none()
+            && field_address_details.is_none() && field_name.is_none()
+            && field_verified.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a FundingAddress: none of `address_id`, `scope`, `address_details`, `name`, `verified` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingAddress {
+            address_id: field_address_id,
+            scope: field_scope,
+            address_details: field_address_details,
+            name: field_name,
+            verified: field_verified,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingAddress {
@@ -2008,7 +1502,6 @@ impl ::serde::Serialize for FundingAddress {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingAddress, b'{');
 /// A saved address \[G\]: addresses created through the API are verified at once.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2021,55 +1514,32 @@ pub struct FundingAddressCreated {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingAddressCreated {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingAddressCreated;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingAddressCreated")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingAddressCreated, A::Error> {
-                let mut field_address_id: Option<String> = None;
-                let mut field_verified: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "address_id" => {
-                            field_address_id = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "verified" => {
-                            field_verified = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingAddressCreated {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_address_id: Option<String> = None;
+        let mut field_verified: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "address_id" => field_address_id = Some(r.read()?),
+                "verified" => field_verified = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingAddressCreated {
-                    address_id: field_address_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("address_id"))?,
-                    verified: field_verified,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingAddressCreated {
+            address_id: field_address_id.ok_or_else(|| r.missing("address_id"))?,
+            verified: field_verified,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddressCreated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingAddressCreated {
@@ -2089,7 +1559,6 @@ impl ::serde::Serialize for FundingAddressCreated {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingAddressCreated, b'{');
 /// The result of renaming a saved address \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2100,46 +1569,29 @@ pub struct FundingAddressUpdated {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingAddressUpdated {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingAddressUpdated;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingAddressUpdated")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingAddressUpdated, A::Error> {
-                let mut field_verified: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "verified" => {
-                            field_verified = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<bool>::new())?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingAddressUpdated {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_verified: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "verified" => field_verified = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingAddressUpdated {
-                    verified: field_verified
-                        .ok_or_else(|| ::serde::de::Error::missing_field("verified"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingAddressUpdated {
+            verified: field_verified.ok_or_else(|| r.missing("verified"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddressUpdated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingAddressUpdated {
@@ -2156,7 +1608,6 @@ impl ::serde::Serialize for FundingAddressUpdated {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingAddressUpdated, b'{');
 /// The result of deleting a saved address \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2167,46 +1618,29 @@ pub struct FundingAddressDeleted {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingAddressDeleted {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingAddressDeleted;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingAddressDeleted")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingAddressDeleted, A::Error> {
-                let mut field_result: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "result" => {
-                            field_result = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<bool>::new())?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingAddressDeleted {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_result: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "result" => field_result = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingAddressDeleted {
-                    result: field_result
-                        .ok_or_else(|| ::serde::de::Error::missing_field("result"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingAddressDeleted {
+            result: field_result.ok_or_else(|| r.missing("result"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingAddressDeleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingAddressDeleted {
@@ -2223,7 +1657,6 @@ impl ::serde::Serialize for FundingAddressDeleted {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingAddressDeleted, b'{');
 /// A page of deposits, newest first; the items' shape is not in Kraken's published reference, so they are kept as exact JSON \[R\].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2236,59 +1669,40 @@ pub struct FundingDeposits {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingDeposits {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingDeposits;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingDeposits")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingDeposits, A::Error> {
-                let mut field_deposits: Option<Vec<crate::RawJson>> = None;
-                let mut field_next_cursor: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "deposits" => {
-                            field_deposits = map
-                                .next_value::<Option<Vec<crate::RawJson>>>()?;
-                        }
-                        "next_cursor" => {
-                            field_next_cursor = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingDeposits {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_deposits: Option<Vec<crate::RawJson>> = None;
+        let mut field_next_cursor: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "deposits" => field_deposits = r.read()?,
+                "next_cursor" => field_next_cursor = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_deposits.is_none() && field_next_cursor.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingDeposits: none of `deposits`, `next_cursor` is present",
-                        ),
-                    );
-                }
-                Ok(FundingDeposits {
-                    deposits: field_deposits,
-                    next_cursor: field_next_cursor,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_deposits.is_none() && field_next_cursor.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a FundingDeposits: none of `deposits`, `next_cursor` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingDeposits {
+            deposits: field_deposits,
+            next_cursor: field_next_cursor,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingDeposits {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingDeposits {
@@ -2310,7 +1724,6 @@ impl ::serde::Serialize for FundingDeposits {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingDeposits, b'{');
 /// A deposit address claimed for a method [R, G].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2321,48 +1734,30 @@ pub struct FundingClaimedAddress {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingClaimedAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingClaimedAddress;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingClaimedAddress")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingClaimedAddress, A::Error> {
-                let mut field_address_details: Option<super::FundingAddressDetails> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "address_details" => {
-                            field_address_details = Some(
-                                map.next_value::<super::FundingAddressDetails>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingClaimedAddress {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_address_details: Option<super::FundingAddressDetails> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "address_details" => field_address_details = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingClaimedAddress {
-                    address_details: field_address_details
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "address_details",
-                        ))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingClaimedAddress {
+            address_details: field_address_details
+                .ok_or_else(|| r.missing("address_details"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingClaimedAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingClaimedAddress {
@@ -2379,7 +1774,6 @@ impl ::serde::Serialize for FundingClaimedAddress {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingClaimedAddress, b'{');
 /// A page of claimed deposit addresses [R, G].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2392,63 +1786,40 @@ pub struct FundingClaimedAddresses {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingClaimedAddresses {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingClaimedAddresses;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingClaimedAddresses")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingClaimedAddresses, A::Error> {
-                let mut field_addresses: Option<
-                    Vec<super::FundingClaimedAddressEntry>,
-                > = None;
-                let mut field_next_cursor: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "addresses" => {
-                            field_addresses = map
-                                .next_value::<
-                                    Option<Vec<super::FundingClaimedAddressEntry>>,
-                                >()?;
-                        }
-                        "next_cursor" => {
-                            field_next_cursor = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingClaimedAddresses {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_addresses: Option<Vec<super::FundingClaimedAddressEntry>> = None;
+        let mut field_next_cursor: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "addresses" => field_addresses = r.read()?,
+                "next_cursor" => field_next_cursor = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_addresses.is_none() && field_next_cursor.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingClaimedAddresses: none of `addresses`, `next_cursor` is present",
-                        ),
-                    );
-                }
-                Ok(FundingClaimedAddresses {
-                    addresses: field_addresses,
-                    next_cursor: field_next_cursor,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_addresses.is_none() && field_next_cursor.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a FundingClaimedAddresses: none of `addresses`, `next_cursor` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingClaimedAddresses {
+            addresses: field_addresses,
+            next_cursor: field_next_cursor,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingClaimedAddresses {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingClaimedAddresses {
@@ -2470,7 +1841,6 @@ impl ::serde::Serialize for FundingClaimedAddresses {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingClaimedAddresses, b'{');
 /// One claimed deposit address.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2483,59 +1853,40 @@ pub struct FundingClaimedAddressEntry {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingClaimedAddressEntry {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingClaimedAddressEntry;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingClaimedAddressEntry")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingClaimedAddressEntry, A::Error> {
-                let mut field_method_id: Option<String> = None;
-                let mut field_address_details: Option<super::FundingAddressDetails> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "method_id" => {
-                            field_method_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "address_details" => {
-                            field_address_details = map
-                                .next_value::<Option<super::FundingAddressDetails>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingClaimedAddressEntry {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_method_id: Option<String> = None;
+        let mut field_address_details: Option<super::FundingAddressDetails> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "method_id" => field_method_id = r.read()?,
+                "address_details" => field_address_details = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_method_id.is_none() && field_address_details.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FundingClaimedAddressEntry: none of `method_id`, `address_details` is present",
-                        ),
-                    );
-                }
-                Ok(FundingClaimedAddressEntry {
-                    method_id: field_method_id,
-                    address_details: field_address_details,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_method_id.is_none() && field_address_details.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a FundingClaimedAddressEntry: none of `method_id`, `address_details` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FundingClaimedAddressEntry {
+            method_id: field_method_id,
+            address_details: field_address_details,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingClaimedAddressEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingClaimedAddressEntry {
@@ -2557,7 +1908,6 @@ impl ::serde::Serialize for FundingClaimedAddressEntry {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingClaimedAddressEntry, b'{');
 /// A withdrawal just created [R, G].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2576,83 +1926,42 @@ pub struct FundingWithdrawal {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FundingWithdrawal {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FundingWithdrawal;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FundingWithdrawal")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FundingWithdrawal, A::Error> {
-                let mut field_withdrawal_id: Option<String> = None;
-                let mut field_net_amount: Option<super::FundingWrappedAmount> = None;
-                let mut field_gross_amount: Option<super::FundingWrappedAmount> = None;
-                let mut field_fee: Option<super::FundingWrappedAmount> = None;
-                let mut field_approval_request_id: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "withdrawal_id" => {
-                            field_withdrawal_id = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "net_amount" => {
-                            field_net_amount = Some(
-                                map.next_value::<super::FundingWrappedAmount>()?,
-                            );
-                        }
-                        "gross_amount" => {
-                            field_gross_amount = Some(
-                                map.next_value::<super::FundingWrappedAmount>()?,
-                            );
-                        }
-                        "fee" => {
-                            field_fee = Some(
-                                map.next_value::<super::FundingWrappedAmount>()?,
-                            );
-                        }
-                        "approval_request_id" => {
-                            field_approval_request_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FundingWithdrawal {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_withdrawal_id: Option<String> = None;
+        let mut field_net_amount: Option<super::FundingWrappedAmount> = None;
+        let mut field_gross_amount: Option<super::FundingWrappedAmount> = None;
+        let mut field_fee: Option<super::FundingWrappedAmount> = None;
+        let mut field_approval_request_id: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "withdrawal_id" => field_withdrawal_id = Some(r.read()?),
+                "net_amount" => field_net_amount = Some(r.read()?),
+                "gross_amount" => field_gross_amount = Some(r.read()?),
+                "fee" => field_fee = Some(r.read()?),
+                "approval_request_id" => field_approval_request_id = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FundingWithdrawal {
-                    withdrawal_id: field_withdrawal_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "withdrawal_id",
-                        ))?,
-                    net_amount: field_net_amount
-                        .ok_or_else(|| ::serde::de::Error::missing_field("net_amount"))?,
-                    gross_amount: field_gross_amount
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "gross_amount",
-                        ))?,
-                    fee: field_fee
-                        .ok_or_else(|| ::serde::de::Error::missing_field("fee"))?,
-                    approval_request_id: field_approval_request_id,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FundingWithdrawal {
+            withdrawal_id: field_withdrawal_id
+                .ok_or_else(|| r.missing("withdrawal_id"))?,
+            net_amount: field_net_amount.ok_or_else(|| r.missing("net_amount"))?,
+            gross_amount: field_gross_amount.ok_or_else(|| r.missing("gross_amount"))?,
+            fee: field_fee.ok_or_else(|| r.missing("fee"))?,
+            approval_request_id: field_approval_request_id,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FundingWithdrawal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FundingWithdrawal {
@@ -2675,7 +1984,6 @@ impl ::serde::Serialize for FundingWithdrawal {
         map.end()
     }
 }
-crate::lenient_via_serde!(FundingWithdrawal, b'{');
 /// An asset filter (sent as `asset[class]=…&asset[name]=…`): the class is required, the name optional.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -3032,13 +2340,7 @@ impl crate::Endpoint for GetFundingNetworksRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetFundingNetworksRequest> {
@@ -3138,13 +2440,7 @@ impl crate::Endpoint for GetFundingAssetsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetFundingAssetsRequest> {
@@ -3298,13 +2594,7 @@ impl crate::Endpoint for GetFundingMethodsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetFundingMethodsRequest> {
@@ -3445,13 +2735,7 @@ impl crate::Endpoint for GetFundingDepositLimitsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetFundingDepositLimitsRequest> {
@@ -3577,13 +2861,7 @@ impl crate::Endpoint for GetFundingWithdrawalLimitsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetFundingWithdrawalLimitsRequest> {
@@ -3698,13 +2976,7 @@ impl crate::Endpoint for GetFundingFeeRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetFundingFeeRequest> {
@@ -3831,13 +3103,7 @@ impl crate::Endpoint for GetFundingAddressesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetFundingAddressesRequest> {
@@ -3977,13 +3243,7 @@ impl crate::Endpoint for AddFundingAddressRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<AddFundingAddressRequest> {
@@ -4104,13 +3364,7 @@ impl crate::Endpoint for UpdateFundingAddressRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<UpdateFundingAddressRequest> {
@@ -4209,13 +3463,7 @@ impl crate::Endpoint for DeleteFundingAddressRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<DeleteFundingAddressRequest> {
@@ -4384,13 +3632,7 @@ impl crate::Endpoint for GetFundingDepositsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetFundingDepositsRequest> {
@@ -4510,13 +3752,7 @@ impl crate::Endpoint for ClaimFundingDepositAddressRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<ClaimFundingDepositAddressRequest> {
@@ -4649,13 +3885,7 @@ impl crate::Endpoint for GetFundingClaimedAddressesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetFundingClaimedAddressesRequest> {
@@ -4809,13 +4039,7 @@ impl crate::Endpoint for SubmitFundingWithdrawalRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::funding(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::funding(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<SubmitFundingWithdrawalRequest> {

@@ -49,7 +49,6 @@ impl From<&str> for SystemState {
     }
 }
 crate::string_enum!(SystemState);
-crate::lenient_via_serde!(SystemState);
 /// Which part of the pair information to return.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -89,7 +88,6 @@ impl From<&str> for AssetPairInfo {
     }
 }
 crate::string_enum!(AssetPairInfo);
-crate::lenient_via_serde!(AssetPairInfo);
 /// Where a pair is executed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -121,7 +119,6 @@ impl From<&str> for ExecutionVenue {
     }
 }
 crate::string_enum!(ExecutionVenue);
-crate::lenient_via_serde!(ExecutionVenue);
 /// Where a maintenance event is in its timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -169,7 +166,6 @@ impl From<&str> for MaintenancePhase {
     }
 }
 crate::string_enum!(MaintenancePhase);
-crate::lenient_via_serde!(MaintenancePhase);
 /// A service a maintenance event affects.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -233,7 +229,6 @@ impl From<&str> for AffectedService {
     }
 }
 crate::string_enum!(AffectedService);
-crate::lenient_via_serde!(AffectedService);
 /// What Kraken recommends clients do before a maintenance event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -281,7 +276,6 @@ impl From<&str> for RecommendedAction {
     }
 }
 crate::string_enum!(RecommendedAction);
-crate::lenient_via_serde!(RecommendedAction);
 /// The taker side of a public trade.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -313,7 +307,6 @@ impl From<&str> for TradeSide {
     }
 }
 crate::string_enum!(TradeSide);
-crate::lenient_via_serde!(TradeSide);
 /// The kind of the taker order of a public trade.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -345,7 +338,6 @@ impl From<&str> for TradeOrderKind {
     }
 }
 crate::string_enum!(TradeOrderKind);
-crate::lenient_via_serde!(TradeOrderKind);
 /// The server's time.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -358,54 +350,32 @@ pub struct ServerTime {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for ServerTime {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ServerTime;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: ServerTime")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ServerTime, A::Error> {
-                let mut field_unixtime: Option<i64> = None;
-                let mut field_rfc1123: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "unixtime" => {
-                            field_unixtime = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "rfc1123" => {
-                            field_rfc1123 = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for ServerTime {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_unixtime: Option<i64> = None;
+        let mut field_rfc1123: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "unixtime" => field_unixtime = Some(r.read()?),
+                "rfc1123" => field_rfc1123 = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(ServerTime {
-                    unixtime: field_unixtime
-                        .ok_or_else(|| ::serde::de::Error::missing_field("unixtime"))?,
-                    rfc1123: field_rfc1123,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(ServerTime {
+            unixtime: field_unixtime.ok_or_else(|| r.missing("unixtime"))?,
+            rfc1123: field_rfc1123,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServerTime {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for ServerTime {
@@ -425,7 +395,6 @@ impl ::serde::Serialize for ServerTime {
         map.end()
     }
 }
-crate::lenient_via_serde!(ServerTime, b'{');
 /// The exchange's current status.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -442,65 +411,38 @@ pub struct SystemStatus {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for SystemStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SystemStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: SystemStatus")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SystemStatus, A::Error> {
-                let mut field_status: Option<super::SystemState> = None;
-                let mut field_timestamp: Option<String> = None;
-                let mut field_upcoming_maintenance: Option<
-                    Vec<super::MaintenanceEvent>,
-                > = None;
-                let mut field_emergency: Option<crate::RawJson> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "status" => {
-                            field_status = Some(map.next_value::<super::SystemState>()?);
-                        }
-                        "timestamp" => {
-                            field_timestamp = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "upcoming_maintenance" => {
-                            field_upcoming_maintenance = map
-                                .next_value::<Option<Vec<super::MaintenanceEvent>>>()?;
-                        }
-                        "emergency" => {
-                            field_emergency = map.next_value::<Option<crate::RawJson>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for SystemStatus {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_status: Option<super::SystemState> = None;
+        let mut field_timestamp: Option<String> = None;
+        let mut field_upcoming_maintenance: Option<Vec<super::MaintenanceEvent>> = None;
+        let mut field_emergency: Option<crate::RawJson> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "status" => field_status = Some(r.read()?),
+                "timestamp" => field_timestamp = r.read()?,
+                "upcoming_maintenance" => field_upcoming_maintenance = r.read()?,
+                "emergency" => field_emergency = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(SystemStatus {
-                    status: field_status
-                        .ok_or_else(|| ::serde::de::Error::missing_field("status"))?,
-                    timestamp: field_timestamp,
-                    upcoming_maintenance: field_upcoming_maintenance,
-                    emergency: field_emergency,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(SystemStatus {
+            status: field_status.ok_or_else(|| r.missing("status"))?,
+            timestamp: field_timestamp,
+            upcoming_maintenance: field_upcoming_maintenance,
+            emergency: field_emergency,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SystemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for SystemStatus {
@@ -526,7 +468,6 @@ impl ::serde::Serialize for SystemStatus {
         map.end()
     }
 }
-crate::lenient_via_serde!(SystemStatus, b'{');
 /// Announced maintenance windows.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -537,46 +478,29 @@ pub struct MaintenanceSchedule {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for MaintenanceSchedule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MaintenanceSchedule;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: MaintenanceSchedule")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MaintenanceSchedule, A::Error> {
-                let mut field_events: Option<Vec<super::MaintenanceEvent>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "events" => {
-                            field_events = Some(
-                                map.next_value::<Vec<super::MaintenanceEvent>>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for MaintenanceSchedule {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_events: Option<Vec<super::MaintenanceEvent>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "events" => field_events = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(MaintenanceSchedule {
-                    events: field_events
-                        .ok_or_else(|| ::serde::de::Error::missing_field("events"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(MaintenanceSchedule {
+            events: field_events.ok_or_else(|| r.missing("events"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MaintenanceSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for MaintenanceSchedule {
@@ -593,7 +517,6 @@ impl ::serde::Serialize for MaintenanceSchedule {
         map.end()
     }
 }
-crate::lenient_via_serde!(MaintenanceSchedule, b'{');
 /// One scheduled maintenance window. Its shape comes from a third-party recording, so every field but the id is optional.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -624,120 +547,59 @@ pub struct MaintenanceEvent {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for MaintenanceEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MaintenanceEvent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: MaintenanceEvent")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MaintenanceEvent, A::Error> {
-                let mut field_event_id: Option<i64> = None;
-                let mut field_title: Option<String> = None;
-                let mut field_expected_start_utc: Option<String> = None;
-                let mut field_expected_end_utc: Option<String> = None;
-                let mut field_time_to_start_s: Option<i64> = None;
-                let mut field_phase: Option<super::MaintenancePhase> = None;
-                let mut field_affected_services: Option<Vec<super::AffectedService>> = None;
-                let mut field_order_submission: Option<String> = None;
-                let mut field_recommended_action: Option<super::RecommendedAction> = None;
-                let mut field_cancel_before_utc: Option<String> = None;
-                let mut field_source_url: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "event_id" => {
-                            field_event_id = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "title" => {
-                            field_title = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "expected_start_utc" => {
-                            field_expected_start_utc = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "expected_end_utc" => {
-                            field_expected_end_utc = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "time_to_start_s" => {
-                            field_time_to_start_s = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "phase" => {
-                            field_phase = map
-                                .next_value::<Option<super::MaintenancePhase>>()?;
-                        }
-                        "affected_services" => {
-                            field_affected_services = map
-                                .next_value::<Option<Vec<super::AffectedService>>>()?;
-                        }
-                        "order_submission" => {
-                            field_order_submission = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "recommended_action" => {
-                            field_recommended_action = map
-                                .next_value::<Option<super::RecommendedAction>>()?;
-                        }
-                        "cancel_before_utc" => {
-                            field_cancel_before_utc = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "source_url" => {
-                            field_source_url = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for MaintenanceEvent {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_event_id: Option<i64> = None;
+        let mut field_title: Option<String> = None;
+        let mut field_expected_start_utc: Option<String> = None;
+        let mut field_expected_end_utc: Option<String> = None;
+        let mut field_time_to_start_s: Option<i64> = None;
+        let mut field_phase: Option<super::MaintenancePhase> = None;
+        let mut field_affected_services: Option<Vec<super::AffectedService>> = None;
+        let mut field_order_submission: Option<String> = None;
+        let mut field_recommended_action: Option<super::RecommendedAction> = None;
+        let mut field_cancel_before_utc: Option<String> = None;
+        let mut field_source_url: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "event_id" => field_event_id = Some(r.read()?),
+                "title" => field_title = r.read()?,
+                "expected_start_utc" => field_expected_start_utc = r.read()?,
+                "expected_end_utc" => field_expected_end_utc = r.read()?,
+                "time_to_start_s" => field_time_to_start_s = r.read()?,
+                "phase" => field_phase = r.read()?,
+                "affected_services" => field_affected_services = r.read()?,
+                "order_submission" => field_order_submission = r.read()?,
+                "recommended_action" => field_recommended_action = r.read()?,
+                "cancel_before_utc" => field_cancel_before_utc = r.read()?,
+                "source_url" => field_source_url = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(MaintenanceEvent {
-                    event_id: field_event_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("event_id"))?,
-                    title: field_title,
-                    expected_start_utc: field_expected_start_utc,
-                    expected_end_utc: field_expected_end_utc,
-                    time_to_start_s: field_time_to_start_s,
-                    phase: field_phase,
-                    affected_services: field_affected_services,
-                    order_submission: field_order_submission,
-                    recommended_action: field_recommended_action,
-                    cancel_before_utc: field_cancel_before_utc,
-                    source_url: field_source_url,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(MaintenanceEvent {
+            event_id: field_event_id.ok_or_else(|| r.missing("event_id"))?,
+            title: field_title,
+            expected_start_utc: field_expected_start_utc,
+            expected_end_utc: field_expected_end_utc,
+            time_to_start_s: field_time_to_start_s,
+            phase: field_phase,
+            affected_services: field_affected_services,
+            order_submission: field_order_submission,
+            recommended_action: field_recommended_action,
+            cancel_before_utc: field_cancel_before_utc,
+            source_url: field_source_url,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MaintenanceEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for MaintenanceEvent {
@@ -784,7 +646,6 @@ impl ::serde::Serialize for MaintenanceEvent {
         map.end()
     }
 }
-crate::lenient_via_serde!(MaintenanceEvent, b'{');
 /// One asset.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -799,117 +660,63 @@ pub struct AssetInfo {
     pub display_decimals: Option<i64>,
     /// Valuation as margin collateral (absent in older data).
     pub collateral_value: Option<::rust_decimal::Decimal>,
-    /// Status: enabled, deposit_only, withdrawal_only or funding_temporarily_disabled.
-    pub status: Option<String>,
+    /// Whether the asset can be funded.
+    pub status: Option<super::AssetStatus>,
     /// The margin rate, where the asset supports margin.
     pub margin_rate: Option<::rust_decimal::Decimal>,
     /// Keys Kraken sent that the spec does not model (yet), with their
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for AssetInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AssetInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: AssetInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssetInfo, A::Error> {
-                let mut field_aclass: Option<String> = None;
-                let mut field_altname: Option<String> = None;
-                let mut field_decimals: Option<i64> = None;
-                let mut field_display_decimals: Option<i64> = None;
-                let mut field_collateral_value: Option<::rust_decimal::Decimal> = None;
-                let mut field_status: Option<String> = None;
-                let mut field_margin_rate: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "aclass" => {
-                            field_aclass = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "altname" => {
-                            field_altname = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "decimals" => {
-                            field_decimals = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "display_decimals" => {
-                            field_display_decimals = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "collateral_value" => {
-                            field_collateral_value = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "status" => {
-                            field_status = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "margin_rate" => {
-                            field_margin_rate = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for AssetInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_aclass: Option<String> = None;
+        let mut field_altname: Option<String> = None;
+        let mut field_decimals: Option<i64> = None;
+        let mut field_display_decimals: Option<i64> = None;
+        let mut field_collateral_value: Option<::rust_decimal::Decimal> = None;
+        let mut field_status: Option<super::AssetStatus> = None;
+        let mut field_margin_rate: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "aclass" => field_aclass = r.read()?,
+                "altname" => field_altname = r.read()?,
+                "decimals" => field_decimals = r.read()?,
+                "display_decimals" => field_display_decimals = r.read()?,
+                "collateral_value" => field_collateral_value = r.read()?,
+                "status" => field_status = r.read()?,
+                "margin_rate" => field_margin_rate = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_aclass.is_none() && field_altname.is_none()
-                    && field_decimals.is_none() && field_display_decimals.is_none()
-                    && field_collateral_value.is_none() && field_status.is_none()
-                    && field_margin_rate.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a AssetInfo: none of its 7 known fields is present",
-                        ),
-                    );
-                }
-                Ok(AssetInfo {
-                    aclass: field_aclass,
-                    altname: field_altname,
-                    decimals: field_decimals,
-                    display_decimals: field_display_decimals,
-                    collateral_value: field_collateral_value,
-                    status: field_status,
-                    margin_rate: field_margin_rate,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_aclass.is_none() && field_altname.is_none() && field_decimals.is_none()
+            && field_display_decimals.is_none() && field_collateral_value.is_none()
+            && field_status.is_none() && field_margin_rate.is_none()
+        {
+            return Err(
+                r.error("not a AssetInfo: none of its 7 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(AssetInfo {
+            aclass: field_aclass,
+            altname: field_altname,
+            decimals: field_decimals,
+            display_decimals: field_display_decimals,
+            collateral_value: field_collateral_value,
+            status: field_status,
+            margin_rate: field_margin_rate,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AssetInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for AssetInfo {
@@ -946,7 +753,6 @@ impl ::serde::Serialize for AssetInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(AssetInfo, b'{');
 /// One tradable pair. Fields newer than 2019 are optional, since older recordings lack them.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -956,11 +762,11 @@ pub struct AssetPair {
     /// The WebSocket v1 pair name, for example `XBT/USD`.
     pub wsname: Option<String>,
     /// The base asset's class.
-    pub aclass_base: Option<String>,
+    pub aclass_base: Option<super::AssetClass>,
     /// The base asset id.
     pub base: Option<String>,
     /// The quote asset's class.
-    pub aclass_quote: Option<String>,
+    pub aclass_quote: Option<super::AssetClass>,
     /// The quote asset id.
     pub quote: Option<String>,
     /// Volume lot size (deprecated).
@@ -977,10 +783,10 @@ pub struct AssetPair {
     pub leverage_buy: Option<Vec<i64>>,
     /// Leverage amounts available when selling.
     pub leverage_sell: Option<Vec<i64>>,
-    /// Taker fee schedule: `[volume, percent fee]` tiers.
-    pub fees: Option<Vec<Vec<::rust_decimal::Decimal>>>,
-    /// Maker fee schedule: `[volume, percent fee]` tiers.
-    pub fees_maker: Option<Vec<Vec<::rust_decimal::Decimal>>>,
+    /// Taker fee schedule, lowest volume first.
+    pub fees: Option<Vec<super::FeeTier>>,
+    /// Maker fee schedule, lowest volume first.
+    pub fees_maker: Option<Vec<super::FeeTier>>,
     /// The volume discount currency.
     pub fee_volume_currency: Option<String>,
     /// Margin call level.
@@ -993,8 +799,8 @@ pub struct AssetPair {
     pub costmin: Option<::rust_decimal::Decimal>,
     /// Minimum price increment.
     pub tick_size: Option<::rust_decimal::Decimal>,
-    /// Status: online, cancel_only, post_only, limit_only or reduce_only.
-    pub status: Option<String>,
+    /// What trading the pair allows now.
+    pub status: Option<super::PairStatus>,
     /// Maximum long margin position size, in base volume.
     pub long_position_limit: Option<i64>,
     /// Maximum short margin position size, in base volume.
@@ -1005,267 +811,119 @@ pub struct AssetPair {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for AssetPair {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AssetPair;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: AssetPair")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AssetPair, A::Error> {
-                let mut field_altname: Option<String> = None;
-                let mut field_wsname: Option<String> = None;
-                let mut field_aclass_base: Option<String> = None;
-                let mut field_base: Option<String> = None;
-                let mut field_aclass_quote: Option<String> = None;
-                let mut field_quote: Option<String> = None;
-                let mut field_lot: Option<String> = None;
-                let mut field_cost_decimals: Option<i64> = None;
-                let mut field_pair_decimals: Option<i64> = None;
-                let mut field_lot_decimals: Option<i64> = None;
-                let mut field_lot_multiplier: Option<i64> = None;
-                let mut field_leverage_buy: Option<Vec<i64>> = None;
-                let mut field_leverage_sell: Option<Vec<i64>> = None;
-                let mut field_fees: Option<Vec<Vec<::rust_decimal::Decimal>>> = None;
-                let mut field_fees_maker: Option<Vec<Vec<::rust_decimal::Decimal>>> = None;
-                let mut field_fee_volume_currency: Option<String> = None;
-                let mut field_margin_call: Option<i64> = None;
-                let mut field_margin_stop: Option<i64> = None;
-                let mut field_ordermin: Option<::rust_decimal::Decimal> = None;
-                let mut field_costmin: Option<::rust_decimal::Decimal> = None;
-                let mut field_tick_size: Option<::rust_decimal::Decimal> = None;
-                let mut field_status: Option<String> = None;
-                let mut field_long_position_limit: Option<i64> = None;
-                let mut field_short_position_limit: Option<i64> = None;
-                let mut field_execution_venue: Option<super::ExecutionVenue> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "altname" => {
-                            field_altname = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "wsname" => {
-                            field_wsname = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "aclass_base" => {
-                            field_aclass_base = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "base" => {
-                            field_base = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "aclass_quote" => {
-                            field_aclass_quote = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "quote" => {
-                            field_quote = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "lot" => {
-                            field_lot = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "cost_decimals" => {
-                            field_cost_decimals = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "pair_decimals" => {
-                            field_pair_decimals = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "lot_decimals" => {
-                            field_lot_decimals = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "lot_multiplier" => {
-                            field_lot_multiplier = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "leverage_buy" => {
-                            field_leverage_buy = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<i64>>>::new(),
-                                )?;
-                        }
-                        "leverage_sell" => {
-                            field_leverage_sell = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<i64>>>::new(),
-                                )?;
-                        }
-                        "fees" => {
-                            field_fees = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<Vec<Vec<::rust_decimal::Decimal>>>,
-                                    >::new(),
-                                )?;
-                        }
-                        "fees_maker" => {
-                            field_fees_maker = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<Vec<Vec<::rust_decimal::Decimal>>>,
-                                    >::new(),
-                                )?;
-                        }
-                        "fee_volume_currency" => {
-                            field_fee_volume_currency = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "margin_call" => {
-                            field_margin_call = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "margin_stop" => {
-                            field_margin_stop = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "ordermin" => {
-                            field_ordermin = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "costmin" => {
-                            field_costmin = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "tick_size" => {
-                            field_tick_size = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "status" => {
-                            field_status = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "long_position_limit" => {
-                            field_long_position_limit = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "short_position_limit" => {
-                            field_short_position_limit = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "execution_venue" => {
-                            field_execution_venue = map
-                                .next_value::<Option<super::ExecutionVenue>>()?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for AssetPair {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_altname: Option<String> = None;
+        let mut field_wsname: Option<String> = None;
+        let mut field_aclass_base: Option<super::AssetClass> = None;
+        let mut field_base: Option<String> = None;
+        let mut field_aclass_quote: Option<super::AssetClass> = None;
+        let mut field_quote: Option<String> = None;
+        let mut field_lot: Option<String> = None;
+        let mut field_cost_decimals: Option<i64> = None;
+        let mut field_pair_decimals: Option<i64> = None;
+        let mut field_lot_decimals: Option<i64> = None;
+        let mut field_lot_multiplier: Option<i64> = None;
+        let mut field_leverage_buy: Option<Vec<i64>> = None;
+        let mut field_leverage_sell: Option<Vec<i64>> = None;
+        let mut field_fees: Option<Vec<super::FeeTier>> = None;
+        let mut field_fees_maker: Option<Vec<super::FeeTier>> = None;
+        let mut field_fee_volume_currency: Option<String> = None;
+        let mut field_margin_call: Option<i64> = None;
+        let mut field_margin_stop: Option<i64> = None;
+        let mut field_ordermin: Option<::rust_decimal::Decimal> = None;
+        let mut field_costmin: Option<::rust_decimal::Decimal> = None;
+        let mut field_tick_size: Option<::rust_decimal::Decimal> = None;
+        let mut field_status: Option<super::PairStatus> = None;
+        let mut field_long_position_limit: Option<i64> = None;
+        let mut field_short_position_limit: Option<i64> = None;
+        let mut field_execution_venue: Option<super::ExecutionVenue> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "altname" => field_altname = r.read()?,
+                "wsname" => field_wsname = r.read()?,
+                "aclass_base" => field_aclass_base = r.read()?,
+                "base" => field_base = r.read()?,
+                "aclass_quote" => field_aclass_quote = r.read()?,
+                "quote" => field_quote = r.read()?,
+                "lot" => field_lot = r.read()?,
+                "cost_decimals" => field_cost_decimals = r.read()?,
+                "pair_decimals" => field_pair_decimals = r.read()?,
+                "lot_decimals" => field_lot_decimals = r.read()?,
+                "lot_multiplier" => field_lot_multiplier = r.read()?,
+                "leverage_buy" => field_leverage_buy = r.read()?,
+                "leverage_sell" => field_leverage_sell = r.read()?,
+                "fees" => field_fees = r.read()?,
+                "fees_maker" => field_fees_maker = r.read()?,
+                "fee_volume_currency" => field_fee_volume_currency = r.read()?,
+                "margin_call" => field_margin_call = r.read()?,
+                "margin_stop" => field_margin_stop = r.read()?,
+                "ordermin" => field_ordermin = r.read()?,
+                "costmin" => field_costmin = r.read()?,
+                "tick_size" => field_tick_size = r.read()?,
+                "status" => field_status = r.read()?,
+                "long_position_limit" => field_long_position_limit = r.read()?,
+                "short_position_limit" => field_short_position_limit = r.read()?,
+                "execution_venue" => field_execution_venue = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_altname.is_none() && field_wsname.is_none()
-                    && field_aclass_base.is_none() && field_base.is_none()
-                    && field_aclass_quote.is_none() && field_quote.is_none()
-                    && field_lot.is_none() && field_cost_decimals.is_none()
-                    && field_pair_decimals.is_none() && field_lot_decimals.is_none()
-                    && field_lot_multiplier.is_none() && field_leverage_buy.is_none()
-                    && field_leverage_sell.is_none() && field_fees.is_none()
-                    && field_fees_maker.is_none() && field_fee_volume_currency.is_none()
-                    && field_margin_call.is_none() && field_margin_stop.is_none()
-                    && field_ordermin.is_none() && field_costmin.is_none()
-                    && field_tick_size.is_none() && field_status.is_none()
-                    && field_long_position_limit.is_none()
-                    && field_short_position_limit.is_none()
-                    && field_execution_venue.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a AssetPair: none of its 25 known fields is present",
-                        ),
-                    );
-                }
-                Ok(AssetPair {
-                    altname: field_altname,
-                    wsname: field_wsname,
-                    aclass_base: field_aclass_base,
-                    base: field_base,
-                    aclass_quote: field_aclass_quote,
-                    quote: field_quote,
-                    lot: field_lot,
-                    cost_decimals: field_cost_decimals,
-                    pair_decimals: field_pair_decimals,
-                    lot_decimals: field_lot_decimals,
-                    lot_multiplier: field_lot_multiplier,
-                    leverage_buy: field_leverage_buy,
-                    leverage_sell: field_leverage_sell,
-                    fees: field_fees,
-                    fees_maker: field_fees_maker,
-                    fee_volume_currency: field_fee_volume_currency,
-                    margin_call: field_margin_call,
-                    margin_stop: field_margin_stop,
-                    ordermin: field_ordermin,
-                    costmin: field_costmin,
-                    tick_size: field_tick_size,
-                    status: field_status,
-                    long_position_limit: field_long_position_limit,
-                    short_position_limit: field_short_position_limit,
-                    execution_venue: field_execution_venue,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_altname.is_none() && field_wsname.is_none()
+            && field_aclass_base.is_none() && field_base.is_none()
+            && field_aclass_quote.is_none() && field_quote.is_none()
+            && field_lot.is_none() && field_cost_decimals.is_none()
+            && field_pair_decimals.is_none() && field_lot_decimals.is_none()
+            && field_lot_multiplier.is_none() && field_leverage_buy.is_none()
+            && field_leverage_sell.is_none() && field_fees.is_none()
+            && field_fees_maker.is_none() && field_fee_volume_currency.is_none()
+            && field_margin_call.is_none() && field_margin_stop.is_none()
+            && field_ordermin.is_none() && field_costmin.is_none()
+            && field_tick_size.is_none() && field_status.is_none()
+            && field_long_position_limit.is_none()
+            && field_short_position_limit.is_none() && field_execution_venue.is_none()
+        {
+            return Err(
+                r.error("not a AssetPair: none of its 25 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(AssetPair {
+            altname: field_altname,
+            wsname: field_wsname,
+            aclass_base: field_aclass_base,
+            base: field_base,
+            aclass_quote: field_aclass_quote,
+            quote: field_quote,
+            lot: field_lot,
+            cost_decimals: field_cost_decimals,
+            pair_decimals: field_pair_decimals,
+            lot_decimals: field_lot_decimals,
+            lot_multiplier: field_lot_multiplier,
+            leverage_buy: field_leverage_buy,
+            leverage_sell: field_leverage_sell,
+            fees: field_fees,
+            fees_maker: field_fees_maker,
+            fee_volume_currency: field_fee_volume_currency,
+            margin_call: field_margin_call,
+            margin_stop: field_margin_stop,
+            ordermin: field_ordermin,
+            costmin: field_costmin,
+            tick_size: field_tick_size,
+            status: field_status,
+            long_position_limit: field_long_position_limit,
+            short_position_limit: field_short_position_limit,
+            execution_venue: field_execution_venue,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AssetPair {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for AssetPair {
@@ -1356,7 +1014,6 @@ impl ::serde::Serialize for AssetPair {
         map.end()
     }
 }
-crate::lenient_via_serde!(AssetPair, b'{');
 /// One pair's ticker. "Today" starts at midnight UTC.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1383,105 +1040,59 @@ pub struct Ticker {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for Ticker {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Ticker;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: Ticker")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Ticker, A::Error> {
-                let mut field_ask: Option<super::TickerLevel> = None;
-                let mut field_bid: Option<super::TickerLevel> = None;
-                let mut field_last_trade: Option<super::TickerTrade> = None;
-                let mut field_volume: Option<super::TodayAnd24h> = None;
-                let mut field_vwap: Option<super::TodayAnd24h> = None;
-                let mut field_trades: Option<Vec<i64>> = None;
-                let mut field_low: Option<super::TodayAnd24h> = None;
-                let mut field_high: Option<super::TodayAnd24h> = None;
-                let mut field_open: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "a" => {
-                            field_ask = map.next_value::<Option<super::TickerLevel>>()?;
-                        }
-                        "b" => {
-                            field_bid = map.next_value::<Option<super::TickerLevel>>()?;
-                        }
-                        "c" => {
-                            field_last_trade = map
-                                .next_value::<Option<super::TickerTrade>>()?;
-                        }
-                        "v" => {
-                            field_volume = map
-                                .next_value::<Option<super::TodayAnd24h>>()?;
-                        }
-                        "p" => {
-                            field_vwap = map.next_value::<Option<super::TodayAnd24h>>()?;
-                        }
-                        "t" => {
-                            field_trades = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<i64>>>::new(),
-                                )?;
-                        }
-                        "l" => {
-                            field_low = map.next_value::<Option<super::TodayAnd24h>>()?;
-                        }
-                        "h" => {
-                            field_high = map.next_value::<Option<super::TodayAnd24h>>()?;
-                        }
-                        "o" => {
-                            field_open = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for Ticker {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_ask: Option<super::TickerLevel> = None;
+        let mut field_bid: Option<super::TickerLevel> = None;
+        let mut field_last_trade: Option<super::TickerTrade> = None;
+        let mut field_volume: Option<super::TodayAnd24h> = None;
+        let mut field_vwap: Option<super::TodayAnd24h> = None;
+        let mut field_trades: Option<Vec<i64>> = None;
+        let mut field_low: Option<super::TodayAnd24h> = None;
+        let mut field_high: Option<super::TodayAnd24h> = None;
+        let mut field_open: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "a" => field_ask = r.read()?,
+                "b" => field_bid = r.read()?,
+                "c" => field_last_trade = r.read()?,
+                "v" => field_volume = r.read()?,
+                "p" => field_vwap = r.read()?,
+                "t" => field_trades = r.read()?,
+                "l" => field_low = r.read()?,
+                "h" => field_high = r.read()?,
+                "o" => field_open = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_ask.is_none() && field_bid.is_none()
-                    && field_last_trade.is_none() && field_volume.is_none()
-                    && field_vwap.is_none() && field_trades.is_none()
-                    && field_low.is_none() && field_high.is_none()
-                    && field_open.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a Ticker: none of its 9 known fields is present",
-                        ),
-                    );
-                }
-                Ok(Ticker {
-                    ask: field_ask,
-                    bid: field_bid,
-                    last_trade: field_last_trade,
-                    volume: field_volume,
-                    vwap: field_vwap,
-                    trades: field_trades,
-                    low: field_low,
-                    high: field_high,
-                    open: field_open,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_ask.is_none() && field_bid.is_none() && field_last_trade.is_none()
+            && field_volume.is_none() && field_vwap.is_none() && field_trades.is_none()
+            && field_low.is_none() && field_high.is_none() && field_open.is_none()
+        {
+            return Err(r.error("not a Ticker: none of its 9 known fields is present"));
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(Ticker {
+            ask: field_ask,
+            bid: field_bid,
+            last_trade: field_last_trade,
+            volume: field_volume,
+            vwap: field_vwap,
+            trades: field_trades,
+            low: field_low,
+            high: field_high,
+            open: field_open,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Ticker {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for Ticker {
@@ -1524,7 +1135,42 @@ impl ::serde::Serialize for Ticker {
         map.end()
     }
 }
-crate::lenient_via_serde!(Ticker, b'{');
+/// One tier of a pair's fee schedule, sent as `[volume, percent fee]`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FeeTier {
+    /// 30-day volume (in the pair's `fee_volume_currency`) from which the tier applies.
+    pub volume: ::rust_decimal::Decimal,
+    /// The fee in percent, for example `0.26`.
+    pub percent_fee: ::rust_decimal::Decimal,
+}
+impl crate::json::FromJson for FeeTier {
+    const KIND: Option<u8> = Some(b'[');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut row = r.row()?;
+        let volume = row.required()?;
+        let percent_fee = row.required()?;
+        row.end()?;
+        Ok(FeeTier { volume, percent_fee })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FeeTier {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
+    }
+}
+impl ::serde::Serialize for FeeTier {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        seq.serialize_element(&self.volume)?;
+        seq.serialize_element(&self.percent_fee)?;
+        seq.end()
+    }
+}
 /// Best ask or bid, sent as `[price, whole lot volume, lot volume]`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1536,38 +1182,26 @@ pub struct TickerLevel {
     /// Lot volume.
     pub lot_volume: ::rust_decimal::Decimal,
 }
-impl<'de> ::serde::Deserialize<'de> for TickerLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RowVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for RowVisitor {
-            type Value = TickerLevel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON array: TickerLevel")
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<TickerLevel, A::Error> {
-                let price = crate::de::row_lenient(&mut seq, 0usize)?;
-                let whole_lot_volume = crate::de::row_lenient(&mut seq, 1usize)?;
-                let lot_volume = crate::de::row_lenient(&mut seq, 2usize)?;
-                crate::de::row_end(&mut seq)?;
-                Ok(TickerLevel {
-                    price,
-                    whole_lot_volume,
-                    lot_volume,
-                })
-            }
-        }
-        deserializer.deserialize_seq(RowVisitor)
+impl crate::json::FromJson for TickerLevel {
+    const KIND: Option<u8> = Some(b'[');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut row = r.row()?;
+        let price = row.required()?;
+        let whole_lot_volume = row.required()?;
+        let lot_volume = row.required()?;
+        row.end()?;
+        Ok(TickerLevel {
+            price,
+            whole_lot_volume,
+            lot_volume,
+        })
     }
 }
-crate::lenient_via_serde!(TickerLevel, b'[');
+impl<'de> ::serde::Deserialize<'de> for TickerLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
+    }
+}
 impl ::serde::Serialize for TickerLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1590,33 +1224,21 @@ pub struct TickerTrade {
     /// Lot volume.
     pub lot_volume: ::rust_decimal::Decimal,
 }
-impl<'de> ::serde::Deserialize<'de> for TickerTrade {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RowVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for RowVisitor {
-            type Value = TickerTrade;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON array: TickerTrade")
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<TickerTrade, A::Error> {
-                let price = crate::de::row_lenient(&mut seq, 0usize)?;
-                let lot_volume = crate::de::row_lenient(&mut seq, 1usize)?;
-                crate::de::row_end(&mut seq)?;
-                Ok(TickerTrade { price, lot_volume })
-            }
-        }
-        deserializer.deserialize_seq(RowVisitor)
+impl crate::json::FromJson for TickerTrade {
+    const KIND: Option<u8> = Some(b'[');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut row = r.row()?;
+        let price = row.required()?;
+        let lot_volume = row.required()?;
+        row.end()?;
+        Ok(TickerTrade { price, lot_volume })
     }
 }
-crate::lenient_via_serde!(TickerTrade, b'[');
+impl<'de> ::serde::Deserialize<'de> for TickerTrade {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
+    }
+}
 impl ::serde::Serialize for TickerTrade {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1638,33 +1260,21 @@ pub struct TodayAnd24h {
     /// Over the last 24 hours.
     pub last_24h: ::rust_decimal::Decimal,
 }
-impl<'de> ::serde::Deserialize<'de> for TodayAnd24h {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RowVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for RowVisitor {
-            type Value = TodayAnd24h;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON array: TodayAnd24h")
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<TodayAnd24h, A::Error> {
-                let today = crate::de::row_lenient(&mut seq, 0usize)?;
-                let last_24h = crate::de::row_lenient(&mut seq, 1usize)?;
-                crate::de::row_end(&mut seq)?;
-                Ok(TodayAnd24h { today, last_24h })
-            }
-        }
-        deserializer.deserialize_seq(RowVisitor)
+impl crate::json::FromJson for TodayAnd24h {
+    const KIND: Option<u8> = Some(b'[');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut row = r.row()?;
+        let today = row.required()?;
+        let last_24h = row.required()?;
+        row.end()?;
+        Ok(TodayAnd24h { today, last_24h })
     }
 }
-crate::lenient_via_serde!(TodayAnd24h, b'[');
+impl<'de> ::serde::Deserialize<'de> for TodayAnd24h {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
+    }
+}
 impl ::serde::Serialize for TodayAnd24h {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1698,48 +1308,36 @@ pub struct OhlcRow {
     /// Number of trades.
     pub count: i64,
 }
-impl<'de> ::serde::Deserialize<'de> for OhlcRow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RowVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for RowVisitor {
-            type Value = OhlcRow;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON array: OhlcRow")
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<OhlcRow, A::Error> {
-                let time = crate::de::row_lenient(&mut seq, 0usize)?;
-                let open = crate::de::row_lenient(&mut seq, 1usize)?;
-                let high = crate::de::row_lenient(&mut seq, 2usize)?;
-                let low = crate::de::row_lenient(&mut seq, 3usize)?;
-                let close = crate::de::row_lenient(&mut seq, 4usize)?;
-                let vwap = crate::de::row_lenient(&mut seq, 5usize)?;
-                let volume = crate::de::row_lenient(&mut seq, 6usize)?;
-                let count = crate::de::row_lenient(&mut seq, 7usize)?;
-                crate::de::row_end(&mut seq)?;
-                Ok(OhlcRow {
-                    time,
-                    open,
-                    high,
-                    low,
-                    close,
-                    vwap,
-                    volume,
-                    count,
-                })
-            }
-        }
-        deserializer.deserialize_seq(RowVisitor)
+impl crate::json::FromJson for OhlcRow {
+    const KIND: Option<u8> = Some(b'[');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut row = r.row()?;
+        let time = row.required()?;
+        let open = row.required()?;
+        let high = row.required()?;
+        let low = row.required()?;
+        let close = row.required()?;
+        let vwap = row.required()?;
+        let volume = row.required()?;
+        let count = row.required()?;
+        row.end()?;
+        Ok(OhlcRow {
+            time,
+            open,
+            high,
+            low,
+            close,
+            vwap,
+            volume,
+            count,
+        })
     }
 }
-crate::lenient_via_serde!(OhlcRow, b'[');
+impl<'de> ::serde::Deserialize<'de> for OhlcRow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
+    }
+}
 impl ::serde::Serialize for OhlcRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1770,50 +1368,32 @@ pub struct OrderBook {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OrderBook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OrderBook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OrderBook")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderBook, A::Error> {
-                let mut field_asks: Option<Vec<super::BookLevel>> = None;
-                let mut field_bids: Option<Vec<super::BookLevel>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "asks" => {
-                            field_asks = Some(map.next_value::<Vec<super::BookLevel>>()?);
-                        }
-                        "bids" => {
-                            field_bids = Some(map.next_value::<Vec<super::BookLevel>>()?);
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OrderBook {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_asks: Option<Vec<super::BookLevel>> = None;
+        let mut field_bids: Option<Vec<super::BookLevel>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "asks" => field_asks = Some(r.read()?),
+                "bids" => field_bids = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(OrderBook {
-                    asks: field_asks
-                        .ok_or_else(|| ::serde::de::Error::missing_field("asks"))?,
-                    bids: field_bids
-                        .ok_or_else(|| ::serde::de::Error::missing_field("bids"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(OrderBook {
+            asks: field_asks.ok_or_else(|| r.missing("asks"))?,
+            bids: field_bids.ok_or_else(|| r.missing("bids"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderBook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OrderBook {
@@ -1831,7 +1411,6 @@ impl ::serde::Serialize for OrderBook {
         map.end()
     }
 }
-crate::lenient_via_serde!(OrderBook, b'{');
 /// One L2 level, sent as `[price, volume, timestamp]`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1843,38 +1422,26 @@ pub struct BookLevel {
     /// Last update (unix seconds).
     pub timestamp: ::rust_decimal::Decimal,
 }
-impl<'de> ::serde::Deserialize<'de> for BookLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RowVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for RowVisitor {
-            type Value = BookLevel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON array: BookLevel")
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<BookLevel, A::Error> {
-                let price = crate::de::row_lenient(&mut seq, 0usize)?;
-                let volume = crate::de::row_lenient(&mut seq, 1usize)?;
-                let timestamp = crate::de::row_lenient(&mut seq, 2usize)?;
-                crate::de::row_end(&mut seq)?;
-                Ok(BookLevel {
-                    price,
-                    volume,
-                    timestamp,
-                })
-            }
-        }
-        deserializer.deserialize_seq(RowVisitor)
+impl crate::json::FromJson for BookLevel {
+    const KIND: Option<u8> = Some(b'[');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut row = r.row()?;
+        let price = row.required()?;
+        let volume = row.required()?;
+        let timestamp = row.required()?;
+        row.end()?;
+        Ok(BookLevel {
+            price,
+            volume,
+            timestamp,
+        })
     }
 }
-crate::lenient_via_serde!(BookLevel, b'[');
+impl<'de> ::serde::Deserialize<'de> for BookLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
+    }
+}
 impl ::serde::Serialize for BookLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1904,71 +1471,38 @@ pub struct GroupedBook {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for GroupedBook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GroupedBook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: GroupedBook")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GroupedBook, A::Error> {
-                let mut field_pair: Option<String> = None;
-                let mut field_grouping: Option<i64> = None;
-                let mut field_bids: Option<Vec<super::GroupedLevel>> = None;
-                let mut field_asks: Option<Vec<super::GroupedLevel>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "pair" => {
-                            field_pair = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "grouping" => {
-                            field_grouping = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "bids" => {
-                            field_bids = Some(
-                                map.next_value::<Vec<super::GroupedLevel>>()?,
-                            );
-                        }
-                        "asks" => {
-                            field_asks = Some(
-                                map.next_value::<Vec<super::GroupedLevel>>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for GroupedBook {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_pair: Option<String> = None;
+        let mut field_grouping: Option<i64> = None;
+        let mut field_bids: Option<Vec<super::GroupedLevel>> = None;
+        let mut field_asks: Option<Vec<super::GroupedLevel>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "pair" => field_pair = Some(r.read()?),
+                "grouping" => field_grouping = Some(r.read()?),
+                "bids" => field_bids = Some(r.read()?),
+                "asks" => field_asks = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(GroupedBook {
-                    pair: field_pair
-                        .ok_or_else(|| ::serde::de::Error::missing_field("pair"))?,
-                    grouping: field_grouping
-                        .ok_or_else(|| ::serde::de::Error::missing_field("grouping"))?,
-                    bids: field_bids
-                        .ok_or_else(|| ::serde::de::Error::missing_field("bids"))?,
-                    asks: field_asks
-                        .ok_or_else(|| ::serde::de::Error::missing_field("asks"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(GroupedBook {
+            pair: field_pair.ok_or_else(|| r.missing("pair"))?,
+            grouping: field_grouping.ok_or_else(|| r.missing("grouping"))?,
+            bids: field_bids.ok_or_else(|| r.missing("bids"))?,
+            asks: field_asks.ok_or_else(|| r.missing("asks"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupedBook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for GroupedBook {
@@ -1988,7 +1522,6 @@ impl ::serde::Serialize for GroupedBook {
         map.end()
     }
 }
-crate::lenient_via_serde!(GroupedBook, b'{');
 /// One grouped level.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2001,60 +1534,32 @@ pub struct GroupedLevel {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for GroupedLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GroupedLevel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: GroupedLevel")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GroupedLevel, A::Error> {
-                let mut field_price: Option<::rust_decimal::Decimal> = None;
-                let mut field_qty: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "price" => {
-                            field_price = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "qty" => {
-                            field_qty = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for GroupedLevel {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_price: Option<::rust_decimal::Decimal> = None;
+        let mut field_qty: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "price" => field_price = Some(r.read()?),
+                "qty" => field_qty = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(GroupedLevel {
-                    price: field_price
-                        .ok_or_else(|| ::serde::de::Error::missing_field("price"))?,
-                    qty: field_qty
-                        .ok_or_else(|| ::serde::de::Error::missing_field("qty"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(GroupedLevel {
+            price: field_price.ok_or_else(|| r.missing("price"))?,
+            qty: field_qty.ok_or_else(|| r.missing("qty"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupedLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for GroupedLevel {
@@ -2072,7 +1577,6 @@ impl ::serde::Serialize for GroupedLevel {
         map.end()
     }
 }
-crate::lenient_via_serde!(GroupedLevel, b'{');
 /// One public trade, sent as `[price, volume, time, side, order kind, misc, trade_id]`; older rows lack `trade_id`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2094,48 +1598,36 @@ pub struct TradeRow {
     /// An undocumented eighth element seen in a live recording (2024): a nanosecond-resolution id, equal to `last` for the newest trade.
     pub ns_id: Option<u64>,
 }
-impl<'de> ::serde::Deserialize<'de> for TradeRow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RowVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for RowVisitor {
-            type Value = TradeRow;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON array: TradeRow")
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<TradeRow, A::Error> {
-                let price = crate::de::row_lenient(&mut seq, 0usize)?;
-                let volume = crate::de::row_lenient(&mut seq, 1usize)?;
-                let time = crate::de::row_lenient(&mut seq, 2usize)?;
-                let side = crate::de::row_serde(&mut seq, 3usize)?;
-                let order_kind = crate::de::row_serde(&mut seq, 4usize)?;
-                let misc = crate::de::row_lenient(&mut seq, 5usize)?;
-                let trade_id = crate::de::row_lenient_opt(&mut seq)?;
-                let ns_id = crate::de::row_lenient_opt(&mut seq)?;
-                crate::de::row_end(&mut seq)?;
-                Ok(TradeRow {
-                    price,
-                    volume,
-                    time,
-                    side,
-                    order_kind,
-                    misc,
-                    trade_id,
-                    ns_id,
-                })
-            }
-        }
-        deserializer.deserialize_seq(RowVisitor)
+impl crate::json::FromJson for TradeRow {
+    const KIND: Option<u8> = Some(b'[');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut row = r.row()?;
+        let price = row.required()?;
+        let volume = row.required()?;
+        let time = row.required()?;
+        let side = row.required()?;
+        let order_kind = row.required()?;
+        let misc = row.required()?;
+        let trade_id = row.optional()?;
+        let ns_id = row.optional()?;
+        row.end()?;
+        Ok(TradeRow {
+            price,
+            volume,
+            time,
+            side,
+            order_kind,
+            misc,
+            trade_id,
+            ns_id,
+        })
     }
 }
-crate::lenient_via_serde!(TradeRow, b'[');
+impl<'de> ::serde::Deserialize<'de> for TradeRow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
+    }
+}
 impl ::serde::Serialize for TradeRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2171,34 +1663,22 @@ pub struct SpreadRow {
     /// Best ask.
     pub ask: ::rust_decimal::Decimal,
 }
-impl<'de> ::serde::Deserialize<'de> for SpreadRow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RowVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for RowVisitor {
-            type Value = SpreadRow;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON array: SpreadRow")
-            }
-            fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<SpreadRow, A::Error> {
-                let time = crate::de::row_lenient(&mut seq, 0usize)?;
-                let bid = crate::de::row_lenient(&mut seq, 1usize)?;
-                let ask = crate::de::row_lenient(&mut seq, 2usize)?;
-                crate::de::row_end(&mut seq)?;
-                Ok(SpreadRow { time, bid, ask })
-            }
-        }
-        deserializer.deserialize_seq(RowVisitor)
+impl crate::json::FromJson for SpreadRow {
+    const KIND: Option<u8> = Some(b'[');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut row = r.row()?;
+        let time = row.required()?;
+        let bid = row.required()?;
+        let ask = row.required()?;
+        row.end()?;
+        Ok(SpreadRow { time, bid, ask })
     }
 }
-crate::lenient_via_serde!(SpreadRow, b'[');
+impl<'de> ::serde::Deserialize<'de> for SpreadRow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
+    }
+}
 impl ::serde::Serialize for SpreadRow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2248,166 +1728,70 @@ pub struct PreTradeData {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for PreTradeData {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PreTradeData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: PreTradeData")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PreTradeData, A::Error> {
-                let mut field_symbol: Option<String> = None;
-                let mut field_description: Option<String> = None;
-                let mut field_base_asset: Option<String> = None;
-                let mut field_base_dti_code: Option<String> = None;
-                let mut field_base_dti_short_name: Option<String> = None;
-                let mut field_quote_dti_code: Option<String> = None;
-                let mut field_quote_dti_short_name: Option<String> = None;
-                let mut field_base_notation: Option<String> = None;
-                let mut field_quote_asset: Option<String> = None;
-                let mut field_quote_notation: Option<String> = None;
-                let mut field_venue: Option<String> = None;
-                let mut field_system: Option<String> = None;
-                let mut field_bids: Option<Vec<super::PreTradeLevel>> = None;
-                let mut field_asks: Option<Vec<super::PreTradeLevel>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "symbol" => {
-                            field_symbol = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "description" => {
-                            field_description = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "base_asset" => {
-                            field_base_asset = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "base_dti_code" => {
-                            field_base_dti_code = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "base_dti_short_name" => {
-                            field_base_dti_short_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "quote_dti_code" => {
-                            field_quote_dti_code = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "quote_dti_short_name" => {
-                            field_quote_dti_short_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "base_notation" => {
-                            field_base_notation = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "quote_asset" => {
-                            field_quote_asset = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "quote_notation" => {
-                            field_quote_notation = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "venue" => {
-                            field_venue = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "system" => {
-                            field_system = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "bids" => {
-                            field_bids = Some(
-                                map.next_value::<Vec<super::PreTradeLevel>>()?,
-                            );
-                        }
-                        "asks" => {
-                            field_asks = Some(
-                                map.next_value::<Vec<super::PreTradeLevel>>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for PreTradeData {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_symbol: Option<String> = None;
+        let mut field_description: Option<String> = None;
+        let mut field_base_asset: Option<String> = None;
+        let mut field_base_dti_code: Option<String> = None;
+        let mut field_base_dti_short_name: Option<String> = None;
+        let mut field_quote_dti_code: Option<String> = None;
+        let mut field_quote_dti_short_name: Option<String> = None;
+        let mut field_base_notation: Option<String> = None;
+        let mut field_quote_asset: Option<String> = None;
+        let mut field_quote_notation: Option<String> = None;
+        let mut field_venue: Option<String> = None;
+        let mut field_system: Option<String> = None;
+        let mut field_bids: Option<Vec<super::PreTradeLevel>> = None;
+        let mut field_asks: Option<Vec<super::PreTradeLevel>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "symbol" => field_symbol = Some(r.read()?),
+                "description" => field_description = Some(r.read()?),
+                "base_asset" => field_base_asset = Some(r.read()?),
+                "base_dti_code" => field_base_dti_code = r.read()?,
+                "base_dti_short_name" => field_base_dti_short_name = r.read()?,
+                "quote_dti_code" => field_quote_dti_code = r.read()?,
+                "quote_dti_short_name" => field_quote_dti_short_name = r.read()?,
+                "base_notation" => field_base_notation = Some(r.read()?),
+                "quote_asset" => field_quote_asset = Some(r.read()?),
+                "quote_notation" => field_quote_notation = Some(r.read()?),
+                "venue" => field_venue = Some(r.read()?),
+                "system" => field_system = Some(r.read()?),
+                "bids" => field_bids = Some(r.read()?),
+                "asks" => field_asks = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(PreTradeData {
-                    symbol: field_symbol
-                        .ok_or_else(|| ::serde::de::Error::missing_field("symbol"))?,
-                    description: field_description
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "description",
-                        ))?,
-                    base_asset: field_base_asset
-                        .ok_or_else(|| ::serde::de::Error::missing_field("base_asset"))?,
-                    base_dti_code: field_base_dti_code,
-                    base_dti_short_name: field_base_dti_short_name,
-                    quote_dti_code: field_quote_dti_code,
-                    quote_dti_short_name: field_quote_dti_short_name,
-                    base_notation: field_base_notation
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "base_notation",
-                        ))?,
-                    quote_asset: field_quote_asset
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "quote_asset",
-                        ))?,
-                    quote_notation: field_quote_notation
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "quote_notation",
-                        ))?,
-                    venue: field_venue
-                        .ok_or_else(|| ::serde::de::Error::missing_field("venue"))?,
-                    system: field_system
-                        .ok_or_else(|| ::serde::de::Error::missing_field("system"))?,
-                    bids: field_bids
-                        .ok_or_else(|| ::serde::de::Error::missing_field("bids"))?,
-                    asks: field_asks
-                        .ok_or_else(|| ::serde::de::Error::missing_field("asks"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(PreTradeData {
+            symbol: field_symbol.ok_or_else(|| r.missing("symbol"))?,
+            description: field_description.ok_or_else(|| r.missing("description"))?,
+            base_asset: field_base_asset.ok_or_else(|| r.missing("base_asset"))?,
+            base_dti_code: field_base_dti_code,
+            base_dti_short_name: field_base_dti_short_name,
+            quote_dti_code: field_quote_dti_code,
+            quote_dti_short_name: field_quote_dti_short_name,
+            base_notation: field_base_notation
+                .ok_or_else(|| r.missing("base_notation"))?,
+            quote_asset: field_quote_asset.ok_or_else(|| r.missing("quote_asset"))?,
+            quote_notation: field_quote_notation
+                .ok_or_else(|| r.missing("quote_notation"))?,
+            venue: field_venue.ok_or_else(|| r.missing("venue"))?,
+            system: field_system.ok_or_else(|| r.missing("system"))?,
+            bids: field_bids.ok_or_else(|| r.missing("bids"))?,
+            asks: field_asks.ok_or_else(|| r.missing("asks"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PreTradeData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for PreTradeData {
@@ -2445,7 +1829,6 @@ impl ::serde::Serialize for PreTradeData {
         map.end()
     }
 }
-crate::lenient_via_serde!(PreTradeData, b'{');
 /// One aggregated pre-trade level.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2466,96 +1849,45 @@ pub struct PreTradeLevel {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for PreTradeLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PreTradeLevel;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: PreTradeLevel")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PreTradeLevel, A::Error> {
-                let mut field_side: Option<String> = None;
-                let mut field_price: Option<::rust_decimal::Decimal> = None;
-                let mut field_qty: Option<::rust_decimal::Decimal> = None;
-                let mut field_count: Option<i64> = None;
-                let mut field_submission_ts: Option<String> = None;
-                let mut field_publication_ts: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "side" => {
-                            field_side = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "price" => {
-                            field_price = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "qty" => {
-                            field_qty = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "count" => {
-                            field_count = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "submission_ts" => {
-                            field_submission_ts = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "publication_ts" => {
-                            field_publication_ts = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for PreTradeLevel {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_side: Option<String> = None;
+        let mut field_price: Option<::rust_decimal::Decimal> = None;
+        let mut field_qty: Option<::rust_decimal::Decimal> = None;
+        let mut field_count: Option<i64> = None;
+        let mut field_submission_ts: Option<String> = None;
+        let mut field_publication_ts: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "side" => field_side = Some(r.read()?),
+                "price" => field_price = Some(r.read()?),
+                "qty" => field_qty = Some(r.read()?),
+                "count" => field_count = Some(r.read()?),
+                "submission_ts" => field_submission_ts = r.read()?,
+                "publication_ts" => field_publication_ts = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(PreTradeLevel {
-                    side: field_side
-                        .ok_or_else(|| ::serde::de::Error::missing_field("side"))?,
-                    price: field_price
-                        .ok_or_else(|| ::serde::de::Error::missing_field("price"))?,
-                    qty: field_qty
-                        .ok_or_else(|| ::serde::de::Error::missing_field("qty"))?,
-                    count: field_count
-                        .ok_or_else(|| ::serde::de::Error::missing_field("count"))?,
-                    submission_ts: field_submission_ts,
-                    publication_ts: field_publication_ts
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "publication_ts",
-                        ))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(PreTradeLevel {
+            side: field_side.ok_or_else(|| r.missing("side"))?,
+            price: field_price.ok_or_else(|| r.missing("price"))?,
+            qty: field_qty.ok_or_else(|| r.missing("qty"))?,
+            count: field_count.ok_or_else(|| r.missing("count"))?,
+            submission_ts: field_submission_ts,
+            publication_ts: field_publication_ts
+                .ok_or_else(|| r.missing("publication_ts"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PreTradeLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for PreTradeLevel {
@@ -2579,7 +1911,6 @@ impl ::serde::Serialize for PreTradeLevel {
         map.end()
     }
 }
-crate::lenient_via_serde!(PreTradeLevel, b'{');
 /// Regulatory post-trade transparency data.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2594,63 +1925,35 @@ pub struct PostTradeData {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for PostTradeData {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PostTradeData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: PostTradeData")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PostTradeData, A::Error> {
-                let mut field_last_ts: Option<String> = None;
-                let mut field_count: Option<i64> = None;
-                let mut field_trades: Option<Vec<super::PostTrade>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "last_ts" => {
-                            field_last_ts = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "count" => {
-                            field_count = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "trades" => {
-                            field_trades = Some(
-                                map.next_value::<Vec<super::PostTrade>>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for PostTradeData {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_last_ts: Option<String> = None;
+        let mut field_count: Option<i64> = None;
+        let mut field_trades: Option<Vec<super::PostTrade>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "last_ts" => field_last_ts = Some(r.read()?),
+                "count" => field_count = Some(r.read()?),
+                "trades" => field_trades = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(PostTradeData {
-                    last_ts: field_last_ts
-                        .ok_or_else(|| ::serde::de::Error::missing_field("last_ts"))?,
-                    count: field_count
-                        .ok_or_else(|| ::serde::de::Error::missing_field("count"))?,
-                    trades: field_trades
-                        .ok_or_else(|| ::serde::de::Error::missing_field("trades"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(PostTradeData {
+            last_ts: field_last_ts.ok_or_else(|| r.missing("last_ts"))?,
+            count: field_count.ok_or_else(|| r.missing("count"))?,
+            trades: field_trades.ok_or_else(|| r.missing("trades"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PostTradeData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for PostTradeData {
@@ -2669,7 +1972,6 @@ impl ::serde::Serialize for PostTradeData {
         map.end()
     }
 }
-crate::lenient_via_serde!(PostTradeData, b'{');
 /// One published trade.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2704,173 +2006,69 @@ pub struct PostTrade {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for PostTrade {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PostTrade;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: PostTrade")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PostTrade, A::Error> {
-                let mut field_trade_id: Option<String> = None;
-                let mut field_price: Option<::rust_decimal::Decimal> = None;
-                let mut field_quantity: Option<::rust_decimal::Decimal> = None;
-                let mut field_symbol: Option<String> = None;
-                let mut field_description: Option<String> = None;
-                let mut field_base_asset: Option<String> = None;
-                let mut field_base_notation: Option<String> = None;
-                let mut field_quote_asset: Option<String> = None;
-                let mut field_quote_notation: Option<String> = None;
-                let mut field_trade_venue: Option<String> = None;
-                let mut field_trade_ts: Option<String> = None;
-                let mut field_publication_venue: Option<String> = None;
-                let mut field_publication_ts: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "trade_id" => {
-                            field_trade_id = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "price" => {
-                            field_price = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "quantity" => {
-                            field_quantity = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "symbol" => {
-                            field_symbol = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "description" => {
-                            field_description = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "base_asset" => {
-                            field_base_asset = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "base_notation" => {
-                            field_base_notation = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "quote_asset" => {
-                            field_quote_asset = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "quote_notation" => {
-                            field_quote_notation = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "trade_venue" => {
-                            field_trade_venue = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "trade_ts" => {
-                            field_trade_ts = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "publication_venue" => {
-                            field_publication_venue = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "publication_ts" => {
-                            field_publication_ts = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for PostTrade {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_trade_id: Option<String> = None;
+        let mut field_price: Option<::rust_decimal::Decimal> = None;
+        let mut field_quantity: Option<::rust_decimal::Decimal> = None;
+        let mut field_symbol: Option<String> = None;
+        let mut field_description: Option<String> = None;
+        let mut field_base_asset: Option<String> = None;
+        let mut field_base_notation: Option<String> = None;
+        let mut field_quote_asset: Option<String> = None;
+        let mut field_quote_notation: Option<String> = None;
+        let mut field_trade_venue: Option<String> = None;
+        let mut field_trade_ts: Option<String> = None;
+        let mut field_publication_venue: Option<String> = None;
+        let mut field_publication_ts: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "trade_id" => field_trade_id = Some(r.read()?),
+                "price" => field_price = Some(r.read()?),
+                "quantity" => field_quantity = Some(r.read()?),
+                "symbol" => field_symbol = Some(r.read()?),
+                "description" => field_description = Some(r.read()?),
+                "base_asset" => field_base_asset = Some(r.read()?),
+                "base_notation" => field_base_notation = Some(r.read()?),
+                "quote_asset" => field_quote_asset = Some(r.read()?),
+                "quote_notation" => field_quote_notation = Some(r.read()?),
+                "trade_venue" => field_trade_venue = Some(r.read()?),
+                "trade_ts" => field_trade_ts = Some(r.read()?),
+                "publication_venue" => field_publication_venue = Some(r.read()?),
+                "publication_ts" => field_publication_ts = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(PostTrade {
-                    trade_id: field_trade_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("trade_id"))?,
-                    price: field_price
-                        .ok_or_else(|| ::serde::de::Error::missing_field("price"))?,
-                    quantity: field_quantity
-                        .ok_or_else(|| ::serde::de::Error::missing_field("quantity"))?,
-                    symbol: field_symbol
-                        .ok_or_else(|| ::serde::de::Error::missing_field("symbol"))?,
-                    description: field_description
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "description",
-                        ))?,
-                    base_asset: field_base_asset
-                        .ok_or_else(|| ::serde::de::Error::missing_field("base_asset"))?,
-                    base_notation: field_base_notation
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "base_notation",
-                        ))?,
-                    quote_asset: field_quote_asset
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "quote_asset",
-                        ))?,
-                    quote_notation: field_quote_notation
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "quote_notation",
-                        ))?,
-                    trade_venue: field_trade_venue
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "trade_venue",
-                        ))?,
-                    trade_ts: field_trade_ts
-                        .ok_or_else(|| ::serde::de::Error::missing_field("trade_ts"))?,
-                    publication_venue: field_publication_venue
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "publication_venue",
-                        ))?,
-                    publication_ts: field_publication_ts
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "publication_ts",
-                        ))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(PostTrade {
+            trade_id: field_trade_id.ok_or_else(|| r.missing("trade_id"))?,
+            price: field_price.ok_or_else(|| r.missing("price"))?,
+            quantity: field_quantity.ok_or_else(|| r.missing("quantity"))?,
+            symbol: field_symbol.ok_or_else(|| r.missing("symbol"))?,
+            description: field_description.ok_or_else(|| r.missing("description"))?,
+            base_asset: field_base_asset.ok_or_else(|| r.missing("base_asset"))?,
+            base_notation: field_base_notation
+                .ok_or_else(|| r.missing("base_notation"))?,
+            quote_asset: field_quote_asset.ok_or_else(|| r.missing("quote_asset"))?,
+            quote_notation: field_quote_notation
+                .ok_or_else(|| r.missing("quote_notation"))?,
+            trade_venue: field_trade_venue.ok_or_else(|| r.missing("trade_venue"))?,
+            trade_ts: field_trade_ts.ok_or_else(|| r.missing("trade_ts"))?,
+            publication_venue: field_publication_venue
+                .ok_or_else(|| r.missing("publication_venue"))?,
+            publication_ts: field_publication_ts
+                .ok_or_else(|| r.missing("publication_ts"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PostTrade {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for PostTrade {
@@ -2899,7 +2097,6 @@ impl ::serde::Serialize for PostTrade {
         map.end()
     }
 }
-crate::lenient_via_serde!(PostTrade, b'{');
 /// One pair's L3 book, order by order.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2914,63 +2111,35 @@ pub struct Level3Book {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for Level3Book {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Level3Book;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: Level3Book")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Level3Book, A::Error> {
-                let mut field_pair: Option<String> = None;
-                let mut field_bids: Option<Vec<super::Level3Order>> = None;
-                let mut field_asks: Option<Vec<super::Level3Order>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "pair" => {
-                            field_pair = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "bids" => {
-                            field_bids = Some(
-                                map.next_value::<Vec<super::Level3Order>>()?,
-                            );
-                        }
-                        "asks" => {
-                            field_asks = Some(
-                                map.next_value::<Vec<super::Level3Order>>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for Level3Book {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_pair: Option<String> = None;
+        let mut field_bids: Option<Vec<super::Level3Order>> = None;
+        let mut field_asks: Option<Vec<super::Level3Order>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "pair" => field_pair = Some(r.read()?),
+                "bids" => field_bids = Some(r.read()?),
+                "asks" => field_asks = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(Level3Book {
-                    pair: field_pair
-                        .ok_or_else(|| ::serde::de::Error::missing_field("pair"))?,
-                    bids: field_bids
-                        .ok_or_else(|| ::serde::de::Error::missing_field("bids"))?,
-                    asks: field_asks
-                        .ok_or_else(|| ::serde::de::Error::missing_field("asks"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(Level3Book {
+            pair: field_pair.ok_or_else(|| r.missing("pair"))?,
+            bids: field_bids.ok_or_else(|| r.missing("bids"))?,
+            asks: field_asks.ok_or_else(|| r.missing("asks"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Level3Book {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for Level3Book {
@@ -2989,7 +2158,6 @@ impl ::serde::Serialize for Level3Book {
         map.end()
     }
 }
-crate::lenient_via_serde!(Level3Book, b'{');
 /// One resting order of the L3 book.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3006,77 +2174,38 @@ pub struct Level3Order {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for Level3Order {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Level3Order;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: Level3Order")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Level3Order, A::Error> {
-                let mut field_price: Option<::rust_decimal::Decimal> = None;
-                let mut field_qty: Option<::rust_decimal::Decimal> = None;
-                let mut field_order_id: Option<String> = None;
-                let mut field_timestamp: Option<u64> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "price" => {
-                            field_price = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "qty" => {
-                            field_qty = Some(
-                                map
-                                    .next_value_seed(
-                                        crate::de::LenientSeed::<::rust_decimal::Decimal>::new(),
-                                    )?,
-                            );
-                        }
-                        "order_id" => {
-                            field_order_id = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "timestamp" => {
-                            field_timestamp = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<u64>::new())?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for Level3Order {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_price: Option<::rust_decimal::Decimal> = None;
+        let mut field_qty: Option<::rust_decimal::Decimal> = None;
+        let mut field_order_id: Option<String> = None;
+        let mut field_timestamp: Option<u64> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "price" => field_price = Some(r.read()?),
+                "qty" => field_qty = Some(r.read()?),
+                "order_id" => field_order_id = Some(r.read()?),
+                "timestamp" => field_timestamp = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(Level3Order {
-                    price: field_price
-                        .ok_or_else(|| ::serde::de::Error::missing_field("price"))?,
-                    qty: field_qty
-                        .ok_or_else(|| ::serde::de::Error::missing_field("qty"))?,
-                    order_id: field_order_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("order_id"))?,
-                    timestamp: field_timestamp
-                        .ok_or_else(|| ::serde::de::Error::missing_field("timestamp"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(Level3Order {
+            price: field_price.ok_or_else(|| r.missing("price"))?,
+            qty: field_qty.ok_or_else(|| r.missing("qty"))?,
+            order_id: field_order_id.ok_or_else(|| r.missing("order_id"))?,
+            timestamp: field_timestamp.ok_or_else(|| r.missing("timestamp"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Level3Order {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for Level3Order {
@@ -3096,7 +2225,6 @@ impl ::serde::Serialize for Level3Order {
         map.end()
     }
 }
-crate::lenient_via_serde!(Level3Order, b'{');
 /// Parameters of [`SpotClient::get_server_time`](crate::SpotClient::get_server_time): Get the server's time.
 #[doc(alias = "Time")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3132,13 +2260,7 @@ impl crate::Endpoint for GetServerTimeRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -3196,13 +2318,7 @@ impl crate::Endpoint for GetSystemStatusRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -3260,13 +2376,7 @@ impl crate::Endpoint for GetMaintenanceScheduleRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -3319,7 +2429,7 @@ impl GetAssetInfoRequest {
 }
 impl crate::endpoint::sealed::Sealed for GetAssetInfoRequest {}
 impl crate::Endpoint for GetAssetInfoRequest {
-    type Response = ::indexmap::IndexMap<String, super::AssetInfo>;
+    type Response = crate::Map<super::AssetInfo>;
     const NAME: &'static str = "get_asset_info";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Get;
     const PATH: &'static str = "/0/public/Assets";
@@ -3349,13 +2459,7 @@ impl crate::Endpoint for GetAssetInfoRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetAssetInfoRequest> {
@@ -3440,7 +2544,7 @@ impl GetAssetPairsRequest {
 }
 impl crate::endpoint::sealed::Sealed for GetAssetPairsRequest {}
 impl crate::Endpoint for GetAssetPairsRequest {
-    type Response = ::indexmap::IndexMap<String, super::AssetPair>;
+    type Response = crate::Map<super::AssetPair>;
     const NAME: &'static str = "get_asset_pairs";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Get;
     const PATH: &'static str = "/0/public/AssetPairs";
@@ -3486,13 +2590,7 @@ impl crate::Endpoint for GetAssetPairsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetAssetPairsRequest> {
@@ -3568,7 +2666,7 @@ impl GetTickerRequest {
 }
 impl crate::endpoint::sealed::Sealed for GetTickerRequest {}
 impl crate::Endpoint for GetTickerRequest {
-    type Response = ::indexmap::IndexMap<String, super::Ticker>;
+    type Response = crate::Map<super::Ticker>;
     const NAME: &'static str = "get_ticker";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Get;
     const PATH: &'static str = "/0/public/Ticker";
@@ -3598,13 +2696,7 @@ impl crate::Endpoint for GetTickerRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetTickerRequest> {
@@ -3729,13 +2821,7 @@ impl crate::Endpoint for GetCandlesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetCandlesRequest> {
@@ -3820,7 +2906,7 @@ impl GetOrderBookRequest {
 }
 impl crate::endpoint::sealed::Sealed for GetOrderBookRequest {}
 impl crate::Endpoint for GetOrderBookRequest {
-    type Response = ::indexmap::IndexMap<String, super::OrderBook>;
+    type Response = crate::Map<super::OrderBook>;
     const NAME: &'static str = "get_order_book";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Get;
     const PATH: &'static str = "/0/public/Depth";
@@ -3855,13 +2941,7 @@ impl crate::Endpoint for GetOrderBookRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetOrderBookRequest> {
@@ -3992,13 +3072,7 @@ impl crate::Endpoint for GetGroupedBookRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetGroupedBookRequest> {
@@ -4109,13 +3183,7 @@ impl crate::Endpoint for GetLevel3OrderBookRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetLevel3OrderBookRequest> {
@@ -4238,13 +3306,7 @@ impl crate::Endpoint for GetRecentTradesRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetRecentTradesRequest> {
@@ -4372,13 +3434,7 @@ impl crate::Endpoint for GetRecentSpreadsRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetRecentSpreadsRequest> {
@@ -4472,13 +3528,7 @@ impl crate::Endpoint for GetPreTradeDataRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -4592,13 +3642,7 @@ impl crate::Endpoint for GetPostTradeDataRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetPostTradeDataRequest> {

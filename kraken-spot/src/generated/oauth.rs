@@ -35,7 +35,6 @@ impl From<&str> for GrantType {
     }
 }
 crate::string_enum!(GrantType);
-crate::lenient_via_serde!(GrantType);
 /// An OAuth access token (RFC 6749; no Kraken envelope).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -54,76 +53,41 @@ pub struct OAuthToken {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OAuthToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OAuthToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OAuthToken")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OAuthToken, A::Error> {
-                let mut field_access_token: Option<crate::Secret> = None;
-                let mut field_token_type: Option<String> = None;
-                let mut field_expires_in: Option<i64> = None;
-                let mut field_refresh_token: Option<crate::Secret> = None;
-                let mut field_scope: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "access_token" => {
-                            field_access_token = Some(map.next_value::<crate::Secret>()?);
-                        }
-                        "token_type" => {
-                            field_token_type = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "expires_in" => {
-                            field_expires_in = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "refresh_token" => {
-                            field_refresh_token = map
-                                .next_value::<Option<crate::Secret>>()?;
-                        }
-                        "scope" => {
-                            field_scope = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OAuthToken {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_access_token: Option<crate::Secret> = None;
+        let mut field_token_type: Option<String> = None;
+        let mut field_expires_in: Option<i64> = None;
+        let mut field_refresh_token: Option<crate::Secret> = None;
+        let mut field_scope: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "access_token" => field_access_token = Some(r.read()?),
+                "token_type" => field_token_type = r.read()?,
+                "expires_in" => field_expires_in = r.read()?,
+                "refresh_token" => field_refresh_token = r.read()?,
+                "scope" => field_scope = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(OAuthToken {
-                    access_token: field_access_token
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "access_token",
-                        ))?,
-                    token_type: field_token_type,
-                    expires_in: field_expires_in,
-                    refresh_token: field_refresh_token,
-                    scope: field_scope,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(OAuthToken {
+            access_token: field_access_token.ok_or_else(|| r.missing("access_token"))?,
+            token_type: field_token_type,
+            expires_in: field_expires_in,
+            refresh_token: field_refresh_token,
+            scope: field_scope,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OAuthToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OAuthToken {
@@ -152,7 +116,6 @@ impl ::serde::Serialize for OAuthToken {
         map.end()
     }
 }
-crate::lenient_via_serde!(OAuthToken, b'{');
 /// The authenticated user.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -165,61 +128,37 @@ pub struct OAuthUserInfo {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OAuthUserInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OAuthUserInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OAuthUserInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OAuthUserInfo, A::Error> {
-                let mut field_email: Option<String> = None;
-                let mut field_iban: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "email" => {
-                            field_email = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "iban" => {
-                            field_iban = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OAuthUserInfo {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_email: Option<String> = None;
+        let mut field_iban: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "email" => field_email = r.read()?,
+                "iban" => field_iban = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_email.is_none() && field_iban.is_none() {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a OAuthUserInfo: none of `email`, `iban` is present",
-                        ),
-                    );
-                }
-                Ok(OAuthUserInfo {
-                    email: field_email,
-                    iban: field_iban,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_email.is_none() && field_iban.is_none() {
+            return Err(
+                r.error("not a OAuthUserInfo: none of `email`, `iban` is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(OAuthUserInfo {
+            email: field_email,
+            iban: field_iban,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OAuthUserInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OAuthUserInfo {
@@ -241,7 +180,6 @@ impl ::serde::Serialize for OAuthUserInfo {
         map.end()
     }
 }
-crate::lenient_via_serde!(OAuthUserInfo, b'{');
 /// A Fast API key (as listed; the secret is never returned again).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -280,179 +218,84 @@ pub struct FastApiKey {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FastApiKey {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FastApiKey;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FastApiKey")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FastApiKey, A::Error> {
-                let mut field_api_key: Option<String> = None;
-                let mut field_api_key_name: Option<String> = None;
-                let mut field_created_time: Option<String> = None;
-                let mut field_id: Option<String> = None;
-                let mut field_ip_allowlist: Option<Vec<String>> = None;
-                let mut field_last_used: Option<::rust_decimal::Decimal> = None;
-                let mut field_modified_time: Option<String> = None;
-                let mut field_nonce: Option<u64> = None;
-                let mut field_nonce_window: Option<i64> = None;
-                let mut field_oauth_client: Option<String> = None;
-                let mut field_permissions: Option<super::FastApiKeyPermissions> = None;
-                let mut field_purpose: Option<String> = None;
-                let mut field_query_from: Option<::rust_decimal::Decimal> = None;
-                let mut field_query_to: Option<::rust_decimal::Decimal> = None;
-                let mut field_valid_until: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "api_key" => {
-                            field_api_key = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "api_key_name" => {
-                            field_api_key_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "created_time" => {
-                            field_created_time = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "id" => {
-                            field_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "ip_allowlist" => {
-                            field_ip_allowlist = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
-                                )?;
-                        }
-                        "last_used" => {
-                            field_last_used = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "modified_time" => {
-                            field_modified_time = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "nonce" => {
-                            field_nonce = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<u64>>::new(),
-                                )?;
-                        }
-                        "nonce_window" => {
-                            field_nonce_window = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "oauth_client" => {
-                            field_oauth_client = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "permissions" => {
-                            field_permissions = map
-                                .next_value::<Option<super::FastApiKeyPermissions>>()?;
-                        }
-                        "purpose" => {
-                            field_purpose = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "query_from" => {
-                            field_query_from = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "query_to" => {
-                            field_query_to = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "valid_until" => {
-                            field_valid_until = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FastApiKey {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_api_key: Option<String> = None;
+        let mut field_api_key_name: Option<String> = None;
+        let mut field_created_time: Option<String> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_ip_allowlist: Option<Vec<String>> = None;
+        let mut field_last_used: Option<::rust_decimal::Decimal> = None;
+        let mut field_modified_time: Option<String> = None;
+        let mut field_nonce: Option<u64> = None;
+        let mut field_nonce_window: Option<i64> = None;
+        let mut field_oauth_client: Option<String> = None;
+        let mut field_permissions: Option<super::FastApiKeyPermissions> = None;
+        let mut field_purpose: Option<String> = None;
+        let mut field_query_from: Option<::rust_decimal::Decimal> = None;
+        let mut field_query_to: Option<::rust_decimal::Decimal> = None;
+        let mut field_valid_until: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "api_key" => field_api_key = r.read()?,
+                "api_key_name" => field_api_key_name = r.read()?,
+                "created_time" => field_created_time = r.read()?,
+                "id" => field_id = r.read()?,
+                "ip_allowlist" => field_ip_allowlist = r.read()?,
+                "last_used" => field_last_used = r.read()?,
+                "modified_time" => field_modified_time = r.read()?,
+                "nonce" => field_nonce = r.read()?,
+                "nonce_window" => field_nonce_window = r.read()?,
+                "oauth_client" => field_oauth_client = r.read()?,
+                "permissions" => field_permissions = r.read()?,
+                "purpose" => field_purpose = r.read()?,
+                "query_from" => field_query_from = r.read()?,
+                "query_to" => field_query_to = r.read()?,
+                "valid_until" => field_valid_until = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_api_key.is_none() && field_api_key_name.is_none()
-                    && field_created_time.is_none() && field_id.is_none()
-                    && field_ip_allowlist.is_none() && field_last_used.is_none()
-                    && field_modified_time.is_none() && field_nonce.is_none()
-                    && field_nonce_window.is_none() && field_oauth_client.is_none()
-                    && field_permissions.is_none() && field_purpose.is_none()
-                    && field_query_from.is_none() && field_query_to.is_none()
-                    && field_valid_until.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FastApiKey: none of its 15 known fields is present",
-                        ),
-                    );
-                }
-                Ok(FastApiKey {
-                    api_key: field_api_key,
-                    api_key_name: field_api_key_name,
-                    created_time: field_created_time,
-                    id: field_id,
-                    ip_allowlist: field_ip_allowlist,
-                    last_used: field_last_used,
-                    modified_time: field_modified_time,
-                    nonce: field_nonce,
-                    nonce_window: field_nonce_window,
-                    oauth_client: field_oauth_client,
-                    permissions: field_permissions,
-                    purpose: field_purpose,
-                    query_from: field_query_from,
-                    query_to: field_query_to,
-                    valid_until: field_valid_until,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_api_key.is_none() && field_api_key_name.is_none()
+            && field_created_time.is_none() && field_id.is_none()
+            && field_ip_allowlist.is_none() && field_last_used.is_none()
+            && field_modified_time.is_none() && field_nonce.is_none()
+            && field_nonce_window.is_none() && field_oauth_client.is_none()
+            && field_permissions.is_none() && field_purpose.is_none()
+            && field_query_from.is_none() && field_query_to.is_none()
+            && field_valid_until.is_none()
+        {
+            return Err(
+                r.error("not a FastApiKey: none of its 15 known fields is present"),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FastApiKey {
+            api_key: field_api_key,
+            api_key_name: field_api_key_name,
+            created_time: field_created_time,
+            id: field_id,
+            ip_allowlist: field_ip_allowlist,
+            last_used: field_last_used,
+            modified_time: field_modified_time,
+            nonce: field_nonce,
+            nonce_window: field_nonce_window,
+            oauth_client: field_oauth_client,
+            permissions: field_permissions,
+            purpose: field_purpose,
+            query_from: field_query_from,
+            query_to: field_query_to,
+            valid_until: field_valid_until,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FastApiKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FastApiKey {
@@ -513,7 +356,6 @@ impl ::serde::Serialize for FastApiKey {
         map.end()
     }
 }
-crate::lenient_via_serde!(FastApiKey, b'{');
 /// A newly created Fast API key, with its secret (returned only this once).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -554,170 +396,74 @@ pub struct FastApiKeyCreated {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FastApiKeyCreated {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FastApiKeyCreated;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FastApiKeyCreated")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FastApiKeyCreated, A::Error> {
-                let mut field_secret: Option<crate::Secret> = None;
-                let mut field_api_key: Option<String> = None;
-                let mut field_api_key_name: Option<String> = None;
-                let mut field_created_time: Option<String> = None;
-                let mut field_id: Option<String> = None;
-                let mut field_ip_allowlist: Option<Vec<String>> = None;
-                let mut field_last_used: Option<::rust_decimal::Decimal> = None;
-                let mut field_modified_time: Option<String> = None;
-                let mut field_nonce: Option<u64> = None;
-                let mut field_nonce_window: Option<i64> = None;
-                let mut field_oauth_client: Option<String> = None;
-                let mut field_permissions: Option<super::FastApiKeyPermissions> = None;
-                let mut field_purpose: Option<String> = None;
-                let mut field_query_from: Option<::rust_decimal::Decimal> = None;
-                let mut field_query_to: Option<::rust_decimal::Decimal> = None;
-                let mut field_valid_until: Option<::rust_decimal::Decimal> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "secret" => {
-                            field_secret = Some(map.next_value::<crate::Secret>()?);
-                        }
-                        "api_key" => {
-                            field_api_key = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "api_key_name" => {
-                            field_api_key_name = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "created_time" => {
-                            field_created_time = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "id" => {
-                            field_id = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "ip_allowlist" => {
-                            field_ip_allowlist = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
-                                )?;
-                        }
-                        "last_used" => {
-                            field_last_used = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "modified_time" => {
-                            field_modified_time = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "nonce" => {
-                            field_nonce = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<u64>>::new(),
-                                )?;
-                        }
-                        "nonce_window" => {
-                            field_nonce_window = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "oauth_client" => {
-                            field_oauth_client = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "permissions" => {
-                            field_permissions = map
-                                .next_value::<Option<super::FastApiKeyPermissions>>()?;
-                        }
-                        "purpose" => {
-                            field_purpose = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "query_from" => {
-                            field_query_from = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "query_to" => {
-                            field_query_to = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "valid_until" => {
-                            field_valid_until = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FastApiKeyCreated {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_secret: Option<crate::Secret> = None;
+        let mut field_api_key: Option<String> = None;
+        let mut field_api_key_name: Option<String> = None;
+        let mut field_created_time: Option<String> = None;
+        let mut field_id: Option<String> = None;
+        let mut field_ip_allowlist: Option<Vec<String>> = None;
+        let mut field_last_used: Option<::rust_decimal::Decimal> = None;
+        let mut field_modified_time: Option<String> = None;
+        let mut field_nonce: Option<u64> = None;
+        let mut field_nonce_window: Option<i64> = None;
+        let mut field_oauth_client: Option<String> = None;
+        let mut field_permissions: Option<super::FastApiKeyPermissions> = None;
+        let mut field_purpose: Option<String> = None;
+        let mut field_query_from: Option<::rust_decimal::Decimal> = None;
+        let mut field_query_to: Option<::rust_decimal::Decimal> = None;
+        let mut field_valid_until: Option<::rust_decimal::Decimal> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "secret" => field_secret = Some(r.read()?),
+                "api_key" => field_api_key = r.read()?,
+                "api_key_name" => field_api_key_name = r.read()?,
+                "created_time" => field_created_time = r.read()?,
+                "id" => field_id = r.read()?,
+                "ip_allowlist" => field_ip_allowlist = r.read()?,
+                "last_used" => field_last_used = r.read()?,
+                "modified_time" => field_modified_time = r.read()?,
+                "nonce" => field_nonce = r.read()?,
+                "nonce_window" => field_nonce_window = r.read()?,
+                "oauth_client" => field_oauth_client = r.read()?,
+                "permissions" => field_permissions = r.read()?,
+                "purpose" => field_purpose = r.read()?,
+                "query_from" => field_query_from = r.read()?,
+                "query_to" => field_query_to = r.read()?,
+                "valid_until" => field_valid_until = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(FastApiKeyCreated {
-                    secret: field_secret
-                        .ok_or_else(|| ::serde::de::Error::missing_field("secret"))?,
-                    api_key: field_api_key,
-                    api_key_name: field_api_key_name,
-                    created_time: field_created_time,
-                    id: field_id,
-                    ip_allowlist: field_ip_allowlist,
-                    last_used: field_last_used,
-                    modified_time: field_modified_time,
-                    nonce: field_nonce,
-                    nonce_window: field_nonce_window,
-                    oauth_client: field_oauth_client,
-                    permissions: field_permissions,
-                    purpose: field_purpose,
-                    query_from: field_query_from,
-                    query_to: field_query_to,
-                    valid_until: field_valid_until,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(FastApiKeyCreated {
+            secret: field_secret.ok_or_else(|| r.missing("secret"))?,
+            api_key: field_api_key,
+            api_key_name: field_api_key_name,
+            created_time: field_created_time,
+            id: field_id,
+            ip_allowlist: field_ip_allowlist,
+            last_used: field_last_used,
+            modified_time: field_modified_time,
+            nonce: field_nonce,
+            nonce_window: field_nonce_window,
+            oauth_client: field_oauth_client,
+            permissions: field_permissions,
+            purpose: field_purpose,
+            query_from: field_query_from,
+            query_to: field_query_to,
+            valid_until: field_valid_until,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FastApiKeyCreated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FastApiKeyCreated {
@@ -779,7 +525,6 @@ impl ::serde::Serialize for FastApiKeyCreated {
         map.end()
     }
 }
-crate::lenient_via_serde!(FastApiKeyCreated, b'{');
 /// What a Fast API key can do.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -808,131 +553,69 @@ pub struct FastApiKeyPermissions {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for FastApiKeyPermissions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FastApiKeyPermissions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: FastApiKeyPermissions")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FastApiKeyPermissions, A::Error> {
-                let mut field_export_data: Option<bool> = None;
-                let mut field_funds_add: Option<bool> = None;
-                let mut field_funds_earn: Option<bool> = None;
-                let mut field_funds_query: Option<bool> = None;
-                let mut field_funds_withdraw: Option<bool> = None;
-                let mut field_ledger_query: Option<bool> = None;
-                let mut field_trades_close: Option<bool> = None;
-                let mut field_trades_modify: Option<bool> = None;
-                let mut field_trades_query_closed: Option<bool> = None;
-                let mut field_trades_query_open: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "export_data" => {
-                            field_export_data = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "funds_add" => {
-                            field_funds_add = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "funds_earn" => {
-                            field_funds_earn = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "funds_query" => {
-                            field_funds_query = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "funds_withdraw" => {
-                            field_funds_withdraw = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "ledger_query" => {
-                            field_ledger_query = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "trades_close" => {
-                            field_trades_close = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "trades_modify" => {
-                            field_trades_modify = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "trades_query_closed" => {
-                            field_trades_query_closed = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        "trades_query_open" => {
-                            field_trades_query_open = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for FastApiKeyPermissions {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_export_data: Option<bool> = None;
+        let mut field_funds_add: Option<bool> = None;
+        let mut field_funds_earn: Option<bool> = None;
+        let mut field_funds_query: Option<bool> = None;
+        let mut field_funds_withdraw: Option<bool> = None;
+        let mut field_ledger_query: Option<bool> = None;
+        let mut field_trades_close: Option<bool> = None;
+        let mut field_trades_modify: Option<bool> = None;
+        let mut field_trades_query_closed: Option<bool> = None;
+        let mut field_trades_query_open: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "export_data" => field_export_data = r.read()?,
+                "funds_add" => field_funds_add = r.read()?,
+                "funds_earn" => field_funds_earn = r.read()?,
+                "funds_query" => field_funds_query = r.read()?,
+                "funds_withdraw" => field_funds_withdraw = r.read()?,
+                "ledger_query" => field_ledger_query = r.read()?,
+                "trades_close" => field_trades_close = r.read()?,
+                "trades_modify" => field_trades_modify = r.read()?,
+                "trades_query_closed" => field_trades_query_closed = r.read()?,
+                "trades_query_open" => field_trades_query_open = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_export_data.is_none() && field_funds_add.is_none()
-                    && field_funds_earn.is_none() && field_funds_query.is_none()
-                    && field_funds_withdraw.is_none() && field_ledger_query.is_none()
-                    && field_trades_close.is_none() && field_trades_modify.is_none()
-                    && field_trades_query_closed.is_none()
-                    && field_trades_query_open.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a FastApiKeyPermissions: none of its 10 known fields is present",
-                        ),
-                    );
-                }
-                Ok(FastApiKeyPermissions {
-                    export_data: field_export_data,
-                    funds_add: field_funds_add,
-                    funds_earn: field_funds_earn,
-                    funds_query: field_funds_query,
-                    funds_withdraw: field_funds_withdraw,
-                    ledger_query: field_ledger_query,
-                    trades_close: field_trades_close,
-                    trades_modify: field_trades_modify,
-                    trades_query_closed: field_trades_query_closed,
-                    trades_query_open: field_trades_query_open,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_export_data.is_none() && field_funds_add.is_none()
+            && field_funds_earn.is_none() && field_funds_query.is_none()
+            && field_funds_withdraw.is_none() && field_ledger_query.is_none()
+            && field_trades_close.is_none() && field_trades_modify.is_none()
+            && field_trades_query_closed.is_none() && field_trades_query_open.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a FastApiKeyPermissions: none of its 10 known fields is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(FastApiKeyPermissions {
+            export_data: field_export_data,
+            funds_add: field_funds_add,
+            funds_earn: field_funds_earn,
+            funds_query: field_funds_query,
+            funds_withdraw: field_funds_withdraw,
+            ledger_query: field_ledger_query,
+            trades_close: field_trades_close,
+            trades_modify: field_trades_modify,
+            trades_query_closed: field_trades_query_closed,
+            trades_query_open: field_trades_query_open,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FastApiKeyPermissions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for FastApiKeyPermissions {
@@ -978,7 +661,6 @@ impl ::serde::Serialize for FastApiKeyPermissions {
         map.end()
     }
 }
-crate::lenient_via_serde!(FastApiKeyPermissions, b'{');
 /// What a Fast API key may do; unset permissions are not sent.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -1157,13 +839,7 @@ impl crate::Endpoint for GetOauthAccessTokenRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::bare(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::bare(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<GetOauthAccessTokenRequest> {
@@ -1238,13 +914,7 @@ impl crate::Endpoint for GetOauthUserInfoRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -1417,13 +1087,7 @@ impl crate::Endpoint for CreateOauthFastApiKeyRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<CreateOauthFastApiKeyRequest> {
@@ -1534,13 +1198,7 @@ impl crate::Endpoint for DeleteOauthFastApiKeyRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadLenient,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -1733,13 +1391,7 @@ impl crate::Endpoint for UpdateOauthFastApiKeyRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadLenient,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<UpdateOauthFastApiKeyRequest> {
@@ -1843,13 +1495,7 @@ impl crate::Endpoint for ListOauthFastApiKeysRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {

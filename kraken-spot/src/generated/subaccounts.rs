@@ -16,57 +16,32 @@ pub struct SubaccountTransfer {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for SubaccountTransfer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SubaccountTransfer;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: SubaccountTransfer")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubaccountTransfer, A::Error> {
-                let mut field_transfer_id: Option<String> = None;
-                let mut field_status: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "transfer_id" => {
-                            field_transfer_id = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "status" => {
-                            field_status = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for SubaccountTransfer {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_transfer_id: Option<String> = None;
+        let mut field_status: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "transfer_id" => field_transfer_id = Some(r.read()?),
+                "status" => field_status = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(SubaccountTransfer {
-                    transfer_id: field_transfer_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "transfer_id",
-                        ))?,
-                    status: field_status,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(SubaccountTransfer {
+            transfer_id: field_transfer_id.ok_or_else(|| r.missing("transfer_id"))?,
+            status: field_status,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubaccountTransfer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for SubaccountTransfer {
@@ -86,7 +61,6 @@ impl ::serde::Serialize for SubaccountTransfer {
         map.end()
     }
 }
-crate::lenient_via_serde!(SubaccountTransfer, b'{');
 /// Parameters of [`SpotClient::create_subaccount`](crate::SpotClient::create_subaccount): Create a trading subaccount (permission Withdraw Funds).
 #[doc(alias = "CreateSubaccount")]
 #[derive(Debug, Clone, PartialEq)]
@@ -142,13 +116,7 @@ impl crate::Endpoint for CreateSubaccountRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadLenient,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -263,13 +231,7 @@ impl crate::Endpoint for SubmitSubaccountTransferRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<SubmitSubaccountTransferRequest> {

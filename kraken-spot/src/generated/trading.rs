@@ -17,54 +17,32 @@ pub struct OrderAdded {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OrderAdded {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OrderAdded;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OrderAdded")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderAdded, A::Error> {
-                let mut field_descr: Option<super::OrderDescription> = None;
-                let mut field_txid: Option<Vec<String>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "descr" => {
-                            field_descr = Some(
-                                map.next_value::<super::OrderDescription>()?,
-                            );
-                        }
-                        "txid" => {
-                            field_txid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<Vec<String>>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OrderAdded {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_descr: Option<super::OrderDescription> = None;
+        let mut field_txid: Option<Vec<String>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "descr" => field_descr = Some(r.read()?),
+                "txid" => field_txid = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(OrderAdded {
-                    descr: field_descr
-                        .ok_or_else(|| ::serde::de::Error::missing_field("descr"))?,
-                    txid: field_txid,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(OrderAdded {
+            descr: field_descr.ok_or_else(|| r.missing("descr"))?,
+            txid: field_txid,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderAdded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OrderAdded {
@@ -84,7 +62,6 @@ impl ::serde::Serialize for OrderAdded {
         map.end()
     }
 }
-crate::lenient_via_serde!(OrderAdded, b'{');
 /// Human-readable description of a placed order.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -97,55 +74,32 @@ pub struct OrderDescription {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OrderDescription {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OrderDescription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OrderDescription")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderDescription, A::Error> {
-                let mut field_order: Option<String> = None;
-                let mut field_close: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "order" => {
-                            field_order = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "close" => {
-                            field_close = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OrderDescription {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_order: Option<String> = None;
+        let mut field_close: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "order" => field_order = Some(r.read()?),
+                "close" => field_close = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(OrderDescription {
-                    order: field_order
-                        .ok_or_else(|| ::serde::de::Error::missing_field("order"))?,
-                    close: field_close,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(OrderDescription {
+            order: field_order.ok_or_else(|| r.missing("order"))?,
+            close: field_close,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderDescription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OrderDescription {
@@ -165,7 +119,6 @@ impl ::serde::Serialize for OrderDescription {
         map.end()
     }
 }
-crate::lenient_via_serde!(OrderDescription, b'{');
 /// The result of amending an order in place.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -176,47 +129,29 @@ pub struct OrderAmended {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OrderAmended {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OrderAmended;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OrderAmended")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderAmended, A::Error> {
-                let mut field_amend_id: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "amend_id" => {
-                            field_amend_id = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OrderAmended {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_amend_id: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "amend_id" => field_amend_id = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(OrderAmended {
-                    amend_id: field_amend_id
-                        .ok_or_else(|| ::serde::de::Error::missing_field("amend_id"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(OrderAmended {
+            amend_id: field_amend_id.ok_or_else(|| r.missing("amend_id"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderAmended {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OrderAmended {
@@ -233,7 +168,6 @@ impl ::serde::Serialize for OrderAmended {
         map.end()
     }
 }
-crate::lenient_via_serde!(OrderAmended, b'{');
 /// The result of editing an order (the original is cancelled and a new order placed).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -264,140 +198,69 @@ pub struct OrderEdited {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OrderEdited {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OrderEdited;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OrderEdited")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrderEdited, A::Error> {
-                let mut field_descr: Option<super::OrderDescription> = None;
-                let mut field_txid: Option<String> = None;
-                let mut field_newuserref: Option<i64> = None;
-                let mut field_olduserref: Option<i64> = None;
-                let mut field_orders_cancelled: Option<i64> = None;
-                let mut field_originaltxid: Option<String> = None;
-                let mut field_status: Option<String> = None;
-                let mut field_volume: Option<::rust_decimal::Decimal> = None;
-                let mut field_price: Option<::rust_decimal::Decimal> = None;
-                let mut field_price2: Option<::rust_decimal::Decimal> = None;
-                let mut field_error_message: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "descr" => {
-                            field_descr = map
-                                .next_value::<Option<super::OrderDescription>>()?;
-                        }
-                        "txid" => {
-                            field_txid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "newuserref" => {
-                            field_newuserref = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "olduserref" => {
-                            field_olduserref = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "orders_cancelled" => {
-                            field_orders_cancelled = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        "originaltxid" => {
-                            field_originaltxid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "status" => {
-                            field_status = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "volume" => {
-                            field_volume = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "price" => {
-                            field_price = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "price2" => {
-                            field_price2 = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<
-                                        Option<::rust_decimal::Decimal>,
-                                    >::new(),
-                                )?;
-                        }
-                        "error_message" => {
-                            field_error_message = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OrderEdited {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_descr: Option<super::OrderDescription> = None;
+        let mut field_txid: Option<String> = None;
+        let mut field_newuserref: Option<i64> = None;
+        let mut field_olduserref: Option<i64> = None;
+        let mut field_orders_cancelled: Option<i64> = None;
+        let mut field_originaltxid: Option<String> = None;
+        let mut field_status: Option<String> = None;
+        let mut field_volume: Option<::rust_decimal::Decimal> = None;
+        let mut field_price: Option<::rust_decimal::Decimal> = None;
+        let mut field_price2: Option<::rust_decimal::Decimal> = None;
+        let mut field_error_message: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "descr" => field_descr = r.read()?,
+                "txid" => field_txid = r.read()?,
+                "newuserref" => field_newuserref = r.read()?,
+                "olduserref" => field_olduserref = r.read()?,
+                "orders_cancelled" => field_orders_cancelled = r.read()?,
+                "originaltxid" => field_originaltxid = r.read()?,
+                "status" => field_status = r.read()?,
+                "volume" => field_volume = r.read()?,
+                "price" => field_price = r.read()?,
+                "price2" => field_price2 = r.read()?,
+                "error_message" => field_error_message = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_txid.is_none() && field_originaltxid.is_none()
-                    && field_status.is_none() && field_descr.is_none()
-                    && field_error_message.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a OrderEdited: none of `txid`, `originaltxid`, `status`, `descr`, `error_message` is present",
-                        ),
-                    );
-                }
-                Ok(OrderEdited {
-                    descr: field_descr,
-                    txid: field_txid,
-                    newuserref: field_newuserref,
-                    olduserref: field_olduserref,
-                    orders_cancelled: field_orders_cancelled,
-                    originaltxid: field_originaltxid,
-                    status: field_status,
-                    volume: field_volume,
-                    price: field_price,
-                    price2: field_price2,
-                    error_message: field_error_message,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_txid.is_none() && field_originaltxid.is_none() && field_status.is_none()
+            && field_descr.is_none() && field_error_message.is_none()
+        {
+            return Err(
+                r
+                    .error(
+                        "not a OrderEdited: none of `txid`, `originaltxid`, `status`, `descr`, `error_message` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(OrderEdited {
+            descr: field_descr,
+            txid: field_txid,
+            newuserref: field_newuserref,
+            olduserref: field_olduserref,
+            orders_cancelled: field_orders_cancelled,
+            originaltxid: field_originaltxid,
+            status: field_status,
+            volume: field_volume,
+            price: field_price,
+            price2: field_price2,
+            error_message: field_error_message,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrderEdited {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OrderEdited {
@@ -446,7 +309,6 @@ impl ::serde::Serialize for OrderEdited {
         map.end()
     }
 }
-crate::lenient_via_serde!(OrderEdited, b'{');
 /// The result of cancelling orders.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -459,54 +321,32 @@ pub struct OrdersCancelled {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for OrdersCancelled {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OrdersCancelled;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: OrdersCancelled")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrdersCancelled, A::Error> {
-                let mut field_count: Option<i64> = None;
-                let mut field_pending: Option<bool> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "count" => {
-                            field_count = Some(
-                                map.next_value_seed(crate::de::LenientSeed::<i64>::new())?,
-                            );
-                        }
-                        "pending" => {
-                            field_pending = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<bool>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for OrdersCancelled {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_count: Option<i64> = None;
+        let mut field_pending: Option<bool> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "count" => field_count = Some(r.read()?),
+                "pending" => field_pending = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(OrdersCancelled {
-                    count: field_count
-                        .ok_or_else(|| ::serde::de::Error::missing_field("count"))?,
-                    pending: field_pending,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(OrdersCancelled {
+            count: field_count.ok_or_else(|| r.missing("count"))?,
+            pending: field_pending,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrdersCancelled {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for OrdersCancelled {
@@ -526,7 +366,6 @@ impl ::serde::Serialize for OrdersCancelled {
         map.end()
     }
 }
-crate::lenient_via_serde!(OrdersCancelled, b'{');
 /// The state of the cancel-all-orders-after (dead man's switch) timer.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -539,60 +378,32 @@ pub struct CancelAllAfterTimer {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for CancelAllAfterTimer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CancelAllAfterTimer;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: CancelAllAfterTimer")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CancelAllAfterTimer, A::Error> {
-                let mut field_current_time: Option<String> = None;
-                let mut field_trigger_time: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "currentTime" => {
-                            field_current_time = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        "triggerTime" => {
-                            field_trigger_time = Some(
-                                map
-                                    .next_value_seed(crate::de::LenientSeed::<String>::new())?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for CancelAllAfterTimer {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_current_time: Option<String> = None;
+        let mut field_trigger_time: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "currentTime" => field_current_time = Some(r.read()?),
+                "triggerTime" => field_trigger_time = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(CancelAllAfterTimer {
-                    current_time: field_current_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "currentTime",
-                        ))?,
-                    trigger_time: field_trigger_time
-                        .ok_or_else(|| ::serde::de::Error::missing_field(
-                            "triggerTime",
-                        ))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(CancelAllAfterTimer {
+            current_time: field_current_time.ok_or_else(|| r.missing("currentTime"))?,
+            trigger_time: field_trigger_time.ok_or_else(|| r.missing("triggerTime"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CancelAllAfterTimer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for CancelAllAfterTimer {
@@ -610,7 +421,6 @@ impl ::serde::Serialize for CancelAllAfterTimer {
         map.end()
     }
 }
-crate::lenient_via_serde!(CancelAllAfterTimer, b'{');
 /// A token for the authenticated WebSocket API.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -623,50 +433,32 @@ pub struct WebSocketsToken {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for WebSocketsToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WebSocketsToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: WebSocketsToken")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebSocketsToken, A::Error> {
-                let mut field_token: Option<crate::Secret> = None;
-                let mut field_expires: Option<i64> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "token" => field_token = Some(map.next_value::<crate::Secret>()?),
-                        "expires" => {
-                            field_expires = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<i64>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for WebSocketsToken {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_token: Option<crate::Secret> = None;
+        let mut field_expires: Option<i64> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "token" => field_token = Some(r.read()?),
+                "expires" => field_expires = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(WebSocketsToken {
-                    token: field_token
-                        .ok_or_else(|| ::serde::de::Error::missing_field("token"))?,
-                    expires: field_expires,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(WebSocketsToken {
+            token: field_token.ok_or_else(|| r.missing("token"))?,
+            expires: field_expires,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebSocketsToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for WebSocketsToken {
@@ -686,7 +478,6 @@ impl ::serde::Serialize for WebSocketsToken {
         map.end()
     }
 }
-crate::lenient_via_serde!(WebSocketsToken, b'{');
 /// One order of a batch (AddOrderBatch); every order of a batch is for the batch's pair.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -927,46 +718,29 @@ pub struct BatchOrdersAdded {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for BatchOrdersAdded {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BatchOrdersAdded;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: BatchOrdersAdded")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BatchOrdersAdded, A::Error> {
-                let mut field_orders: Option<Vec<super::BatchOrderResult>> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "orders" => {
-                            field_orders = Some(
-                                map.next_value::<Vec<super::BatchOrderResult>>()?,
-                            );
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for BatchOrdersAdded {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_orders: Option<Vec<super::BatchOrderResult>> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "orders" => field_orders = Some(r.read()?),
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                Ok(BatchOrdersAdded {
-                    orders: field_orders
-                        .ok_or_else(|| ::serde::de::Error::missing_field("orders"))?,
-                    extra,
-                })
             }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+            Ok(())
+        })?;
+        Ok(BatchOrdersAdded {
+            orders: field_orders.ok_or_else(|| r.missing("orders"))?,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BatchOrdersAdded {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for BatchOrdersAdded {
@@ -983,7 +757,6 @@ impl ::serde::Serialize for BatchOrdersAdded {
         map.end()
     }
 }
-crate::lenient_via_serde!(BatchOrdersAdded, b'{');
 /// One order of a batch. A batch's `txid` is a string per order (AddOrder's is a list).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -998,68 +771,43 @@ pub struct BatchOrderResult {
     /// exact JSON text; serializing writes them back.
     pub extra: crate::Extra,
 }
-impl<'de> ::serde::Deserialize<'de> for BatchOrderResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BatchOrderResult;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object: BatchOrderResult")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BatchOrderResult, A::Error> {
-                let mut field_descr: Option<super::OrderDescription> = None;
-                let mut field_txid: Option<String> = None;
-                let mut field_error: Option<String> = None;
-                let mut extra = crate::Extra::new();
-                while let Some(key) = map.next_key_seed(crate::de::KeySeed)? {
-                    match key.as_ref() {
-                        "descr" => {
-                            field_descr = map
-                                .next_value::<Option<super::OrderDescription>>()?;
-                        }
-                        "txid" => {
-                            field_txid = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        "error" => {
-                            field_error = map
-                                .next_value_seed(
-                                    crate::de::LenientSeed::<Option<String>>::new(),
-                                )?;
-                        }
-                        _ => {
-                            let value: crate::RawJson = map.next_value()?;
-                            extra.insert(key.into_owned(), value);
-                        }
-                    }
+impl crate::json::FromJson for BatchOrderResult {
+    const KIND: Option<u8> = Some(b'{');
+    fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
+        let mut field_descr: Option<super::OrderDescription> = None;
+        let mut field_txid: Option<String> = None;
+        let mut field_error: Option<String> = None;
+        let mut extra = crate::Extra::default();
+        r.object(|r, key| {
+            match key {
+                "descr" => field_descr = r.read()?,
+                "txid" => field_txid = r.read()?,
+                "error" => field_error = r.read()?,
+                _ => {
+                    extra.insert(key.to_owned(), r.read()?);
                 }
-                if field_descr.is_none() && field_txid.is_none() && field_error.is_none()
-                {
-                    return Err(
-                        ::serde::de::Error::custom(
-                            "not a BatchOrderResult: none of `descr`, `txid`, `error` is present",
-                        ),
-                    );
-                }
-                Ok(BatchOrderResult {
-                    descr: field_descr,
-                    txid: field_txid,
-                    error: field_error,
-                    extra,
-                })
             }
+            Ok(())
+        })?;
+        if field_descr.is_none() && field_txid.is_none() && field_error.is_none() {
+            return Err(
+                r
+                    .error(
+                        "not a BatchOrderResult: none of `descr`, `txid`, `error` is present",
+                    ),
+            );
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        Ok(BatchOrderResult {
+            descr: field_descr,
+            txid: field_txid,
+            error: field_error,
+            extra,
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BatchOrderResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
     }
 }
 impl ::serde::Serialize for BatchOrderResult {
@@ -1084,7 +832,6 @@ impl ::serde::Serialize for BatchOrderResult {
         map.end()
     }
 }
-crate::lenient_via_serde!(BatchOrderResult, b'{');
 /// Parameters of [`SpotClient::submit_order`](crate::SpotClient::submit_order): Place a new order. With `validate(true)` Kraken only checks it: nothing trades, no txid is assigned.
 #[doc(alias = "AddOrder")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1445,13 +1192,7 @@ impl crate::Endpoint for SubmitOrderRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<SubmitOrderRequest> {
@@ -1731,13 +1472,7 @@ impl crate::Endpoint for AmendOrderRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<AmendOrderRequest> {
@@ -1998,13 +1733,7 @@ impl crate::Endpoint for EditOrderRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<EditOrderRequest> {
@@ -2160,13 +1889,7 @@ impl crate::Endpoint for CancelOrderRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<CancelOrderRequest> {
@@ -2324,13 +2047,7 @@ impl crate::Endpoint for SubmitBatchOrdersRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<SubmitBatchOrdersRequest> {
@@ -2469,13 +2186,7 @@ impl crate::Endpoint for CancelBatchOrdersRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::Call<CancelBatchOrdersRequest> {
@@ -2552,13 +2263,7 @@ impl crate::Endpoint for CancelAllOrdersRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -2630,13 +2335,7 @@ impl crate::Endpoint for CancelAllOrdersAfterRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {
@@ -2700,13 +2399,7 @@ impl crate::Endpoint for GetWebsocketsTokenRequest {
         body: &[u8],
     ) -> Result<Self::Response, crate::Error> {
         let _ = content_type;
-        crate::envelope::kraken(
-            Self::NAME,
-            status,
-            body,
-            Self::SENSITIVE_RESPONSE,
-            crate::de::ReadSerde,
-        )
+        crate::envelope::kraken(Self::NAME, status, body, Self::SENSITIVE_RESPONSE)
     }
 }
 impl crate::SpotClient {

@@ -67,7 +67,6 @@ impl From<&str> for OrderType {
     }
 }
 crate::string_enum!(OrderType);
-crate::lenient_via_serde!(OrderType);
 /// Order direction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -99,7 +98,6 @@ impl From<&str> for OrderSide {
     }
 }
 crate::string_enum!(OrderSide);
-crate::lenient_via_serde!(OrderSide);
 /// How long an order stays in the book.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -139,7 +137,6 @@ impl From<&str> for TimeInForce {
     }
 }
 crate::string_enum!(TimeInForce);
-crate::lenient_via_serde!(TimeInForce);
 /// An order's time in force as order queries report it (lower case, unlike AddOrder's `timeinforce`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -179,7 +176,6 @@ impl From<&str> for OrderTimeInForce {
     }
 }
 crate::string_enum!(OrderTimeInForce);
-crate::lenient_via_serde!(OrderTimeInForce);
 /// An order flag; several are sent as one comma-separated value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -223,7 +219,6 @@ impl From<&str> for OrderFlag {
     }
 }
 crate::string_enum!(OrderFlag);
-crate::lenient_via_serde!(OrderFlag);
 /// The price signal that triggers stop, take-profit and trailing orders.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -255,7 +250,6 @@ impl From<&str> for TriggerSignal {
     }
 }
 crate::string_enum!(TriggerSignal);
-crate::lenient_via_serde!(TriggerSignal);
 /// What happens when an order would trade against another order of the same user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -291,7 +285,6 @@ impl From<&str> for SelfTradePrevention {
     }
 }
 crate::string_enum!(SelfTradePrevention);
-crate::lenient_via_serde!(SelfTradePrevention);
 /// The class filter of Assets, AssetPairs, Ledgers and the funding calls.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -323,7 +316,88 @@ impl From<&str> for AssetClass {
     }
 }
 crate::string_enum!(AssetClass);
-crate::lenient_via_serde!(AssetClass);
+/// An asset's funding status (Assets' `status`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AssetStatus {
+    /// `enabled`: Deposits and withdrawals are open.
+    Enabled,
+    /// `deposit_only`: Only deposits.
+    DepositOnly,
+    /// `withdrawal_only`: Only withdrawals.
+    WithdrawalOnly,
+    /// `funding_temporarily_disabled`: Neither, for now.
+    FundingTemporarilyDisabled,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl AssetStatus {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::DepositOnly => "deposit_only",
+            Self::WithdrawalOnly => "withdrawal_only",
+            Self::FundingTemporarilyDisabled => "funding_temporarily_disabled",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for AssetStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "enabled" => Self::Enabled,
+            "deposit_only" => Self::DepositOnly,
+            "withdrawal_only" => Self::WithdrawalOnly,
+            "funding_temporarily_disabled" => Self::FundingTemporarilyDisabled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(AssetStatus);
+/// A pair's trading status (AssetPairs' `status`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PairStatus {
+    /// `online`: Open for trading.
+    Online,
+    /// `cancel_only`: Orders can only be cancelled.
+    CancelOnly,
+    /// `post_only`: Only post-only limit orders.
+    PostOnly,
+    /// `limit_only`: Only limit orders.
+    LimitOnly,
+    /// `reduce_only`: Only orders that reduce a position.
+    ReduceOnly,
+    /// A value this version of the crate does not know, kept verbatim.
+    Unknown(String),
+}
+impl PairStatus {
+    /// The value as Kraken spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Online => "online",
+            Self::CancelOnly => "cancel_only",
+            Self::PostOnly => "post_only",
+            Self::LimitOnly => "limit_only",
+            Self::ReduceOnly => "reduce_only",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl From<&str> for PairStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "online" => Self::Online,
+            "cancel_only" => Self::CancelOnly,
+            "post_only" => Self::PostOnly,
+            "limit_only" => Self::LimitOnly,
+            "reduce_only" => Self::ReduceOnly,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+crate::string_enum!(PairStatus);
 /// Ticker's `asset_class`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -355,7 +429,6 @@ impl From<&str> for TickerAssetClass {
     }
 }
 crate::string_enum!(TickerAssetClass);
-crate::lenient_via_serde!(TickerAssetClass);
 /// The `asset_class` of order calls and of OHLC, Depth, Trades and Spread: only `tokenized_asset` is documented, so leave it unset for ordinary pairs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -383,7 +456,6 @@ impl From<&str> for TokenizedAssetClass {
     }
 }
 crate::string_enum!(TokenizedAssetClass);
-crate::lenient_via_serde!(TokenizedAssetClass);
 /// How balances of rebasing tokenized assets (xStocks) are expressed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -415,7 +487,6 @@ impl From<&str> for RebaseMultiplier {
     }
 }
 crate::string_enum!(RebaseMultiplier);
-crate::lenient_via_serde!(RebaseMultiplier);
 /// The status of an order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -459,7 +530,6 @@ impl From<&str> for OrderStatus {
     }
 }
 crate::string_enum!(OrderStatus);
-crate::lenient_via_serde!(OrderStatus);
 /// Which time of a closed order a time filter applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -495,7 +565,6 @@ impl From<&str> for CloseTime {
     }
 }
 crate::string_enum!(CloseTime);
-crate::lenient_via_serde!(CloseTime);
 /// Which trades TradesHistory returns.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -539,7 +608,6 @@ impl From<&str> for TradeHistoryType {
     }
 }
 crate::string_enum!(TradeHistoryType);
-crate::lenient_via_serde!(TradeHistoryType);
 /// The type of a ledger entry, also used as the Ledgers filter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -655,7 +723,6 @@ impl From<&str> for LedgerType {
     }
 }
 crate::string_enum!(LedgerType);
-crate::lenient_via_serde!(LedgerType);
 /// The kind of data an export holds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -687,7 +754,6 @@ impl From<&str> for ExportReport {
     }
 }
 crate::string_enum!(ExportReport);
-crate::lenient_via_serde!(ExportReport);
 /// The file format of an export.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -719,7 +785,6 @@ impl From<&str> for ExportFormat {
     }
 }
 crate::string_enum!(ExportFormat);
-crate::lenient_via_serde!(ExportFormat);
 /// How to remove an export.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -751,7 +816,6 @@ impl From<&str> for RemoveExportType {
     }
 }
 crate::string_enum!(RemoveExportType);
-crate::lenient_via_serde!(RemoveExportType);
 /// How open positions are consolidated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -779,4 +843,3 @@ impl From<&str> for PositionConsolidation {
     }
 }
 crate::string_enum!(PositionConsolidation);
-crate::lenient_via_serde!(PositionConsolidation);
