@@ -97,6 +97,11 @@ pub const STATEFUL_PATHS: &[&str] = &[
     "/0/private/ExportStatus",
     "/0/private/RetrieveExport",
     "/0/private/RemoveExport",
+    "/0/private/AddStrategy",
+    "/0/private/CancelStrategy",
+    "/0/private/QueryStrategies",
+    "/0/private/GetOpenStrategies",
+    "/0/private/GetClosedStrategies",
     "/0/public/Depth",
     "/0/public/SystemStatus",
     "/oauth/token",
@@ -350,7 +355,10 @@ impl MockKraken {
     /// CancelAllOrdersAfter, OpenOrders, ClosedOrders, QueryOrders,
     /// OrderAmends), money (Balance, BalanceEx, TradesHistory, QueryTrades,
     /// Ledgers, QueryLedgers, TradeVolume), exports (AddExport,
-    /// ExportStatus, RetrieveExport, RemoveExport), the market (Depth of a
+    /// ExportStatus, RetrieveExport, RemoveExport), Algo Trading (AddStrategy,
+    /// CancelStrategy, QueryStrategies, GetOpenStrategies,
+    /// GetClosedStrategies: TWAPs whose child orders trade as the clock
+    /// advances), the market (Depth of a
     /// pair with a book, SystemStatus) and OAuth (`/oauth/token`,
     /// `/oauth/fast-api-key`). The others serve the recordings.
     ///
