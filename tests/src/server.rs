@@ -202,6 +202,26 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
             .get(key)
             .map(|k| k.account.clone())
             .unwrap_or_default();
+        if path.starts_with("/funding/") {
+            let query = request.query_pairs();
+            let r = exchange::funding_beta::Request {
+                method: &request.method,
+                path,
+                query: &query,
+                body: &params,
+            };
+            let now = shared.clock.unix();
+            let exchange = &mut lock(&shared.sandbox).exchange;
+            exchange.run_timers(now);
+            // Funding (Beta) answers have no envelope; errors are statuses.
+            match exchange::funding_beta::handle(exchange, &account, &r, now) {
+                Some(Ok(body)) => return MockResponse::json(body.to_string()),
+                Some(Err((status, code))) => {
+                    return MockResponse::error(status, serde_json::json!({ "error": code }));
+                }
+                None => return kraken_error(404, "EGeneral:Unknown method"),
+            }
+        }
         if path == "/0/private/RetrieveExport" {
             let exchange = &lock(&shared.sandbox).exchange;
             return match exchange::exports::retrieve(exchange, &account, &params) {

@@ -13,6 +13,7 @@
 pub(crate) mod accounts;
 mod book;
 pub(crate) mod exports;
+pub(crate) mod funding_beta;
 mod funds;
 mod orders;
 mod pairs;
@@ -131,6 +132,8 @@ pub(crate) struct Exchange {
     pub exports: Vec<exports::Export>,
     /// Algo Trading strategies (TWAP), oldest first.
     pub strategies: Vec<strategies::Strategy>,
+    /// Funding (Beta) state per account.
+    pub funding: HashMap<String, funding_beta::FundingAccount>,
     /// While paused, nothing fills; orders rest until matching resumes.
     pub paused: bool,
     /// `online`, `cancel_only`, `post_only`, `limit_only` or `maintenance`.
@@ -168,6 +171,7 @@ impl Exchange {
             cancel_all_at: HashMap::new(),
             exports: Vec::new(),
             strategies: Vec::new(),
+            funding: HashMap::new(),
             paused: false,
             system_status: "online".to_owned(),
             ids: 0,
