@@ -102,6 +102,18 @@ pub const STATEFUL_PATHS: &[&str] = &[
     "/0/private/QueryStrategies",
     "/0/private/GetOpenStrategies",
     "/0/private/GetClosedStrategies",
+    "/funding/v1/networks",
+    "/funding/v1/assets/{direction}",
+    "/funding/v1/methods/{direction}",
+    "/funding/v1/limits/deposit/{asset_class}/{asset}",
+    "/funding/v1/limits/withdrawal/{asset_class}/{asset}",
+    "/funding/v1/fees/{method_id}",
+    "/funding/v1/addresses",
+    "/funding/v1/addresses/{id}",
+    "/funding/v1/deposits",
+    "/funding/v1/deposit/address",
+    "/funding/v2/deposit/addresses",
+    "/funding/v1/withdrawals",
     "/0/public/Depth",
     "/0/public/SystemStatus",
     "/oauth/token",
@@ -358,7 +370,8 @@ impl MockKraken {
     /// ExportStatus, RetrieveExport, RemoveExport), Algo Trading (AddStrategy,
     /// CancelStrategy, QueryStrategies, GetOpenStrategies,
     /// GetClosedStrategies: TWAPs whose child orders trade as the clock
-    /// advances), the market (Depth of a
+    /// advances), Funding (Beta) (every `/funding/` path, from the
+    /// account), the market (Depth of a
     /// pair with a book, SystemStatus) and OAuth (`/oauth/token`,
     /// `/oauth/fast-api-key`). The others serve the recordings.
     ///
