@@ -62,7 +62,15 @@ const ADDRESS_LIMIT: usize = 5;
 /// One method of the catalogue: `(Kraken asset, funding name, network,
 /// contract, minimum, fee)`. USDC is the guide's example; the rest are
 /// built from the field list (the contracts are the tokens' public ones).
-const METHODS: &[(&str, &str, &str, Option<&str>, &str, &str)] = &[
+type MethodRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+);
+const METHODS: &[MethodRow] = &[
     (
         "USDC",
         "USDC",
