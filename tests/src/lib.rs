@@ -97,6 +97,23 @@ pub const STATEFUL_PATHS: &[&str] = &[
     "/0/private/ExportStatus",
     "/0/private/RetrieveExport",
     "/0/private/RemoveExport",
+    "/0/private/AddStrategy",
+    "/0/private/CancelStrategy",
+    "/0/private/QueryStrategies",
+    "/0/private/GetOpenStrategies",
+    "/0/private/GetClosedStrategies",
+    "/funding/v1/networks",
+    "/funding/v1/assets/{direction}",
+    "/funding/v1/methods/{direction}",
+    "/funding/v1/limits/deposit/{asset_class}/{asset}",
+    "/funding/v1/limits/withdrawal/{asset_class}/{asset}",
+    "/funding/v1/fees/{method_id}",
+    "/funding/v1/addresses",
+    "/funding/v1/addresses/{id}",
+    "/funding/v1/deposits",
+    "/funding/v1/deposit/address",
+    "/funding/v2/deposit/addresses",
+    "/funding/v1/withdrawals",
     "/0/public/Depth",
     "/0/public/SystemStatus",
     "/oauth/token",
@@ -350,7 +367,11 @@ impl MockKraken {
     /// CancelAllOrdersAfter, OpenOrders, ClosedOrders, QueryOrders,
     /// OrderAmends), money (Balance, BalanceEx, TradesHistory, QueryTrades,
     /// Ledgers, QueryLedgers, TradeVolume), exports (AddExport,
-    /// ExportStatus, RetrieveExport, RemoveExport), the market (Depth of a
+    /// ExportStatus, RetrieveExport, RemoveExport), Algo Trading (AddStrategy,
+    /// CancelStrategy, QueryStrategies, GetOpenStrategies,
+    /// GetClosedStrategies: TWAPs whose child orders trade as the clock
+    /// advances), Funding (Beta) (every `/funding/` path, from the
+    /// account), the market (Depth of a
     /// pair with a book, SystemStatus) and OAuth (`/oauth/token`,
     /// `/oauth/fast-api-key`). The others serve the recordings.
     ///

@@ -73,6 +73,14 @@ impl OAuthState {
         self.access.iter().any(|t| t == token)
     }
 
+    /// Accepts `token` as Bearer from now on (a token some answer of
+    /// `/oauth/token` handed out).
+    pub fn accept(&mut self, token: &str) {
+        if !self.accepts(token) {
+            self.access.push(token.to_owned());
+        }
+    }
+
     /// `POST /oauth/token`: `authorization_code` (any non-empty `code`) or
     /// `refresh_token` (one this sandbox issued, used once).
     pub fn token(&mut self, p: &Params) -> Result<Value, OAuthError> {

@@ -74,6 +74,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         (Ok(_), Some(f)) if !f.processes() => None,
         (Ok(_), _) => Some(serve(&shared, &recorded)),
     };
+    let response_path = recorded.path.clone();
     // Record before the response goes out so tests see it once the reply arrives.
     lock(&shared.requests).push(recorded);
     let response = match fault {
@@ -106,11 +107,33 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     };
     if let Some(r) = &response {
         note_errors(&shared, r);
+        if response_path == "/oauth/token" {
+            note_issued_token(&shared, r);
+        }
     }
     // A killed connection fails the write of whatever is returned here.
     response
         .unwrap_or_else(|| MockResponse::bytes("text/plain", Vec::new()))
         .into_response()
+}
+
+/// A token `/oauth/token` hands out, whatever answered it (the sandbox's
+/// state, a recording, a queued or override response), is one the other
+/// `/oauth/*` paths accept as Bearer.
+fn note_issued_token(shared: &Shared, response: &MockResponse) {
+    if response.status != 200 {
+        return;
+    }
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&response.body) else {
+        return;
+    };
+    let token = body
+        .get("access_token")
+        .or_else(|| body.get("result").and_then(|r| r.get("access_token")))
+        .and_then(|t| t.as_str());
+    if let Some(token) = token {
+        lock(&shared.oauth).accept(token);
+    }
 }
 
 /// Remembers the Kraken error codes an answer carries.
@@ -179,6 +202,26 @@ fn serve(shared: &Shared, request: &RecordedRequest) -> MockResponse {
             .get(key)
             .map(|k| k.account.clone())
             .unwrap_or_default();
+        if path.starts_with("/funding/") {
+            let query = request.query_pairs();
+            let r = exchange::funding_beta::Request {
+                method: &request.method,
+                path,
+                query: &query,
+                body: &params,
+            };
+            let now = shared.clock.unix();
+            let exchange = &mut lock(&shared.sandbox).exchange;
+            exchange.run_timers(now);
+            // Funding (Beta) answers have no envelope; errors are statuses.
+            match exchange::funding_beta::handle(exchange, &account, &r, now) {
+                Some(Ok(body)) => return MockResponse::json(body.to_string()),
+                Some(Err((status, code))) => {
+                    return MockResponse::error(status, serde_json::json!({ "error": code }));
+                }
+                None => return kraken_error(404, "EGeneral:Unknown method"),
+            }
+        }
         if path == "/0/private/RetrieveExport" {
             let exchange = &lock(&shared.sandbox).exchange;
             return match exchange::exports::retrieve(exchange, &account, &params) {

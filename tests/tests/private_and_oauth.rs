@@ -394,13 +394,9 @@ async fn oauth_token_uses_basic_auth_and_keeps_tokens_secret() {
         "/oauth/userinfo",
         "OAuth_UserInfo.schema-derived.json",
     );
-    let err = bearer.get_oauth_user_info().await.unwrap_err();
-    // The mock only knows its own token; its 401 carries a Kraken error, which wins.
-    assert_eq!(
-        err.kraken().map(|k| k.code()),
-        Some("EAPI:Invalid key"),
-        "{err}"
-    );
+    // The mock accepts the token its /oauth/token handed out.
+    let user = bearer.get_oauth_user_info().await.unwrap();
+    assert_eq!(user.email.as_deref(), Some("user@example.com"));
     assert_eq!(
         mock.last_request().unwrap().header("authorization"),
         Some("Bearer 2YotnFZFEjr1zCsicMWpAA")

@@ -110,3 +110,34 @@ async fn refresh_tokens_work_once_and_unknown_tokens_are_refused() {
     let stranger = app.with_oauth_access_token("not-a-token");
     assert!(stranger.list_oauth_fast_api_keys().await.is_err());
 }
+
+/// The whole OAuth flow, in the sandbox and in the replay mock: the token
+/// `/oauth/token` hands out is accepted by userinfo and the Fast API key
+/// calls, and a token nobody issued is not.
+#[tokio::test]
+async fn the_issued_token_reads_userinfo_and_fast_api_keys() {
+    for mock in [MockKraken::sandbox().await, MockKraken::start().await] {
+        let app = oauth_client(&mock);
+        let token = app
+            .get_oauth_access_token("authorization_code")
+            .code("code-from-the-redirect")
+            .await
+            .unwrap();
+        let issued = token.access_token.expose().to_owned();
+        assert_ne!(issued, kraken_mock::OAUTH_ACCESS_TOKEN);
+        let app = app.with_oauth_access_token(&issued);
+        let me = app.get_oauth_user_info().await.unwrap();
+        assert_eq!(me.email.as_deref(), Some("user@example.com"));
+        let bearer = mock.last_request().unwrap();
+        assert_eq!(
+            bearer.header("authorization"),
+            Some(format!("Bearer {issued}").as_str())
+        );
+        assert!(bearer.auth.is_ok(), "{:?}", bearer.auth);
+        app.list_oauth_fast_api_keys().await.unwrap();
+
+        let stranger = app.with_oauth_access_token("not-a-token");
+        let err = stranger.get_oauth_user_info().await.unwrap_err();
+        assert!(err.to_string().contains("Invalid key"), "{err}");
+    }
+}

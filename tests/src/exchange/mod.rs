@@ -13,9 +13,11 @@
 pub(crate) mod accounts;
 mod book;
 pub(crate) mod exports;
+pub(crate) mod funding_beta;
 mod funds;
 mod orders;
 mod pairs;
+mod strategies;
 
 use std::collections::HashMap;
 
@@ -128,6 +130,10 @@ pub(crate) struct Exchange {
     pub cancel_all_at: HashMap<String, Decimal>,
     /// Requested trade and ledger exports.
     pub exports: Vec<exports::Export>,
+    /// Algo Trading strategies (TWAP), oldest first.
+    pub strategies: Vec<strategies::Strategy>,
+    /// Funding (Beta) state per account.
+    pub funding: HashMap<String, funding_beta::FundingAccount>,
     /// While paused, nothing fills; orders rest until matching resumes.
     pub paused: bool,
     /// `online`, `cancel_only`, `post_only`, `limit_only` or `maintenance`.
@@ -164,6 +170,8 @@ impl Exchange {
             orders: Vec::new(),
             cancel_all_at: HashMap::new(),
             exports: Vec::new(),
+            strategies: Vec::new(),
+            funding: HashMap::new(),
             paused: false,
             system_status: "online".to_owned(),
             ids: 0,
@@ -487,7 +495,8 @@ impl Exchange {
     }
 
     /// Time-driven events: the dead man's switch cancels every open order
-    /// of an account once its time has passed; GTD orders expire.
+    /// of an account once its time has passed; GTD orders expire; Algo
+    /// Trading strategies start, send child orders, and end.
     pub fn run_timers(&mut self, now: Decimal) {
         let due: Vec<String> = self
             .cancel_all_at
@@ -509,6 +518,7 @@ impl Exchange {
                 self.close(i, "expired", Some("Order expired"), now);
             }
         }
+        self.run_strategies(now);
     }
 
     /// Kraken's OrderInfo object for order `o`. Closed orders carry

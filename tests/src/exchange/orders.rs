@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
 use super::accounts::object;
-use super::{Amend, Exchange, MockOrder, Order, exports, funds};
+use super::{Amend, Exchange, MockOrder, Order, exports, funds, strategies};
 use crate::counters::{self, Counters};
 use crate::params::Params;
 
@@ -63,6 +63,11 @@ pub(crate) fn handle(
         "AddExport" => exports::add(ex, ctx.account, p, ctx.unix),
         "ExportStatus" => exports::status(ex, ctx.account, p),
         "RemoveExport" => exports::remove(ex, ctx.account, p),
+        "AddStrategy" => strategies::add(ex, ctx.account, p, ctx.unix),
+        "CancelStrategy" => strategies::cancel(ex, ctx.account, p, ctx.unix),
+        "QueryStrategies" => strategies::query(ex, ctx.account, p),
+        "GetOpenStrategies" => strategies::open(ex, ctx.account, p),
+        "GetClosedStrategies" => strategies::closed(ex, ctx.account, p),
         _ => return None,
     };
     Some(answer)
