@@ -205,8 +205,13 @@ fn text_bool(text: &str) -> Result<bool, String> {
 impl<T: FromJson> FromJson for Option<T> {
     #[inline]
     fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
-        if r.null()? {
-            return Ok(None);
+        match r.peek() {
+            Some(b'n') => {
+                r.null()?;
+                return Ok(None);
+            }
+            Some(b'"') => {}
+            _ => return T::from_json(r).map(Some),
         }
         if r.at_empty_string() {
             let mark = r.mark();

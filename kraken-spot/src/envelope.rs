@@ -37,6 +37,9 @@ fn success(status: u16) -> bool {
 /// Splits Kraken's `error` array into errors (`E…`) and warnings (`W…`).
 /// Warnings are logged and do not fail the call.
 fn check_errors(endpoint: &'static str, codes: Vec<String>) -> Result<(), Error> {
+    if codes.is_empty() {
+        return Ok(());
+    }
     let (warnings, errors): (Vec<_>, Vec<_>) = codes.into_iter().partition(|c| c.starts_with('W'));
     for warning in &warnings {
         tracing::warn!(endpoint, warning = %warning, "Kraken returned a warning");

@@ -278,6 +278,12 @@ impl<'a> Reader<'a> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected("a string"));
         }
+        self.string_here()
+    }
+
+    /// The string that starts at the current position (its `"`).
+    #[inline(always)]
+    fn string_here(&mut self) -> Result<Cow<'a, str>> {
         let start = self.pos + 1;
         let mut i = start;
         // One table lookup per byte: the quote, a backslash or a control character stops the scan.
@@ -497,7 +503,7 @@ impl<'a> Reader<'a> {
             if self.peek() != Some(b'"') {
                 return Err(self.unexpected("a key"));
             }
-            let key = self.string()?;
+            let key = self.string_here()?;
             if self.peek() != Some(b':') {
                 return Err(self.error("expected `:` after a key"));
             }
