@@ -435,30 +435,27 @@ impl<'a> Reader<'a> {
             }
             _ => return Err(self.unexpected("a number")),
         }
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let digits = i;
+        // A fraction and an exponent each need at least one digit.
+        let mut digits_from = |mut i: usize, what: &str| {
+            let first = i;
             while b.get(i).is_some_and(u8::is_ascii_digit) {
                 i += 1;
             }
-            if i == digits {
+            if i == first {
                 self.pos = i;
-                return Err(self.error("a number needs digits after `.`"));
+                return Err(self.error(format!("a number needs digits {what}")));
             }
+            Ok(i)
+        };
+        if b.get(i) == Some(&b'.') {
+            i = digits_from(i + 1, "after `.`")?;
         }
         if let Some(b'e' | b'E') = b.get(i) {
             i += 1;
             if let Some(b'+' | b'-') = b.get(i) {
                 i += 1;
             }
-            let digits = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i == digits {
-                self.pos = i;
-                return Err(self.error("a number needs digits in its exponent"));
-            }
+            i = digits_from(i, "in its exponent")?;
         }
         self.pos = i;
         Ok(&self.text[start..i])

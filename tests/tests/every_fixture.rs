@@ -180,3 +180,44 @@ fn the_strict_check_reports_a_dropped_or_changed_field() {
         ["result.unixtime: Num(\"1688669448\") became Num(\"1688669449\")"]
     );
 }
+
+/// The one-pass reader meets every recorded body broken in the ways a
+/// network or a server breaks them: cut short anywhere, or with one byte
+/// changed. Each must give a typed error or a value, never a panic, and a
+/// body cut short is never a success.
+#[test]
+fn broken_bodies_are_typed_errors_never_panics() {
+    let mut files: Vec<String> = std::fs::read_dir(kraken_mock::fixtures_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") && !n.starts_with("Error."))
+        .collect();
+    files.sort();
+    let mut cuts = 0;
+    for file in &files {
+        let Some(endpoint) = endpoint_of(file) else {
+            continue;
+        };
+        let body = kraken_mock::fixture(file);
+        let end = body
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
+        // Up to 64 cut points per file, spread over the body.
+        let step = (end / 64).max(1);
+        for cut in (0..end).step_by(step) {
+            let result = (endpoint.decode_to_json)(200, Some("application/json"), &body[..cut]);
+            assert!(result.is_err(), "{file} cut at {cut} decoded");
+            cuts += 1;
+        }
+        for at in (0..body.len()).step_by(step) {
+            for replacement in [b'"', b'{', b']', b'\\', 0xff] {
+                let mut broken = body.clone();
+                broken[at] = replacement;
+                // Either outcome is fine; a panic fails the test.
+                let _ = (endpoint.decode_to_json)(200, Some("application/json"), &broken);
+            }
+        }
+    }
+    assert!(cuts > 5_000, "only {cuts} cut bodies tried");
+}
