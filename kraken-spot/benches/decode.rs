@@ -28,8 +28,8 @@ fn ignored(body: &[u8]) -> bool {
 /// (label, fixture file, typed decoder)
 fn bodies() -> Vec<(&'static str, Vec<u8>, Decode)> {
     use kraken_spot::market_data::*;
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
-    let read = |name: &str| std::fs::read(format!("{dir}{name}")).expect("fixture");
+    let dir = kraken_mock::fixtures_dir();
+    let read = |name: &str| std::fs::read(dir.join(name)).expect("fixture");
     vec![
         (
             "AssetPairs.many",

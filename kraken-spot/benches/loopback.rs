@@ -15,9 +15,9 @@ const SECRET: &str =
 /// Serves the recorded bodies on 127.0.0.1 (keep-alive: axum's default).
 async fn serve() -> String {
     use axum::routing::{get, post};
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
-    let ticker = std::fs::read(format!("{dir}Ticker.json")).expect("fixture");
-    let balance = std::fs::read(format!("{dir}Balance.json")).expect("fixture");
+    let dir = kraken_mock::fixtures_dir();
+    let ticker = std::fs::read(dir.join("Ticker.json")).expect("fixture");
+    let balance = std::fs::read(dir.join("Balance.json")).expect("fixture");
     let json = |body: Vec<u8>| {
         move || {
             let body = body.clone();

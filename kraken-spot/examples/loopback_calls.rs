@@ -23,10 +23,10 @@ const SECRET: &str =
 /// A minimal keep-alive HTTP/1.1 server on a thread: one connection at a time,
 /// the recorded body chosen by path.
 fn serve() -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
-    let ticker = std::fs::read(format!("{dir}Ticker.json")).expect("fixture");
-    let balance = std::fs::read(format!("{dir}Balance.json")).expect("fixture");
-    let pairs = std::fs::read(format!("{dir}AssetPairs.many.json")).expect("fixture");
+    let dir = kraken_mock::fixtures_dir();
+    let ticker = std::fs::read(dir.join("Ticker.json")).expect("fixture");
+    let balance = std::fs::read(dir.join("Balance.json")).expect("fixture");
+    let pairs = std::fs::read(dir.join("AssetPairs.many.json")).expect("fixture");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     std::thread::spawn(move || {

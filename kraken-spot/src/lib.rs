@@ -33,7 +33,10 @@
 //!   [`SpotClient::send`] sends a request type (`GetTickerRequest`, …);
 //!   [`SpotClient::resolve_order`] and [`SpotClient::verify_credentials`].
 //!   [`CallOptions`] carries a call's otp and timeout with a request
-//!   ([`SpotClient::send_with`]); paged calls ([`Paged`]) have `.stream()`.
+//!   ([`SpotClient::send_with`]); paged calls ([`Paged`]) have `.stream()`,
+//!   which returns a [`Stream`] (`futures_core::Stream`, re-exported so it
+//!   can be named without adding futures; read it with `futures_util`'s or
+//!   `futures`' `StreamExt`/`TryStreamExt`).
 //! - Errors: [`Error`], [`ErrorKind`], [`KrakenError`], [`ERROR_CATALOGUE`],
 //!   [`TransportError`].
 //! - Behaviour: [`RetryPolicy`], [`OrderResend`] and [`OrderResolution`],
@@ -126,6 +129,18 @@ pub use endpoint::{
 #[doc(hidden)]
 pub use endpoint::{ParamValue, Params};
 pub use error::{Error, ErrorInfo, ErrorKind, KrakenError, PermissionsText, TransportError};
+/// The trait of what [`Call::stream`] returns (`futures_core::Stream`, the
+/// type `futures::Stream` re-exports): name it in your own signatures
+/// without depending on futures.
+///
+/// ```no_run
+/// use kraken_spot::{Error, LedgerEntry, SpotClient, Stream};
+///
+/// fn every_xbt_entry(client: &SpotClient) -> impl Stream<Item = Result<(String, LedgerEntry), Error>> {
+///     client.get_ledgers_info().asset("XBT").stream()
+/// }
+/// ```
+pub use futures_core::Stream;
 pub use generated::*;
 pub use indexmap::IndexMap;
 pub use nonce::NonceSource;

@@ -57,10 +57,14 @@ struct SpecEndpoint {
     write: bool,
 }
 
-fn spec() -> BTreeMap<String, SpecEndpoint> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec");
-    let files: Vec<serde_yaml::Value> = std::fs::read_dir(dir)
-        .unwrap()
+/// `None` in the packaged crate, which does not ship the workspace's spec.
+fn spec() -> Option<BTreeMap<String, SpecEndpoint>> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec");
+    let Ok(dir) = std::fs::read_dir(path) else {
+        eprintln!("skipped: {path} is not here (the packaged crate has no spec)");
+        return None;
+    };
+    let files: Vec<serde_yaml::Value> = dir
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .map(|p| serde_yaml::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
@@ -103,12 +107,12 @@ fn spec() -> BTreeMap<String, SpecEndpoint> {
             out.insert(e["name"].as_str().unwrap().to_owned(), ep);
         }
     }
-    out
+    Some(out)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tools_match_the_spec_and_reads_answer_json() {
-    let spec = spec();
+    let Some(spec) = spec() else { return };
     let client = connect(true, true).await;
     let tools = client.list_all_tools().await.unwrap();
     let names: BTreeSet<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
@@ -171,7 +175,7 @@ async fn dangerous_tools_are_refused_unless_allowed_and_confirmed() {
     let order = json!({"ordertype": "limit", "side": "buy", "volume": "1.25", "pair": "XBTUSD", "price": "37500", "validate": true});
     // Read-only by default: no write tools listed, and calling one is refused.
     let client = connect(false, false).await;
-    let spec = spec();
+    let Some(spec) = spec() else { return };
     let tools = client.list_all_tools().await.unwrap();
     assert!(tools.iter().all(|t| !spec[t.name.as_ref()].write));
     assert!(tools.len() > 40);
