@@ -607,14 +607,18 @@ fn add_address(ex: &mut Exchange, account: &str, r: &Request<'_>) -> Answer {
     Ok(json!({"address_id": id, "verified": true}))
 }
 
+/// Where the saved address `id` is in the account's list.
+fn address_index(f: &FundingAccount, id: &str) -> Result<usize, FundingError> {
+    f.addresses
+        .iter()
+        .position(|a| a.id == id)
+        .ok_or_else(|| not_found("id"))
+}
+
 fn update_address(ex: &mut Exchange, account: &str, id: &str, r: &Request<'_>) -> Answer {
     let p = r.body;
     let f = state(ex, account);
-    let i = f
-        .addresses
-        .iter()
-        .position(|a| a.id == id)
-        .ok_or_else(|| not_found("id"))?;
+    let i = address_index(f, id)?;
     if let Some(name) = p.get("name") {
         let taken = f
             .addresses
@@ -631,11 +635,7 @@ fn update_address(ex: &mut Exchange, account: &str, id: &str, r: &Request<'_>) -
 
 fn delete_address(ex: &mut Exchange, account: &str, id: &str) -> Answer {
     let f = state(ex, account);
-    let i = f
-        .addresses
-        .iter()
-        .position(|a| a.id == id)
-        .ok_or_else(|| not_found("id"))?;
+    let i = address_index(f, id)?;
     f.addresses.remove(i);
     Ok(json!({"result": true}))
 }
