@@ -1,19 +1,11 @@
-//! Helpers for the sandbox tests: a client for a mock, and raw signed calls.
+//! Helpers for the sandbox tests: raw signed calls over plain HTTP (reqwest),
+//! so that kraken-mock's own tests build from its package, without kraken-spot.
+//! The integration tests (../integration/tests/sandbox_util) use them too.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use kraken_mock::MockKraken;
-use kraken_spot::SpotClient;
-
-/// A kraken-spot client with the mock's key.
-pub fn client(mock: &MockKraken) -> SpotClient {
-    SpotClient::builder()
-        .base_url(mock.base_url())
-        .credentials(kraken_mock::API_KEY, kraken_mock::API_SECRET)
-        .build()
-        .expect("client")
-}
 
 static NONCE: AtomicU64 = AtomicU64::new(0);
 
