@@ -302,9 +302,12 @@ pub fn spec_fields(
                 }
             }
         }
-        Type::List(t) | Type::Map(t) | Type::WithLast(t) | Type::Csv(t) => {
+        Type::List(t) | Type::Map(t) | Type::WithLast(t) | Type::ListPage(t) | Type::Csv(t) => {
             if matches!(ty, Type::WithLast(_)) {
                 out.insert("last".into());
+            }
+            if matches!(ty, Type::ListPage(_)) {
+                out.insert("next_cursor".into());
             }
             spec_fields(spec, t, out, seen)
         }

@@ -657,7 +657,9 @@ fn output_misuse(ty: &Type, kind_of: &dyn Fn(&str) -> Option<Kind>) -> bool {
     match ty {
         Type::Amount | Type::Csv(_) | Type::Bytes => true,
         Type::Named(n) => kind_of(n) == Some(Kind::InputStruct),
-        Type::List(t) | Type::Map(t) | Type::WithLast(t) => output_misuse(t, kind_of),
+        Type::List(t) | Type::Map(t) | Type::WithLast(t) | Type::ListPage(t) => {
+            output_misuse(t, kind_of)
+        }
         Type::Either(a, b) => [a, b]
             .iter()
             .any(|t| output_misuse(t, kind_of) || matches!(***t, Type::WithLast(_))),
@@ -763,6 +765,18 @@ fn check_paging(e: &EndpointDef, p: &PagingDef, at: &str, types: &Types, errors:
         }
         _ => response,
     };
+    // A `list_page<item>` has its own fields: `items` and `next_cursor`.
+    if let Type::ListPage(t) = &page {
+        if **t != item {
+            errors.push(format!("{at}: the page must be `list_page<{}>`", p.item));
+        }
+        if p.items.as_deref() != Some("items") || p.next.as_deref() != Some("next_cursor") {
+            errors.push(format!(
+                "{at}: a `list_page` pages with `items: items` and `next: next_cursor`"
+            ));
+        }
+        return;
+    }
     let Some(s) = (match &page {
         Type::Named(n) => types.structs.get(n.as_str()).copied(),
         _ => None,

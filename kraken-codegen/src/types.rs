@@ -35,6 +35,8 @@ pub enum Type {
     Map(Box<Type>),
     /// A pair-keyed map with a sibling `last` cursor.
     WithLast(Box<Type>),
+    /// A cursor page whose list Kraken does not name: `next_cursor` and one list.
+    ListPage(Box<Type>),
     /// A comma-joined list sent as one parameter value.
     Csv(Box<Type>),
     /// One of two shapes, tried in order (OpenPositions: a map or a list).
@@ -63,9 +65,10 @@ impl Type {
                 "list" => Ok(Type::List(inner)),
                 "map" => Ok(Type::Map(inner)),
                 "with_last" => Ok(Type::WithLast(inner)),
+                "list_page" => Ok(Type::ListPage(inner)),
                 "csv" => Ok(Type::Csv(inner)),
                 other => Err(format!(
-                    "`{other}<…>` is not a type constructor (list, map, with_last, csv)"
+                    "`{other}<…>` is not a type constructor (list, map, with_last, list_page, csv)"
                 )),
             };
         }
@@ -104,7 +107,9 @@ impl Type {
     pub fn names(&self) -> Vec<&str> {
         match self {
             Type::Named(n) => vec![n.as_str()],
-            Type::List(t) | Type::Map(t) | Type::WithLast(t) | Type::Csv(t) => t.names(),
+            Type::List(t) | Type::Map(t) | Type::WithLast(t) | Type::ListPage(t) | Type::Csv(t) => {
+                t.names()
+            }
             Type::Either(a, b) => {
                 let mut names = a.names();
                 names.extend(b.names());
@@ -126,6 +131,7 @@ impl fmt::Display for Type {
             Type::List(t) => write!(f, "list<{t}>"),
             Type::Map(t) => write!(f, "map<{t}>"),
             Type::WithLast(t) => write!(f, "with_last<{t}>"),
+            Type::ListPage(t) => write!(f, "list_page<{t}>"),
             Type::Csv(t) => write!(f, "csv<{t}>"),
             Type::Either(a, b) => write!(f, "either<{a}, {b}>"),
             Type::Named(n) => f.write_str(n),

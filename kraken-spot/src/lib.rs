@@ -43,7 +43,7 @@
 //!   [`NonceSource`], [`RateLimitTier`] and [`RateCounters`].
 //! - Values: [`Decimal`] for money, [`Amount`] for prices and volumes sent
 //!   (`&str` or `Decimal`), [`Map`] (an [`IndexMap`]) for keyed results, [`Either`],
-//!   [`WithLast`], [`RawJson`], [`Secret`].
+//!   [`WithLast`], [`ListPage`], [`RawJson`], [`Secret`].
 //! - The spec at run time: [`ENDPOINTS`] ([`EndpointInfo`]: method, path,
 //!   auth, cost, [`Effect`], [`Permissions`], [`TradingCharge`]).
 //!
@@ -149,6 +149,6 @@ pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
 pub use paging::{Page, Paged, Position};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
-pub use shapes::{Amount, Either, Extra, Map, RawJson, Secret, WithLast};
+pub use shapes::{Amount, Either, Extra, ListPage, Map, RawJson, Secret, WithLast};
 // The generated code's helper macro, as `crate::string_enum!`.
 pub(crate) use string_enum::string_enum;

@@ -71,6 +71,68 @@ impl<T: Serialize> Serialize for WithLast<T> {
     }
 }
 
+/// One page of a cursor-paged result whose list Kraken does not name in its
+/// docs (WithdrawStatus with `cursor`): `next_cursor` and one list. Whatever
+/// the list's key, its entries are read as `T`, and the key is kept, so
+/// nothing is guessed and nothing is lost.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListPage<T> {
+    /// The entries: the first list-valued key's.
+    pub items: Vec<T>,
+    /// The key the entries came under (`None` when the page had no list).
+    pub items_key: Option<String>,
+    /// Pass as `cursor` to get the next page; `None` or empty on the last.
+    pub next_cursor: Option<String>,
+    /// Every other key, with its exact JSON text.
+    pub extra: Extra,
+}
+
+impl<T: FromJson> FromJson for ListPage<T> {
+    const KIND: Option<u8> = Some(b'{');
+
+    fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+        let mut page = ListPage {
+            items: Vec::new(),
+            items_key: None,
+            next_cursor: None,
+            extra: Extra::default(),
+        };
+        r.object(|r, key| {
+            if key == "next_cursor" {
+                page.next_cursor = r.read()?;
+            } else if page.items_key.is_none() && r.peek() == Some(b'[') {
+                page.items = r.read()?;
+                page.items_key = Some(key.to_owned());
+            } else {
+                page.extra.insert(key.to_owned(), r.read()?);
+            }
+            Ok(())
+        })?;
+        Ok(page)
+    }
+}
+
+impl<'de, T: FromJson> Deserialize<'de> for ListPage<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::de::via_json(d)
+    }
+}
+
+impl<T: Serialize> Serialize for ListPage<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        if let Some(key) = &self.items_key {
+            map.serialize_entry(key, &self.items)?;
+        }
+        map.serialize_entry("next_cursor", &self.next_cursor)?;
+        for (k, v) in &self.extra {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
 /// One of two shapes, as Kraken sends for a few results (OpenPositions is a
 /// map, or a list with `consolidation=market`). Decoding tries `First`, then
 /// `Second`; serializing writes the inner value.
@@ -293,6 +355,23 @@ mod tests {
         let w: WithLast<Vec<u32>> = serde_json::from_str(r#"{"last":18,"X":[],"Y":[2]}"#).unwrap();
         assert_eq!(w.last, 18);
         assert_eq!(w.pairs.len(), 2);
+    }
+
+    #[test]
+    fn list_pages_take_their_list_under_any_key_and_keep_the_rest() {
+        for key in ["withdrawals", "withdrawal", "items"] {
+            let text = format!(r#"{{"{key}":[1,2],"next_cursor":"c2","count":2}}"#);
+            let page: ListPage<u32> = crate::json::from_str(&text).unwrap();
+            assert_eq!(page.items, [1, 2]);
+            assert_eq!(page.items_key.as_deref(), Some(key));
+            assert_eq!(page.next_cursor.as_deref(), Some("c2"));
+            assert_eq!(page.extra["count"].get(), "2");
+            assert_eq!(serde_json::to_string(&page).unwrap(), text);
+        }
+        let last: ListPage<u32> = crate::json::from_str(r#"{"next_cursor":null}"#).unwrap();
+        assert!(last.items.is_empty() && last.items_key.is_none() && last.next_cursor.is_none());
+        // Entries that do not fit are an error, never an empty page.
+        assert!(crate::json::from_str::<ListPage<u32>>(r#"{"w":["x"]}"#).is_err());
     }
 
     #[test]

@@ -474,6 +474,7 @@ fn type_doc(ty: &Type) -> String {
         Type::List(t) => format!("a list of {}", type_doc(t)),
         Type::Map(t) => format!("a map (in Kraken's key order) of {}", type_doc(t)),
         Type::WithLast(t) => format!("[`WithLast`](crate::WithLast) of {}", type_doc(t)),
+        Type::ListPage(t) => format!("[`ListPage`](crate::ListPage) of {}", type_doc(t)),
         Type::Either(a, b) => format!(
             "[`Either`](crate::Either) of {} or {}",
             type_doc(a),

@@ -74,6 +74,10 @@ fn rust_type(ty: &Type) -> TokenStream {
             let t = rust_type(t);
             quote!(crate::WithLast<#t>)
         }
+        Type::ListPage(t) => {
+            let t = rust_type(t);
+            quote!(crate::ListPage<#t>)
+        }
         Type::Either(a, b) => {
             let (a, b) = (rust_type(a), rust_type(b));
             quote!(crate::Either<#a, #b>)

@@ -67,6 +67,7 @@ fn describe(t: &Type) -> String {
         Type::List(t) | Type::Csv(t) => format!("list of {}", describe(t)),
         Type::Map(t) => format!("[`IndexMap`](crate::IndexMap) of {}", describe(t)),
         Type::WithLast(t) => format!("[`WithLast`](crate::WithLast) of {}", describe(t)),
+        Type::ListPage(t) => format!("[`ListPage`](crate::ListPage) of {}", describe(t)),
         Type::Either(a, b) => format!(
             "[`Either`](crate::Either): {} or {}",
             describe(a),

@@ -1609,11 +1609,11 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "get_withdrawals_status",
         kraken: "WithdrawStatus",
-        doc: "Get recent withdrawals, newest first. Without `cursor` the result is `Either::First`, a list of\n`Withdrawal`; with `cursor` it is `Either::Second`, a page with `next_cursor` whose shape Kraken\ndoes not document, kept as JSON.",
+        doc: "Get recent withdrawals, newest first. Without `cursor` the result is `Either::First`, a list of\n`Withdrawal`; with `cursor` it is `Either::Second`, a `ListPage` of `Withdrawal`: Kraken\ndocuments `next_cursor` but not the key of the page's list, so the page takes its one list\nunder whatever key it has (and says which).",
         public: false,
         write: false,
         moves: None,
-        paged: false,
+        paged: true,
         params: &[
             ParamSpec {
                 name: "asset",
@@ -4604,14 +4604,7 @@ pub async fn dispatch(
                 call = call.rebase_multiplier(v);
             }
             if all {
-                return Err(
-                    CliError::usage(
-                        format!(
-                            "`{}` is not paged: --all does not apply",
-                            "get_withdrawals_status"
-                        ),
-                    ),
-                );
+                return crate::cli::emit_stream(call.stream(), emit).await;
             }
             crate::cli::emit_value(call.await, emit)
         }

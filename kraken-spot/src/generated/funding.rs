@@ -1945,7 +1945,10 @@ impl GetWithdrawalsStatusRequest {
 }
 impl crate::endpoint::sealed::Sealed for GetWithdrawalsStatusRequest {}
 impl crate::Endpoint for GetWithdrawalsStatusRequest {
-    type Response = crate::Either<Vec<super::Withdrawal>, crate::RawJson>;
+    type Response = crate::Either<
+        Vec<super::Withdrawal>,
+        crate::ListPage<super::Withdrawal>,
+    >;
     const NAME: &'static str = "get_withdrawals_status";
     const METHOD: crate::HttpMethod = crate::HttpMethod::Post;
     const PATH: &'static str = "/0/private/WithdrawStatus";
@@ -2042,12 +2045,13 @@ impl crate::Call<GetWithdrawalsStatusRequest> {
 }
 impl crate::SpotClient {
     /// Get recent withdrawals, newest first. Without `cursor` the result is `Either::First`, a list of
-    /// `Withdrawal`; with `cursor` it is `Either::Second`, a page with `next_cursor` whose shape Kraken
-    /// does not document, kept as JSON.
+    /// `Withdrawal`; with `cursor` it is `Either::Second`, a `ListPage` of `Withdrawal`: Kraken
+    /// documents `next_cursor` but not the key of the page's list, so the page takes its one list
+    /// under whatever key it has (and says which).
     ///
     /// `POST /0/private/WithdrawStatus` (Kraken `WithdrawStatus`), API-key signed, rate-limit cost 1.
     ///
-    /// Returns [`Either`](crate::Either) of a list of [`Withdrawal`](crate::Withdrawal) or [`RawJson`](crate::RawJson), Kraken's exact JSON.
+    /// Returns [`Either`](crate::Either) of a list of [`Withdrawal`](crate::Withdrawal) or [`ListPage`](crate::ListPage) of [`Withdrawal`](crate::Withdrawal).
     ///
     /// # Example
     ///
@@ -2060,6 +2064,25 @@ impl crate::SpotClient {
     #[doc(alias = "WithdrawStatus")]
     pub fn get_withdrawals_status(&self) -> crate::Call<GetWithdrawalsStatusRequest> {
         self.call(GetWithdrawalsStatusRequest::new())
+    }
+}
+impl crate::Paged for GetWithdrawalsStatusRequest {
+    type Item = super::Withdrawal;
+    fn start(&self) -> crate::Position {
+        crate::Position::Cursor("true".to_owned())
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        match response {
+            crate::Either::First(items) => crate::Page::cursor(items, None),
+            crate::Either::Second(page) => {
+                crate::Page::cursor(page.items, page.next_cursor)
+            }
+        }
     }
 }
 /// Parameters of [`SpotClient::cancel_withdrawal`](crate::SpotClient::cancel_withdrawal): Cancel a recently requested withdrawal that has not been processed yet.

@@ -147,6 +147,59 @@ async fn cursor_streams_follow_next_cursor_to_the_last_page() {
         "paging turned on, then the next cursor"
     );
 
+    // WithdrawStatus: Kraken documents `next_cursor` but not the key of the
+    // page's list, so these pages (built, not recorded) use two different
+    // keys; the entry is the recorded one. Without paging, the recorded list.
+    let recorded: serde_json::Value =
+        serde_json::from_slice(&kraken_mock::fixture("WithdrawStatus.json")).unwrap();
+    let one = recorded["result"][0].to_string();
+    let withdrawals_page = |key: &str, items: &str, next: &str| {
+        MockResponse::json(format!(
+            r#"{{"error":[],"result":{{"{key}":[{items}],"next_cursor":{next}}}}}"#
+        ))
+    };
+    mock.respond_once(
+        "/0/private/WithdrawStatus",
+        withdrawals_page("withdrawals", &format!("{one},{one}"), r#""w2""#),
+    );
+    mock.respond_once(
+        "/0/private/WithdrawStatus",
+        withdrawals_page("withdrawal", &one, r#""""#),
+    );
+    let withdrawals: Vec<_> = client
+        .get_withdrawals_status()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(withdrawals.len(), 3);
+    assert_eq!(
+        withdrawals[2].refid.as_deref(),
+        recorded["result"][0]["refid"].as_str()
+    );
+    let cursors: Vec<String> = mock
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("WithdrawStatus"))
+        .map(|r| r.form().into_iter().find(|(k, _)| k == "cursor").unwrap().1)
+        .collect();
+    assert_eq!(
+        cursors,
+        ["true", "w2"],
+        "an empty next_cursor ends the stream"
+    );
+    mock.respond_once(
+        "/0/private/WithdrawStatus",
+        MockResponse::fixture("WithdrawStatus.json"),
+    );
+    let all: Vec<_> = client
+        .get_withdrawals_status()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), recorded["result"].as_array().unwrap().len());
+
     // Earn strategies: the recorded page says there is no next page.
     mock.respond(
         "/0/private/Earn/Strategies",
