@@ -441,8 +441,13 @@ pub struct PagingDef {
     pub kind: PagingKind,
     /// The parameter that moves to the next page (`ofs`, `cursor`, `since`).
     pub param: String,
-    /// The type of one item (a struct or row name).
+    /// The type of one item (a spec type: a struct or row name, or `json`).
     pub item: String,
+    /// cursor: optional parameters Kraken wants absent once a cursor is sent
+    /// (Funding (Beta): "do not provide other request parameters with a
+    /// cursor"); the stream sends them on the first page only.
+    #[serde(default)]
+    pub clears: Vec<String>,
     /// offset, cursor: the field of the result (or of its page shape) holding the items.
     #[serde(default)]
     pub items: Option<String>,

@@ -733,7 +733,18 @@ fn check_paging(e: &EndpointDef, p: &PagingDef, at: &str, types: &Types, errors:
     if !e.params.iter().any(|q| q.name == p.param) {
         errors.push(format!("{at}: `{}` is not a parameter", p.param));
     }
-    let item = Type::Named(p.item.clone());
+    let item = match Type::parse(&p.item) {
+        Ok(t) => t,
+        Err(e) => return errors.push(format!("{at}: item: {e}")),
+    };
+    for name in &p.clears {
+        let optional = e.params.iter().any(|q| &q.name == name && !q.required);
+        if !optional || p.kind != PagingKind::Cursor || *name == p.param {
+            errors.push(format!(
+                "{at}: clears: `{name}` must be another optional parameter of a cursor-paged call"
+            ));
+        }
+    }
     let field_type =
         |s: &StructDef, name: &Option<String>, what: &str, errors: &mut Vec<String>| {
             let Some(name) = name else {

@@ -82,6 +82,24 @@ impl<T> Page<T> {
     }
 }
 
+/// A page's list field, required (`Vec<T>`) or optional (`Option<Vec<T>>`,
+/// absent on an empty page), as the items of a [`Page`].
+pub(crate) trait PageItems<T> {
+    fn into_items(self) -> Vec<T>;
+}
+
+impl<T> PageItems<T> for Vec<T> {
+    fn into_items(self) -> Vec<T> {
+        self
+    }
+}
+
+impl<T> PageItems<T> for Option<Vec<T>> {
+    fn into_items(self) -> Vec<T> {
+        self.unwrap_or_default()
+    }
+}
+
 /// An endpoint whose results come in pages. Implemented by the generated
 /// request types that the spec marks with `paging:`; not meant to be
 /// implemented elsewhere.

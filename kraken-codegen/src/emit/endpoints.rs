@@ -48,13 +48,25 @@ fn paging_impl(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> TokenS
     else {
         return quote!();
     };
-    let item = ident(&p.item);
+    let item = rust_type(&Type::parse(&p.item).unwrap_or(Type::Json));
+    // Cursor pages after the first send none of these (the spec's `clears:`).
+    let clears: Vec<&Ident> = p
+        .clears
+        .iter()
+        .filter_map(|name| {
+            e.params
+                .iter()
+                .zip(params)
+                .find(|(d, _)| &d.name == name)
+                .map(|(_, c)| &c.field)
+        })
+        .collect();
     match p.kind {
         PagingKind::Offset => {
             let (items, total) = (field(&p.items), field(&p.total));
             quote! {
             impl crate::Paged for #request {
-                type Item = (String, super::#item);
+                type Item = (String, #item);
                 fn start(&self) -> crate::Position {
                     crate::Position::Offset(self.#param.unwrap_or(0))
                 }
@@ -79,21 +91,28 @@ fn paging_impl(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> TokenS
                 quote! {
                     match response {
                         crate::Either::First(items) => crate::Page::cursor(items, None),
-                        crate::Either::Second(page) => crate::Page::cursor(page.#items, page.#next),
+                        crate::Either::Second(page) => crate::Page::cursor(
+                            crate::paging::PageItems::into_items(page.#items),
+                            page.#next,
+                        ),
                     }
                 }
             } else {
-                quote!(crate::Page::cursor(response.#items, response.#next))
+                quote!(crate::Page::cursor(
+                    crate::paging::PageItems::into_items(response.#items),
+                    response.#next,
+                ))
             };
             quote! {
                 impl crate::Paged for #request {
-                    type Item = super::#item;
+                    type Item = #item;
                     fn start(&self) -> crate::Position {
                         #start
                     }
                     fn set_position(&mut self, at: &crate::Position) {
                         if let crate::Position::Cursor(c) = at {
                             self.#param = Some(c.clone());
+                            #( self.#clears = None; )*
                         }
                     }
                     fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
@@ -114,7 +133,7 @@ fn paging_impl(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> TokenS
             };
             quote! {
                 impl crate::Paged for #request {
-                    type Item = super::#item;
+                    type Item = #item;
                     fn start(&self) -> crate::Position {
                         crate::Position::Start
                     }

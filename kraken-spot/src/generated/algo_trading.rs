@@ -1192,6 +1192,9 @@ impl crate::Paged for GetClosedStrategiesRequest {
         }
     }
     fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
-        crate::Page::cursor(response.closed, response.next_cursor)
+        crate::Page::cursor(
+            crate::paging::PageItems::into_items(response.closed),
+            response.next_cursor,
+        )
     }
 }

@@ -1817,7 +1817,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         public: false,
         write: false,
         moves: None,
-        paged: false,
+        paged: true,
         params: &[
             ParamSpec {
                 name: "direction",
@@ -2009,7 +2009,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         public: false,
         write: false,
         moves: None,
-        paged: false,
+        paged: true,
         params: &[
             ParamSpec {
                 name: "scope",
@@ -2177,7 +2177,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         public: false,
         write: false,
         moves: None,
-        paged: false,
+        paged: true,
         params: &[
             ParamSpec {
                 name: "asset",
@@ -2281,7 +2281,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         public: false,
         write: false,
         moves: None,
-        paged: false,
+        paged: true,
         params: &[
             ParamSpec {
                 name: "scope",
@@ -4711,14 +4711,7 @@ pub async fn dispatch(
                 call = call.account_id(v);
             }
             if all {
-                return Err(
-                    CliError::usage(
-                        format!(
-                            "`{}` is not paged: --all does not apply",
-                            "get_funding_methods"
-                        ),
-                    ),
-                );
+                return crate::cli::emit_stream(call.stream(), emit).await;
             }
             crate::cli::emit_value(call.await, emit)
         }
@@ -4820,14 +4813,7 @@ pub async fn dispatch(
                 call = call.account_id(v);
             }
             if all {
-                return Err(
-                    CliError::usage(
-                        format!(
-                            "`{}` is not paged: --all does not apply",
-                            "get_funding_addresses"
-                        ),
-                    ),
-                );
+                return crate::cli::emit_stream(call.stream(), emit).await;
             }
             crate::cli::emit_value(call.await, emit)
         }
@@ -4945,14 +4931,7 @@ pub async fn dispatch(
                 call = call.account_id(v);
             }
             if all {
-                return Err(
-                    CliError::usage(
-                        format!(
-                            "`{}` is not paged: --all does not apply",
-                            "get_funding_deposits"
-                        ),
-                    ),
-                );
+                return crate::cli::emit_stream(call.stream(), emit).await;
             }
             crate::cli::emit_value(call.await, emit)
         }
@@ -5002,14 +4981,7 @@ pub async fn dispatch(
                 call = call.account_id(v);
             }
             if all {
-                return Err(
-                    CliError::usage(
-                        format!(
-                            "`{}` is not paged: --all does not apply",
-                            "get_funding_claimed_addresses"
-                        ),
-                    ),
-                );
+                return crate::cli::emit_stream(call.stream(), emit).await;
             }
             crate::cli::emit_value(call.await, emit)
         }

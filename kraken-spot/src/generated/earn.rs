@@ -1768,7 +1768,10 @@ impl crate::Paged for GetEarnStrategiesRequest {
         }
     }
     fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
-        crate::Page::cursor(response.items, response.next_cursor)
+        crate::Page::cursor(
+            crate::paging::PageItems::into_items(response.items),
+            response.next_cursor,
+        )
     }
 }
 /// Parameters of [`SpotClient::get_earn_allocations`](crate::SpotClient::get_earn_allocations): List the user's allocations (permission Query Funds), including strategies used in the past

@@ -1339,7 +1339,10 @@ impl crate::Paged for GetDepositsStatusRequest {
         match response {
             crate::Either::First(items) => crate::Page::cursor(items, None),
             crate::Either::Second(page) => {
-                crate::Page::cursor(page.deposit, page.next_cursor)
+                crate::Page::cursor(
+                    crate::paging::PageItems::into_items(page.deposit),
+                    page.next_cursor,
+                )
             }
         }
     }
@@ -2080,7 +2083,10 @@ impl crate::Paged for GetWithdrawalsStatusRequest {
         match response {
             crate::Either::First(items) => crate::Page::cursor(items, None),
             crate::Either::Second(page) => {
-                crate::Page::cursor(page.items, page.next_cursor)
+                crate::Page::cursor(
+                    crate::paging::PageItems::into_items(page.items),
+                    page.next_cursor,
+                )
             }
         }
     }

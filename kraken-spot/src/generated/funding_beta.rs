@@ -2646,6 +2646,25 @@ impl crate::SpotClient {
         self.call(GetFundingMethodsRequest::new(direction))
     }
 }
+impl crate::Paged for GetFundingMethodsRequest {
+    type Item = super::FundingMethod;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+            self.asset = None;
+            self.rebase_multiplier = None;
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(
+            crate::paging::PageItems::into_items(response.methods),
+            response.next_cursor,
+        )
+    }
+}
 /// Parameters of [`SpotClient::get_funding_deposit_limits`](crate::SpotClient::get_funding_deposit_limits): Get the deposit limits for an asset, by funding method.
 #[doc(alias = "listFundingDepositLimitsV1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3146,6 +3165,24 @@ impl crate::SpotClient {
     #[doc(alias = "listFundingAddressesV1")]
     pub fn get_funding_addresses(&self) -> crate::Call<GetFundingAddressesRequest> {
         self.call(GetFundingAddressesRequest::new())
+    }
+}
+impl crate::Paged for GetFundingAddressesRequest {
+    type Item = super::FundingAddress;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+            self.scope = None;
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(
+            crate::paging::PageItems::into_items(response.addresses),
+            response.next_cursor,
+        )
     }
 }
 /// Parameters of [`SpotClient::add_funding_address`](crate::SpotClient::add_funding_address): Save a crypto withdrawal address against a method, network or network group (verified at once).
@@ -3693,6 +3730,28 @@ impl crate::SpotClient {
         self.call(GetFundingDepositsRequest::new())
     }
 }
+impl crate::Paged for GetFundingDepositsRequest {
+    type Item = crate::RawJson;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+            self.asset = None;
+            self.scope = None;
+            self.start_time = None;
+            self.end_time = None;
+            self.rebase_multiplier = None;
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(
+            crate::paging::PageItems::into_items(response.deposits),
+            response.next_cursor,
+        )
+    }
+}
 /// Parameters of [`SpotClient::claim_funding_deposit_address`](crate::SpotClient::claim_funding_deposit_address): Claim a deposit address for a funding method (a shared one when the method shares addresses).
 #[doc(alias = "claimFundingDepositAddressV1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3934,6 +3993,25 @@ impl crate::SpotClient {
         &self,
     ) -> crate::Call<GetFundingClaimedAddressesRequest> {
         self.call(GetFundingClaimedAddressesRequest::new())
+    }
+}
+impl crate::Paged for GetFundingClaimedAddressesRequest {
+    type Item = super::FundingClaimedAddressEntry;
+    fn start(&self) -> crate::Position {
+        crate::Position::Start
+    }
+    fn set_position(&mut self, at: &crate::Position) {
+        if let crate::Position::Cursor(c) = at {
+            self.cursor = Some(c.clone());
+            self.scope = None;
+            self.asset = None;
+        }
+    }
+    fn into_page(response: Self::Response) -> crate::Page<Self::Item> {
+        crate::Page::cursor(
+            crate::paging::PageItems::into_items(response.addresses),
+            response.next_cursor,
+        )
     }
 }
 /// Parameters of [`SpotClient::submit_funding_withdrawal`](crate::SpotClient::submit_funding_withdrawal): Withdraw to a saved address. Pin the fee with a quote's token, or take the current fee with an optional cap.

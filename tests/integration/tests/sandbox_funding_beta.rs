@@ -177,3 +177,45 @@ async fn saved_and_claimed_addresses_are_kept_per_account() {
     assert_eq!(first["status"], "success");
     assert_eq!(first["network_id"], ETHEREUM);
 }
+
+/// A stream pages the Funding (Beta) lists with the sandbox's cursors, and
+/// sends no filter beside a cursor, as Kraken asks (the sandbox refuses one):
+/// page by page, the same methods as one unpaged call.
+#[tokio::test]
+async fn funding_lists_stream_page_by_page_with_the_cursor_alone() {
+    use futures_util::TryStreamExt as _;
+    let mock = MockKraken::sandbox().await;
+    let kraken = client(&mock);
+    let whole = kraken
+        .get_funding_methods("withdraw")
+        .asset(FundingAssetFilter::new("currency"))
+        .await
+        .unwrap()
+        .methods
+        .unwrap();
+    assert!(whole.len() >= 2, "needs a second page: {}", whole.len());
+    let streamed: Vec<_> = kraken
+        .get_funding_methods("withdraw")
+        .asset(FundingAssetFilter::new("currency"))
+        .limit(1)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let ids = |m: &[kraken_spot::FundingMethod]| -> Vec<Option<String>> {
+        m.iter().map(|m| m.method_id.clone()).collect()
+    };
+    assert_eq!(ids(&streamed), ids(&whole));
+
+    // A filter sent with a cursor is refused, so the stream must drop it.
+    let refused = kraken
+        .get_funding_methods("withdraw")
+        .asset(FundingAssetFilter::new("currency"))
+        .cursor("MQ")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, kraken_spot::Error::Api { status: 400, .. }),
+        "{refused:?}"
+    );
+}

@@ -299,8 +299,19 @@ fn amount_json(ex: &Exchange, m: &Method, amount: Decimal) -> Value {
 }
 
 /// A page of `items` from the query's `cursor` (an offset this sandbox
-/// handed out) and `limit` (at most `max`).
+/// handed out) and `limit` (at most `max`). With a cursor, Kraken says "do
+/// not provide other request parameters": any filter beside it is refused
+/// (`limit` and `account_id` are not filters).
 fn page(items: Vec<Value>, r: &Request<'_>, max: usize, key: &str) -> Answer {
+    if r.q("cursor").is_some() {
+        if let Some((other, _)) = r
+            .query
+            .iter()
+            .find(|(k, _)| !matches!(k.as_str(), "cursor" | "limit" | "account_id"))
+        {
+            return Err(bad(other));
+        }
+    }
     let limit = match r.q("limit") {
         Some(l) => l
             .parse::<usize>()
