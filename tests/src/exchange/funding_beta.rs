@@ -303,14 +303,13 @@ fn amount_json(ex: &Exchange, m: &Method, amount: Decimal) -> Value {
 /// not provide other request parameters": any filter beside it is refused
 /// (`limit` and `account_id` are not filters).
 fn page(items: Vec<Value>, r: &Request<'_>, max: usize, key: &str) -> Answer {
-    if r.q("cursor").is_some() {
-        if let Some((other, _)) = r
+    if r.q("cursor").is_some()
+        && let Some((other, _)) = r
             .query
             .iter()
             .find(|(k, _)| !matches!(k.as_str(), "cursor" | "limit" | "account_id"))
-        {
-            return Err(bad(other));
-        }
+    {
+        return Err(bad(other));
     }
     let limit = match r.q("limit") {
         Some(l) => l
