@@ -149,6 +149,6 @@ pub use pacing::{CounterLevel, RateCounters, RateLimitTier};
 pub use paging::{Page, Paged, Position};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
-pub use shapes::{Amount, Either, Extra, ListPage, Map, RawJson, Secret, WithLast};
+pub use shapes::{Amount, Either, Extra, ListPage, Map, MapHasher, RawJson, Secret, WithLast};
 // The generated code's helper macro, as `crate::string_enum!`.
 pub(crate) use string_enum::string_enum;

@@ -184,7 +184,12 @@ pub type Extra = Map<RawJson>;
 /// order Kraken sent it. An [`IndexMap`] with a fast hasher
 /// ([`foldhash`](https://docs.rs/foldhash), randomly seeded per process):
 /// Kraken's keys are short, and SipHash was a large part of decoding them.
-pub type Map<V> = IndexMap<String, V, foldhash::fast::RandomState>;
+pub type Map<V> = IndexMap<String, V, MapHasher>;
+
+/// The hasher of [`Map`]: foldhash's, randomly seeded per process. Named so
+/// that a `Map` can be built by hand (`Map::with_hasher(MapHasher::default())`,
+/// or simply `Map::default()`).
+pub type MapHasher = foldhash::fast::RandomState;
 
 /// JSON that Kraken documents only loosely (an undocumented page shape, a
 /// new field), kept as the exact text it sent: numbers keep every digit,
