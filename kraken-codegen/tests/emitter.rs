@@ -372,6 +372,86 @@ fn rejects_bad_endpoint_facts() {
     }
 }
 
+const PAGED: &str = r#"
+doc: Cursor paging.
+structs:
+  - name: Item
+    doc: One entry.
+    fields:
+      - {name: id, type: string, doc: Id.}
+endpoints:
+  - name: list_things
+    kraken: ListThings
+    http: POST
+    path: /0/private/ListThings
+    auth: api_key
+    encoding: form
+    cost: 1
+    effect: read
+    permission: query-funds
+    doc: List things.
+    params:
+      - {name: asset, type: string, doc: A filter.}
+      - {name: kind, type: string, required: true, doc: A required filter.}
+      - {name: cursor, type: string, doc: The cursor.}
+    response: either<list<Item>, list_page<Item>>
+    paging: {kind: cursor, param: cursor, start: "true", items: items, item: Item, next: next_cursor, clears: [asset]}
+"#;
+
+/// A `list_page` result streams like any cursor page, and `clears:` empties
+/// its filters when the stream moves to a cursor.
+#[test]
+fn emits_cursor_paging_over_a_list_page_with_clears() {
+    let code = generate(PAGED).unwrap();
+    assert!(
+        code.contains("crate::Either<Vec<super::Item>, crate::ListPage<super::Item>>"),
+        "{code}"
+    );
+    let set_position = code
+        .split("fn set_position")
+        .nth(1)
+        .and_then(|rest| rest.split("fn into_page").next())
+        .unwrap();
+    assert!(
+        set_position.contains("self.cursor = Some(c.clone());"),
+        "{set_position}"
+    );
+    assert!(
+        set_position.contains("self.asset = None;"),
+        "{set_position}"
+    );
+    assert!(!set_position.contains("self.kind"), "{set_position}");
+}
+
+#[test]
+fn rejects_bad_paging() {
+    let cases = [
+        (
+            PAGED.replace("clears: [asset]", "clears: [kind]"),
+            "spec/demo.yaml: endpoint `list_things`: paging: clears: `kind` must be another optional parameter of a cursor-paged call",
+        ),
+        (
+            PAGED.replace("clears: [asset]", "clears: [cursor]"),
+            "spec/demo.yaml: endpoint `list_things`: paging: clears: `cursor` must be another optional parameter",
+        ),
+        (
+            PAGED.replace("items: items,", "items: things,"),
+            "spec/demo.yaml: endpoint `list_things`: paging: a `list_page` pages with `items: items` and `next: next_cursor`",
+        ),
+        (
+            PAGED.replace("list_page<Item>", "list_page<string>"),
+            "spec/demo.yaml: endpoint `list_things`: paging: the page must be `list_page<Item>`",
+        ),
+    ];
+    for (yaml, expected) in cases {
+        let err = error_of(&yaml);
+        assert!(
+            err.starts_with(expected),
+            "expected `{expected}`, got:\n{err}"
+        );
+    }
+}
+
 #[test]
 fn rejects_permission_on_public_endpoints_and_public_writes() {
     let public = r#"
