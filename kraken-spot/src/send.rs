@@ -28,20 +28,6 @@ struct Encoded {
     body: Option<(Vec<u8>, &'static str)>,
 }
 
-/// The decimal digits of `n`, written into `buf`.
-fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).unwrap_or("0")
-}
-
 /// When a call must be done by, and how long it was given.
 #[derive(Clone, Copy)]
 struct Deadline {
@@ -451,7 +437,7 @@ impl SpotClient {
                 let mut text = String::with_capacity(32 + 32 * params.entries().len());
                 let mut form = url::form_urlencoded::Serializer::new(&mut text);
                 if let Some(n) = body_nonce {
-                    form.append_pair("nonce", itoa(n, &mut [0u8; 20]));
+                    form.append_pair("nonce", itoa::Buffer::new().format(n));
                 }
                 form.extend_pairs(params.form_pairs());
                 form.finish();

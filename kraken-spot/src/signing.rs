@@ -128,8 +128,7 @@ impl Signer {
     /// Appends `API-Sign` for one call to `out`.
     pub fn sign_into(&self, path: &str, nonce: u64, body: &[u8], out: &mut String) {
         let mut sha = Sha256::new();
-        let mut digits = [0u8; 20];
-        sha.update(decimal(nonce, &mut digits));
+        sha.update(itoa::Buffer::new().format(nonce));
         sha.update(body);
         let digest = sha.finalize();
 
@@ -148,19 +147,6 @@ impl Signer {
         let inner = finish(self.inner, BLOCK, message);
         let mac = finish(self.outer, BLOCK, &inner);
         STANDARD.encode_string(mac, out);
-    }
-}
-
-/// The decimal digits of `n`, written into `buf`.
-fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[i..];
-        }
     }
 }
 
@@ -229,9 +215,18 @@ mod tests {
                 }
             }
         }
-        let mut buf = [0u8; 20];
-        assert_eq!(decimal(0, &mut buf), b"0");
-        assert_eq!(decimal(u64::MAX, &mut buf), b"18446744073709551615");
+        // The nonce's shortest and longest decimal forms.
+        let signer = Signer::new(b"key");
+        for nonce in [0, u64::MAX] {
+            let mut sha = Sha256::new();
+            sha.update(nonce.to_string().as_bytes());
+            sha.update(b"nonce");
+            let mut mac = Hmac::<Sha512>::new_from_slice(b"key").unwrap();
+            mac.update(b"/0/private/Balance");
+            mac.update(&sha.finalize());
+            let expected = STANDARD.encode(mac.finalize().into_bytes());
+            assert_eq!(signer.sign("/0/private/Balance", nonce, b"nonce"), expected);
+        }
     }
 
     #[test]
