@@ -5,12 +5,13 @@ use crate::endpoint::{Call, CallOptions, Endpoint, Permission};
 use crate::nonce::{NonceGate, NonceSource};
 use crate::orders::OrderResend;
 use crate::pacing::{Pacer, RateCounters, RateLimitTier};
+use crate::transport::{HttpConfig, HttpPools};
 use crate::{Error, RetryPolicy};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Kraken's production REST host.
@@ -59,69 +60,6 @@ pub(crate) struct OAuthClient {
     pub(crate) basic: SecretString,
 }
 
-/// One reqwest client per tokio runtime: a pooled connection is driven by a
-/// task of the runtime that opened it, and dies with that runtime.
-pub(crate) struct HttpPools {
-    config: HttpConfig,
-    by_runtime: Mutex<Vec<(tokio::runtime::Id, reqwest::Client)>>,
-}
-
-#[derive(Clone)]
-struct HttpConfig {
-    user_agent: String,
-    connect_timeout: Duration,
-}
-
-/// Runtimes that are gone leave their pool behind; keep only the newest few.
-const MAX_POOLS: usize = 16;
-
-impl HttpPools {
-    fn new(config: HttpConfig) -> Result<Self, Error> {
-        let pools = HttpPools {
-            config,
-            by_runtime: Mutex::new(Vec::new()),
-        };
-        pools.build()?; // fail at build() on a bad configuration, not at the first call
-        Ok(pools)
-    }
-
-    fn build(&self) -> Result<reqwest::Client, Error> {
-        let builder = reqwest::Client::builder();
-        // The TLS backend is a feature: rustls (default) or the platform's.
-        #[cfg(feature = "rustls")]
-        let builder = builder.use_rustls_tls();
-        #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-        let builder = builder.use_native_tls();
-        builder
-            .user_agent(self.config.user_agent.clone())
-            .connect_timeout(self.config.connect_timeout)
-            // Never follow a redirect: it would re-send signed requests, orders
-            // included, with their credentials, to whatever host it names.
-            .redirect(reqwest::redirect::Policy::none())
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build()
-            .map_err(|e| Error::InvalidConfig(format!("cannot build the HTTP client: {e}")))
-    }
-
-    /// The connection pool of the runtime this call runs on.
-    pub(crate) fn current(&self) -> Result<reqwest::Client, Error> {
-        let id = tokio::runtime::Handle::try_current()
-            .map_err(|_| Error::InvalidConfig("calls must run inside a tokio runtime".into()))?
-            .id();
-        let mut pools = self.by_runtime.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, client)) = pools.iter().find(|(r, _)| *r == id) {
-            return Ok(client.clone());
-        }
-        let client = self.build()?;
-        if pools.len() >= MAX_POOLS {
-            pools.remove(0);
-        }
-        pools.push((id, client.clone()));
-        Ok(client)
-    }
-}
-
 impl fmt::Debug for SpotClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let set = |b: bool| if b { "[REDACTED]" } else { "None" };
@@ -161,17 +99,7 @@ impl SpotClient {
         let inner = &self.inner;
         SpotClient {
             inner: Arc::new(Inner {
-                http: HttpPools {
-                    config: inner.http.config.clone(),
-                    by_runtime: Mutex::new(
-                        inner
-                            .http
-                            .by_runtime
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .clone(),
-                    ),
-                },
+                http: inner.http.share(),
                 base_url: inner.base_url.clone(),
                 origin: inner.origin.clone(),
                 api: inner.api.clone(),
@@ -451,7 +379,7 @@ impl SpotClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| concat!("kraken-spot/", env!("CARGO_PKG_VERSION")).to_owned());
-        let http = HttpPools::new(HttpConfig {
+        let http = HttpPools::new(&HttpConfig {
             user_agent,
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
         })?;

@@ -216,41 +216,96 @@ impl fmt::Display for PermissionsText {
     }
 }
 
-/// A failure to send a request or read its answer. reqwest's error stays
-/// behind [`std::error::Error::source`], so a reqwest upgrade does not change
-/// this crate's API.
+/// A failure to send a request or read its answer. The HTTP library's error
+/// stays behind [`std::error::Error::source`], so changing that library does
+/// not change this crate's API. It never carries the URL: a query string can
+/// hold parameters.
 #[derive(Debug)]
 pub struct TransportError {
-    inner: reqwest::Error,
+    kind: TransportKind,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TransportKind {
+    /// No connection: the request never left.
+    Connect,
+    /// The request went out (or may have) and no whole answer came back.
+    Exchange,
+    /// The answer's head came, its body did not.
+    Body,
+    /// The call's deadline passed while waiting for the answer.
+    Timeout,
 }
 
 impl TransportError {
-    pub(crate) fn new(inner: reqwest::Error) -> Self {
-        // Never carry the URL: it can hold a query string with parameters.
+    pub(crate) fn connect(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         TransportError {
-            inner: inner.without_url(),
+            kind: TransportKind::Connect,
+            source: Some(source.into()),
+        }
+    }
+
+    pub(crate) fn exchange(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        TransportError {
+            kind: TransportKind::Exchange,
+            source: Some(source.into()),
+        }
+    }
+
+    pub(crate) fn body(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        TransportError {
+            kind: TransportKind::Body,
+            source: Some(source.into()),
+        }
+    }
+
+    pub(crate) fn timeout() -> Self {
+        TransportError {
+            kind: TransportKind::Timeout,
+            source: None,
         }
     }
 
     /// A timeout (connecting, or waiting for the answer).
     pub fn is_timeout(&self) -> bool {
-        self.inner.is_timeout()
+        self.kind == TransportKind::Timeout || self.chain().any(is_timed_out)
     }
 
     /// The connection could not be made: the request never left.
     pub fn is_connect(&self) -> bool {
-        self.inner.is_connect()
+        self.kind == TransportKind::Connect
     }
+
+    fn chain(&self) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+        let first = self
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static));
+        std::iter::successors(first, |e| e.source())
+    }
+}
+
+fn is_timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    e.downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.inner, f)?;
-        // reqwest's text is terse ("error sending request"); the cause says what happened.
-        let mut source = std::error::Error::source(&self.inner);
-        while let Some(s) = source {
-            write!(f, ": {s}")?;
-            source = s.source();
+        f.write_str(match self.kind {
+            TransportKind::Connect => "cannot connect",
+            TransportKind::Exchange => "the request failed before a whole answer came",
+            TransportKind::Body => "the answer's body could not be read",
+            TransportKind::Timeout => "no answer before the call's deadline",
+        })?;
+        // The HTTP library's own text is terse ("client error (Connect)"); its
+        // causes say what happened.
+        for (i, e) in self.chain().enumerate() {
+            if i == 0 && e.is::<hyper_util::client::legacy::Error>() {
+                continue;
+            }
+            write!(f, ": {e}")?;
         }
         Ok(())
     }
@@ -258,7 +313,9 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.inner)
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 

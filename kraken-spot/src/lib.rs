@@ -116,6 +116,7 @@ mod shapes;
 #[doc(hidden)]
 pub mod signing;
 mod string_enum;
+mod transport;
 mod validate;
 
 pub use client::{DEFAULT_BASE_URL, SpotClient, SpotClientBuilder};

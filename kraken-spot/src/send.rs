@@ -2,15 +2,26 @@
 //! decode, retried as the call's effect allows, within one deadline.
 
 use crate::endpoint::{Auth, Effect, Encoding, Endpoint, HttpMethod, Params, TradingAction};
+use crate::error::TransportError;
 use crate::orders::{self, OrderResend, OrderResolution};
 use crate::pacing::TradingBill;
 use crate::retry::{parse_retry_after, stated_wait};
+use crate::transport::{BodyError, read_body};
 use crate::{Error, RetryPolicy, SpotClient};
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::header::{self, HeaderName, HeaderValue};
 use secrecy::ExposeSecret;
 use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 use tracing::Instrument as _;
 use zeroize::Zeroizing;
+
+// Kraken's credential headers (HTTP names are case-insensitive; HTTP/2 requires lowercase).
+const API_KEY: HeaderName = HeaderName::from_static("api-key");
+const API_SIGN: HeaderName = HeaderName::from_static("api-sign");
+const API_NONCE: HeaderName = HeaderName::from_static("api-nonce");
+const API_OTP: HeaderName = HeaderName::from_static("api-otp");
 
 /// A response as it arrived, before decoding.
 struct Reply {
@@ -24,7 +35,7 @@ struct Reply {
 struct Encoded {
     url: url::Url,
     /// Credential headers; wiped once the HTTP request holds them.
-    headers: Vec<(&'static str, Zeroizing<String>)>,
+    headers: Vec<(HeaderName, Zeroizing<String>)>,
     body: Option<(Vec<u8>, &'static str)>,
 }
 
@@ -278,14 +289,14 @@ impl SpotClient {
         if remaining.is_zero() {
             return Err(timeout_error(r, deadline));
         }
-        let request = self
-            .build_request(r, &http, params, otp, ticket.as_ref().map(|t| t.nonce))?
-            .timeout(remaining);
+        let request = self.build_request(r, params, otp, ticket.as_ref().map(|t| t.nonce))?;
         let transport = |source| Error::Transport {
             endpoint: r.name,
-            source: crate::error::TransportError::new(source),
+            source,
         };
-        let response = request.send().await.map_err(transport)?;
+        let response = answered_within(deadline, http.send(request))
+            .await
+            .map_err(transport)?;
         drop(ticket); // Kraken has checked the nonce by now: the next request may go.
 
         let status = response.status().as_u16();
@@ -296,10 +307,10 @@ impl SpotClient {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let content_type = header(reqwest::header::CONTENT_TYPE);
-        let retry_after = header(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
+        let content_type = header(header::CONTENT_TYPE);
+        let retry_after = header(header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
         if (300..400).contains(&status) {
-            let location: String = header(reqwest::header::LOCATION)
+            let location: String = header(header::LOCATION)
                 .unwrap_or_default()
                 .chars()
                 .take(200)
@@ -318,7 +329,15 @@ impl SpotClient {
         } else {
             inner.max_file_bytes
         };
-        let body = read_capped(r, response, limit).await?;
+        let body = answered_within(deadline, read_body(response.into_body(), limit))
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge => Error::ResponseTooLarge {
+                    endpoint: r.name,
+                    limit,
+                },
+                BodyError::Transport(e) => transport(e),
+            })?;
         Ok(Reply {
             status,
             content_type,
@@ -331,36 +350,39 @@ impl SpotClient {
     fn build_request(
         &self,
         r: &Route,
-        http: &reqwest::Client,
         params: &Params,
         otp: Option<&str>,
         nonce: Option<u64>,
-    ) -> Result<reqwest::RequestBuilder, Error> {
+    ) -> Result<hyper::Request<Full<Bytes>>, Error> {
         let Encoded { url, headers, body } = self.encode(r, params, otp, nonce);
-        let method = match r.method {
-            HttpMethod::Get => reqwest::Method::GET,
-            HttpMethod::Post => reqwest::Method::POST,
-            HttpMethod::Put => reqwest::Method::PUT,
-            HttpMethod::Delete => reqwest::Method::DELETE,
+        let mut request = hyper::Request::new(Full::new(Bytes::new()));
+        *request.method_mut() = match r.method {
+            HttpMethod::Get => hyper::Method::GET,
+            HttpMethod::Post => hyper::Method::POST,
+            HttpMethod::Put => hyper::Method::PUT,
+            HttpMethod::Delete => hyper::Method::DELETE,
         };
-        let mut builder = http.request(method, url);
+        // The URL is the parsed origin with an encoded path and query: always a URI.
+        *request.uri_mut() = url.as_str().parse().map_err(|e| {
+            Error::InvalidConfig(format!("the request URL is not a valid URI ({e})"))
+        })?;
+        let fields = request.headers_mut();
         for (name, value) in headers {
             // Every header added here carries a credential: marked sensitive so
             // HTTP-layer logging never prints it, and never quoted in errors.
-            let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
+            let mut value = HeaderValue::from_str(&value).map_err(|_| {
                 Error::InvalidConfig(format!(
                     "the credential for the `{name}` header contains characters a header cannot carry"
                 ))
             })?;
             value.set_sensitive(true);
-            builder = builder.header(name, value);
+            fields.insert(name, value);
         }
         if let Some((bytes, content_type)) = body {
-            builder = builder
-                .header(reqwest::header::CONTENT_TYPE, content_type)
-                .body(bytes);
+            fields.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            *request.body_mut() = Full::new(Bytes::from(bytes));
         }
-        Ok(builder)
+        Ok(request)
     }
 
     /// Encodes and signs one call: parameters, then the signed request's URL,
@@ -387,7 +409,7 @@ impl SpotClient {
 
         let mut params = std::borrow::Cow::Borrowed(params);
         // Credential copies made here are wiped once the header holds them.
-        let mut headers: Vec<(&'static str, Zeroizing<String>)> = Vec::new();
+        let mut headers: Vec<(HeaderName, Zeroizing<String>)> = Vec::new();
         let otp_text = || {
             otp.map(str::to_owned)
                 .or_else(|| inner.otp.as_ref().map(|o| o.expose_secret().to_owned()))
@@ -396,7 +418,7 @@ impl SpotClient {
             Auth::Public => {}
             Auth::Funding => {
                 if let Some(otp) = otp_text() {
-                    headers.push(("API-OTP", Zeroizing::new(otp)));
+                    headers.push((API_OTP, Zeroizing::new(otp)));
                 }
             }
             Auth::ApiKey => {
@@ -408,7 +430,7 @@ impl SpotClient {
             Auth::OAuthBasic => {
                 if let Some(client) = &inner.oauth_client {
                     headers.push((
-                        "Authorization",
+                        header::AUTHORIZATION,
                         Zeroizing::new(format!("Basic {}", client.basic.expose_secret())),
                     ));
                 }
@@ -416,7 +438,7 @@ impl SpotClient {
             Auth::OAuthBearer => {
                 if let Some(token) = &inner.oauth_token {
                     headers.push((
-                        "Authorization",
+                        header::AUTHORIZATION,
                         Zeroizing::new(format!("Bearer {}", token.expose_secret())),
                     ));
                 }
@@ -464,16 +486,13 @@ impl SpotClient {
                 _ => r.path,
             };
             headers.reserve(3);
+            headers.push((API_KEY, Zeroizing::new(api.key.expose_secret().to_owned())));
             headers.push((
-                "API-Key",
-                Zeroizing::new(api.key.expose_secret().to_owned()),
-            ));
-            headers.push((
-                "API-Sign",
+                API_SIGN,
                 Zeroizing::new(api.signer.sign(signed_path, n, signed)),
             ));
             if r.auth == Auth::Funding {
-                headers.push(("API-Nonce", Zeroizing::new(n.to_string())));
+                headers.push((API_NONCE, Zeroizing::new(n.to_string())));
             }
         }
         Encoded { url, headers, body }
@@ -680,30 +699,16 @@ async fn within<T>(
         .map_err(|_| timeout_error(r, deadline))
 }
 
-/// Reads the body, refusing one larger than `limit` without reading it all.
-async fn read_capped(
-    r: &Route,
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<Vec<u8>, Error> {
-    let too_large = || Error::ResponseTooLarge {
-        endpoint: r.name,
-        limit,
-    };
-    if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(too_large());
+/// Waits for the answer within the call's deadline. Unlike [`within`], the
+/// request may have gone: running out is a transport timeout.
+async fn answered_within<T, E: From<TransportError>>(
+    deadline: Deadline,
+    f: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    match tokio::time::timeout_at(deadline.at, f).await {
+        Ok(result) => result,
+        Err(_) => Err(TransportError::timeout().into()),
     }
-    let mut body = Vec::with_capacity(response.content_length().map_or(0, |n| n as usize));
-    while let Some(chunk) = response.chunk().await.map_err(|source| Error::Transport {
-        endpoint: r.name,
-        source: crate::error::TransportError::new(source),
-    })? {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// The number of items in a JSON list parameter.
