@@ -5,7 +5,7 @@ use crate::endpoint::{Call, CallOptions, Endpoint, Permission};
 use crate::nonce::{NonceGate, NonceSource};
 use crate::orders::OrderResend;
 use crate::pacing::{Pacer, RateCounters, RateLimitTier};
-use crate::transport::{HttpConfig, HttpPools};
+use crate::transport::{HttpConfig, HttpPools, Proxy};
 use crate::{Error, RetryPolicy};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -194,6 +194,7 @@ pub struct SpotClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
+    proxy: Proxy,
     rate_limit: Option<RateLimitTier>,
     retry: Option<RetryPolicy>,
     nonce_source: Option<NonceSource>,
@@ -218,6 +219,7 @@ impl fmt::Debug for SpotClientBuilder {
             .field("otp", &set(self.otp.is_some()))
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
+            .field("proxy", &self.proxy)
             .field("rate_limit", &self.rate_limit)
             .field("retry", &self.retry)
             .field("nonce_source", &self.nonce_source)
@@ -281,6 +283,22 @@ impl SpotClientBuilder {
     /// The connect timeout (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Connects through this HTTP proxy (`http://[user:password@]host:port`):
+    /// each connection is a CONNECT tunnel, so TLS runs end to end with
+    /// Kraken. Without this, the environment decides, as curl reads it:
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Proxy::Url(SecretString::from(url.into()));
+        self
+    }
+
+    /// Connects straight to the host, whatever the environment's proxy
+    /// variables say.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = Proxy::Direct;
         self
     }
 
@@ -379,13 +397,14 @@ impl SpotClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| concat!("kraken-spot/", env!("CARGO_PKG_VERSION")).to_owned());
-        let http = HttpPools::new(&HttpConfig {
-            user_agent,
-            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-        })?;
-
         let origin = url::Url::parse(&base_url)
             .map_err(|e| Error::InvalidConfig(format!("the base URL is not a URL ({e})")))?;
+        let http = HttpPools::new(&HttpConfig {
+            origin: &origin,
+            user_agent,
+            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            proxy: &self.proxy,
+        })?;
         Ok(SpotClient {
             inner: Arc::new(Inner {
                 http,

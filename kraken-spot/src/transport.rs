@@ -7,22 +7,32 @@
 use crate::Error;
 use crate::error::TransportError;
 use http_body_util::{BodyExt as _, Full};
+use hyper::Uri;
 use hyper::body::{Body as _, Bytes, Incoming};
-use hyper::header::{HeaderValue, USER_AGENT};
+use hyper::header::{ACCEPT, HeaderValue, USER_AGENT};
 use hyper::{Request, Response};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::proxy::matcher::Matcher;
+use hyper_util::rt::TokioIo;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use secrecy::{ExposeSecret as _, SecretString};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Mutex;
+use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::net::TcpStream;
 
-/// TCP, then TLS by the chosen feature: rustls (default) or the platform's.
+/// TCP (direct or through a proxy's tunnel), then TLS by the chosen feature:
+/// rustls (default) or the platform's.
 #[cfg(feature = "rustls")]
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+type Connector = hyper_rustls::HttpsConnector<Via>;
 #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-type Connector = hyper_tls::HttpsConnector<HttpConnector>;
+type Connector = hyper_tls::HttpsConnector<Via>;
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-type Connector = HttpConnector;
+type Connector = Via;
 
 /// One runtime's connection pool, and what every request carries.
 #[derive(Clone)]
@@ -32,10 +42,35 @@ pub(crate) struct Http {
 }
 
 /// How connections are made: fixed when the client is built.
-#[derive(Clone)]
-pub(crate) struct HttpConfig {
+pub(crate) struct HttpConfig<'a> {
+    pub(crate) origin: &'a url::Url,
     pub(crate) user_agent: String,
     pub(crate) connect_timeout: Duration,
+    pub(crate) proxy: &'a Proxy,
+}
+
+/// Whether connections go through an HTTP proxy.
+#[derive(Default)]
+pub(crate) enum Proxy {
+    /// As the environment says: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
+    /// `NO_PROXY`, read as curl reads them.
+    #[default]
+    FromEnv,
+    /// Through this proxy, whatever the environment says.
+    Url(SecretString),
+    /// Straight to the host.
+    Direct,
+}
+
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A proxy URL can carry a password.
+        f.write_str(match self {
+            Proxy::FromEnv => "FromEnv",
+            Proxy::Url(_) => "Url([REDACTED])",
+            Proxy::Direct => "Direct",
+        })
+    }
 }
 
 /// One pool per tokio runtime: a pooled connection is driven by a task of the
@@ -53,7 +88,7 @@ const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 impl HttpPools {
     /// Builds the connector (TLS configuration included) once; a bad
     /// configuration fails here, at `build()`, not at the first call.
-    pub(crate) fn new(config: &HttpConfig) -> Result<Self, Error> {
+    pub(crate) fn new(config: &HttpConfig<'_>) -> Result<Self, Error> {
         let user_agent = HeaderValue::from_str(&config.user_agent).map_err(|_| {
             Error::InvalidConfig("the user agent contains characters a header cannot carry".into())
         })?;
@@ -102,13 +137,15 @@ impl HttpPools {
     }
 }
 
-fn connector(config: &HttpConfig) -> Result<Connector, Error> {
+fn connector(config: &HttpConfig<'_>) -> Result<Connector, Error> {
     let mut tcp = HttpConnector::new();
     tcp.set_nodelay(true);
     tcp.set_connect_timeout(Some(config.connect_timeout));
+    // TLS, when there is any, is added on top of the (possibly tunnelled) TCP.
+    tcp.enforce_http(false);
+    let via = via(config, tcp)?;
     #[cfg(feature = "rustls")]
     {
-        tcp.enforce_http(false);
         // The provider is named, not taken from the process default, so another
         // crate's rustls choice cannot make this build fail or change.
         let tls = hyper_rustls::HttpsConnectorBuilder::new()
@@ -117,18 +154,84 @@ fn connector(config: &HttpConfig) -> Result<Connector, Error> {
             .https_or_http()
             .enable_http1()
             .enable_http2()
-            .wrap_connector(tcp);
+            .wrap_connector(via);
         Ok(tls)
     }
     #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
     {
-        tcp.enforce_http(false);
         let tls = native_tls::TlsConnector::new()
             .map_err(|e| Error::InvalidConfig(format!("cannot set up TLS: {e}")))?;
-        Ok(hyper_tls::HttpsConnector::from((tcp, tls.into())))
+        Ok(hyper_tls::HttpsConnector::from((via, tls.into())))
     }
     #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-    Ok(tcp)
+    Ok(via)
+}
+
+/// The proxy for this client's one origin, decided once at build.
+fn via(config: &HttpConfig<'_>, tcp: HttpConnector) -> Result<Via, Error> {
+    let matcher = match config.proxy {
+        Proxy::Direct => return Ok(Via::Direct(tcp)),
+        Proxy::FromEnv => Matcher::from_env(),
+        Proxy::Url(url) => Matcher::builder()
+            .all(url.expose_secret().to_owned())
+            .build(),
+    };
+    let origin: Uri = config
+        .origin
+        .as_str()
+        .parse()
+        .map_err(|e| Error::InvalidConfig(format!("the base URL is not a valid URI ({e})")))?;
+    let Some(intercept) = matcher.intercept(&origin) else {
+        return Ok(Via::Direct(tcp));
+    };
+    // Never echo the proxy URL: it can carry a password.
+    if intercept.uri().scheme_str() != Some("http") {
+        return Err(Error::InvalidConfig(
+            "the proxy must be an http:// proxy (an HTTPS tunnel is opened through it with CONNECT)"
+                .into(),
+        ));
+    }
+    let mut tunnel = Tunnel::new(intercept.uri().clone(), tcp);
+    if let Some(auth) = intercept.basic_auth() {
+        tunnel = tunnel.with_auth(auth.clone());
+    }
+    Ok(Via::Proxy(tunnel))
+}
+
+/// Where a connection's TCP goes: to the host, or through an HTTP proxy's
+/// CONNECT tunnel to it.
+#[derive(Clone)]
+pub(crate) enum Via {
+    Direct(HttpConnector),
+    Proxy(Tunnel<HttpConnector>),
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl tower_service::Service<Uri> for Via {
+    type Response = TokioIo<TcpStream>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        match self {
+            Via::Direct(c) => c.poll_ready(cx).map_err(Into::into),
+            Via::Proxy(c) => c.poll_ready(cx).map_err(Into::into),
+        }
+    }
+
+    fn call(&mut self, dst: Uri) -> Self::Future {
+        match self {
+            Via::Direct(c) => {
+                let connecting = c.call(dst);
+                Box::pin(async move { connecting.await.map_err(Into::into) })
+            }
+            Via::Proxy(c) => {
+                let connecting = c.call(dst);
+                Box::pin(async move { connecting.await.map_err(Into::into) })
+            }
+        }
+    }
 }
 
 impl Http {
@@ -137,9 +240,10 @@ impl Http {
         &self,
         mut request: Request<Full<Bytes>>,
     ) -> Result<Response<Incoming>, TransportError> {
-        request
-            .headers_mut()
-            .insert(USER_AGENT, self.user_agent.clone());
+        let headers = request.headers_mut();
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        // As reqwest and curl send it: some front ends refuse a request without.
+        headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
         self.client.request(request).await.map_err(|e| {
             if e.is_connect() {
                 TransportError::connect(e)

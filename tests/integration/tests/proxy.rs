@@ -1,0 +1,115 @@
+//! Proxies: a configured HTTP proxy carries every connection as a CONNECT
+//! tunnel, with its credentials, and they never show in Debug or errors.
+
+mod common;
+
+use common::serve;
+use kraken_mock::MockKraken;
+use kraken_spot::{Error, SpotClient};
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// A CONNECT proxy on loopback: records each request head, then tunnels.
+async fn connect_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let log = Arc::clone(&log);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if client.read_exact(&mut byte).await.is_err() {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8(head).unwrap();
+                log.lock().unwrap().push(head.clone());
+                let target = head
+                    .strip_prefix("CONNECT ")
+                    .and_then(|rest| rest.split(' ').next())
+                    .unwrap()
+                    .to_owned();
+                let mut upstream = TcpStream::connect(target).await.unwrap();
+                client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await
+                    .unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            });
+        }
+    });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn a_configured_proxy_tunnels_signed_and_public_calls() {
+    let mock = MockKraken::start().await;
+    serve(&mock, "/0/public/Time", "Time.json");
+    serve(&mock, "/0/private/Balance", "Balance.json");
+    let (proxy, seen) = connect_proxy().await;
+    let with_auth = proxy.replace("http://", "http://trader:s3cret@");
+    let client = SpotClient::builder()
+        .base_url(mock.base_url())
+        .credentials(kraken_mock::API_KEY, kraken_mock::API_SECRET)
+        .proxy(&with_auth)
+        .build()
+        .unwrap();
+
+    assert_eq!(client.get_server_time().await.unwrap().unixtime, 1688669448);
+    assert_eq!(client.get_account_balance().await.unwrap().len(), 10);
+
+    // One tunnel (the connection is pooled), to the mock, with the proxy's
+    // credentials as Basic auth.
+    let heads = seen.lock().unwrap().clone();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    let origin = mock.base_url().trim_start_matches("http://").to_owned();
+    assert!(
+        heads[0].starts_with(&format!("CONNECT {origin} HTTP/1.1\r\n")),
+        "{}",
+        heads[0]
+    );
+    // base64("trader:s3cret")
+    assert!(
+        heads[0].contains("Proxy-Authorization: Basic dHJhZGVyOnMzY3JldA==\r\n"),
+        "{}",
+        heads[0]
+    );
+    // The mock saw both calls, the signed one verified by its own code.
+    assert_eq!(mock.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn the_proxy_password_never_shows() {
+    let builder = SpotClient::builder().proxy("http://trader:s3cret@127.0.0.1:9");
+    let shown = format!("{builder:?}");
+    assert!(
+        !shown.contains("s3cret") && shown.contains("REDACTED"),
+        "{shown}"
+    );
+
+    // An unreachable proxy: a connect error, before anything was sent.
+    let client = builder.base_url("http://127.0.0.1:1").build().unwrap();
+    let err = client.get_server_time().await.unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains("s3cret"), "{text}");
+    match err {
+        Error::Transport { source, .. } => assert!(source.is_connect(), "{source}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn only_http_proxies_are_accepted() {
+    let err = SpotClient::builder()
+        .proxy("https://trader:s3cret@proxy.example:443")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidConfig(_)), "{err:?}");
+    assert!(!err.to_string().contains("s3cret"), "{err}");
+}
