@@ -5,7 +5,7 @@ use crate::endpoint::{Call, CallOptions, Endpoint, Permission};
 use crate::nonce::{NonceGate, NonceSource};
 use crate::orders::OrderResend;
 use crate::pacing::{Pacer, RateCounters, RateLimitTier};
-use crate::transport::{HttpConfig, HttpPools, Proxy};
+use crate::transport::{HttpConfig, HttpPools, Origin, Proxy};
 use crate::{Error, RetryPolicy};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -38,8 +38,8 @@ pub struct SpotClient {
 pub(crate) struct Inner {
     pub(crate) http: HttpPools,
     pub(crate) base_url: String,
-    /// `base_url` parsed once; each call's URL is a copy with the path set.
-    pub(crate) origin: url::Url,
+    /// `base_url`'s scheme and host, parsed once; each call adds its path.
+    pub(crate) origin: Origin,
     /// Shared, not copied, by clients made with `with_oauth_access_token`.
     pub(crate) api: Option<Arc<ApiCredentials>>,
     pub(crate) oauth_client: Option<Arc<OAuthClient>>,
@@ -397,8 +397,7 @@ impl SpotClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| concat!("kraken-spot/", env!("CARGO_PKG_VERSION")).to_owned());
-        let origin = url::Url::parse(&base_url)
-            .map_err(|e| Error::InvalidConfig(format!("the base URL is not a URL ({e})")))?;
+        let origin = Origin::new(&base_url)?;
         let http = HttpPools::new(&HttpConfig {
             origin: &origin,
             user_agent,

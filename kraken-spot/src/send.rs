@@ -33,7 +33,9 @@ struct Reply {
 
 /// A call's request, encoded and signed, before it becomes an HTTP request.
 struct Encoded {
-    url: url::Url,
+    /// The path and query, percent-encoded: exactly what is sent (and, for
+    /// Funding (Beta), signed).
+    path_and_query: String,
     /// Credential headers; wiped once the HTTP request holds them.
     headers: Vec<(HeaderName, Zeroizing<String>)>,
     body: Option<(Vec<u8>, &'static str)>,
@@ -354,7 +356,11 @@ impl SpotClient {
         otp: Option<&str>,
         nonce: Option<u64>,
     ) -> Result<hyper::Request<Full<Bytes>>, Error> {
-        let Encoded { url, headers, body } = self.encode(r, params, otp, nonce);
+        let Encoded {
+            path_and_query,
+            headers,
+            body,
+        } = self.encode(r, params, otp, nonce);
         let mut request = hyper::Request::new(Full::new(Bytes::new()));
         *request.method_mut() = match r.method {
             HttpMethod::Get => hyper::Method::GET,
@@ -362,10 +368,7 @@ impl SpotClient {
             HttpMethod::Put => hyper::Method::PUT,
             HttpMethod::Delete => hyper::Method::DELETE,
         };
-        // The URL is the parsed origin with an encoded path and query: always a URI.
-        *request.uri_mut() = url.as_str().parse().map_err(|e| {
-            Error::InvalidConfig(format!("the request URL is not a valid URI ({e})"))
-        })?;
+        *request.uri_mut() = self.inner.origin.uri(path_and_query)?;
         let fields = request.headers_mut();
         for (name, value) in headers {
             // Every header added here carries a credential: marked sensitive so
@@ -396,16 +399,18 @@ impl SpotClient {
     ) -> Result<(String, usize, Option<Vec<u8>>), Error> {
         let params = request.params()?;
         let r = &Route::of::<E>();
-        let Encoded { url, headers, body } = self.encode(r, &params, None, Some(nonce));
-        Ok((url.into(), headers.len(), body.map(|(b, _)| b)))
+        let Encoded {
+            path_and_query,
+            headers,
+            body,
+        } = self.encode(r, &params, None, Some(nonce));
+        Ok((path_and_query, headers.len(), body.map(|(b, _)| b)))
     }
 
     fn encode(&self, r: &Route, params: &Params, otp: Option<&str>, nonce: Option<u64>) -> Encoded {
         let inner = &*self.inner;
-        // The origin was parsed once, at build: only the path and query are new.
-        let mut url = inner.origin.clone();
         // Path parameters (Funding (Beta)) are percent-encoded into the path.
-        url.set_path(&params.fill_path(r.path));
+        let mut path_and_query = params.fill_path(r.path);
 
         let mut params = std::borrow::Cow::Borrowed(params);
         // Credential copies made here are wiped once the header holds them.
@@ -449,7 +454,8 @@ impl SpotClient {
         // calls (objects deep-object style).
         let query = params.query_string(r.encoding == Encoding::Query);
         if !query.is_empty() {
-            url.set_query(Some(&query));
+            path_and_query.push('?');
+            path_and_query.push_str(&query);
         }
         // `/0/private` bodies carry the nonce; Funding (Beta) sends it as a header.
         let body_nonce = nonce.filter(|_| r.auth == Auth::ApiKey);
@@ -474,15 +480,8 @@ impl SpotClient {
         if let (Some(n), Some(api)) = (nonce, inner.api.as_ref()) {
             let signed = body.as_ref().map_or(&[][..], |(b, _)| b.as_slice());
             // `/0/private` signs its fixed path; Funding (Beta) the path and query sent.
-            let path_and_query;
             let signed_path = match r.auth {
-                Auth::Funding => {
-                    path_and_query = match url.query() {
-                        Some(q) => format!("{}?{q}", url.path()),
-                        None => url.path().to_owned(),
-                    };
-                    path_and_query.as_str()
-                }
+                Auth::Funding => path_and_query.as_str(),
                 _ => r.path,
             };
             headers.reserve(3);
@@ -495,7 +494,11 @@ impl SpotClient {
                 headers.push((API_NONCE, Zeroizing::new(n.to_string())));
             }
         }
-        Encoded { url, headers, body }
+        Encoded {
+            path_and_query,
+            headers,
+            body,
+        }
     }
 
     /// What an order call will add to the trading counters.

@@ -10,6 +10,7 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::Uri;
 use hyper::body::{Body as _, Bytes, Incoming};
 use hyper::header::{ACCEPT, HeaderValue, USER_AGENT};
+use hyper::http::uri::{Authority, PathAndQuery, Scheme};
 use hyper::{Request, Response};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -20,7 +21,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use secrecy::{ExposeSecret as _, SecretString};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -35,15 +36,50 @@ type Connector = hyper_tls::HttpsConnector<Via>;
 type Connector = Via;
 
 /// One runtime's connection pool, and what every request carries.
-#[derive(Clone)]
 pub(crate) struct Http {
     client: Client<Connector, Full<Bytes>>,
     user_agent: HeaderValue,
 }
 
+/// The scheme and host every request goes to, parsed once at build.
+#[derive(Clone)]
+pub(crate) struct Origin {
+    scheme: Scheme,
+    authority: Authority,
+}
+
+impl Origin {
+    /// From a base URL already checked to be a bare origin.
+    pub(crate) fn new(base_url: &str) -> Result<Self, Error> {
+        let bad = |e: &dyn std::fmt::Display| {
+            Error::InvalidConfig(format!("the base URL is not a valid URI ({e})"))
+        };
+        let uri: Uri = base_url.parse().map_err(|e| bad(&e))?;
+        let parts = uri.into_parts();
+        match (parts.scheme, parts.authority) {
+            (Some(scheme), Some(authority)) => Ok(Origin { scheme, authority }),
+            _ => Err(bad(&"no scheme or host")),
+        }
+    }
+
+    /// The request's URI: this origin, then the encoded path and query.
+    pub(crate) fn uri(&self, path_and_query: String) -> Result<Uri, Error> {
+        let mut parts = hyper::http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(
+            PathAndQuery::from_maybe_shared(Bytes::from(path_and_query)).map_err(|e| {
+                Error::InvalidConfig(format!("the request path is not a valid URI ({e})"))
+            })?,
+        );
+        Uri::from_parts(parts)
+            .map_err(|e| Error::InvalidConfig(format!("the request URL is not a valid URI ({e})")))
+    }
+}
+
 /// How connections are made: fixed when the client is built.
 pub(crate) struct HttpConfig<'a> {
-    pub(crate) origin: &'a url::Url,
+    pub(crate) origin: &'a Origin,
     pub(crate) user_agent: String,
     pub(crate) connect_timeout: Duration,
     pub(crate) proxy: &'a Proxy,
@@ -78,7 +114,7 @@ impl std::fmt::Debug for Proxy {
 pub(crate) struct HttpPools {
     connector: Connector,
     user_agent: HeaderValue,
-    by_runtime: Mutex<Vec<(tokio::runtime::Id, Http)>>,
+    by_runtime: Mutex<Vec<(tokio::runtime::Id, Arc<Http>)>>,
 }
 
 /// Runtimes that are gone leave their pool behind; keep only the newest few.
@@ -114,25 +150,25 @@ impl HttpPools {
     }
 
     /// The connection pool of the runtime this call runs on.
-    pub(crate) fn current(&self) -> Result<Http, Error> {
+    pub(crate) fn current(&self) -> Result<Arc<Http>, Error> {
         let id = tokio::runtime::Handle::try_current()
             .map_err(|_| Error::InvalidConfig("calls must run inside a tokio runtime".into()))?
             .id();
         let mut pools = self.by_runtime.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, http)) = pools.iter().find(|(r, _)| *r == id) {
-            return Ok(http.clone());
+            return Ok(Arc::clone(http));
         }
-        let http = Http {
+        let http = Arc::new(Http {
             client: Client::builder(TokioExecutor::new())
                 .pool_idle_timeout(POOL_IDLE_TIMEOUT)
                 .pool_timer(TokioTimer::new())
                 .build(self.connector.clone()),
             user_agent: self.user_agent.clone(),
-        };
+        });
         if pools.len() >= MAX_POOLS {
             pools.remove(0);
         }
-        pools.push((id, http.clone()));
+        pools.push((id, Arc::clone(&http)));
         Ok(http)
     }
 }
@@ -176,11 +212,7 @@ fn via(config: &HttpConfig<'_>, tcp: HttpConnector) -> Result<Via, Error> {
             .all(url.expose_secret().to_owned())
             .build(),
     };
-    let origin: Uri = config
-        .origin
-        .as_str()
-        .parse()
-        .map_err(|e| Error::InvalidConfig(format!("the base URL is not a valid URI ({e})")))?;
+    let origin = config.origin.uri("/".to_owned())?;
     let Some(intercept) = matcher.intercept(&origin) else {
         return Ok(Via::Direct(tcp));
     };
