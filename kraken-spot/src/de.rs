@@ -97,34 +97,11 @@ impl FromJson for Decimal {
         if let Some(d) = r.plain_decimal() {
             return Ok(d);
         }
-        // The general path hands its value back in registers, as the fast
-        // path has it: were it a `Result<Decimal>` in memory, the fast path's
-        // value would be stored there too and read back in other widths, a
-        // store-forwarding stall on every decimal.
-        let mut failure = None;
-        let bits = general_decimal(r, &mut failure);
-        match failure {
-            None => Ok(Decimal::deserialize(bits.to_le_bytes())),
-            Some(e) => Err(e),
-        }
-    }
-}
-
-/// A decimal the fast path left, as [`Decimal::serialize`]'s 16 bytes; on
-/// failure, `0` and the error in `failure`.
-#[inline(never)]
-fn general_decimal(r: &mut Reader<'_>, failure: &mut Option<json::ReadError>) -> u128 {
-    let read = scalar_with(r, "a decimal", |s| match s {
-        Scalar::Str(text) => parse_decimal(&text),
-        Scalar::Number(text) => parse_decimal(text),
-        other => Err(found("a decimal", &other)),
-    });
-    match read {
-        Ok(d) => u128::from_le_bytes(d.serialize()),
-        Err(e) => {
-            *failure = Some(e);
-            0
-        }
+        scalar_with(r, "a decimal", |s| match s {
+            Scalar::Str(text) => parse_decimal(&text),
+            Scalar::Number(text) => parse_decimal(text),
+            other => Err(found("a decimal", &other)),
+        })
     }
 }
 
