@@ -7,6 +7,7 @@
 
 use crate::json::{self, FromJson, Reader, Scalar};
 use indexmap::IndexMap;
+use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -230,7 +231,18 @@ impl<T: FromJson, S: std::hash::BuildHasher + Default> FromJson for IndexMap<Str
         let mut out = IndexMap::with_capacity_and_hasher(room, S::default());
         r.object(|r, key| {
             let value = T::from_json(r)?;
-            out.insert(key.to_owned(), value);
+            // As `insert`: a repeated key keeps its place and takes the
+            // later value. The key is hashed from the text, and only a new
+            // one is copied.
+            let hash = out.hasher().hash_one(key);
+            match out.raw_entry_mut_v1().from_key_hashed_nocheck(hash, key) {
+                RawEntryMut::Occupied(mut entry) => {
+                    entry.insert(value);
+                }
+                RawEntryMut::Vacant(entry) => {
+                    entry.insert_hashed_nocheck(hash, key.to_owned(), value);
+                }
+            }
             Ok(())
         })?;
         Ok(out)
@@ -438,6 +450,17 @@ mod tests {
         assert_eq!(significand("-0.0012e2"), Some((true, "12".into(), -2)));
         assert_eq!(significand("000"), Some((false, String::new(), 0)));
         assert_eq!(significand("1x"), None);
+    }
+
+    #[test]
+    fn a_repeated_map_key_keeps_its_place_and_takes_the_later_value() {
+        let map: crate::Map<Decimal> =
+            read(r#"{"ZUSD": "1.5", "XXBT": "2", "ZUSD": "3.25", "e\u0301": 4}"#);
+        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["ZUSD", "XXBT", "e\u{301}"]);
+        assert_eq!(map[&"ZUSD".to_owned()].to_string(), "3.25");
+        assert_eq!(map["XXBT"].to_string(), "2");
+        assert_eq!(map.len(), 3);
     }
 
     #[test]

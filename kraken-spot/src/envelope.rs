@@ -62,7 +62,13 @@ fn one_pass<T: FromJson>(text: &str) -> json::Result<(Vec<String>, Option<T>)> {
     let mut result = None;
     r.object(|r, key| {
         match key {
-            "error" if error.is_none() => error = Some(r.read::<Vec<String>>()?),
+            "error" if error.is_none() => {
+                error = Some(if r.empty_array() {
+                    Vec::new()
+                } else {
+                    r.read::<Vec<String>>()?
+                });
+            }
             // `null` counts as absent.
             "result" if result.is_none() => result = Some(r.read::<Option<T>>()?),
             "error" | "result" => return Err(r.error(format!("duplicate field `{key}`"))),
@@ -311,6 +317,23 @@ mod tests {
         let err =
             kraken::<Vec<u32>>("x", 200, br#"{"error":[],"result":null}"#, false).unwrap_err();
         assert!(err.to_string().contains("no `result`"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_error_array_in_any_spelling_is_no_error() {
+        for body in [
+            r#"{"error":[],"result":[7]}"#,
+            r#"{"error": [ ], "result": [7]}"#,
+            "{\"error\":\n  [\n  ],\n\"result\":[7]}",
+            r#"{"result":[7],"error":[]}"#,
+        ] {
+            let ok: Vec<u32> = kraken("x", 200, body.as_bytes(), false).unwrap();
+            assert_eq!(ok, [7], "{body}");
+        }
+        // A second `error`, even empty, is still a duplicate.
+        assert!(one_pass::<u32>(r#"{"error":[],"error":[],"result":1}"#).is_err());
+        assert!(one_pass::<u32>(r#"{"error":[]]}"#).is_err());
+        assert!(one_pass::<u32>(r#"{"error":[],}"#).is_err());
     }
 
     #[test]

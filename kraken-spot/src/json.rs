@@ -219,6 +219,16 @@ impl<'a> Reader<'a> {
         self.peek() == Some(b'"') && self.bytes.get(self.pos + 1) == Some(&b'"')
     }
 
+    /// Consumes `[]` if it is next (Kraken's usual `"error":[]`).
+    #[inline]
+    pub(crate) fn empty_array(&mut self) -> bool {
+        let at = self.peek() == Some(b'[') && self.bytes.get(self.pos + 1) == Some(&b']');
+        if at {
+            self.pos += 2;
+        }
+        at
+    }
+
     /// Where the reader stands (after whitespace), to come back to.
     pub fn mark(&mut self) -> usize {
         self.skip_whitespace();
