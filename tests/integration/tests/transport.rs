@@ -1,11 +1,12 @@
-//! Proxies: a configured HTTP proxy carries every connection as a CONNECT
-//! tunnel, with its credentials, and they never show in Debug or errors.
+//! The HTTP transport: https is TLS from the first byte, a failed handshake
+//! means nothing was sent, and a configured HTTP proxy carries every
+//! connection as a CONNECT tunnel with credentials that never show.
 
 mod common;
 
 use common::serve;
 use kraken_mock::MockKraken;
-use kraken_spot::{Error, SpotClient};
+use kraken_spot::{Error, RetryPolicy, SpotClient};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -112,4 +113,57 @@ async fn only_http_proxies_are_accepted() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidConfig(_)), "{err:?}");
     assert!(!err.to_string().contains("s3cret"), "{err}");
+}
+
+/// A server that records the first bytes a client sends, then hangs up.
+async fn first_bytes_server() -> (u16, tokio::sync::oneshot::Receiver<Vec<u8>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (mut conn, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = conn.read(&mut buf).await.unwrap();
+        buf.truncate(n);
+        let _ = tx.send(buf);
+        // Dropping the connection ends the handshake.
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn https_starts_with_a_tls_handshake_and_a_failed_one_sent_nothing() {
+    let (port, first) = first_bytes_server().await;
+    let client = SpotClient::builder()
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .credentials(kraken_mock::API_KEY, kraken_mock::API_SECRET)
+        .no_proxy()
+        // One attempt: the error below is the handshake's, not a retry's.
+        .retry(RetryPolicy::NONE)
+        .build()
+        .unwrap();
+    let err = client.get_account_balance().await.unwrap_err();
+
+    let hello = first.await.unwrap();
+    // A TLS handshake record (0x16, version 3.x), not an HTTP request line:
+    // neither the path nor the key went out in the clear.
+    assert_eq!(&hello[..2], &[0x16, 0x03], "{hello:?}");
+    assert!(!hello.windows(4).any(|w| w == b"POST"));
+    assert!(
+        !hello
+            .windows(kraken_mock::API_KEY.len())
+            .any(|w| w == kraken_mock::API_KEY.as_bytes())
+    );
+    // ALPN offers HTTP/2 and HTTP/1.1.
+    assert!(hello.windows(3).any(|w| w == b"\x02h2"), "no h2 in ALPN");
+    assert!(
+        hello.windows(9).any(|w| w == b"\x08http/1.1"),
+        "no http/1.1 in ALPN"
+    );
+    // The handshake failed before any request: a connect error, which a
+    // call that changes state may safely retry.
+    match err {
+        Error::Transport { source, .. } => assert!(source.is_connect(), "{source}"),
+        other => panic!("{other:?}"),
+    }
 }
