@@ -339,41 +339,48 @@ impl<'a> Reader<'a> {
         let quoted = self.peek()? == b'"';
         let mut i = self.pos + usize::from(quoted);
         let negative = b.get(i) == Some(&b'-');
-        if negative {
-            i += 1;
-        }
+        i += usize::from(negative);
+        // Integer digits, then fraction digits: two tight loops.
         let first = i;
         let mut mantissa: u64 = 0;
-        let mut point = None;
-        loop {
-            match b.get(i).copied() {
-                Some(d @ b'0'..=b'9') => {
-                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
-                }
-                Some(b'.') if point.is_none() && i > first => point = Some(i),
-                Some(b'"') if quoted => break,
-                // JSON's number ends at any other byte; an exponent is left to the general path.
-                Some(b'"' | b'e' | b'E' | b'+' | b'-' | b'.') => return None,
-                _ if quoted => return None,
-                _ => break,
-            }
+        while let Some(d @ b'0'..=b'9') = b.get(i).copied() {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
             i += 1;
         }
-        let digits = i - first - usize::from(point.is_some());
-        // At most 19 digits always fit a u64. A trailing `.`, nothing at all
-        // and `-0` (which keeps its sign) take the general path, and so does
-        // a bare number with a leading zero, which JSON forbids.
-        if digits == 0
-            || digits > 19
-            || point == Some(i - 1)
+        let whole = i - first;
+        let mut scale = 0;
+        if whole > 0 && b.get(i) == Some(&b'.') {
+            i += 1;
+            let point = i;
+            while let Some(d @ b'0'..=b'9') = b.get(i).copied() {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+                i += 1;
+            }
+            scale = i - point;
+            // A trailing `.` takes the general path.
+            if scale == 0 {
+                return None;
+            }
+        }
+        match b.get(i).copied() {
+            Some(b'"') if quoted => {}
+            // JSON's number ends at any other byte; an exponent is left to the general path.
+            Some(b'"' | b'e' | b'E' | b'+' | b'-' | b'.') => return None,
+            _ if quoted => return None,
+            _ => {}
+        }
+        // At most 19 digits always fit a u64. Nothing at all and `-0` (which
+        // keeps its sign) take the general path, and so does a bare number
+        // with a leading zero, which JSON forbids.
+        if whole == 0
+            || whole + scale > 19
             || (negative && mantissa == 0)
-            || (!quoted && b[first] == b'0' && point.map_or(digits, |p| p - first) > 1)
+            || (!quoted && b[first] == b'0' && whole > 1)
         {
             return None;
         }
-        let scale = point.map_or(0, |p| (i - p - 1) as u32);
         self.pos = i + usize::from(quoted);
-        Some((mantissa, scale, negative))
+        Some((mantissa, scale as u32, negative))
     }
 
     /// A string with escapes: its extent is found, then decoded by serde_json.
