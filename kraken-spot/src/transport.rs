@@ -240,6 +240,25 @@ pub(crate) enum Via {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The tunnel's target with its port spelled out: the tunnel would take 443
+/// for any URI without one, `http://host` included.
+fn with_port(dst: Uri) -> Uri {
+    let (Some(host), None) = (dst.host(), dst.port()) else {
+        return dst;
+    };
+    let port = if dst.scheme_str() == Some("http") {
+        80
+    } else {
+        443
+    };
+    let Ok(authority) = Authority::try_from(format!("{host}:{port}")) else {
+        return dst;
+    };
+    let mut parts = dst.clone().into_parts();
+    parts.authority = Some(authority);
+    Uri::from_parts(parts).unwrap_or(dst)
+}
+
 impl tower_service::Service<Uri> for Via {
     type Response = TokioIo<TcpStream>;
     type Error = BoxError;
@@ -259,7 +278,7 @@ impl tower_service::Service<Uri> for Via {
                 Box::pin(async move { connecting.await.map_err(Into::into) })
             }
             Via::Proxy(c) => {
-                let connecting = c.call(dst);
+                let connecting = c.call(with_port(dst));
                 Box::pin(async move { connecting.await.map_err(Into::into) })
             }
         }

@@ -36,7 +36,9 @@ async fn connect_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
                     .and_then(|rest| rest.split(' ').next())
                     .unwrap()
                     .to_owned();
-                let mut upstream = TcpStream::connect(target).await.unwrap();
+                let Ok(mut upstream) = TcpStream::connect(target).await else {
+                    return;
+                };
                 client
                     .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
                     .await
@@ -83,6 +85,26 @@ async fn a_configured_proxy_tunnels_signed_and_public_calls() {
     );
     // The mock saw both calls, the signed one verified by its own code.
     assert_eq!(mock.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_tunnel_names_the_default_port_of_an_origin_without_one() {
+    let (proxy, seen) = connect_proxy().await;
+    let client = SpotClient::builder()
+        .base_url("http://127.0.0.1")
+        .proxy(&proxy)
+        .retry(kraken_spot::RetryPolicy::NONE)
+        .build()
+        .unwrap();
+    // Nothing listens on port 80 here: the call fails after the CONNECT.
+    let _ = client.get_server_time().await;
+    let heads = seen.lock().unwrap().clone();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(
+        heads[0].starts_with("CONNECT 127.0.0.1:80 HTTP/1.1\r\n"),
+        "{}",
+        heads[0]
+    );
 }
 
 #[tokio::test]
