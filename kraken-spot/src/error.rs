@@ -223,8 +223,11 @@ impl fmt::Display for PermissionsText {
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportKind,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    source: Option<BoxError>,
 }
+
+/// A boxed error from the HTTP stack.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TransportKind {
@@ -239,21 +242,21 @@ enum TransportKind {
 }
 
 impl TransportError {
-    pub(crate) fn connect(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+    pub(crate) fn connect(source: impl Into<BoxError>) -> Self {
         TransportError {
             kind: TransportKind::Connect,
             source: Some(source.into()),
         }
     }
 
-    pub(crate) fn exchange(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+    pub(crate) fn exchange(source: impl Into<BoxError>) -> Self {
         TransportError {
             kind: TransportKind::Exchange,
             source: Some(source.into()),
         }
     }
 
-    pub(crate) fn body(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+    pub(crate) fn body(source: impl Into<BoxError>) -> Self {
         TransportError {
             kind: TransportKind::Body,
             source: Some(source.into()),
@@ -278,11 +281,7 @@ impl TransportError {
     }
 
     fn chain(&self) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
-        let first = self
-            .source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static));
-        std::iter::successors(first, |e| e.source())
+        std::iter::successors(std::error::Error::source(self), |e| e.source())
     }
 }
 

@@ -287,8 +287,8 @@ impl SpotClient {
             }
             _ => None,
         };
-        let remaining = deadline.at.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
+        // Out of time before sending: nothing has left.
+        if Instant::now() >= deadline.at {
             return Err(timeout_error(r, deadline));
         }
         let request = self.build_request(r, params, otp, ticket.as_ref().map(|t| t.nonce))?;
@@ -388,8 +388,8 @@ impl SpotClient {
         Ok(request)
     }
 
-    /// Encodes and signs one call: parameters, then the signed request's URL,
-    /// credential headers and body, each written once into a buffer sized for
+    /// Encodes and signs one call: parameters, then the signed request's path
+    /// and query, credential headers and body, each written once into a buffer sized for
     /// it. For benchmarks; calls go through `send`.
     #[doc(hidden)]
     pub fn encode_signed<E: Endpoint>(

@@ -5,7 +5,7 @@
 //! a signed request goes to the configured origin and nowhere else.
 
 use crate::Error;
-use crate::error::TransportError;
+use crate::error::{BoxError, TransportError};
 use http_body_util::{BodyExt as _, Full};
 use hyper::Uri;
 use hyper::body::{Body as _, Bytes, Incoming};
@@ -237,8 +237,6 @@ pub(crate) enum Via {
     Direct(HttpConnector),
     Proxy(Tunnel<HttpConnector>),
 }
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The tunnel's target with its port spelled out: the tunnel would take 443
 /// for any URI without one, `http://host` included.
