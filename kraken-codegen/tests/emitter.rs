@@ -363,13 +363,7 @@ fn rejects_bad_endpoint_facts() {
             "spec/demo.yaml: endpoint `place_batch`: `trading:` is for api_key endpoints with `effect: write`",
         ),
     ];
-    for (yaml, expected) in cases {
-        let err = error_of(&yaml);
-        assert!(
-            err.starts_with(expected),
-            "expected `{expected}`, got:\n{err}"
-        );
-    }
+    assert_refused(&cases);
 }
 
 const PAGED: &str = r#"
@@ -443,13 +437,7 @@ fn rejects_bad_paging() {
             "spec/demo.yaml: endpoint `list_things`: paging: the page must be `list_page<Item>`",
         ),
     ];
-    for (yaml, expected) in cases {
-        let err = error_of(&yaml);
-        assert!(
-            err.starts_with(expected),
-            "expected `{expected}`, got:\n{err}"
-        );
-    }
+    assert_refused(&cases);
 }
 
 #[test]
@@ -661,13 +649,7 @@ fn rejects_rules_that_do_not_fit() {
             "spec/demo.yaml: struct `Done`: field `count`: format and max_length are for input structs",
         ),
     ];
-    for (yaml, expected) in cases {
-        let err = error_of(&yaml);
-        assert!(
-            err.starts_with(expected),
-            "expected `{expected}`, got:\n{err}"
-        );
-    }
+    assert_refused(&cases);
 }
 
 const ONE_OF: &str = r#"
@@ -744,4 +726,15 @@ fn moves_is_only_for_writes_and_takes_trading_or_funds() {
     );
     let err = error_of(&with("write", "everything"));
     assert!(err.contains("unknown variant `everything`"), "{err}");
+}
+
+/// Each spec is refused with an error that starts with its expected text.
+fn assert_refused(cases: &[(String, &str)]) {
+    for (yaml, expected) in cases {
+        let err = error_of(yaml);
+        assert!(
+            err.starts_with(expected),
+            "expected `{expected}`, got:\n{err}"
+        );
+    }
 }
