@@ -6,6 +6,7 @@
 
 use crate::Error;
 use crate::error::{BoxError, TransportError};
+use futures_util::TryFutureExt as _;
 use http_body_util::{BodyExt as _, Full};
 use hyper::Uri;
 use hyper::body::{Body as _, Bytes, Incoming};
@@ -271,14 +272,8 @@ impl tower_service::Service<Uri> for Via {
 
     fn call(&mut self, dst: Uri) -> Self::Future {
         match self {
-            Via::Direct(c) => {
-                let connecting = c.call(dst);
-                Box::pin(async move { connecting.await.map_err(Into::into) })
-            }
-            Via::Proxy(c) => {
-                let connecting = c.call(with_port(dst));
-                Box::pin(async move { connecting.await.map_err(Into::into) })
-            }
+            Via::Direct(c) => Box::pin(c.call(dst).map_err(Into::into)),
+            Via::Proxy(c) => Box::pin(c.call(with_port(dst)).map_err(Into::into)),
         }
     }
 }
