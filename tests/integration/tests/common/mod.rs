@@ -282,26 +282,6 @@ pub fn assert_generated_id(id: &str) {
 /// An RFC 3339 time (UTC, whole seconds) `seconds` from now: a `deadline`
 /// Kraken accepts is 2 to 60 seconds ahead.
 pub fn deadline_in(seconds: u64) -> String {
-    let unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + seconds;
-    let (days, rest) = ((unix / 86_400) as i64, unix % 86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+    let at = std::time::SystemTime::now() + std::time::Duration::from_secs(seconds);
+    humantime::format_rfc3339_seconds(at).to_string()
 }
