@@ -5,7 +5,7 @@ mod sandbox_util;
 use std::time::{Duration, Instant};
 
 use kraken_mock::{Fault, MockKraken};
-use sandbox_util::{call, client, errors, post, post_as};
+use sandbox_util::{call, client, errors, post, post_as, signed_form};
 
 const ADD: &str = "/0/private/AddOrder";
 const LIMIT_BUY: &str = "ordertype=limit&type=buy&volume=0.01&pair=XBTUSD&price=20000.0";
@@ -112,18 +112,16 @@ async fn html_error_pages_with_and_without_processing() {
 
 /// A signed POST with no parameters: (status, content type, body).
 async fn reqwest_post(mock: &MockKraken, path: &str) -> (u16, String, String) {
-    let n = sandbox_util::nonce();
-    let body = format!("nonce={n}");
-    let sign = kraken_mock::sign(kraken_mock::API_SECRET, path, n, body.as_bytes()).unwrap();
-    let r = reqwest::Client::new()
-        .post(format!("{}{path}", mock.base_url()))
-        .header("API-Key", kraken_mock::API_KEY)
-        .header("API-Sign", sign)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let r = signed_form(
+        &reqwest::Client::new(),
+        mock,
+        path,
+        "",
+        sandbox_util::nonce(),
+    )
+    .send()
+    .await
+    .unwrap();
     let status = r.status().as_u16();
     let ct = r.headers()["content-type"].to_str().unwrap().to_owned();
     (status, ct, r.text().await.unwrap())
@@ -158,18 +156,16 @@ async fn delay_answers_after_the_client_gave_up() {
         .timeout(Duration::from_millis(100))
         .build()
         .unwrap();
-    let n = sandbox_util::nonce();
-    let body = format!("nonce={n}&{}", add_params("slow"));
-    let sign = kraken_mock::sign(kraken_mock::API_SECRET, ADD, n, body.as_bytes()).unwrap();
-    let err = client
-        .post(format!("{}{ADD}", mock.base_url()))
-        .header("API-Key", kraken_mock::API_KEY)
-        .header("API-Sign", sign)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .expect_err("timed out");
+    let err = signed_form(
+        &client,
+        &mock,
+        ADD,
+        &add_params("slow"),
+        sandbox_util::nonce(),
+    )
+    .send()
+    .await
+    .expect_err("timed out");
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(mock.orders().len(), 1, "processed before the delay");
 
@@ -192,21 +188,20 @@ async fn redirects_never_process() {
         },
         1,
     );
-    let n = sandbox_util::nonce();
-    let body = format!("nonce={n}&{}", add_params("r1"));
-    let sign = kraken_mock::sign(kraken_mock::API_SECRET, ADD, n, body.as_bytes()).unwrap();
-    let r = reqwest::Client::builder()
+    let no_redirects = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap()
-        .post(format!("{}{ADD}", mock.base_url()))
-        .header("API-Key", kraken_mock::API_KEY)
-        .header("API-Sign", sign)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
         .unwrap();
+    let r = signed_form(
+        &no_redirects,
+        &mock,
+        ADD,
+        &add_params("r1"),
+        sandbox_util::nonce(),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(r.status().as_u16(), 307);
     assert_eq!(
         r.headers()["location"],

@@ -32,22 +32,11 @@ pub async fn post_as(
     path: &str,
     params: &str,
 ) -> Result<(u16, String), reqwest::Error> {
-    let n = nonce();
-    let body = if params.is_empty() {
-        format!("nonce={n}")
-    } else {
-        format!("nonce={n}&{params}")
-    };
-    let sign = kraken_mock::sign(secret, path, n, body.as_bytes()).unwrap_or_default();
-    let response = reqwest::Client::builder()
+    let no_redirects = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap()
-        .post(format!("{}{path}", mock.base_url()))
-        .header("API-Key", key)
-        .header("API-Sign", sign)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
+        .unwrap();
+    let response = signed_form_as(&no_redirects, mock, key, secret, path, params, nonce())
         .send()
         .await?;
     let status = response.status().as_u16();
@@ -89,6 +78,43 @@ pub fn errors(v: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A signed form POST to `path` through `http` with the mock's own key: the
+/// nonce, then `params` (form-encoded, may be empty).
+pub fn signed_form(
+    http: &reqwest::Client,
+    mock: &MockKraken,
+    path: &str,
+    params: &str,
+    nonce: u64,
+) -> reqwest::RequestBuilder {
+    let (key, secret) = (kraken_mock::API_KEY, kraken_mock::API_SECRET);
+    signed_form_as(http, mock, key, secret, path, params, nonce)
+}
+
+/// [`signed_form`] with `key`/`secret`. A secret that is not base64 signs
+/// as an empty API-Sign, for the tests of bad keys.
+pub fn signed_form_as(
+    http: &reqwest::Client,
+    mock: &MockKraken,
+    key: &str,
+    secret: &str,
+    path: &str,
+    params: &str,
+    nonce: u64,
+) -> reqwest::RequestBuilder {
+    let body = if params.is_empty() {
+        format!("nonce={nonce}")
+    } else {
+        format!("nonce={nonce}&{params}")
+    };
+    let sign = kraken_mock::sign(secret, path, nonce, body.as_bytes()).unwrap_or_default();
+    http.post(format!("{}{path}", mock.base_url()))
+        .header("API-Key", key)
+        .header("API-Sign", sign)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body)
+}
+
 /// POSTs a signed form with an explicit `nonce`; returns the parsed JSON body.
 pub async fn call_with_nonce(
     mock: &MockKraken,
@@ -96,18 +122,7 @@ pub async fn call_with_nonce(
     params: &str,
     nonce: u64,
 ) -> serde_json::Value {
-    let body = if params.is_empty() {
-        format!("nonce={nonce}")
-    } else {
-        format!("nonce={nonce}&{params}")
-    };
-    let sign = kraken_mock::sign(kraken_mock::API_SECRET, path, nonce, body.as_bytes()).unwrap();
-    let text = reqwest::Client::new()
-        .post(format!("{}{path}", mock.base_url()))
-        .header("API-Key", kraken_mock::API_KEY)
-        .header("API-Sign", sign)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body)
+    let text = signed_form(&reqwest::Client::new(), mock, path, params, nonce)
         .send()
         .await
         .expect("an HTTP answer")
