@@ -22,7 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let mut seen = HashSet::new();
-    let mut entries: Vec<(String, LedgerEntry)> = Vec::new();
+    let mut entries: Vec<(kraken_spot::MapKey, LedgerEntry)> = Vec::new();
     let mut ofs = 0;
     let mut pages = 0;
     loop {

@@ -100,6 +100,7 @@ mod envelope;
 mod error;
 pub mod guide;
 mod json;
+mod map_key;
 // Formatted by prettyplease in kraken-codegen; rustfmt would fight it.
 #[rustfmt::skip]
 pub mod generated;
@@ -135,15 +136,16 @@ pub use error::{Error, ErrorInfo, ErrorKind, KrakenError, PermissionsText, Trans
 /// without depending on futures.
 ///
 /// ```no_run
-/// use kraken_spot::{Error, LedgerEntry, SpotClient, Stream};
+/// use kraken_spot::{Error, LedgerEntry, MapKey, SpotClient, Stream};
 ///
-/// fn every_xbt_entry(client: &SpotClient) -> impl Stream<Item = Result<(String, LedgerEntry), Error>> {
+/// fn every_xbt_entry(client: &SpotClient) -> impl Stream<Item = Result<(MapKey, LedgerEntry), Error>> {
 ///     client.get_ledgers_info().asset("XBT").stream()
 /// }
 /// ```
 pub use futures_core::Stream;
 pub use generated::*;
 pub use indexmap::IndexMap;
+pub use map_key::MapKey;
 pub use nonce::NonceSource;
 pub use orders::{OrderResend, OrderResolution};
 pub use pacing::{CounterLevel, RateCounters, RateLimitTier};

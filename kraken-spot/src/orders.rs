@@ -155,14 +155,14 @@ impl SpotClient {
         let open = self.get_open_orders().cl_ord_id(cl_ord_id).await?;
         if let Some((txid, order)) = open.open.into_iter().next() {
             return Ok(OrderResolution::Placed {
-                txid,
+                txid: txid.into(),
                 order: Box::new(order),
             });
         }
         let closed = self.get_closed_orders().cl_ord_id(cl_ord_id).await?;
         if let Some((txid, order)) = closed.closed.into_iter().next() {
             return Ok(OrderResolution::Placed {
-                txid,
+                txid: txid.into(),
                 order: Box::new(order),
             });
         }

@@ -14,7 +14,7 @@
 //! page), retried as reads are, within its own deadline.
 
 use crate::endpoint::{Call, Endpoint};
-use crate::{Error, SpotClient};
+use crate::{Error, MapKey, SpotClient};
 use futures_core::Stream;
 use std::collections::{HashSet, VecDeque};
 
@@ -37,7 +37,7 @@ pub enum Position {
 pub struct Page<T> {
     items: Vec<T>,
     /// For offset paging: each item's id, to skip repeats.
-    ids: Vec<String>,
+    ids: Vec<MapKey>,
     next: Next,
 }
 
@@ -48,7 +48,7 @@ enum Next {
     Since(u64),
 }
 
-impl<V> Page<(String, V)> {
+impl<V> Page<(MapKey, V)> {
     /// A page of an id-keyed map, with the total number of matches if known.
     pub fn offset(entries: crate::Map<V>, total: impl Into<Option<i64>>) -> Self {
         let ids = entries.keys().cloned().collect();
@@ -120,7 +120,7 @@ struct Walk<E: Paged> {
     options: crate::CallOptions,
     at: Position,
     buffer: VecDeque<E::Item>,
-    seen: HashSet<String>,
+    seen: HashSet<MapKey>,
     done: bool,
 }
 

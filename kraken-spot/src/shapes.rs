@@ -45,7 +45,7 @@ impl<T: FromJson> FromJson for WithLast<T> {
                 last = Some(r.read::<u64>()?);
             } else {
                 let value = T::from_json(r)?;
-                pairs.insert(key.to_owned(), value);
+                pairs.insert(key.into(), value);
             }
             Ok(())
         })?;
@@ -105,7 +105,7 @@ impl<T: FromJson> FromJson for ListPage<T> {
                 page.items = r.read()?;
                 page.items_key = Some(key.to_owned());
             } else {
-                page.extra.insert(key.to_owned(), r.read()?);
+                page.extra.insert(key.into(), r.read()?);
             }
             Ok(())
         })?;
@@ -181,10 +181,12 @@ impl<'de, A: FromJson, B: FromJson> Deserialize<'de> for Either<A, B> {
 pub type Extra = Map<RawJson>;
 
 /// A keyed result (balances by asset, orders by id, pairs by name), in the
-/// order Kraken sent it. An [`IndexMap`] with a fast hasher
-/// ([`foldhash`](https://docs.rs/foldhash), randomly seeded per process):
-/// Kraken's keys are short, and SipHash was a large part of decoding them.
-pub type Map<V> = IndexMap<String, V, MapHasher>;
+/// order Kraken sent it. An [`IndexMap`] keyed by [`crate::MapKey`], with a fast
+/// hasher ([`foldhash`](https://docs.rs/foldhash), randomly seeded per
+/// process): Kraken's keys are short, and SipHash was a large part of
+/// decoding them. Look up with a `&str` (`balances.get("XXBT")`,
+/// `balances["XXBT"]`).
+pub type Map<V> = IndexMap<crate::MapKey, V, MapHasher>;
 
 /// The hasher of [`Map`]: foldhash's, randomly seeded per process. Named so
 /// that a `Map` can be built by hand (`Map::with_hasher(MapHasher::default())`,
@@ -385,7 +387,7 @@ mod tests {
         let read = |json: &str| -> MapOrList { crate::json::from_str(json).unwrap() };
         assert_eq!(
             read(r#"{"a":"1.50"}"#),
-            Either::First(Map::from_iter([("a".to_owned(), Decimal::new(150, 2))]))
+            Either::First(Map::from_iter([("a".into(), Decimal::new(150, 2))]))
         );
         assert_eq!(read(r#"["2"]"#), Either::Second(vec![Decimal::from(2)]));
         assert!(crate::json::from_str::<MapOrList>("true").is_err());

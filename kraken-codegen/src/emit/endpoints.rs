@@ -66,7 +66,7 @@ fn paging_impl(e: &EndpointDef, request: &Ident, params: &[ParamCode]) -> TokenS
             let (items, total) = (field(&p.items), field(&p.total));
             quote! {
             impl crate::Paged for #request {
-                type Item = (String, #item);
+                type Item = (crate::MapKey, #item);
                 fn start(&self) -> crate::Position {
                     crate::Position::Offset(self.#param.unwrap_or(0))
                 }

@@ -128,7 +128,7 @@ fn emit_object_deserialize(s: &StructDef) -> TokenStream {
                     match key {
                         #(#arms)*
                         _ => {
-                            extra.insert(key.to_owned(), r.read()?);
+                            extra.insert(key.into(), r.read()?);
                         }
                     }
                     Ok(())

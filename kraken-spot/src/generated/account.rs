@@ -66,7 +66,7 @@ impl crate::json::FromJson for ExtendedBalance {
                 "credit_used" => field_credit_used = r.read()?,
                 "hold_trade" => field_hold_trade = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -129,7 +129,7 @@ impl crate::json::FromJson for CreditLines {
                 "asset_details" => field_asset_details = Some(r.read()?),
                 "limits_monitor" => field_limits_monitor = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -194,7 +194,7 @@ impl crate::json::FromJson for CreditLineAsset {
                 "credit_used" => field_credit_used = r.read()?,
                 "available_credit" => field_available_credit = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -289,7 +289,7 @@ impl crate::json::FromJson for CreditLimitsMonitor {
                 "ongoing_balance" => field_ongoing_balance = r.read()?,
                 "debt_to_equity" => field_debt_to_equity = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -411,7 +411,7 @@ impl crate::json::FromJson for TradeBalance {
                 "uv" => field_unexecuted_value = r.read()?,
                 "mfo" => field_free_margin_orders = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -608,7 +608,7 @@ impl crate::json::FromJson for OrderInfo {
                 "time_in_force" => field_time_in_force = r.read()?,
                 "trades" => field_trades = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -803,7 +803,7 @@ impl crate::json::FromJson for OrderInfoDescription {
                 "order" => field_order = r.read()?,
                 "close" => field_close = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -898,7 +898,7 @@ impl crate::json::FromJson for OpenOrders {
             match key {
                 "open" => field_open = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -951,7 +951,7 @@ impl crate::json::FromJson for ClosedOrders {
                 "closed" => field_closed = Some(r.read()?),
                 "count" => field_count = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1008,7 +1008,7 @@ impl crate::json::FromJson for OrderAmends {
                 "count" => field_count = r.read()?,
                 "amends" => field_amends = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1097,7 +1097,7 @@ impl crate::json::FromJson for OrderAmend {
                 "post_only" => field_post_only = r.read()?,
                 "timestamp" => field_timestamp = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1198,7 +1198,7 @@ impl crate::json::FromJson for TradesHistory {
                 "trades" => field_trades = Some(r.read()?),
                 "count" => field_count = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1351,7 +1351,7 @@ impl crate::json::FromJson for TradeInfo {
                 "net" => field_net = r.read()?,
                 "trades" => field_trades = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1585,7 +1585,7 @@ impl crate::json::FromJson for Position {
                 "oflags" => field_oflags = r.read()?,
                 "class" => field_class = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1756,7 +1756,7 @@ impl crate::json::FromJson for ConsolidatedPosition {
                 "value" => field_value = r.read()?,
                 "net" => field_net = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1833,7 +1833,7 @@ impl crate::json::FromJson for Ledgers {
                 "ledger" => field_ledger = Some(r.read()?),
                 "count" => field_count = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1918,7 +1918,7 @@ impl crate::json::FromJson for LedgerEntry {
                 "fee" => field_fee = r.read()?,
                 "balance" => field_balance = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2033,7 +2033,7 @@ impl crate::json::FromJson for TradeVolume {
                 "fees_maker" => field_fees_maker = r.read()?,
                 "schedules" => field_schedules = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2136,7 +2136,7 @@ impl crate::json::FromJson for FeeTierInfo {
                 "tiervolume" => field_tiervolume = r.read()?,
                 "nextvolume" => field_nextvolume = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2218,7 +2218,7 @@ impl crate::json::FromJson for ExportAdded {
             match key {
                 "id" => field_id = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2331,7 +2331,7 @@ impl crate::json::FromJson for ExportInfo {
                 "aclass" => field_aclass = r.read()?,
                 "asset" => field_asset = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2462,7 +2462,7 @@ impl crate::json::FromJson for ExportRemoved {
                 "delete" => field_delete = r.read()?,
                 "cancel" => field_cancel = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2570,7 +2570,7 @@ impl crate::json::FromJson for ApiKeyInfo {
                 "ipAllowlist" => field_ip_allowlist = Some(r.read()?),
                 "lastUsed" => field_last_used = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2649,7 +2649,7 @@ impl crate::json::FromJson for WalletAccounts {
                 "accounts" => field_accounts = Some(r.read()?),
                 "cursor" => field_cursor = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2718,7 +2718,7 @@ impl crate::json::FromJson for WalletAccount {
                 "type" => field_kind = r.read()?,
                 "name" => field_name = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2787,7 +2787,7 @@ impl crate::json::FromJson for WalletAccountFlags {
                 "user_defined" => field_user_defined = r.read()?,
                 "active" => field_active = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2842,7 +2842,7 @@ impl crate::json::FromJson for WalletAccountsCursor {
             match key {
                 "next" => field_next = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -3721,7 +3721,7 @@ impl crate::SpotClient {
     }
 }
 impl crate::Paged for GetClosedOrdersRequest {
-    type Item = (String, super::OrderInfo);
+    type Item = (crate::MapKey, super::OrderInfo);
     fn start(&self) -> crate::Position {
         crate::Position::Offset(self.ofs.unwrap_or(0))
     }
@@ -4178,7 +4178,7 @@ impl crate::SpotClient {
     }
 }
 impl crate::Paged for GetTradesHistoryRequest {
-    type Item = (String, super::TradeInfo);
+    type Item = (crate::MapKey, super::TradeInfo);
     fn start(&self) -> crate::Position {
         crate::Position::Offset(self.ofs.unwrap_or(0))
     }
@@ -4636,7 +4636,7 @@ impl crate::SpotClient {
     }
 }
 impl crate::Paged for GetLedgersInfoRequest {
-    type Item = (String, super::LedgerEntry);
+    type Item = (crate::MapKey, super::LedgerEntry);
     fn start(&self) -> crate::Position {
         crate::Position::Offset(self.ofs.unwrap_or(0))
     }

@@ -218,7 +218,7 @@ impl crate::json::FromJson for StrategyAdded {
             match key {
                 "strategy_id" => field_strategy_id = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -279,7 +279,7 @@ impl crate::json::FromJson for Strategy {
                 "reason" => field_reason = r.read()?,
                 "details" => field_details = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -384,7 +384,7 @@ impl crate::json::FromJson for StrategyDetails {
                 "ordertype" => field_ordertype = Some(r.read()?),
                 "price" => field_price = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -469,7 +469,7 @@ impl crate::json::FromJson for QueriedStrategies {
             match key {
                 "strategies" => field_strategies = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -522,7 +522,7 @@ impl crate::json::FromJson for ClosedStrategies {
                 "closed" => field_closed = Some(r.read()?),
                 "next_cursor" => field_next_cursor = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())

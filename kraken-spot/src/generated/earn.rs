@@ -132,7 +132,7 @@ impl crate::json::FromJson for EarnOperationStatus {
             match key {
                 "pending" => field_pending = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -192,7 +192,7 @@ impl crate::json::FromJson for EarnStrategies {
                 "items" => field_items = Some(r.read()?),
                 "next_cursor" => field_next_cursor = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -295,7 +295,7 @@ impl crate::json::FromJson for EarnStrategy {
                     field_allocation_restriction_info = r.read()?;
                 }
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -440,7 +440,7 @@ impl crate::json::FromJson for EarnLockTypeInfo {
                 "unbonding_rewards" => field_unbonding_rewards = r.read()?,
                 "exit_queue_period" => field_exit_queue_period = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -537,7 +537,7 @@ impl crate::json::FromJson for EarnAutoCompoundInfo {
                 "type" => field_kind = r.read()?,
                 "default" => field_default = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -600,7 +600,7 @@ impl crate::json::FromJson for EarnYieldSourceInfo {
             match key {
                 "type" => field_kind = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -658,7 +658,7 @@ impl crate::json::FromJson for EarnAprEstimate {
                 "low" => field_low = r.read()?,
                 "high" => field_high = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -734,7 +734,7 @@ impl crate::json::FromJson for EarnAllocations {
                 "next_cursor" => field_next_cursor = r.read()?,
                 "items" => field_items = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -815,7 +815,7 @@ impl crate::json::FromJson for EarnAllocation {
                 "total_rewarded" => field_total_rewarded = r.read()?,
                 "payout" => field_payout = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -909,7 +909,7 @@ impl crate::json::FromJson for EarnAllocatedAmounts {
                 "unbonding" => field_unbonding = r.read()?,
                 "exit_queue" => field_exit_queue = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -998,7 +998,7 @@ impl crate::json::FromJson for EarnAllocationState {
                 "allocation_count" => field_allocation_count = r.read()?,
                 "allocations" => field_allocations = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1083,7 +1083,7 @@ impl crate::json::FromJson for EarnAllocationEntry {
                 "created_at" => field_created_at = r.read()?,
                 "expires" => field_expires = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1160,7 +1160,7 @@ impl crate::json::FromJson for EarnAmount {
                 "native" => field_native = r.read()?,
                 "converted" => field_converted = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1232,7 +1232,7 @@ impl crate::json::FromJson for EarnPayout {
                 "accumulated_reward" => field_accumulated_reward = r.read()?,
                 "estimated_reward" => field_estimated_reward = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())

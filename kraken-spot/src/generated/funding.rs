@@ -74,7 +74,7 @@ impl crate::json::FromJson for DepositMethod {
                 "gen-address" => field_gen_address = r.read()?,
                 "minimum" => field_minimum = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -172,7 +172,7 @@ impl crate::json::FromJson for DepositAddress {
                 "tag" => field_tag = r.read()?,
                 "memo" => field_memo = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -293,7 +293,7 @@ impl crate::json::FromJson for Deposit {
                 "status-prop" => field_status_prop = r.read()?,
                 "originators" => field_originators = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -374,7 +374,7 @@ impl crate::json::FromJson for DepositsPage {
                 "deposit" => field_deposit = Some(r.read()?),
                 "next_cursor" => field_next_cursor = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -439,7 +439,7 @@ impl crate::json::FromJson for WithdrawalMethod {
                 "network" => field_network = r.read()?,
                 "minimum" => field_minimum = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -536,7 +536,7 @@ impl crate::json::FromJson for WithdrawalAddress {
                 "memo" => field_memo = r.read()?,
                 "verified" => field_verified = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -631,7 +631,7 @@ impl crate::json::FromJson for WithdrawalInfo {
                 "amount" => field_amount = r.read()?,
                 "fee" => field_fee = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -704,7 +704,7 @@ impl crate::json::FromJson for FundingReference {
             match key {
                 "refid" => field_refid = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -801,7 +801,7 @@ impl crate::json::FromJson for Withdrawal {
                 "status-prop" => field_status_prop = r.read()?,
                 "key" => field_key = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())

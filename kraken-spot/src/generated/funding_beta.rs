@@ -59,7 +59,7 @@ impl crate::json::FromJson for FundingAsset {
                 "class" => field_asset_class = Some(r.read()?),
                 "name" => field_name = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -116,7 +116,7 @@ impl crate::json::FromJson for FundingAssetAmount {
                 "asset" => field_asset = Some(r.read()?),
                 "amount" => field_amount = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -167,7 +167,7 @@ impl crate::json::FromJson for FundingWrappedAmount {
             match key {
                 "asset_amount" => field_asset_amount = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -220,7 +220,7 @@ impl crate::json::FromJson for FundingNetworks {
                 "network_groups" => field_network_groups = r.read()?,
                 "networks" => field_networks = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -291,7 +291,7 @@ impl crate::json::FromJson for FundingNetworkGroup {
                 "name" => field_name = r.read()?,
                 "network_ids" => field_network_ids = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -364,7 +364,7 @@ impl crate::json::FromJson for FundingNetwork {
                 "network_id" => field_network_id = r.read()?,
                 "name" => field_name = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -428,7 +428,7 @@ impl crate::json::FromJson for FundingAssets {
                 "currency" => field_currency = r.read()?,
                 "tokenized_asset" => field_tokenized_asset = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -495,7 +495,7 @@ impl crate::json::FromJson for FundingMethods {
                 "methods" => field_methods = r.read()?,
                 "next_cursor" => field_next_cursor = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -578,7 +578,7 @@ impl crate::json::FromJson for FundingMethod {
                 "network" => field_network = r.read()?,
                 "deposit" => field_deposit = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -672,7 +672,7 @@ impl crate::json::FromJson for FundingMethodNetwork {
                 "contract_address" => field_contract_address = r.read()?,
                 "on_chain_asset_symbol" => field_on_chain_asset_symbol = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -751,7 +751,7 @@ impl crate::json::FromJson for FundingMethodDeposit {
                     field_shares_addresses_with_method_id = r.read()?;
                 }
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -820,7 +820,7 @@ impl crate::json::FromJson for FundingAddressGeneration {
                 "status" => field_status = r.read()?,
                 "limit" => field_limit = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -883,7 +883,7 @@ impl crate::json::FromJson for FundingDepositLimits {
             match key {
                 "deposit_limits" => field_deposit_limits = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -946,7 +946,7 @@ impl crate::json::FromJson for FundingWithdrawalLimits {
                 "available_balance" => field_available_balance = Some(r.read()?),
                 "withdrawal_limits" => field_withdrawal_limits = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1016,7 +1016,7 @@ impl crate::json::FromJson for FundingFee {
                 "fee_details" => field_fee_details = r.read()?,
                 "withdrawal_fee_token" => field_withdrawal_fee_token = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1098,7 +1098,7 @@ impl crate::json::FromJson for FundingFeeDetails {
                 "base_fee" => field_base_fee = r.read()?,
                 "fee_percentage" => field_fee_percentage = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1169,7 +1169,7 @@ impl crate::json::FromJson for FundingScope {
                 "network_id" => field_network_id = r.read()?,
                 "network_group_id" => field_network_group_id = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1242,7 +1242,7 @@ impl crate::json::FromJson for FundingAddressDetails {
                 "crypto" => field_crypto = r.read()?,
                 "fiat" => field_fiat = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1313,7 +1313,7 @@ impl crate::json::FromJson for FundingCryptoAddress {
                 "tag" => field_tag = r.read()?,
                 "memo" => field_memo = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1374,7 +1374,7 @@ impl crate::json::FromJson for FundingAddresses {
                 "addresses" => field_addresses = Some(r.read()?),
                 "next_cursor" => field_next_cursor = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1443,7 +1443,7 @@ impl crate::json::FromJson for FundingAddress {
                 "name" => field_name = r.read()?,
                 "verified" => field_verified = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1525,7 +1525,7 @@ impl crate::json::FromJson for FundingAddressCreated {
                 "address_id" => field_address_id = Some(r.read()?),
                 "verified" => field_verified = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1578,7 +1578,7 @@ impl crate::json::FromJson for FundingAddressUpdated {
             match key {
                 "verified" => field_verified = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1627,7 +1627,7 @@ impl crate::json::FromJson for FundingAddressDeleted {
             match key {
                 "result" => field_result = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1680,7 +1680,7 @@ impl crate::json::FromJson for FundingDeposits {
                 "deposits" => field_deposits = r.read()?,
                 "next_cursor" => field_next_cursor = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1743,7 +1743,7 @@ impl crate::json::FromJson for FundingClaimedAddress {
             match key {
                 "address_details" => field_address_details = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1797,7 +1797,7 @@ impl crate::json::FromJson for FundingClaimedAddresses {
                 "addresses" => field_addresses = r.read()?,
                 "next_cursor" => field_next_cursor = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1864,7 +1864,7 @@ impl crate::json::FromJson for FundingClaimedAddressEntry {
                 "method_id" => field_method_id = r.read()?,
                 "address_details" => field_address_details = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1943,7 +1943,7 @@ impl crate::json::FromJson for FundingWithdrawal {
                 "fee" => field_fee = Some(r.read()?),
                 "approval_request_id" => field_approval_request_id = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())

@@ -361,7 +361,7 @@ impl crate::json::FromJson for ServerTime {
                 "unixtime" => field_unixtime = Some(r.read()?),
                 "rfc1123" => field_rfc1123 = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -426,7 +426,7 @@ impl crate::json::FromJson for SystemStatus {
                 "upcoming_maintenance" => field_upcoming_maintenance = r.read()?,
                 "emergency" => field_emergency = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -487,7 +487,7 @@ impl crate::json::FromJson for MaintenanceSchedule {
             match key {
                 "events" => field_events = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -576,7 +576,7 @@ impl crate::json::FromJson for MaintenanceEvent {
                 "cancel_before_utc" => field_cancel_before_utc = r.read()?,
                 "source_url" => field_source_url = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -689,7 +689,7 @@ impl crate::json::FromJson for AssetInfo {
                 "status" => field_status = r.read()?,
                 "margin_rate" => field_margin_rate = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -868,7 +868,7 @@ impl crate::json::FromJson for AssetPair {
                 "short_position_limit" => field_short_position_limit = r.read()?,
                 "execution_venue" => field_execution_venue = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1065,7 +1065,7 @@ impl crate::json::FromJson for Ticker {
                 "h" => field_high = r.read()?,
                 "o" => field_open = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1379,7 +1379,7 @@ impl crate::json::FromJson for OrderBook {
                 "asks" => field_asks = Some(r.read()?),
                 "bids" => field_bids = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1486,7 +1486,7 @@ impl crate::json::FromJson for GroupedBook {
                 "bids" => field_bids = Some(r.read()?),
                 "asks" => field_asks = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1545,7 +1545,7 @@ impl crate::json::FromJson for GroupedLevel {
                 "price" => field_price = Some(r.read()?),
                 "qty" => field_qty = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1763,7 +1763,7 @@ impl crate::json::FromJson for PreTradeData {
                 "bids" => field_bids = Some(r.read()?),
                 "asks" => field_asks = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1868,7 +1868,7 @@ impl crate::json::FromJson for PreTradeLevel {
                 "submission_ts" => field_submission_ts = r.read()?,
                 "publication_ts" => field_publication_ts = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -1938,7 +1938,7 @@ impl crate::json::FromJson for PostTradeData {
                 "count" => field_count = Some(r.read()?),
                 "trades" => field_trades = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2039,7 +2039,7 @@ impl crate::json::FromJson for PostTrade {
                 "publication_venue" => field_publication_venue = Some(r.read()?),
                 "publication_ts" => field_publication_ts = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2124,7 +2124,7 @@ impl crate::json::FromJson for Level3Book {
                 "bids" => field_bids = Some(r.read()?),
                 "asks" => field_asks = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -2189,7 +2189,7 @@ impl crate::json::FromJson for Level3Order {
                 "order_id" => field_order_id = Some(r.read()?),
                 "timestamp" => field_timestamp = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())

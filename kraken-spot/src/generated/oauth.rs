@@ -70,7 +70,7 @@ impl crate::json::FromJson for OAuthToken {
                 "refresh_token" => field_refresh_token = r.read()?,
                 "scope" => field_scope = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -139,7 +139,7 @@ impl crate::json::FromJson for OAuthUserInfo {
                 "email" => field_email = r.read()?,
                 "iban" => field_iban = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -255,7 +255,7 @@ impl crate::json::FromJson for FastApiKey {
                 "query_to" => field_query_to = r.read()?,
                 "valid_until" => field_valid_until = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -435,7 +435,7 @@ impl crate::json::FromJson for FastApiKeyCreated {
                 "query_to" => field_query_to = r.read()?,
                 "valid_until" => field_valid_until = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -580,7 +580,7 @@ impl crate::json::FromJson for FastApiKeyPermissions {
                 "trades_query_closed" => field_trades_query_closed = r.read()?,
                 "trades_query_open" => field_trades_query_open = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())

@@ -27,7 +27,7 @@ impl crate::json::FromJson for SubaccountTransfer {
                 "transfer_id" => field_transfer_id = Some(r.read()?),
                 "status" => field_status = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())

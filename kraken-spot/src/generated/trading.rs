@@ -28,7 +28,7 @@ impl crate::json::FromJson for OrderAdded {
                 "descr" => field_descr = Some(r.read()?),
                 "txid" => field_txid = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -85,7 +85,7 @@ impl crate::json::FromJson for OrderDescription {
                 "order" => field_order = Some(r.read()?),
                 "close" => field_close = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -138,7 +138,7 @@ impl crate::json::FromJson for OrderAmended {
             match key {
                 "amend_id" => field_amend_id = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -227,7 +227,7 @@ impl crate::json::FromJson for OrderEdited {
                 "price2" => field_price2 = r.read()?,
                 "error_message" => field_error_message = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -332,7 +332,7 @@ impl crate::json::FromJson for OrdersCancelled {
                 "count" => field_count = Some(r.read()?),
                 "pending" => field_pending = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -389,7 +389,7 @@ impl crate::json::FromJson for CancelAllAfterTimer {
                 "currentTime" => field_current_time = Some(r.read()?),
                 "triggerTime" => field_trigger_time = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -444,7 +444,7 @@ impl crate::json::FromJson for WebSocketsToken {
                 "token" => field_token = Some(r.read()?),
                 "expires" => field_expires = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -727,7 +727,7 @@ impl crate::json::FromJson for BatchOrdersAdded {
             match key {
                 "orders" => field_orders = Some(r.read()?),
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())
@@ -784,7 +784,7 @@ impl crate::json::FromJson for BatchOrderResult {
                 "txid" => field_txid = r.read()?,
                 "error" => field_error = r.read()?,
                 _ => {
-                    extra.insert(key.to_owned(), r.read()?);
+                    extra.insert(key.into(), r.read()?);
                 }
             }
             Ok(())

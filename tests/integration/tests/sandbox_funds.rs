@@ -88,7 +88,7 @@ async fn holds_insufficient_funds_and_a_maker_fill() {
         .values()
         .find(|e| e.asset.as_deref() == Some("ZUSD"))
         .unwrap();
-    assert_eq!(usd.refid.as_ref(), Some(trade_id));
+    assert_eq!(usd.refid.as_deref(), Some(trade_id.as_str()));
     assert_eq!(usd.amount, Some(dec("-800")));
     assert_eq!(usd.fee, Some(dec("1.28")));
     assert_eq!(usd.balance, Some(dec("198.72")));

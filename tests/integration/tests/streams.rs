@@ -36,7 +36,7 @@ async fn a_ledger_stream_yields_every_entry_once_while_new_ones_arrive() {
         mock.deposit("default", "ZUSD", Decimal::from(i));
     }
     let client = client(&mock);
-    let before: HashSet<String> = client
+    let before: HashSet<kraken_spot::MapKey> = client
         .get_ledgers_info()
         .stream()
         .map_ok(|(id, _)| id)
@@ -62,7 +62,7 @@ async fn a_ledger_stream_yields_every_entry_once_while_new_ones_arrive() {
     while let Some((id, _)) = stream.try_next().await.unwrap() {
         ids.push(id);
     }
-    let unique: HashSet<String> = ids.iter().cloned().collect();
+    let unique: HashSet<kraken_spot::MapKey> = ids.iter().cloned().collect();
     assert_eq!(unique.len(), ids.len(), "an entry was yielded twice");
     assert!(before.is_subset(&unique), "an entry was skipped");
     assert_eq!(unique.len(), before.len());
