@@ -438,8 +438,19 @@ pub fn command() -> Command {
     cmd
 }
 
+/// A spec doc's first sentence, its lines joined: the one-line summary in
+/// lists (the full doc is `--help`).
+fn summary(doc: &str) -> String {
+    let paragraph = doc.trim().split("\n\n").next().unwrap_or_default();
+    let text = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    match text.find(". ") {
+        Some(end) => text[..=end].to_owned(),
+        None => text,
+    }
+}
+
 fn endpoint_command(spec: &CommandSpec) -> Command {
-    let first = spec.doc.lines().next().unwrap_or("").to_owned();
+    let first = summary(spec.doc);
     let mut long = format!("{}\n\nKraken `{}`", spec.doc, spec.kraken);
     if spec.public {
         long.push_str(", public.");
@@ -467,7 +478,7 @@ fn endpoint_command(spec: &CommandSpec) -> Command {
         .long_about(long);
     for p in spec.params {
         let mut arg = Arg::new(p.name)
-            .help(p.doc.lines().next().unwrap_or("").to_owned())
+            .help(summary(p.doc))
             .long_help(p.doc.to_owned());
         if p.required {
             arg = arg.required(true).value_name(p.name.to_uppercase());

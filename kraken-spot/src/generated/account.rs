@@ -4297,7 +4297,7 @@ impl crate::SpotClient {
         self.call(GetTradesRequest::new(txid))
     }
 }
-/// Parameters of [`SpotClient::get_open_positions`](crate::SpotClient::get_open_positions): Get open margin positions: `Either::First`, a map of `Position` keyed by position txid, or with
+/// Parameters of [`SpotClient::get_open_positions`](crate::SpotClient::get_open_positions): Get open margin positions: a map of `Position` keyed by position txid or, with
 #[doc(alias = "OpenPositions")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4409,8 +4409,9 @@ impl crate::Call<GetOpenPositionsRequest> {
     }
 }
 impl crate::SpotClient {
-    /// Get open margin positions: `Either::First`, a map of `Position` keyed by position txid, or with
-    /// `consolidation=market` `Either::Second`, a list of `ConsolidatedPosition`.
+    /// Get open margin positions: a map of `Position` keyed by position txid or, with
+    /// `consolidation=market`, a list of `ConsolidatedPosition` (in Rust, `Either::First` and
+    /// `Either::Second`).
     ///
     /// `POST /0/private/OpenPositions` (Kraken `OpenPositions`), API-key signed, rate-limit cost 1.
     ///

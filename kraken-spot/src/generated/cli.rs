@@ -471,7 +471,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "get_open_positions",
         kraken: "OpenPositions",
-        doc: "Get open margin positions: `Either::First`, a map of `Position` keyed by position txid, or with\n`consolidation=market` `Either::Second`, a list of `ConsolidatedPosition`.",
+        doc: "Get open margin positions: a map of `Position` keyed by position txid or, with\n`consolidation=market`, a list of `ConsolidatedPosition` (in Rust, `Either::First` and\n`Either::Second`).",
         public: false,
         write: false,
         moves: None,
@@ -1333,7 +1333,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "get_deposits_status",
         kraken: "DepositStatus",
-        doc: "Get recent deposits, newest first. Without `cursor` the result is `Either::First`, a list of\n`Deposit`; with `cursor` it is `Either::Second`, a `DepositsPage`.",
+        doc: "Get recent deposits, newest first: a list of `Deposit` or, with `cursor`, a `DepositsPage`\n(in Rust, `Either::First` and `Either::Second`).",
         public: false,
         write: false,
         moves: None,
@@ -1609,7 +1609,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "get_withdrawals_status",
         kraken: "WithdrawStatus",
-        doc: "Get recent withdrawals, newest first. Without `cursor` the result is `Either::First`, a list of\n`Withdrawal`; with `cursor` it is `Either::Second`, a `ListPage` of `Withdrawal`: Kraken\ndocuments `next_cursor` but not the key of the page's list, so the page takes its one list\nunder whatever key it has (and says which).",
+        doc: "Get recent withdrawals, newest first: a list of `Withdrawal` or, with `cursor`, a page of\nthem (in Rust, `Either::First` and `Either::Second`, a `ListPage` of `Withdrawal`). Kraken\ndocuments `next_cursor` but not the key of the page's list, so the page takes its one list\nunder whatever key it has (and says which).",
         public: false,
         write: false,
         moves: None,

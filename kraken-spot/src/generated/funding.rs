@@ -1132,7 +1132,7 @@ impl crate::SpotClient {
         self.call(GetDepositAddressesRequest::new(asset, method))
     }
 }
-/// Parameters of [`SpotClient::get_deposits_status`](crate::SpotClient::get_deposits_status): Get recent deposits, newest first. Without `cursor` the result is `Either::First`, a list of
+/// Parameters of [`SpotClient::get_deposits_status`](crate::SpotClient::get_deposits_status): Get recent deposits, newest first: a list of `Deposit` or, with `cursor`, a `DepositsPage`
 #[doc(alias = "DepositStatus")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1305,8 +1305,8 @@ impl crate::Call<GetDepositsStatusRequest> {
     }
 }
 impl crate::SpotClient {
-    /// Get recent deposits, newest first. Without `cursor` the result is `Either::First`, a list of
-    /// `Deposit`; with `cursor` it is `Either::Second`, a `DepositsPage`.
+    /// Get recent deposits, newest first: a list of `Deposit` or, with `cursor`, a `DepositsPage`
+    /// (in Rust, `Either::First` and `Either::Second`).
     ///
     /// `POST /0/private/DepositStatus` (Kraken `DepositStatus`), API-key signed, rate-limit cost 1.
     ///
@@ -1871,7 +1871,7 @@ impl crate::SpotClient {
         self.call(SubmitWithdrawalRequest::new(asset, key, amount))
     }
 }
-/// Parameters of [`SpotClient::get_withdrawals_status`](crate::SpotClient::get_withdrawals_status): Get recent withdrawals, newest first. Without `cursor` the result is `Either::First`, a list of
+/// Parameters of [`SpotClient::get_withdrawals_status`](crate::SpotClient::get_withdrawals_status): Get recent withdrawals, newest first: a list of `Withdrawal` or, with `cursor`, a page of
 #[doc(alias = "WithdrawStatus")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2047,8 +2047,8 @@ impl crate::Call<GetWithdrawalsStatusRequest> {
     }
 }
 impl crate::SpotClient {
-    /// Get recent withdrawals, newest first. Without `cursor` the result is `Either::First`, a list of
-    /// `Withdrawal`; with `cursor` it is `Either::Second`, a `ListPage` of `Withdrawal`: Kraken
+    /// Get recent withdrawals, newest first: a list of `Withdrawal` or, with `cursor`, a page of
+    /// them (in Rust, `Either::First` and `Either::Second`, a `ListPage` of `Withdrawal`). Kraken
     /// documents `next_cursor` but not the key of the page's list, so the page takes its one list
     /// under whatever key it has (and says which).
     ///
