@@ -296,7 +296,8 @@ impl SpotClient {
             endpoint: r.name,
             source,
         };
-        let response = answered_within(deadline, http.send(request))
+        // The lease keeps the connection until the body is read.
+        let (response, lease) = answered_within(deadline, http.send(request))
             .await
             .map_err(transport)?;
         drop(ticket); // Kraken has checked the nonce by now: the next request may go.
@@ -340,6 +341,7 @@ impl SpotClient {
                 },
                 BodyError::Transport(e) => transport(e),
             })?;
+        drop(lease);
         Ok(Reply {
             status,
             content_type,

@@ -189,3 +189,110 @@ async fn https_starts_with_a_tls_handshake_and_a_failed_one_sent_nothing() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A keep-alive HTTP/1.1 server that answers every request with the
+/// recorded Time body and counts the connections it accepts; with
+/// `hang_up`, it closes each connection a moment after its first answer,
+/// while the client holds it idle.
+async fn counting_server(hang_up: bool) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&accepted);
+    let body = kraken_mock::fixture("Time.json");
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                loop {
+                    // A GET: its head is the whole request.
+                    while !head.ends_with(b"\r\n\r\n") {
+                        if conn.read_exact(&mut byte).await.is_err() {
+                            return;
+                        }
+                        head.push(byte[0]);
+                    }
+                    head.clear();
+                    let mut answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                        body.len()
+                    )
+                    .into_bytes();
+                    answer.extend_from_slice(&body);
+                    if conn.write_all(&answer).await.is_err() {
+                        return;
+                    }
+                    if hang_up {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), accepted)
+}
+
+fn loopback_client(base: &str) -> SpotClient {
+    SpotClient::builder()
+        .base_url(base)
+        .no_proxy()
+        // One attempt: what is checked is the transport, not a retry.
+        .retry(RetryPolicy::NONE)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn calls_reuse_connections_and_concurrent_calls_open_their_own() {
+    use std::sync::atomic::Ordering;
+    let (base, accepted) = counting_server(false).await;
+    let client = loopback_client(&base);
+    for _ in 0..5 {
+        client.get_server_time().await.unwrap();
+    }
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "sequential calls share one connection"
+    );
+
+    let together = |client: SpotClient| async move {
+        let calls = (0..8).map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_server_time().await })
+        });
+        for call in calls.collect::<Vec<_>>() {
+            call.await.unwrap().unwrap();
+        }
+    };
+    together(client.clone()).await;
+    let opened = accepted.load(Ordering::SeqCst);
+    assert!(
+        (1..=8).contains(&opened),
+        "{opened} connections for 8 calls at once"
+    );
+    // Every connection went back idle: the next calls open none.
+    together(client.clone()).await;
+    for _ in 0..3 {
+        client.get_server_time().await.unwrap();
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), opened);
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_while_idle_is_not_reused() {
+    use std::sync::atomic::Ordering;
+    let (base, accepted) = counting_server(true).await;
+    let client = loopback_client(&base);
+    for call in 1..=3 {
+        // The previous connection went back idle, then the server hung up.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        client.get_server_time().await.unwrap();
+        assert_eq!(accepted.load(Ordering::SeqCst), call);
+    }
+}
