@@ -30,6 +30,7 @@ use hyper_util::rt::TokioIo;
 use secrecy::{ExposeSecret as _, SecretString};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -56,6 +57,8 @@ pub(crate) struct Http {
     idle: Mutex<Vec<Idle>>,
     /// The HTTP/2 connection, when TLS negotiated one: shared by every call.
     shared: Mutex<Option<http2::SendRequest<Full<Bytes>>>>,
+    /// Whether `shared` was ever set: most origins never speak HTTP/2.
+    any_h2: AtomicBool,
 }
 
 struct Idle {
@@ -212,6 +215,7 @@ impl HttpPools {
             user_agent: self.user_agent.clone(),
             idle: Mutex::new(Vec::new()),
             shared: Mutex::new(None),
+            any_h2: AtomicBool::new(false),
         });
         if pools.len() >= MAX_POOLS {
             pools.remove(0);
@@ -423,6 +427,9 @@ impl Http {
     }
 
     fn shared_h2(&self) -> Option<http2::SendRequest<Full<Bytes>>> {
+        if !self.any_h2.load(Ordering::Relaxed) {
+            return None;
+        }
         let shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
         shared.as_ref().filter(|h2| !h2.is_closed()).cloned()
     }
@@ -444,6 +451,7 @@ impl Http {
                 .map_err(TransportError::connect)?;
             drive(conn);
             *self.shared.lock().unwrap_or_else(|e| e.into_inner()) = Some(h2.clone());
+            self.any_h2.store(true, Ordering::Relaxed);
             return Ok(Fresh::H2(h2));
         }
         let (sender, conn) = http1::handshake(io)
