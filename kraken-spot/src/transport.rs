@@ -18,15 +18,13 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::Uri;
 use hyper::body::{Body as _, Bytes, Incoming};
 use hyper::client::conn::{http1, http2};
-use hyper::header::HOST;
-use hyper::header::{ACCEPT, HeaderValue, USER_AGENT};
+use hyper::header::{ACCEPT, HOST, HeaderValue, USER_AGENT};
 use hyper::http::uri::{Authority, PathAndQuery, Scheme};
 use hyper::{Request, Response};
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::{Connection as _, HttpConnector};
 use hyper_util::client::proxy::matcher::Matcher;
-use hyper_util::rt::TokioExecutor;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use secrecy::{ExposeSecret as _, SecretString};
 use std::future::Future;
 use std::pin::Pin;
@@ -57,7 +55,8 @@ pub(crate) struct Http {
     idle: Mutex<Vec<Idle>>,
     /// The HTTP/2 connection, when TLS negotiated one: shared by every call.
     shared: Mutex<Option<http2::SendRequest<Full<Bytes>>>>,
-    /// Whether `shared` was ever set: most origins never speak HTTP/2.
+    /// Whether `shared` was ever set, so that plain-HTTP and HTTP/1 origins
+    /// take no lock for it.
     any_h2: AtomicBool,
 }
 
