@@ -298,12 +298,8 @@ impl fmt::Display for TransportError {
             TransportKind::Body => "the answer's body could not be read",
             TransportKind::Timeout => "no answer before the call's deadline",
         })?;
-        // The HTTP library's own text is terse ("client error (Connect)"); its
-        // causes say what happened.
-        for (i, e) in self.chain().enumerate() {
-            if i == 0 && e.is::<hyper_util::client::legacy::Error>() {
-                continue;
-            }
+        // The causes say what happened.
+        for e in self.chain() {
             write!(f, ": {e}")?;
         }
         Ok(())
