@@ -38,8 +38,6 @@ pub struct SpotClient {
 pub(crate) struct Inner {
     pub(crate) http: HttpPools,
     pub(crate) base_url: String,
-    /// `base_url`'s scheme and host, parsed once; each call adds its path.
-    pub(crate) origin: Origin,
     /// Shared, not copied, by clients made with `with_oauth_access_token`.
     pub(crate) api: Option<Arc<ApiCredentials>>,
     pub(crate) oauth_client: Option<Arc<OAuthClient>>,
@@ -101,7 +99,6 @@ impl SpotClient {
             inner: Arc::new(Inner {
                 http: inner.http.share(),
                 base_url: inner.base_url.clone(),
-                origin: inner.origin.clone(),
                 api: inner.api.clone(),
                 oauth_client: inner.oauth_client.clone(),
                 oauth_token: Some(SecretString::from(token.into())),
@@ -397,9 +394,8 @@ impl SpotClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| concat!("kraken-spot/", env!("CARGO_PKG_VERSION")).to_owned());
-        let origin = Origin::new(&base_url)?;
         let http = HttpPools::new(&HttpConfig {
-            origin: &origin,
+            origin: &Origin::new(&base_url)?,
             user_agent,
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             proxy: &self.proxy,
@@ -408,7 +404,6 @@ impl SpotClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                origin,
                 api,
                 oauth_client,
                 oauth_token: self.oauth_token,

@@ -6,7 +6,7 @@ use crate::error::TransportError;
 use crate::orders::{self, OrderResend, OrderResolution};
 use crate::pacing::TradingBill;
 use crate::retry::{parse_retry_after, stated_wait};
-use crate::transport::{BodyError, read_body};
+use crate::transport::{BodyError, read_body, request_target};
 use crate::{Error, RetryPolicy, SpotClient};
 use http_body_util::Full;
 use hyper::body::Bytes;
@@ -373,7 +373,7 @@ impl SpotClient {
             HttpMethod::Put => hyper::Method::PUT,
             HttpMethod::Delete => hyper::Method::DELETE,
         };
-        *request.uri_mut() = self.inner.origin.uri(path_and_query)?;
+        *request.uri_mut() = request_target(path_and_query)?;
         let fields = request.headers_mut();
         for (name, value) in headers {
             // Every header added here carries a credential: marked sensitive so

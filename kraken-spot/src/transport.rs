@@ -19,7 +19,7 @@ use hyper::Uri;
 use hyper::body::{Body as _, Bytes, Incoming};
 use hyper::client::conn::{http1, http2};
 use hyper::header::{ACCEPT, HOST, HeaderValue, USER_AGENT};
-use hyper::http::uri::{Authority, PathAndQuery, Scheme};
+use hyper::http::uri::{Authority, PathAndQuery};
 use hyper::{Request, Response};
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::{Connection as _, HttpConnector};
@@ -80,12 +80,9 @@ impl Drop for Lease<'_> {
     }
 }
 
-/// The scheme and host every request goes to, parsed once at build.
-#[derive(Clone)]
-pub(crate) struct Origin {
-    scheme: Scheme,
-    authority: Authority,
-}
+/// The scheme and host every request goes to (`scheme://host/`), parsed
+/// once at build.
+pub(crate) struct Origin(Uri);
 
 impl Origin {
     /// From a base URL already checked to be a bare origin.
@@ -94,26 +91,21 @@ impl Origin {
             Error::InvalidConfig(format!("the base URL is not a valid URI ({e})"))
         };
         let uri: Uri = base_url.parse().map_err(|e| bad(&e))?;
-        let parts = uri.into_parts();
-        match (parts.scheme, parts.authority) {
-            (Some(scheme), Some(authority)) => Ok(Origin { scheme, authority }),
-            _ => Err(bad(&"no scheme or host")),
+        let mut parts = uri.into_parts();
+        if parts.scheme.is_none() || parts.authority.is_none() {
+            return Err(bad(&"no scheme or host"));
         }
+        parts.path_and_query = Some(PathAndQuery::from_static("/"));
+        Uri::from_parts(parts).map(Origin).map_err(|e| bad(&e))
     }
+}
 
-    /// The request's URI: this origin, then the encoded path and query.
-    pub(crate) fn uri(&self, path_and_query: String) -> Result<Uri, Error> {
-        let mut parts = hyper::http::uri::Parts::default();
-        parts.scheme = Some(self.scheme.clone());
-        parts.authority = Some(self.authority.clone());
-        parts.path_and_query = Some(
-            PathAndQuery::from_maybe_shared(Bytes::from(path_and_query)).map_err(|e| {
-                Error::InvalidConfig(format!("the request path is not a valid URI ({e})"))
-            })?,
-        );
-        Uri::from_parts(parts)
-            .map_err(|e| Error::InvalidConfig(format!("the request URL is not a valid URI ({e})")))
-    }
+/// A request's target: the encoded path and query, exactly as signed. The
+/// connection adds the host (a header on HTTP/1, the URI on HTTP/2).
+pub(crate) fn request_target(path_and_query: String) -> Result<Uri, Error> {
+    PathAndQuery::from_maybe_shared(Bytes::from(path_and_query))
+        .map(Uri::from)
+        .map_err(|e| Error::InvalidConfig(format!("the request path is not a valid URI ({e})")))
 }
 
 /// How connections are made: fixed when the client is built.
@@ -172,7 +164,7 @@ impl HttpPools {
         let user_agent = HeaderValue::from_str(&config.user_agent).map_err(|_| {
             Error::InvalidConfig("the user agent contains characters a header cannot carry".into())
         })?;
-        let origin = config.origin.uri("/".to_owned())?;
+        let origin = config.origin.0.clone();
         Ok(HttpPools {
             connector: connector(config)?,
             host: host_header(&origin)?,
@@ -279,8 +271,7 @@ fn via(config: &HttpConfig<'_>, tcp: HttpConnector) -> Result<Via, Error> {
             .all(url.expose_secret().to_owned())
             .build(),
     };
-    let origin = config.origin.uri("/".to_owned())?;
-    let Some(intercept) = matcher.intercept(&origin) else {
+    let Some(intercept) = matcher.intercept(&config.origin.0) else {
         return Ok(Via::Direct(tcp));
     };
     // Never echo the proxy URL: it can carry a password.
@@ -460,8 +451,7 @@ impl Http {
         Ok(Fresh::H1(sender))
     }
 
-    /// HTTP/2 names the origin in the request, so a request an HTTP/1
-    /// connection gave back gets its full URI again.
+    /// HTTP/2 names the origin in the request's URI.
     async fn send_h2(
         &self,
         h2: &mut http2::SendRequest<Full<Bytes>>,
@@ -494,15 +484,12 @@ fn drive(conn: impl Future<Output = hyper::Result<()>> + Send + 'static) {
     });
 }
 
-/// HTTP/1 asks for the path alone, and the host in a header.
+/// HTTP/1 names the host in a header.
 async fn send_h1(
     sender: &mut http1::SendRequest<Full<Bytes>>,
     mut request: Request<Full<Bytes>>,
     host: &HeaderValue,
 ) -> Result<Response<Incoming>, hyper::client::conn::TrySendError<Request<Full<Bytes>>>> {
-    if let Some(path) = request.uri().path_and_query().cloned() {
-        *request.uri_mut() = Uri::from(path);
-    }
     request.headers_mut().insert(HOST, host.clone());
     sender.try_send_request(request).await
 }
