@@ -11,6 +11,18 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// Reads one request head (through its blank line); `None` once the peer
+/// has closed the connection.
+async fn read_head(conn: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        conn.read_exact(&mut byte).await.ok()?;
+        head.push(byte[0]);
+    }
+    Some(String::from_utf8(head).unwrap())
+}
+
 /// A CONNECT proxy on loopback: records each request head, then tunnels.
 async fn connect_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -21,15 +33,9 @@ async fn connect_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
         while let Ok((mut client, _)) = listener.accept().await {
             let log = Arc::clone(&log);
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if client.read_exact(&mut byte).await.is_err() {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8(head).unwrap();
+                let Some(head) = read_head(&mut client).await else {
+                    return;
+                };
                 log.lock().unwrap().push(head.clone());
                 let target = head
                     .strip_prefix("CONNECT ")
@@ -206,17 +212,8 @@ async fn counting_server(hang_up: bool) -> (String, Arc<std::sync::atomic::Atomi
             count.fetch_add(1, Ordering::SeqCst);
             let body = body.clone();
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                loop {
-                    // A GET: its head is the whole request.
-                    while !head.ends_with(b"\r\n\r\n") {
-                        if conn.read_exact(&mut byte).await.is_err() {
-                            return;
-                        }
-                        head.push(byte[0]);
-                    }
-                    head.clear();
+                // A GET: its head is the whole request.
+                while read_head(&mut conn).await.is_some() {
                     let mut answer = format!(
                         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
                         body.len()
