@@ -9,6 +9,7 @@
 //! cargo build --release -p kraken-spot --example loopback_calls   # at the repository root
 //! cd bench/peer && cargo build --release --locked
 //! taskset -c 1 target/release/compare [PAIRS]
+//! target/release/compare serve     # only the server, to profile a client by hand
 //! ```
 
 use serde_json::{Value, json};
@@ -23,10 +24,17 @@ const MODES: [(&str, usize); 3] = [
 ];
 
 fn main() {
-    let pairs: usize = std::env::args()
-        .nth(1)
-        .map_or(7, |n| n.parse().expect("PAIRS"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let arg = std::env::args().nth(1);
+    if arg.as_deref() == Some("serve") {
+        // For profiling one client by hand: `compare serve`, then
+        // `loopback_calls 2000 assetpairs URL` under `perf record`.
+        println!("{}", serve(&root.join("tests/fixtures")));
+        loop {
+            std::thread::park();
+        }
+    }
+    let pairs: usize = arg.map_or(7, |n| n.parse().expect("PAIRS"));
     let ours = root.join("target/release/examples/loopback_calls");
     let peer = std::env::current_exe()
         .expect("exe")
