@@ -94,15 +94,32 @@ fn found(expected: &str, scalar: &Scalar<'_>) -> String {
 impl FromJson for Decimal {
     #[inline(always)]
     fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
-        if let Some(d) = r.plain_decimal() {
-            return Ok(d);
-        }
-        scalar_with(r, "a decimal", |s| match s {
-            Scalar::Str(text) => parse_decimal(&text),
-            Scalar::Number(text) => parse_decimal(text),
-            other => Err(found("a decimal", &other)),
-        })
+        // Both paths meet as plain integers, so the value is built once,
+        // in registers: meeting as a `Decimal` in memory made the fast path
+        // store it in parts and load it whole (a store-forwarding stall).
+        let (lo_mid, hi, negative, scale) = match r.plain_decimal() {
+            Some((mantissa, scale, negative)) => (mantissa, 0, negative, scale),
+            None => general_decimal(r)?,
+        };
+        // The sign is set as read, with no zero check: the fast path never
+        // reads `-0`, and the general path's value had its own.
+        let mut d = Decimal::from_parts(lo_mid as u32, (lo_mid >> 32) as u32, hi, false, scale);
+        d.set_sign_negative(negative);
+        Ok(d)
     }
+}
+
+/// [`Decimal`]'s general path, as its parts: the low 64 bits of the
+/// mantissa, the high 32, the sign and the scale.
+#[inline(never)]
+fn general_decimal(r: &mut Reader<'_>) -> json::Result<(u64, u32, bool, u32)> {
+    let d = scalar_with(r, "a decimal", |s| match s {
+        Scalar::Str(text) => parse_decimal(&text),
+        Scalar::Number(text) => parse_decimal(text),
+        other => Err(found("a decimal", &other)),
+    })?;
+    let m = d.mantissa().unsigned_abs();
+    Ok((m as u64, (m >> 64) as u32, d.is_sign_negative(), d.scale()))
 }
 
 macro_rules! from_json_int {
@@ -320,6 +337,22 @@ mod tests {
         );
         assert_eq!(read::<Decimal>("\"-24.5000\"").to_string(), "-24.5000");
         assert_eq!(read::<Decimal>("1e-3").to_string(), "0.001");
+        // The general path hands its value over in parts: all 96 bits of the
+        // mantissa, the scale and the sign arrive whole.
+        for text in [
+            "-0",
+            "-0.000",
+            "\"-0.0\"",
+            "-79228162514264337593543950335",
+            "-1.5e-20",
+        ] {
+            let got = read::<Decimal>(text);
+            let want = text.trim_matches('"');
+            let want = Decimal::from_str(want)
+                .or_else(|_| Decimal::from_scientific(want))
+                .unwrap();
+            assert_eq!(got.serialize(), want.serialize(), "{text}");
+        }
     }
 
     #[test]
@@ -343,6 +376,10 @@ mod tests {
         assert_eq!(read::<Option<Vec<i64>>>("null"), None);
         assert_eq!(read::<Option<Vec<i64>>>("\"\""), None);
         assert!(json::from_str::<Option<Vec<i64>>>("\"x\"").is_err());
+    }
+
+    fn from_parts((mantissa, scale, negative): (u64, u32, bool)) -> Decimal {
+        Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, negative, scale)
     }
 
     #[test]
@@ -380,7 +417,7 @@ mod tests {
         ] {
             for (json, quoted) in [(format!("\"{text}\""), true), (format!("{text},"), false)] {
                 let mut r = Reader::new(&json);
-                match r.plain_decimal() {
+                match r.plain_decimal().map(from_parts) {
                     Some(fast) => {
                         // JSON allows whitespace before a bare number.
                         let full = Decimal::from_str(text.trim_start())
@@ -405,7 +442,7 @@ mod tests {
             }
         }
         assert_eq!(
-            Reader::new("\"0.26\"").plain_decimal(),
+            Reader::new("\"0.26\"").plain_decimal().map(from_parts),
             Some(Decimal::new(26, 2))
         );
     }

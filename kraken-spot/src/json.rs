@@ -316,25 +316,13 @@ impl<'a> Reader<'a> {
     }
 
     /// The common form of Kraken's amounts, `-?digits(.digits)?` of at most
-    /// 19 digits, quoted or not, read in the same pass that finds its end.
-    /// `None`, with nothing consumed, for anything else (an exponent, more
-    /// digits, escapes, a malformed number): the caller then reads the value
-    /// the general way, which also reports what is wrong.
+    /// 19 digits, quoted or not, read in the same pass that finds its end, as
+    /// its mantissa, scale and sign. `None`, with nothing consumed, for
+    /// anything else (an exponent, more digits, escapes, a malformed number):
+    /// the caller then reads the value the general way, which also reports
+    /// what is wrong.
     #[inline(always)]
-    pub fn plain_decimal(&mut self) -> Option<rust_decimal::Decimal> {
-        // The parts travel in registers; the `Decimal` is built once, here.
-        let (mantissa, scale, negative) = self.plain_decimal_parts()?;
-        Some(rust_decimal::Decimal::from_parts(
-            mantissa as u32,
-            (mantissa >> 32) as u32,
-            0,
-            negative,
-            scale,
-        ))
-    }
-
-    #[inline(always)]
-    fn plain_decimal_parts(&mut self) -> Option<(u64, u32, bool)> {
+    pub(crate) fn plain_decimal(&mut self) -> Option<(u64, u32, bool)> {
         let b = self.bytes;
         let quoted = self.peek()? == b'"';
         let mut i = self.pos + usize::from(quoted);

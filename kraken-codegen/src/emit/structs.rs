@@ -213,6 +213,7 @@ fn emit_row_serde(s: &StructDef) -> TokenStream {
     quote! {
         impl crate::json::FromJson for #name {
             const KIND: Option<u8> = Some(b'[');
+            #[inline]
             fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
                 let mut row = r.row()?;
                 #(#reads)*

@@ -1146,6 +1146,7 @@ pub struct FeeTier {
 }
 impl crate::json::FromJson for FeeTier {
     const KIND: Option<u8> = Some(b'[');
+    #[inline]
     fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
         let mut row = r.row()?;
         let volume = row.required()?;
@@ -1184,6 +1185,7 @@ pub struct TickerLevel {
 }
 impl crate::json::FromJson for TickerLevel {
     const KIND: Option<u8> = Some(b'[');
+    #[inline]
     fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
         let mut row = r.row()?;
         let price = row.required()?;
@@ -1226,6 +1228,7 @@ pub struct TickerTrade {
 }
 impl crate::json::FromJson for TickerTrade {
     const KIND: Option<u8> = Some(b'[');
+    #[inline]
     fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
         let mut row = r.row()?;
         let price = row.required()?;
@@ -1262,6 +1265,7 @@ pub struct TodayAnd24h {
 }
 impl crate::json::FromJson for TodayAnd24h {
     const KIND: Option<u8> = Some(b'[');
+    #[inline]
     fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
         let mut row = r.row()?;
         let today = row.required()?;
@@ -1310,6 +1314,7 @@ pub struct OhlcRow {
 }
 impl crate::json::FromJson for OhlcRow {
     const KIND: Option<u8> = Some(b'[');
+    #[inline]
     fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
         let mut row = r.row()?;
         let time = row.required()?;
@@ -1424,6 +1429,7 @@ pub struct BookLevel {
 }
 impl crate::json::FromJson for BookLevel {
     const KIND: Option<u8> = Some(b'[');
+    #[inline]
     fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
         let mut row = r.row()?;
         let price = row.required()?;
@@ -1600,6 +1606,7 @@ pub struct TradeRow {
 }
 impl crate::json::FromJson for TradeRow {
     const KIND: Option<u8> = Some(b'[');
+    #[inline]
     fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
         let mut row = r.row()?;
         let price = row.required()?;
@@ -1665,6 +1672,7 @@ pub struct SpreadRow {
 }
 impl crate::json::FromJson for SpreadRow {
     const KIND: Option<u8> = Some(b'[');
+    #[inline]
     fn from_json(r: &mut crate::json::Reader<'_>) -> crate::json::Result<Self> {
         let mut row = r.row()?;
         let time = row.required()?;
