@@ -127,6 +127,19 @@ macro_rules! from_json_int {
         impl FromJson for $t {
             #[inline]
             fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
+                let mark = r.mark();
+                if let Some((negative, magnitude)) = r.plain_integer() {
+                    let signed = if negative {
+                        -i128::from(magnitude)
+                    } else {
+                        i128::from(magnitude)
+                    };
+                    match <$t>::try_from(signed) {
+                        Ok(value) => return Ok(value),
+                        // Out of range: the general path says so.
+                        Err(_) => r.reset(mark),
+                    }
+                }
                 if let Some(b'-' | b'0'..=b'9') = r.peek() {
                     let text = r.number()?;
                     return text
@@ -353,6 +366,52 @@ mod tests {
                 .unwrap();
             assert_eq!(got.serialize(), want.serialize(), "{text}");
         }
+    }
+
+    #[test]
+    fn the_plain_integer_path_matches_the_full_parser() {
+        fn check<T: FromJson + FromStr + PartialEq + std::fmt::Debug>(text: &str) {
+            let json_ok = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+            let want = json_ok.then(|| text.parse::<T>().ok()).flatten();
+            assert_eq!(json::from_str::<T>(text).ok(), want, "{text}");
+        }
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "01",
+            "-01",
+            "1.0",
+            "1e3",
+            "1E3",
+            "-",
+            "123456789012345678",
+            "-123456789012345678",
+            "1234567890123456789",
+            "2147483647",
+            "2147483648",
+            "-2147483648",
+            "4294967295",
+            "4294967296",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551615",
+            "18446744073709551616",
+            "000000000000000000001",
+        ] {
+            check::<i32>(text);
+            check::<i64>(text);
+            check::<u32>(text);
+            check::<u64>(text);
+        }
+        // In a row, the reader stands after each one.
+        assert_eq!(
+            read::<Vec<i64>>("[1,-22, 333 ,4444]"),
+            vec![1, -22, 333, 4444]
+        );
     }
 
     #[test]

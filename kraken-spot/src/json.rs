@@ -371,6 +371,38 @@ impl<'a> Reader<'a> {
         Some((mantissa, scale as u32, negative))
     }
 
+    /// A bare integer of at most 18 digits, as its sign and magnitude, read
+    /// in the same pass that finds its end. `None`, with nothing consumed,
+    /// for anything else (a string, a fraction or exponent, more digits,
+    /// `-0`, a leading zero): the caller reads it the general way.
+    #[inline(always)]
+    pub(crate) fn plain_integer(&mut self) -> Option<(bool, u64)> {
+        let b = self.bytes;
+        self.skip_whitespace();
+        let mut i = self.pos;
+        let negative = b.get(i) == Some(&b'-');
+        i += usize::from(negative);
+        let first = i;
+        let mut magnitude: u64 = 0;
+        while let Some(d @ b'0'..=b'9') = b.get(i).copied() {
+            magnitude = magnitude * 10 + u64::from(d - b'0');
+            i += 1;
+            if i - first > 18 {
+                return None;
+            }
+        }
+        let digits = i - first;
+        if digits == 0
+            || (b[first] == b'0' && digits > 1)
+            || (negative && magnitude == 0)
+            || matches!(b.get(i), Some(b'.' | b'e' | b'E'))
+        {
+            return None;
+        }
+        self.pos = i;
+        Some((negative, magnitude))
+    }
+
     /// A string with escapes: its extent is found, then decoded by serde_json.
     #[cold]
     fn escaped_string(&mut self) -> Result<Cow<'a, str>> {
