@@ -25,6 +25,22 @@ fn ignored(body: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
+/// The JSON text without the whitespace between its tokens.
+fn compact(text: &[u8]) -> Vec<u8> {
+    let (mut out, mut in_string, mut escaped) = (Vec::new(), false, false);
+    for &b in text {
+        if in_string {
+            (in_string, escaped) = (escaped || b != b'"', !escaped && b == b'\\');
+        } else if b == b'"' {
+            in_string = true;
+        } else if b.is_ascii_whitespace() {
+            continue;
+        }
+        out.push(b);
+    }
+    out
+}
+
 /// (label, fixture file, typed decoder)
 fn bodies() -> Vec<(&'static str, Vec<u8>, Decode)> {
     use kraken_spot::market_data::*;
@@ -35,6 +51,13 @@ fn bodies() -> Vec<(&'static str, Vec<u8>, Decode)> {
             "AssetPairs.many",
             read("AssetPairs.many.json"),
             typed::<GetAssetPairsRequest> as Decode,
+        ),
+        // The same bytes as Kraken sends them, with no whitespace between
+        // tokens: the recorded file's values, spellings and key order.
+        (
+            "AssetPairs.compact",
+            compact(&read("AssetPairs.many.json")),
+            typed::<GetAssetPairsRequest>,
         ),
         (
             "OHLC.720",
