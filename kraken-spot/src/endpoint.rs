@@ -366,7 +366,9 @@ impl Params {
     /// The endpoint's path with its `{name}` placeholders filled in,
     /// percent-encoded.
     pub(crate) fn fill_path(&self, template: &str) -> String {
-        let mut out = template.to_owned();
+        // Room for a usual query, which is appended to the same string.
+        let mut out = String::with_capacity(template.len() + 128);
+        out.push_str(template);
         for (name, value) in &self.path {
             let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
             out = out.replace(&format!("{{{name}}}"), &encoded.replace('+', "%20"));
@@ -374,11 +376,14 @@ impl Params {
         out
     }
 
-    /// The query string: the query-only parameters, then (for query-encoded
-    /// endpoints) the others. Objects are written deep-object style,
-    /// `scope[method_id]=…`, as Kraken's Funding (Beta) API expects.
-    pub(crate) fn query_string(&self, all: bool) -> String {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
+    /// Appends the query, after a `?` when there is one: the query-only
+    /// parameters, then (for query-encoded endpoints) the others. Objects
+    /// are written deep-object style, `scope[method_id]=…`, as Kraken's
+    /// Funding (Beta) API expects.
+    pub(crate) fn append_query(&self, all: bool, out: &mut String) {
+        let question_mark = out.len();
+        out.push('?');
+        let mut q = url::form_urlencoded::Serializer::for_suffix(&mut *out, question_mark + 1);
         let chosen = self
             .query
             .iter()
@@ -395,13 +400,16 @@ impl Params {
                 }
             }
         }
-        q.finish()
+        q.finish();
+        if out.len() == question_mark + 1 {
+            out.truncate(question_mark);
+        }
     }
 }
 
 /// `name[key]=value` pairs for a JSON object, nested objects as `name[a][b]`.
 fn deep_object(
-    q: &mut url::form_urlencoded::Serializer<'_, String>,
+    q: &mut url::form_urlencoded::Serializer<'_, &mut String>,
     prefix: &str,
     value: &serde_json::Value,
 ) {

@@ -457,11 +457,7 @@ impl SpotClient {
 
         // The query: query-only parameters, and all of them for query-encoded
         // calls (objects deep-object style).
-        let query = params.query_string(r.encoding == Encoding::Query);
-        if !query.is_empty() {
-            path_and_query.push('?');
-            path_and_query.push_str(&query);
-        }
+        params.append_query(r.encoding == Encoding::Query, &mut path_and_query);
         // `/0/private` bodies carry the nonce; Funding (Beta) sends it as a header.
         let body_nonce = nonce.filter(|_| r.auth == Auth::ApiKey);
         let body: Option<(Vec<u8>, &'static str)> = match r.encoding {
