@@ -254,16 +254,26 @@ where
     #[inline]
     fn from_json(r: &mut Reader<'_>) -> json::Result<Self> {
         // JSON gives no count: room for a typical answer of small values (a
-        // balance) saves the table's first rehashes; large values (a ticker
-        // per pair) grow as they come.
-        let room = if std::mem::size_of::<T>() <= 64 {
-            16
-        } else {
-            0
-        };
-        let mut out = IndexMap::with_capacity_and_hasher(room, S::default());
+        // balance) saves the table's first rehashes. A result of large values
+        // (a pair, an order) is sized after its first entry from the text
+        // left, so AssetPairs' 86 pairs take one allocation, not six growing
+        // ones whose garbage then makes glibc trim and refault its heap.
+        let small = std::mem::size_of::<T>() <= 64;
+        let mut out = IndexMap::with_capacity_and_hasher(if small { 16 } else { 0 }, S::default());
+        let sized_later = !small && r.depth() <= 1;
+        let mut first_from = None;
         r.object(|r, key| {
+            let at = r.mark();
             let value = T::from_json(r)?;
+            if sized_later && out.is_empty() {
+                first_from = Some(at);
+            } else if let Some(from) = first_from.take() {
+                out.reserve(room_for_rest(
+                    at - from,
+                    r.remaining(),
+                    std::mem::size_of::<T>(),
+                ));
+            }
             // As `insert`: a repeated key keeps its place and takes the
             // later value. The key is hashed from the text, and only a new
             // one is copied.
@@ -280,6 +290,16 @@ where
         })?;
         Ok(out)
     }
+}
+
+/// How many more entries to make room for, the one being read included, in
+/// a result whose first entry took `first_entry` bytes of text: as many as
+/// the text left would hold at that size, with an eighth more for entries a
+/// little longer or shorter, and never more memory than twice the text left.
+fn room_for_rest(first_entry: usize, text_left: usize, entry_size: usize) -> usize {
+    let by_text = text_left / first_entry.max(1);
+    let by_memory = text_left.saturating_mul(2) / entry_size.max(1);
+    (1 + by_text + by_text / 8).min(by_memory)
 }
 
 impl FromJson for crate::RawJson {
@@ -366,6 +386,16 @@ mod tests {
                 .unwrap();
             assert_eq!(got.serialize(), want.serialize(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_large_result_is_sized_from_its_first_entry_within_a_memory_bound() {
+        // AssetPairs as Kraken sends it: about 650 bytes a pair, 55 KB left.
+        assert_eq!(room_for_rest(650, 55_000, 600), 1 + 84 + 10);
+        // A first entry far smaller than the rest cannot reserve more memory
+        // than twice the text left.
+        assert_eq!(room_for_rest(10, 1_000_000, 600), 3_333);
+        assert_eq!(room_for_rest(0, 100, 0), 113);
     }
 
     #[test]

@@ -219,6 +219,16 @@ impl<'a> Reader<'a> {
         self.peek() == Some(b'"') && self.bytes.get(self.pos + 1) == Some(&b'"')
     }
 
+    /// How deep the reader is: 0 outside every object and array.
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth
+    }
+
+    /// Bytes of text not read yet.
+    pub(crate) fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
     /// Consumes `[]` if it is next (Kraken's usual `"error":[]`).
     #[inline]
     pub(crate) fn empty_array(&mut self) -> bool {
