@@ -220,12 +220,8 @@ impl HttpPools {
 /// scheme's default.
 fn host_header(origin: &Uri) -> Result<HeaderValue, Error> {
     let host = origin.host().unwrap_or_default();
-    let default = match origin.scheme_str() {
-        Some("http") => 80,
-        _ => 443,
-    };
     let text = match origin.port_u16() {
-        Some(port) if port != default => format!("{host}:{port}"),
+        Some(port) if port != default_port(origin) => format!("{host}:{port}"),
         _ => host.to_owned(),
     };
     HeaderValue::from_str(&text)
@@ -296,18 +292,22 @@ pub(crate) enum Via {
     Proxy(Tunnel<HttpConnector>),
 }
 
+/// The port a URI without one means: 80 for `http`, else 443 (`https`).
+fn default_port(uri: &Uri) -> u16 {
+    if uri.scheme_str() == Some("http") {
+        80
+    } else {
+        443
+    }
+}
+
 /// The tunnel's target with its port spelled out: the tunnel would take 443
 /// for any URI without one, `http://host` included.
 fn with_port(dst: Uri) -> Uri {
     let (Some(host), None) = (dst.host(), dst.port()) else {
         return dst;
     };
-    let port = if dst.scheme_str() == Some("http") {
-        80
-    } else {
-        443
-    };
-    let Ok(authority) = Authority::try_from(format!("{host}:{port}")) else {
+    let Ok(authority) = Authority::try_from(format!("{host}:{}", default_port(&dst))) else {
         return dst;
     };
     let mut parts = dst.clone().into_parts();
@@ -385,9 +385,7 @@ impl Http {
                     lease.sender = Some(sender);
                     Ok((response, lease))
                 }
-                // Given back unsent: nothing left this client.
-                Err(e) if e.message().is_some() => Err(TransportError::connect(e.into_error())),
-                Err(e) => Err(TransportError::exchange(e.into_error())),
+                Err(e) => Err(send_error(e)),
             },
         }
     }
@@ -467,11 +465,19 @@ impl Http {
         }
         // Not ready: the connection closed before this request went.
         h2.ready().await.map_err(TransportError::connect)?;
-        match h2.try_send_request(request).await {
-            Ok(response) => Ok(response),
-            Err(e) if e.message().is_some() => Err(TransportError::connect(e.into_error())),
-            Err(e) => Err(TransportError::exchange(e.into_error())),
-        }
+        h2.try_send_request(request).await.map_err(send_error)
+    }
+}
+
+/// A failed send with no other connection to try: a request given back
+/// unsent never left this client (a connect error); any other may have gone
+/// (an exchange error). The idle-connection path instead retries an unsent
+/// request on the next connection.
+fn send_error<T>(e: hyper::client::conn::TrySendError<T>) -> TransportError {
+    if e.message().is_some() {
+        TransportError::connect(e.into_error())
+    } else {
+        TransportError::exchange(e.into_error())
     }
 }
 
