@@ -123,6 +123,17 @@ static STOP: [bool; 256] = {
     table
 };
 
+/// The run of ASCII digits from `i`, appended to `acc`, and where it ends.
+/// Wrapping: each caller bounds how many digits it takes.
+#[inline(always)]
+fn digit_run(b: &[u8], mut i: usize, mut acc: u64) -> (u64, usize) {
+    while let Some(d @ b'0'..=b'9') = b.get(i).copied() {
+        acc = acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+        i += 1;
+    }
+    (acc, i)
+}
+
 /// A position in one JSON text.
 pub struct Reader<'a> {
     text: &'a str,
@@ -340,20 +351,13 @@ impl<'a> Reader<'a> {
         i += usize::from(negative);
         // Integer digits, then fraction digits: two tight loops.
         let first = i;
-        let mut mantissa: u64 = 0;
-        while let Some(d @ b'0'..=b'9') = b.get(i).copied() {
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
-            i += 1;
-        }
+        let (mut mantissa, end) = digit_run(b, i, 0);
+        i = end;
         let whole = i - first;
         let mut scale = 0;
         if whole > 0 && b.get(i) == Some(&b'.') {
-            i += 1;
-            let point = i;
-            while let Some(d @ b'0'..=b'9') = b.get(i).copied() {
-                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
-                i += 1;
-            }
+            let point = i + 1;
+            (mantissa, i) = digit_run(b, point, mantissa);
             scale = i - point;
             // A trailing `.` takes the general path.
             if scale == 0 {
@@ -393,16 +397,12 @@ impl<'a> Reader<'a> {
         let negative = b.get(i) == Some(&b'-');
         i += usize::from(negative);
         let first = i;
-        let mut magnitude: u64 = 0;
-        while let Some(d @ b'0'..=b'9') = b.get(i).copied() {
-            magnitude = magnitude * 10 + u64::from(d - b'0');
-            i += 1;
-            if i - first > 18 {
-                return None;
-            }
-        }
+        let (magnitude, end) = digit_run(b, i, 0);
+        i = end;
         let digits = i - first;
+        // At most 18 digits: the magnitude is exact and fits every sign.
         if digits == 0
+            || digits > 18
             || (b[first] == b'0' && digits > 1)
             || (negative && magnitude == 0)
             || matches!(b.get(i), Some(b'.' | b'e' | b'E'))
