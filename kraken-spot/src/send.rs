@@ -394,8 +394,8 @@ impl SpotClient {
     }
 
     /// Encodes and signs one call: parameters, then the signed request's path
-    /// and query, credential headers and body, each written once into a buffer sized for
-    /// it. For benchmarks; calls go through `send`.
+    /// and query, credential headers and body, each written once into a
+    /// buffer sized for it. For benchmarks; calls go through `send`.
     #[doc(hidden)]
     pub fn encode_signed<E: Endpoint>(
         &self,
